@@ -1,0 +1,32 @@
+using Sse.Actors.Broker;
+
+namespace Sse.Actors.Api;
+
+/// <summary>
+/// The broker as a service: inject it and push events to browsers. Sends are fire-and-forget
+/// once validated (a slow browser never slows the caller); invalid arguments throw
+/// <see cref="ArgumentException"/> naming the argument.
+/// </summary>
+public interface ISseBroker
+{
+    /// <summary>Sends an event to every open connection of <paramref name="userId"/>.</summary>
+    /// <returns>The event's id.</returns>
+    /// <exception cref="ArgumentException">The user id is empty, or the event name is empty or contains CR/LF.</exception>
+    Task<string> SendToUserAsync(Guid userId, string eventName, string data, CancellationToken cancellationToken = default);
+
+    /// <summary>Sends an event to every connection subscribed to <paramref name="topic"/>.</summary>
+    /// <exception cref="ArgumentException">The topic or event name is empty or contains CR/LF.</exception>
+    /// <exception cref="TopicsDisabledException">Topics are disabled.</exception>
+    Task<string> SendToTopicAsync(string topic, string eventName, string data, CancellationToken cancellationToken = default);
+
+    /// <summary>Sends an event to every connection.</summary>
+    Task<string> BroadcastAsync(string eventName, string data, CancellationToken cancellationToken = default);
+
+    Task<BrokerStats> GetStatsAsync(CancellationToken cancellationToken = default);
+
+    Task<bool> IsUserOnlineAsync(Guid userId, CancellationToken cancellationToken = default);
+
+    Task<IReadOnlyList<Guid>> GetOnlineUsersAsync(CancellationToken cancellationToken = default);
+
+    Task<int> GetUserConnectionCountAsync(Guid userId, CancellationToken cancellationToken = default);
+}

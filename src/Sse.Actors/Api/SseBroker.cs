@@ -1,0 +1,56 @@
+using Akka.Actor;
+using Akka.Hosting;
+using Microsoft.Extensions.Options;
+using Sse.Actors.Broker;
+using Sse.Actors.Hosting;
+using Sse.Actors.Topics;
+using Sse.Actors.Users;
+using static Sse.Actors.Broker.BrokerQueries;
+
+namespace Sse.Actors.Api;
+
+/// <summary>
+/// <see cref="ISseBroker"/> over the actors: validates and encodes on the caller's thread, then
+/// tells the user or topic shard region (or the node's broker, for broadcasts) directly.
+/// </summary>
+public sealed class SseBroker(
+    IRequiredActor<BrokerActor> broker,
+    IRequiredActor<UserActor> users,
+    IRequiredActor<TopicActor> topics,
+    IOptions<SseOptions> options) : ISseBroker
+{
+    private static readonly TimeSpan QueryTimeout = TimeSpan.FromSeconds(10);
+
+    public Task<string> SendToUserAsync(Guid userId, string eventName, string data, CancellationToken cancellationToken = default)
+    {
+        var message = Publication.ToUser(userId, eventName, data);
+        users.ActorRef.Tell(message);
+        return Task.FromResult(message.Event.Id);
+    }
+
+    public Task<string> SendToTopicAsync(string topic, string eventName, string data, CancellationToken cancellationToken = default)
+    {
+        var message = Publication.ToTopic(topic, eventName, data, options.Value.EnableTopics);
+        topics.ActorRef.Tell(message);
+        return Task.FromResult(message.Event.Id);
+    }
+
+    public Task<string> BroadcastAsync(string eventName, string data, CancellationToken cancellationToken = default)
+    {
+        var message = Publication.ToEveryone(eventName, data);
+        broker.ActorRef.Tell(message);
+        return Task.FromResult(message.Event.Id);
+    }
+
+    public Task<BrokerStats> GetStatsAsync(CancellationToken cancellationToken = default) =>
+        broker.ActorRef.Ask<BrokerStats>(GetStats.Instance, QueryTimeout, cancellationToken);
+
+    public async Task<bool> IsUserOnlineAsync(Guid userId, CancellationToken cancellationToken = default) =>
+        await GetUserConnectionCountAsync(userId, cancellationToken) > 0;
+
+    public async Task<IReadOnlyList<Guid>> GetOnlineUsersAsync(CancellationToken cancellationToken = default) =>
+        (await broker.ActorRef.Ask<OnlineUsers>(GetOnlineUsers.Instance, QueryTimeout, cancellationToken)).UserIds;
+
+    public async Task<int> GetUserConnectionCountAsync(Guid userId, CancellationToken cancellationToken = default) =>
+        (await broker.ActorRef.Ask<UserConnectionCount>(new GetUserConnectionCount(userId), QueryTimeout, cancellationToken)).Connections;
+}

@@ -1,0 +1,32 @@
+using Akka.Actor;
+
+namespace Sse.Actors.Clients;
+
+/// <summary>What a <see cref="ClientActor"/> is told. All local: a client lives where its request is.</summary>
+public static class ClientProtocol
+{
+    /// <summary>The HTTP request ended (the browser went away); stop and unsubscribe.</summary>
+    public sealed record Disconnect : INoSerializationVerificationNeeded
+    {
+        public static readonly Disconnect Instance = new();
+    }
+
+    /// <summary>The server ends the stream (shutdown): send a <c>close</c> event, then end.</summary>
+    public sealed record Close(TimeSpan Grace) : INoSerializationVerificationNeeded;
+
+    /// <summary>Told to the broker by a client that dropped itself because its buffer was full.</summary>
+    public sealed record SlowConsumerDropped(Guid ClientId, Guid UserId) : INoSerializationVerificationNeeded;
+
+    internal sealed record SendHeartbeat : INoSerializationVerificationNeeded
+    {
+        public static readonly SendHeartbeat Instance = new();
+    }
+
+    internal sealed record RetrySubscriptions : INoSerializationVerificationNeeded
+    {
+        public static readonly RetrySubscriptions Instance = new();
+    }
+
+    /// <summary>A subscribed entity stopped or moved; subscribe to it again.</summary>
+    internal sealed record SubscriptionLost(StreamKey Stream) : INoSerializationVerificationNeeded;
+}

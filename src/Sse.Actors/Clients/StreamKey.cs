@@ -1,0 +1,27 @@
+using Akka.Actor;
+using Sse.Actors.Topics;
+using Sse.Actors.Users;
+
+namespace Sse.Actors.Clients;
+
+/// <summary>One stream a connection listens to (its user, or one topic) and how to (un)subscribe to it.</summary>
+internal abstract record StreamKey
+{
+    public abstract object Subscribe(IActorRef subscriber);
+
+    public abstract object Unsubscribe(IActorRef subscriber);
+
+    public sealed record User(Guid UserId) : StreamKey
+    {
+        public override object Subscribe(IActorRef subscriber) => new UserProtocol.SubscribeToUser(UserId, subscriber);
+
+        public override object Unsubscribe(IActorRef subscriber) => new UserProtocol.UnsubscribeFromUser(UserId, subscriber);
+    }
+
+    public sealed record Topic(string Name) : StreamKey
+    {
+        public override object Subscribe(IActorRef subscriber) => new TopicProtocol.SubscribeToTopic(Name, subscriber);
+
+        public override object Unsubscribe(IActorRef subscriber) => new TopicProtocol.UnsubscribeFromTopic(Name, subscriber);
+    }
+}

@@ -1,0 +1,70 @@
+using Akka.Cluster;
+using Akka.Cluster.Hosting;
+using Akka.Cluster.Sharding;
+using Akka.Hosting;
+using Akka.Logger.Serilog;
+using Akka.Remote.Hosting;
+using Sse.Actors.Broker;
+using Sse.Actors.Serialization;
+using Sse.Actors.Subscriptions;
+using Sse.Actors.Topics;
+using Sse.Actors.Users;
+
+namespace Sse.Actors.Hosting;
+
+/// <summary>The broker's actors on an <see cref="AkkaConfigurationBuilder"/>: cluster, shard regions, node broker.</summary>
+public static class SseAkkaConfiguration
+{
+    public const string ActorSystemName = "sse";
+    public const string HoconFileName = "akka.hocon";
+
+    /// <summary>
+    /// Adds remoting and clustering (a node with no seed nodes forms a one-node cluster with
+    /// itself, so embedded and clustered run the same code), the user and topic shard regions,
+    /// the wire serializer and the node's <see cref="BrokerActor"/>.
+    /// </summary>
+    public static AkkaConfigurationBuilder WithSseBroker(this AkkaConfigurationBuilder builder, SseOptions options)
+    {
+        var hoconFile = Path.Combine(AppContext.BaseDirectory, HoconFileName);
+        if (File.Exists(hoconFile))
+        {
+            builder.AddHoconFile(hoconFile, HoconAddMode.Append);
+        }
+        return builder
+            .ConfigureLoggers(loggers =>
+            {
+                loggers.ClearLoggers();
+                loggers.AddSerilogLogging();
+            })
+            .WithRemoting(new RemoteOptions { HostName = "127.0.0.1", Port = 0 })
+            .WithClustering(new ClusterOptions())
+            .WithCustomSerializer("sse-wire", [typeof(ISseWireMessage)], system => new SseWireSerializer(system))
+            .WithSseEntities(options)
+            .WithActors((system, registry) =>
+            {
+                var cluster = Cluster.Get(system);
+                if (cluster.Settings.SeedNodes.Count == 0)
+                {
+                    cluster.Join(cluster.SelfAddress);
+                }
+                var broker = system.ActorOf(BrokerActor.Props(options, registry.Get<UserActor>(), registry.Get<TopicActor>()), "sse-broker");
+                registry.Register<BrokerActor>(broker);
+            });
+    }
+
+    private static AkkaConfigurationBuilder WithSseEntities(this AkkaConfigurationBuilder builder, SseOptions options)
+    {
+        // Entities passivate themselves when empty; idle passivation would drop live subscribers.
+        var shardOptions = new ShardOptions
+        {
+            StateStoreMode = StateStoreMode.DData,
+            RememberEntities = false,
+            ShouldPassivateIdleEntities = false,
+        };
+        return builder
+            .WithShardRegion<UserActor>("sse-user", _ => UserActor.Props(options.EmptyEntityPassivation),
+                new UserMessageExtractor(options.ShardCount), shardOptions)
+            .WithShardRegion<TopicActor>("sse-topic", _ => TopicActor.Props(options.EmptyEntityPassivation),
+                new TopicMessageExtractor(options.ShardCount), shardOptions);
+    }
+}

@@ -1,0 +1,49 @@
+namespace Sse.Actors.Hosting;
+
+/// <summary>
+/// The broker's settings, bound from the <c>Sse</c> configuration section
+/// (for example <c>Sse__MaxConnections=1000</c> as an environment variable) and validated at start.
+/// </summary>
+public sealed class SseOptions
+{
+    public const string SectionName = "Sse";
+
+    /// <summary>Events queued per connection before it counts as a slow consumer and is disconnected.</summary>
+    public int ClientBufferSize { get; set; } = 256;
+
+    /// <summary>Time between <c>heartbeat</c> events on every connection.</summary>
+    public TimeSpan HeartbeatInterval { get; set; } = TimeSpan.FromSeconds(30);
+
+    /// <summary>A connection whose writes make no progress for this long is dead and is closed.</summary>
+    public TimeSpan ClientTimeout { get; set; } = TimeSpan.FromMinutes(5);
+
+    /// <summary>Topic subscription on or off.</summary>
+    public bool EnableTopics { get; set; } = true;
+
+    /// <summary>Connections this node accepts; 0 means unlimited. Over it: 503 with Retry-After.</summary>
+    public int MaxConnections { get; set; }
+
+    /// <summary>Connections one user may hold on this node; 0 means unlimited. Over it: 429 with Retry-After.</summary>
+    public int MaxConnectionsPerUser { get; set; }
+
+    /// <summary>Events kept per stream for replay after a reconnect (not yet implemented; must be 0 for now).</summary>
+    public int HistorySize { get; set; }
+
+    /// <summary>The <c>retry:</c> sent to browsers: how long they wait before reconnecting.</summary>
+    public TimeSpan ReconnectDelay { get; set; } = TimeSpan.FromSeconds(3);
+
+    /// <summary>The <c>Retry-After</c> given with a refused connection (503/429).</summary>
+    public TimeSpan RefusedRetryAfter { get; set; } = TimeSpan.FromSeconds(5);
+
+    /// <summary>How often an unacknowledged subscription to a user or topic entity is sent again.</summary>
+    public TimeSpan SubscribeRetryInterval { get; set; } = TimeSpan.FromSeconds(1);
+
+    /// <summary>How long a user or topic entity without subscribers lives before it is passivated.</summary>
+    public TimeSpan EmptyEntityPassivation { get; set; } = TimeSpan.FromMinutes(1);
+
+    /// <summary>On shutdown, how long a stream may take to drain its buffer and the <c>close</c> event before it is cut.</summary>
+    public TimeSpan ShutdownGrace { get; set; } = TimeSpan.FromSeconds(2);
+
+    /// <summary>Number of shards for the user and topic entities; keep it the same on every node of a cluster.</summary>
+    public int ShardCount { get; set; } = 100;
+}

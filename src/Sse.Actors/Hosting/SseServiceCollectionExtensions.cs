@@ -1,0 +1,40 @@
+using Akka.Hosting;
+using Microsoft.Extensions.Configuration;
+using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Extensions.DependencyInjection.Extensions;
+using Microsoft.Extensions.Options;
+using Sse.Actors.Api;
+using Sse.Actors.Http;
+
+namespace Sse.Actors.Hosting;
+
+public static class SseServiceCollectionExtensions
+{
+    /// <summary>
+    /// Adds the broker: options from the <c>Sse</c> section (validated at start), the actor system
+    /// with its cluster and entities, <see cref="ISseBroker"/>, the default authenticator and
+    /// topic resolver (register your own before or after to replace them), and the graceful
+    /// close of every stream when the host stops. Pair it with <c>app.MapSseBroker()</c>.
+    /// </summary>
+    /// <param name="configureAkka">Adds your own actors or HOCON to the same actor system.</param>
+    public static IServiceCollection AddSseBroker(
+        this IServiceCollection services,
+        IConfiguration configuration,
+        Action<AkkaConfigurationBuilder, IServiceProvider>? configureAkka = null)
+    {
+        services.AddOptions<SseOptions>().Bind(configuration.GetSection(SseOptions.SectionName)).ValidateOnStart();
+        services.TryAddEnumerable(ServiceDescriptor.Singleton<IValidateOptions<SseOptions>, SseOptionsValidator>());
+        services.TryAddSingleton<ISseAuthenticator, QueryStringAuthenticator>();
+        services.TryAddSingleton<ISseTopicResolver, QueryStringTopicResolver>();
+        services.TryAddSingleton<ISseBroker, SseBroker>();
+        services.TryAddSingleton<StreamEndpoint>();
+        services.TryAddSingleton<SendEndpoint>();
+        services.AddHostedService<StreamShutdown>();
+        services.AddAkka(SseAkkaConfiguration.ActorSystemName, (builder, provider) =>
+        {
+            builder.WithSseBroker(provider.GetRequiredService<IOptions<SseOptions>>().Value);
+            configureAkka?.Invoke(builder, provider);
+        });
+        return services;
+    }
+}

@@ -1,0 +1,79 @@
+using System.Text.Json;
+using Microsoft.AspNetCore.Http;
+using Microsoft.Extensions.Logging;
+using Sse.Actors.Api;
+using Sse.Actors.Events;
+
+namespace Sse.Actors.Http;
+
+/// <summary>
+/// <c>POST /send</c>: the seed's publish body
+/// <c>{"target_type":"user|topic|broadcast","user_id":"...","topic":"...","event":"...","data":"..."}</c>.
+/// <c>data</c> may be a string or any JSON value (sent as its JSON text); <c>event</c> defaults to <c>message</c>.
+/// </summary>
+public sealed class SendEndpoint(ISseBroker broker, ILogger<SendEndpoint> logger)
+{
+    public async Task HandleAsync(HttpContext context)
+    {
+        SendRequest? request;
+        try
+        {
+            request = await JsonSerializer.DeserializeAsync<SendRequest>(context.Request.Body, SseJson.Options, context.RequestAborted);
+        }
+        catch (JsonException e)
+        {
+            await RejectAsync(context, $"the body is not valid JSON: {e.Message}");
+            return;
+        }
+        if (request is null)
+        {
+            await RejectAsync(context, "the body must be a JSON object");
+            return;
+        }
+
+        string eventId;
+        try
+        {
+            eventId = await SendAsync(request, context.RequestAborted);
+        }
+        catch (Exception e) when (e is ArgumentException or InvalidOperationException)
+        {
+            await RejectAsync(context, e.Message);
+            return;
+        }
+        await context.Response.WriteAsJsonAsync(new SendResponse(true, request.TargetType!, eventId), SseJson.Options, context.RequestAborted);
+    }
+
+    private Task<string> SendAsync(SendRequest request, CancellationToken cancellationToken)
+    {
+        var eventName = request.Event ?? SseEncoder.DefaultEventName;
+        var data = request.Data switch
+        {
+            null => "",
+            { ValueKind: JsonValueKind.String } text => text.GetString()!,
+            { ValueKind: JsonValueKind.Null } => "",
+            { } json => json.GetRawText(),
+        };
+        return request.TargetType switch
+        {
+            "user" => broker.SendToUserAsync(ParseUserId(request.UserId), eventName, data, cancellationToken),
+            "topic" => broker.SendToTopicAsync(request.Topic ?? "", eventName, data, cancellationToken),
+            "broadcast" => broker.BroadcastAsync(eventName, data, cancellationToken),
+            null => throw new ArgumentException("target_type is required: user, topic or broadcast.", "target_type"),
+            var other => throw new ArgumentException($"Unknown target_type '{other}': expected user, topic or broadcast.", "target_type"),
+        };
+    }
+
+    private static Guid ParseUserId(string? userId) =>
+        Guid.TryParse(userId, out var id) ? id : throw new ArgumentException("user_id must be a UUID.", "user_id");
+
+    private Task RejectAsync(HttpContext context, string reason)
+    {
+        logger.LogInformation("Send refused (400): {Reason}", reason);
+        return SseJson.WriteErrorAsync(context, StatusCodes.Status400BadRequest, reason);
+    }
+
+    private sealed record SendRequest(string? TargetType, string? UserId, string? Topic, string? Event, JsonElement? Data);
+
+    private sealed record SendResponse(bool Success, string TargetType, string EventId);
+}

@@ -1,0 +1,63 @@
+using Microsoft.AspNetCore.Http;
+
+namespace Sse.Actors.Http;
+
+/// <summary>Who a stream belongs to.</summary>
+public sealed record SseIdentity(Guid UserId, Guid? TenantId);
+
+/// <summary>The outcome of authenticating a stream request: an identity, or the reason it was refused (sent with a 401).</summary>
+public sealed record SseAuthenticationResult(SseIdentity? Identity, string? FailureReason)
+{
+    public static SseAuthenticationResult Success(SseIdentity identity) => new(identity, null);
+
+    public static SseAuthenticationResult Fail(string reason) => new(null, reason);
+}
+
+/// <summary>Decides who is connecting (the seed's <c>Authenticator</c>). Register your own to replace the default.</summary>
+public interface ISseAuthenticator
+{
+    ValueTask<SseAuthenticationResult> AuthenticateAsync(HttpContext context);
+}
+
+/// <summary>
+/// The seed's default: trusts <c>user_id</c> (required UUID) and <c>tenant_id</c> (optional UUID)
+/// from the query string. Meant for development and trusted networks only.
+/// </summary>
+public sealed class QueryStringAuthenticator : ISseAuthenticator
+{
+    public ValueTask<SseAuthenticationResult> AuthenticateAsync(HttpContext context)
+    {
+        var query = context.Request.Query;
+        if (!Guid.TryParse(query["user_id"].ToString(), out var userId) || userId == Guid.Empty)
+        {
+            return ValueTask.FromResult(SseAuthenticationResult.Fail("user_id is missing or is not a non-empty UUID"));
+        }
+        Guid? tenantId = null;
+        var tenant = query["tenant_id"].ToString();
+        if (tenant.Length > 0)
+        {
+            if (!Guid.TryParse(tenant, out var parsed))
+            {
+                return ValueTask.FromResult(SseAuthenticationResult.Fail("tenant_id is not a UUID"));
+            }
+            tenantId = parsed;
+        }
+        return ValueTask.FromResult(SseAuthenticationResult.Success(new SseIdentity(userId, tenantId)));
+    }
+}
+
+/// <summary>Decides which topics a stream subscribes to (the seed's <c>TopicResolver</c>).</summary>
+public interface ISseTopicResolver
+{
+    IReadOnlyList<string> ResolveTopics(HttpContext context, SseIdentity identity);
+}
+
+/// <summary>The seed's default: <c>topics=a,b,c</c> from the query, trimmed, empties and repeats dropped.</summary>
+public sealed class QueryStringTopicResolver : ISseTopicResolver
+{
+    public IReadOnlyList<string> ResolveTopics(HttpContext context, SseIdentity identity) =>
+        context.Request.Query["topics"]
+            .SelectMany(value => (value ?? "").Split(',', StringSplitOptions.TrimEntries | StringSplitOptions.RemoveEmptyEntries))
+            .Distinct(StringComparer.Ordinal)
+            .ToArray();
+}

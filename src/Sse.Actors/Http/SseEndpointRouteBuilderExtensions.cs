@@ -1,0 +1,29 @@
+using Microsoft.AspNetCore.Builder;
+using Microsoft.AspNetCore.Http;
+using Microsoft.AspNetCore.Routing;
+using Microsoft.Extensions.DependencyInjection;
+using Sse.Actors.Api;
+
+namespace Sse.Actors.Http;
+
+public static class SseEndpointRouteBuilderExtensions
+{
+    public const string DefaultPrefix = "/api/v1/sse";
+
+    /// <summary>
+    /// Maps <c>GET {prefix}/stream</c> (EventSource), <c>POST {prefix}/send</c> and <c>GET {prefix}/stats</c>.
+    /// The returned group takes the usual endpoint conventions (<c>RequireAuthorization</c>, <c>RequireCors</c>, ...).
+    /// </summary>
+    public static RouteGroupBuilder MapSseBroker(this IEndpointRouteBuilder endpoints, string prefix = DefaultPrefix)
+    {
+        var group = endpoints.MapGroup(prefix);
+        group.MapGet("/stream", context => context.RequestServices.GetRequiredService<StreamEndpoint>().HandleAsync(context));
+        group.MapPost("/send", context => context.RequestServices.GetRequiredService<SendEndpoint>().HandleAsync(context));
+        group.MapGet("/stats", async context =>
+        {
+            var stats = await context.RequestServices.GetRequiredService<ISseBroker>().GetStatsAsync(context.RequestAborted);
+            await context.Response.WriteAsJsonAsync(stats, SseJson.Options, context.RequestAborted);
+        });
+        return group;
+    }
+}

@@ -1,0 +1,135 @@
+using System.Buffers;
+using System.Globalization;
+using Akka.Actor;
+using Akka.Hosting;
+using Microsoft.AspNetCore.Http;
+using Microsoft.AspNetCore.Http.Features;
+using Microsoft.Extensions.Logging;
+using Microsoft.Extensions.Options;
+using Sse.Actors.Broker;
+using Sse.Actors.Clients;
+using Sse.Actors.Events;
+using Sse.Actors.Hosting;
+using static Sse.Actors.Broker.BrokerConnections;
+
+namespace Sse.Actors.Http;
+
+/// <summary>
+/// <c>GET /stream</c>: authenticates, asks the node's broker for a client actor, and pumps that
+/// client's buffer into the response — everything queued is written, then flushed once.
+/// </summary>
+public sealed class StreamEndpoint(
+    IRequiredActor<BrokerActor> broker,
+    ISseAuthenticator authenticator,
+    ISseTopicResolver topicResolver,
+    IOptions<SseOptions> options,
+    ILogger<StreamEndpoint> logger)
+{
+    private static readonly TimeSpan ConnectTimeout = TimeSpan.FromSeconds(10);
+
+    public async Task HandleAsync(HttpContext context)
+    {
+        var settings = options.Value;
+        var authentication = await authenticator.AuthenticateAsync(context);
+        if (authentication.Identity is not { } identity)
+        {
+            logger.LogInformation("Stream refused (401): {Reason}", authentication.FailureReason);
+            await SseJson.WriteErrorAsync(context, StatusCodes.Status401Unauthorized, authentication.FailureReason ?? "authentication failed");
+            return;
+        }
+        if (TopicProblem(context, identity, settings, out var topics) is { } problem)
+        {
+            logger.LogInformation("Stream refused (400): {Reason}", problem);
+            await SseJson.WriteErrorAsync(context, StatusCodes.Status400BadRequest, problem);
+            return;
+        }
+
+        var connection = new ClientConnection(identity.UserId, identity.TenantId, topics, settings.ClientBufferSize);
+        var result = await broker.ActorRef.Ask<ConnectResult>(new Connect(connection), ConnectTimeout, context.RequestAborted);
+        if (result is Refused refused)
+        {
+            var status = refused.Reason == RefusalReason.UserLimit ? StatusCodes.Status429TooManyRequests : StatusCodes.Status503ServiceUnavailable;
+            context.Response.Headers.RetryAfter = ((int)Math.Ceiling(settings.RefusedRetryAfter.TotalSeconds)).ToString(CultureInfo.InvariantCulture);
+            await SseJson.WriteErrorAsync(context, status, refused.Message);
+            return;
+        }
+
+        var client = ((Accepted)result).Client;
+        try
+        {
+            logger.LogInformation("Stream {ClientId} opened for user {UserId} with {TopicCount} topics", connection.ClientId, identity.UserId, topics.Count);
+            await StartStreamAsync(context);
+            await PumpAsync(context, connection, settings.ClientTimeout);
+        }
+        finally
+        {
+            client.Tell(ClientProtocol.Disconnect.Instance);
+            logger.LogInformation("Stream {ClientId} of user {UserId} ended", connection.ClientId, identity.UserId);
+        }
+    }
+
+    private string? TopicProblem(HttpContext context, SseIdentity identity, SseOptions settings, out IReadOnlyList<string> topics)
+    {
+        topics = [];
+        try
+        {
+            topics = topicResolver.ResolveTopics(context, identity);
+            foreach (var topic in topics)
+            {
+                SseNames.ValidateTopic(topic, "topics");
+            }
+        }
+        catch (ArgumentException e)
+        {
+            return e.Message;
+        }
+        return topics.Count > 0 && !settings.EnableTopics ? "topics are disabled on this server (Sse:EnableTopics is false)" : null;
+    }
+
+    private static async Task StartStreamAsync(HttpContext context)
+    {
+        var response = context.Response;
+        response.ContentType = "text/event-stream";
+        response.Headers.CacheControl = "no-cache";
+        response.Headers.Connection = "keep-alive";
+        response.Headers["X-Accel-Buffering"] = "no";
+        context.Features.Get<IHttpResponseBodyFeature>()?.DisableBuffering();
+        await response.StartAsync(context.RequestAborted);
+        await response.BodyWriter.FlushAsync(context.RequestAborted);
+    }
+
+    private async Task PumpAsync(HttpContext context, ClientConnection connection, TimeSpan clientTimeout)
+    {
+        var events = connection.Events;
+        var output = context.Response.BodyWriter;
+        using var abortOnSlowConsumer = connection.Aborted.Register(context.Abort);
+        // Armed around each flush: a connection whose writes make no progress for ClientTimeout is dead.
+        using var stalled = new CancellationTokenSource();
+        using var abortOnStall = stalled.Token.Register(() =>
+        {
+            logger.LogWarning("Stream {ClientId}: no write progress for {ClientTimeout}; closing it", connection.ClientId, clientTimeout);
+            context.Abort();
+        });
+        try
+        {
+            while (await events.WaitToReadAsync(context.RequestAborted))
+            {
+                while (events.TryRead(out var sseEvent))
+                {
+                    output.Write(sseEvent.Utf8);
+                }
+                stalled.CancelAfter(clientTimeout);
+                var flushed = await output.FlushAsync(context.RequestAborted);
+                stalled.CancelAfter(Timeout.InfiniteTimeSpan);
+                if (flushed.IsCompleted || flushed.IsCanceled)
+                {
+                    return;
+                }
+            }
+        }
+        catch (Exception e) when (e is OperationCanceledException or IOException)
+        {
+            // The browser went away or the stream was cut; the client actor is stopped by the caller.
+        }
+    }
+}

@@ -1,0 +1,163 @@
+using Akka.Actor;
+using Akka.Serialization;
+using Sse.Actors.Broker;
+using Sse.Actors.Events;
+using static Sse.Actors.Broker.BrokerCommands;
+using static Sse.Actors.Broker.BrokerQueries;
+using static Sse.Actors.Topics.TopicProtocol;
+using static Sse.Actors.Users.UserProtocol;
+
+namespace Sse.Actors.Serialization;
+
+/// <summary>
+/// Compact binary format for every <see cref="ISseWireMessage"/>: a short manifest names the type,
+/// fields follow in declaration order. Actor references travel as their serialized paths.
+/// </summary>
+public sealed class SseWireSerializer(ExtendedActorSystem system) : SerializerWithStringManifest(system)
+{
+    public const int SerializerId = 7401;
+
+    public override int Identifier => SerializerId;
+
+    public override string Manifest(object o) => o switch
+    {
+        SseEvent => "EV",
+        SubscribeToUser => "SU",
+        UnsubscribeFromUser => "UU",
+        DeliverToUser => "DU",
+        SubscribedToUser => "AU",
+        SubscribeToTopic => "ST",
+        UnsubscribeFromTopic => "UT",
+        PublishToTopic => "PT",
+        SubscribedToTopic => "AT",
+        SendToUser => "CU",
+        SendToTopic => "CT",
+        Broadcast => "CB",
+        DeliverBroadcast => "DB",
+        PublishAccepted => "PA",
+        PublishRejected => "PR",
+        GetStats => "QS",
+        GetUserConnectionCount => "QC",
+        UserConnectionCount => "RC",
+        GetOnlineUsers => "QO",
+        OnlineUsers => "RO",
+        BrokerStats => "BS",
+        _ => throw new ArgumentException($"No wire format for {o.GetType()}.", nameof(o)),
+    };
+
+    public override byte[] ToBinary(object obj)
+    {
+        using var stream = new MemoryStream();
+        using (var w = new BinaryWriter(stream))
+        {
+            Write(w, obj);
+        }
+        return stream.ToArray();
+    }
+
+    public override object FromBinary(byte[] bytes, string manifest)
+    {
+        using var r = new BinaryReader(new MemoryStream(bytes, writable: false));
+        return manifest switch
+        {
+            "EV" => ReadEvent(r),
+            "SU" => new SubscribeToUser(ReadGuid(r), ReadRef(r)),
+            "UU" => new UnsubscribeFromUser(ReadGuid(r), ReadRef(r)),
+            "DU" => new DeliverToUser(ReadGuid(r), ReadEvent(r)),
+            "AU" => new SubscribedToUser(ReadGuid(r)),
+            "ST" => new SubscribeToTopic(r.ReadString(), ReadRef(r)),
+            "UT" => new UnsubscribeFromTopic(r.ReadString(), ReadRef(r)),
+            "PT" => new PublishToTopic(r.ReadString(), ReadEvent(r)),
+            "AT" => new SubscribedToTopic(r.ReadString()),
+            "CU" => new SendToUser(ReadGuid(r), r.ReadString(), r.ReadString()),
+            "CT" => new SendToTopic(r.ReadString(), r.ReadString(), r.ReadString()),
+            "CB" => new Broadcast(r.ReadString(), r.ReadString()),
+            "DB" => new DeliverBroadcast(ReadEvent(r)),
+            "PA" => new PublishAccepted(r.ReadString()),
+            "PR" => new PublishRejected(r.ReadString()),
+            "QS" => GetStats.Instance,
+            "QC" => new GetUserConnectionCount(ReadGuid(r)),
+            "RC" => new UserConnectionCount(ReadGuid(r), r.ReadInt32()),
+            "QO" => GetOnlineUsers.Instance,
+            "RO" => new OnlineUsers(ReadGuids(r)),
+            "BS" => new BrokerStats(r.ReadInt32(), r.ReadInt32(), r.ReadInt32(), r.ReadBoolean(), r.ReadInt32(), r.ReadInt32(),
+                r.ReadInt32(), r.ReadInt64(), r.ReadInt64(), r.ReadInt64()),
+            _ => throw new System.Runtime.Serialization.SerializationException($"Unknown manifest '{manifest}' for {nameof(SseWireSerializer)}."),
+        };
+    }
+
+    private void Write(BinaryWriter w, object obj)
+    {
+        switch (obj)
+        {
+            case SseEvent e: WriteEvent(w, e); break;
+            case SubscribeToUser m: WriteGuid(w, m.UserId); WriteRef(w, m.Subscriber); break;
+            case UnsubscribeFromUser m: WriteGuid(w, m.UserId); WriteRef(w, m.Subscriber); break;
+            case DeliverToUser m: WriteGuid(w, m.UserId); WriteEvent(w, m.Event); break;
+            case SubscribedToUser m: WriteGuid(w, m.UserId); break;
+            case SubscribeToTopic m: w.Write(m.Topic); WriteRef(w, m.Subscriber); break;
+            case UnsubscribeFromTopic m: w.Write(m.Topic); WriteRef(w, m.Subscriber); break;
+            case PublishToTopic m: w.Write(m.Topic); WriteEvent(w, m.Event); break;
+            case SubscribedToTopic m: w.Write(m.Topic); break;
+            case SendToUser m: WriteGuid(w, m.UserId); w.Write(m.Event); w.Write(m.Data); break;
+            case SendToTopic m: w.Write(m.Topic); w.Write(m.Event); w.Write(m.Data); break;
+            case Broadcast m: w.Write(m.Event); w.Write(m.Data); break;
+            case DeliverBroadcast m: WriteEvent(w, m.Event); break;
+            case PublishAccepted m: w.Write(m.EventId); break;
+            case PublishRejected m: w.Write(m.Reason); break;
+            case GetStats or GetOnlineUsers: break;
+            case GetUserConnectionCount m: WriteGuid(w, m.UserId); break;
+            case UserConnectionCount m: WriteGuid(w, m.UserId); w.Write(m.Connections); break;
+            case OnlineUsers m:
+                w.Write(m.UserIds.Count);
+                foreach (var id in m.UserIds)
+                {
+                    WriteGuid(w, id);
+                }
+                break;
+            case BrokerStats s:
+                w.Write(s.TotalClients); w.Write(s.TotalUsers); w.Write(s.TotalTopics); w.Write(s.IsRunning); w.Write(s.BufferSize);
+                w.Write(s.MaxConnections); w.Write(s.MaxConnectionsPerUser); w.Write(s.ConnectionsAccepted); w.Write(s.ConnectionsRefused);
+                w.Write(s.SlowConsumerDisconnects);
+                break;
+            default: throw new ArgumentException($"No wire format for {obj.GetType()}.", nameof(obj));
+        }
+    }
+
+    private static void WriteEvent(BinaryWriter w, SseEvent e)
+    {
+        w.Write(e.Id);
+        w.Write(e.Utf8.Length);
+        w.Write(e.Utf8);
+    }
+
+    private static SseEvent ReadEvent(BinaryReader r)
+    {
+        var id = r.ReadString();
+        var length = r.ReadInt32();
+        return new SseEvent(id, r.ReadBytes(length));
+    }
+
+    private static void WriteGuid(BinaryWriter w, Guid id)
+    {
+        Span<byte> bytes = stackalloc byte[16];
+        id.TryWriteBytes(bytes);
+        w.Write(bytes);
+    }
+
+    private static Guid ReadGuid(BinaryReader r) => new(r.ReadBytes(16));
+
+    private static IReadOnlyList<Guid> ReadGuids(BinaryReader r)
+    {
+        var ids = new Guid[r.ReadInt32()];
+        for (var i = 0; i < ids.Length; i++)
+        {
+            ids[i] = ReadGuid(r);
+        }
+        return ids;
+    }
+
+    private static void WriteRef(BinaryWriter w, IActorRef actor) => w.Write(Akka.Serialization.Serialization.SerializedActorPath(actor));
+
+    private IActorRef ReadRef(BinaryReader r) => system.Provider.ResolveActorRef(r.ReadString());
+}

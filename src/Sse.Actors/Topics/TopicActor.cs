@@ -1,0 +1,18 @@
+using Akka.Actor;
+using Sse.Actors.Subscriptions;
+using static Sse.Actors.Topics.TopicProtocol;
+
+namespace Sse.Actors.Topics;
+
+/// <summary>Sharded entity for one topic: its subscribed connections on every node, and the fan-out.</summary>
+public sealed class TopicActor : SubscriberSetActor
+{
+    public TopicActor(TimeSpan emptyPassivation) : base(emptyPassivation)
+    {
+        Receive<SubscribeToTopic>(m => AddSubscriber(m.Subscriber, new SubscribedToTopic(m.Topic)));
+        Receive<UnsubscribeFromTopic>(m => RemoveSubscriber(m.Subscriber));
+        Receive<PublishToTopic>(m => Deliver(m.Event));
+    }
+
+    public static Props Props(TimeSpan emptyPassivation) => Akka.Actor.Props.Create(() => new TopicActor(emptyPassivation));
+}

@@ -1,0 +1,3 @@
+using Sse.Host;
+
+await SseHostApp.Build(args).RunAsync();

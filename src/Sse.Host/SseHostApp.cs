@@ -1,0 +1,33 @@
+using Serilog;
+using Sse.Actors.Hosting;
+using Sse.Actors.Http;
+
+namespace Sse.Host;
+
+/// <summary>
+/// The runnable broker: one node, the SSE endpoints and the demo page at <c>/</c>. Tests build
+/// the same application (with <c>--urls http://127.0.0.1:0</c>) so what they check is what ships.
+/// </summary>
+public static class SseHostApp
+{
+    public static WebApplication Build(string[] args, Action<WebApplicationBuilder>? configure = null)
+    {
+        // Content root next to the binaries, so `dotnet out/Sse.Host.dll` works from any directory.
+        var builder = WebApplication.CreateBuilder(new WebApplicationOptions
+        {
+            Args = args,
+            ContentRootPath = AppContext.BaseDirectory,
+        });
+        builder.Services.AddSerilog((services, logger) => logger
+            .ReadFrom.Configuration(builder.Configuration)
+            .Enrich.FromLogContext()
+            .WriteTo.Console(outputTemplate: "[{Timestamp:HH:mm:ss} {Level:u3}] {SourceContext}: {Message:lj}{NewLine}{Exception}"));
+        builder.Services.AddSseBroker(builder.Configuration);
+        configure?.Invoke(builder);
+
+        var app = builder.Build();
+        app.MapGet("/", () => Results.Content(DemoPage.Html, "text/html; charset=utf-8"));
+        app.MapSseBroker();
+        return app;
+    }
+}
