@@ -1,3 +1,4 @@
+using Akka.Hosting;
 using Serilog;
 using Sse.Actors.Hosting;
 using Sse.Actors.Http;
@@ -10,7 +11,12 @@ namespace Sse.Host;
 /// </summary>
 public static class SseHostApp
 {
-    public static WebApplication Build(string[] args, Action<WebApplicationBuilder>? configure = null)
+    /// <param name="configure">Changes services or configuration before the app is built.</param>
+    /// <param name="configureAkka">Adds actors or HOCON to the broker's actor system.</param>
+    public static WebApplication Build(
+        string[] args,
+        Action<WebApplicationBuilder>? configure = null,
+        Action<AkkaConfigurationBuilder, IServiceProvider>? configureAkka = null)
     {
         // Content root next to the binaries, so `dotnet out/Sse.Host.dll` works from any directory.
         var builder = WebApplication.CreateBuilder(new WebApplicationOptions
@@ -22,7 +28,7 @@ public static class SseHostApp
             .ReadFrom.Configuration(builder.Configuration)
             .Enrich.FromLogContext()
             .WriteTo.Console(outputTemplate: "[{Timestamp:HH:mm:ss} {Level:u3}] {SourceContext}: {Message:lj}{NewLine}{Exception}"));
-        builder.Services.AddSseBroker(builder.Configuration);
+        builder.Services.AddSseBroker(builder.Configuration, configureAkka);
         configure?.Invoke(builder);
 
         var app = builder.Build();

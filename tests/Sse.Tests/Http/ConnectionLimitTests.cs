@@ -1,0 +1,59 @@
+using System.Net;
+using Xunit;
+
+namespace Sse.Tests.Http;
+
+public sealed class ConnectionLimitTests
+{
+    [Fact]
+    public async Task Over_MaxConnections_is_503_with_Retry_After_and_no_stream()
+    {
+        await using var host = await BrokerHost.StartAsync(new Dictionary<string, string> { ["Sse:MaxConnections"] = "2" });
+        await using var first = await host.ConnectAsync(Guid.NewGuid());
+        await using var second = await host.ConnectAsync(Guid.NewGuid());
+
+        using var refused = await host.Client.GetAsync(BrokerHost.StreamPath(Guid.NewGuid()), HttpCompletionOption.ResponseHeadersRead);
+
+        Assert.Equal(HttpStatusCode.ServiceUnavailable, refused.StatusCode);
+        Assert.NotNull(refused.Headers.RetryAfter);
+        Assert.NotEqual("text/event-stream", refused.Content.Headers.ContentType?.MediaType);
+        Assert.DoesNotContain("welcome", await refused.Content.ReadAsStringAsync());
+    }
+
+    [Fact]
+    public async Task A_freed_slot_admits_the_next_connection()
+    {
+        await using var host = await BrokerHost.StartAsync(new Dictionary<string, string> { ["Sse:MaxConnections"] = "1" });
+        var first = await host.ConnectAsync(Guid.NewGuid());
+        await first.DisposeAsync();
+
+        await AwaitAsync(async () => (await host.StatsAsync()).GetProperty("total_clients").GetInt32() == 0);
+        await using var next = await host.ConnectAsync(Guid.NewGuid());
+    }
+
+    [Fact]
+    public async Task Over_MaxConnectionsPerUser_is_429_with_Retry_After_while_other_users_connect()
+    {
+        await using var host = await BrokerHost.StartAsync(new Dictionary<string, string> { ["Sse:MaxConnectionsPerUser"] = "2" });
+        var userId = Guid.NewGuid();
+        await using var first = await host.ConnectAsync(userId);
+        await using var second = await host.ConnectAsync(userId);
+
+        using var refused = await host.Client.GetAsync(BrokerHost.StreamPath(userId), HttpCompletionOption.ResponseHeadersRead);
+        await using var otherUser = await host.ConnectAsync(Guid.NewGuid());
+
+        Assert.Equal(HttpStatusCode.TooManyRequests, refused.StatusCode);
+        Assert.NotNull(refused.Headers.RetryAfter);
+        Assert.NotEqual("text/event-stream", refused.Content.Headers.ContentType?.MediaType);
+    }
+
+    internal static async Task AwaitAsync(Func<Task<bool>> condition)
+    {
+        var deadline = DateTime.UtcNow + BrokerHost.FactTimeout;
+        while (!await condition())
+        {
+            Assert.True(DateTime.UtcNow < deadline, "condition not met in time");
+            await Task.Delay(20);
+        }
+    }
+}

@@ -1,0 +1,44 @@
+using System.Net;
+using Sse.Actors.Broker;
+using Xunit;
+
+namespace Sse.Tests.Http;
+
+public sealed class TopicsDisabledTests : IAsyncLifetime
+{
+    private BrokerHost _host = null!;
+
+    public async Task InitializeAsync() => _host = await BrokerHost.StartAsync(new Dictionary<string, string> { ["Sse:EnableTopics"] = "false" });
+
+    public async Task DisposeAsync() => await _host.DisposeAsync();
+
+    [Fact]
+    public async Task Stream_asking_for_topics_is_400_when_topics_are_disabled()
+    {
+        using var response = await _host.Client.GetAsync(BrokerHost.StreamPath(Guid.NewGuid(), "news"));
+
+        Assert.Equal(HttpStatusCode.BadRequest, response.StatusCode);
+        Assert.Contains("disabled", await response.Content.ReadAsStringAsync());
+    }
+
+    [Fact]
+    public async Task Sending_to_a_topic_fails_clearly_when_topics_are_disabled()
+    {
+        await Assert.ThrowsAsync<TopicsDisabledException>(() => _host.Broker.SendToTopicAsync("news", "e", "d"));
+        using var response = await _host.SendAsync(new { target_type = "topic", topic = "news", data = "x" });
+        Assert.Equal(HttpStatusCode.BadRequest, response.StatusCode);
+    }
+
+    [Fact]
+    public async Task Users_and_broadcasts_still_work_when_topics_are_disabled()
+    {
+        var userId = Guid.NewGuid();
+        await using var stream = await _host.ConnectAsync(userId);
+
+        await _host.Broker.SendToUserAsync(userId, "n", "to user");
+        await _host.Broker.BroadcastAsync("n", "to all");
+
+        Assert.Equal("to user", (await stream.NextEventAsync()).Data);
+        Assert.Equal("to all", (await stream.NextEventAsync()).Data);
+    }
+}
