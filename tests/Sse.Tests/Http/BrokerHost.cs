@@ -72,6 +72,18 @@ public sealed class BrokerHost : IAsyncDisposable
 
     public async Task<JsonElement> StatsAsync() => await Client.GetFromJsonAsync<JsonElement>("/api/v1/sse/stats");
 
+    /// <summary>Waits until the stats endpoint shows what the test expects.</summary>
+    public async Task AwaitStatsAsync(Func<JsonElement, bool> condition)
+    {
+        var deadline = DateTime.UtcNow + FactTimeout;
+        JsonElement stats;
+        while (!condition(stats = await StatsAsync()))
+        {
+            Assert.True(DateTime.UtcNow < deadline, $"stats never matched; last: {stats}");
+            await Task.Delay(20);
+        }
+    }
+
     public Task StopAsync() => _app.StopAsync();
 
     public async ValueTask DisposeAsync()

@@ -27,7 +27,7 @@ public sealed class ConnectionLimitTests
         var first = await host.ConnectAsync(Guid.NewGuid());
         await first.DisposeAsync();
 
-        await AwaitAsync(async () => (await host.StatsAsync()).GetProperty("total_clients").GetInt32() == 0);
+        await host.AwaitStatsAsync(stats => stats.GetProperty("total_clients").GetInt32() == 0);
         await using var next = await host.ConnectAsync(Guid.NewGuid());
     }
 
@@ -45,15 +45,5 @@ public sealed class ConnectionLimitTests
         Assert.Equal(HttpStatusCode.TooManyRequests, refused.StatusCode);
         Assert.NotNull(refused.Headers.RetryAfter);
         Assert.NotEqual("text/event-stream", refused.Content.Headers.ContentType?.MediaType);
-    }
-
-    internal static async Task AwaitAsync(Func<Task<bool>> condition)
-    {
-        var deadline = DateTime.UtcNow + BrokerHost.FactTimeout;
-        while (!await condition())
-        {
-            Assert.True(DateTime.UtcNow < deadline, "condition not met in time");
-            await Task.Delay(20);
-        }
     }
 }

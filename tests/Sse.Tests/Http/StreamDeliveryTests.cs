@@ -121,6 +121,19 @@ public sealed class StreamDeliveryTests(SharedBrokerHost fixture) : IClassFixtur
     }
 
     [Fact]
+    public async Task Connection_without_topics_gets_heartbeats()
+    {
+        await using var stream = await Host.ConnectAsync(Guid.NewGuid());
+
+        for (var i = 0; i < 2; i++)
+        {
+            var heartbeat = await stream.NextAsync();
+            Assert.Equal(("heartbeat", "ping"), (heartbeat.EventType, heartbeat.Data));
+            Assert.False(string.IsNullOrEmpty(heartbeat.EventId));
+        }
+    }
+
+    [Fact]
     public async Task Every_event_carries_an_id_and_ids_differ()
     {
         var userId = Guid.NewGuid();
