@@ -26,7 +26,7 @@ public sealed class LifecycleTests
         Assert.True(stats.GetProperty("is_running").GetBoolean());
         Assert.Equal(2, await host.Broker.GetUserConnectionCountAsync(alice));
         Assert.True(await host.Broker.IsUserOnlineAsync(bob));
-        Assert.Equal([alice, bob], (await host.Broker.GetOnlineUsersAsync()).Order());
+        Assert.Equal(new[] { alice, bob }.Order(), (await host.Broker.GetOnlineUsersAsync()).Order());
 
         await aliceTab1.DisposeAsync();
         await host.AwaitStatsAsync(s => s.GetProperty("total_clients").GetInt32() == 2);
