@@ -45,6 +45,7 @@ public sealed class BrokerHost : IAsyncDisposable
             ["Sse:EmptyEntityPassivation"] = "00:00:02",
             ["Sse:ShutdownGrace"] = "00:00:01",
             ["Serilog:MinimumLevel:Default"] = "Warning",
+            ["Serilog:MinimumLevel:Override:Akka"] = "Warning",
         };
         foreach (var (key, value) in settings ?? new Dictionary<string, string>())
         {
