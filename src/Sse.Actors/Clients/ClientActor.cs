@@ -26,6 +26,9 @@ public sealed class ClientActor : ReceiveActor, IWithTimers, IWithStash
     private readonly SseOptions _options;
     private readonly ILoggingAdapter _log = Context.GetLogger();
 
+    private CancellationTokenRegistration _requestEnded;
+    private int _queuedBeforeWelcome;
+
     // Each stream the connection listens to, with the entity that acknowledged it (null while pending).
     private readonly Dictionary<StreamKey, IActorRef?> _streams = [];
 
@@ -52,6 +55,9 @@ public sealed class ClientActor : ReceiveActor, IWithTimers, IWithStash
 
     protected override void PreStart()
     {
+        // Whatever ends the request (even before the endpoint learned of this actor) stops the client.
+        var self = Self;
+        _requestEnded = _connection.Ended.Register(() => self.Tell(Disconnect.Instance));
         foreach (var stream in _streams.Keys)
         {
             Subscribe(stream);
@@ -61,6 +67,7 @@ public sealed class ClientActor : ReceiveActor, IWithTimers, IWithStash
 
     protected override void PostStop()
     {
+        _requestEnded.Dispose();
         foreach (var (stream, entity) in _streams)
         {
             (entity ?? RegionOf(stream)).Tell(stream.Unsubscribe(Self));
@@ -72,8 +79,16 @@ public sealed class ClientActor : ReceiveActor, IWithTimers, IWithStash
     {
         Receive<UserProtocol.SubscribedToUser>(m => AcknowledgedWhileSubscribing(new StreamKey.User(m.UserId)));
         Receive<TopicProtocol.SubscribedToTopic>(m => AcknowledgedWhileSubscribing(new StreamKey.Topic(m.Topic)));
-        // An event from a stream acknowledged early waits behind the welcome event.
-        Receive<SseEvent>(_ => Stash.Stash());
+        // An event from a stream acknowledged early waits behind the welcome event, within the same bound.
+        Receive<SseEvent>(sseEvent =>
+        {
+            if (++_queuedBeforeWelcome > _options.ClientBufferSize)
+            {
+                DropAsSlowConsumer();
+                return;
+            }
+            Stash.Stash();
+        });
         Receive<SendHeartbeat>(_ => { });
         Common();
     }
@@ -149,10 +164,14 @@ public sealed class ClientActor : ReceiveActor, IWithTimers, IWithStash
 
     private void Deliver(SseEvent sseEvent)
     {
-        if (_connection.TryWrite(sseEvent))
+        if (!_connection.TryWrite(sseEvent))
         {
-            return;
+            DropAsSlowConsumer();
         }
+    }
+
+    private void DropAsSlowConsumer()
+    {
         _log.Warning("Client {ClientId} of user {UserId} is a slow consumer ({BufferSize} events queued); disconnecting it",
             _connection.ClientId, _connection.UserId, _options.ClientBufferSize);
         Context.Parent.Tell(new SlowConsumerDropped(_connection.ClientId, _connection.UserId));

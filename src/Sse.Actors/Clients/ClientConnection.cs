@@ -12,6 +12,7 @@ public sealed class ClientConnection
 {
     private readonly Channel<SseEvent> _buffer;
     private readonly CancellationTokenSource _abort = new();
+    private readonly CancellationTokenSource _ended = new();
 
     public ClientConnection(Guid userId, Guid? tenantId, IReadOnlyList<string> topics, int bufferSize)
     {
@@ -40,6 +41,12 @@ public sealed class ClientConnection
 
     /// <summary>Cancelled when the response must end at once (slow consumer, shutdown grace over).</summary>
     public CancellationToken Aborted => _abort.Token;
+
+    /// <summary>Cancelled when the HTTP request is over for any reason; the client actor then stops.</summary>
+    public CancellationToken Ended => _ended.Token;
+
+    /// <summary>The request is over (browser gone, refused, timed out, or the stream ended).</summary>
+    public void End() => _ended.Cancel();
 
     /// <summary>Queues an event without waiting; false when the buffer is full or closed.</summary>
     public bool TryWrite(SseEvent sseEvent) => _buffer.Writer.TryWrite(sseEvent);

@@ -45,26 +45,25 @@ public sealed class StreamEndpoint(
         }
 
         var connection = new ClientConnection(identity.UserId, identity.TenantId, topics, settings.ClientBufferSize);
-        var result = await broker.ActorRef.Ask<ConnectResult>(new Connect(connection), ConnectTimeout, context.RequestAborted);
-        if (result is Refused refused)
-        {
-            var status = refused.Reason == RefusalReason.UserLimit ? StatusCodes.Status429TooManyRequests : StatusCodes.Status503ServiceUnavailable;
-            context.Response.Headers.RetryAfter = ((int)Math.Ceiling(settings.RefusedRetryAfter.TotalSeconds)).ToString(CultureInfo.InvariantCulture);
-            await SseJson.WriteErrorAsync(context, status, refused.Message);
-            return;
-        }
-
-        var client = ((Accepted)result).Client;
         try
         {
+            var result = await broker.ActorRef.Ask<ConnectResult>(new Connect(connection), ConnectTimeout);
+            if (result is Refused refused)
+            {
+                var status = refused.Reason == RefusalReason.UserLimit ? StatusCodes.Status429TooManyRequests : StatusCodes.Status503ServiceUnavailable;
+                context.Response.Headers.RetryAfter = ((int)Math.Ceiling(settings.RefusedRetryAfter.TotalSeconds)).ToString(CultureInfo.InvariantCulture);
+                await SseJson.WriteErrorAsync(context, status, refused.Message);
+                return;
+            }
             logger.LogInformation("Stream {ClientId} opened for user {UserId} with {TopicCount} topics", connection.ClientId, identity.UserId, topics.Count);
             await StartStreamAsync(context);
             await PumpAsync(context, connection, settings.ClientTimeout);
+            logger.LogInformation("Stream {ClientId} of user {UserId} ended", connection.ClientId, identity.UserId);
         }
         finally
         {
-            client.Tell(ClientProtocol.Disconnect.Instance);
-            logger.LogInformation("Stream {ClientId} of user {UserId} ended", connection.ClientId, identity.UserId);
+            // Stops the client actor, also when it was created after a timed-out or abandoned connect.
+            connection.End();
         }
     }
 
