@@ -32,6 +32,7 @@ public static class SseHostApp
         configure?.Invoke(builder);
 
         var app = builder.Build();
+        app.UseCors();
         app.MapGet("/", () => Results.Content(DemoPage.Html, "text/html; charset=utf-8"));
         app.MapSseBroker();
         return app;

@@ -44,6 +44,12 @@ public sealed class SseOptions
     /// <summary>On shutdown, how long a stream may take to drain its buffer and the <c>close</c> event before it is cut.</summary>
     public TimeSpan ShutdownGrace { get; set; } = TimeSpan.FromSeconds(2);
 
+    /// <summary>
+    /// Origins allowed to open streams and send from a browser on another origin
+    /// (<c>Sse__AllowedOrigins__0=https://app.example.com</c>). Empty: any origin in Development, none elsewhere.
+    /// </summary>
+    public string[] AllowedOrigins { get; set; } = [];
+
     /// <summary>Number of shards for the user and topic entities; keep it the same on every node of a cluster.</summary>
     public int ShardCount { get; set; } = 100;
 }

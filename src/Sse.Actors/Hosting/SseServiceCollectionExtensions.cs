@@ -1,7 +1,9 @@
 using Akka.Hosting;
+using Microsoft.AspNetCore.Cors.Infrastructure;
 using Microsoft.Extensions.Configuration;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.DependencyInjection.Extensions;
+using Microsoft.Extensions.Hosting;
 using Microsoft.Extensions.Options;
 using Sse.Actors.Api;
 using Sse.Actors.Http;
@@ -30,6 +32,9 @@ public static class SseServiceCollectionExtensions
         services.TryAddSingleton<StreamEndpoint>();
         services.TryAddSingleton<SendEndpoint>();
         services.AddHostedService<StreamShutdown>();
+        services.AddCors();
+        services.AddOptions<CorsOptions>().Configure<IOptions<SseOptions>, IHostEnvironment>((cors, sse, environment) =>
+            cors.AddPolicy(SseCors.PolicyName, policy => SseCors.Configure(policy, sse.Value, environment)));
         services.AddAkka(SseAkkaConfiguration.ActorSystemName, (builder, provider) =>
         {
             builder.WithSseBroker(provider.GetRequiredService<IOptions<SseOptions>>().Value);

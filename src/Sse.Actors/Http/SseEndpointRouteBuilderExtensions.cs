@@ -3,6 +3,7 @@ using Microsoft.AspNetCore.Http;
 using Microsoft.AspNetCore.Routing;
 using Microsoft.Extensions.DependencyInjection;
 using Sse.Actors.Api;
+using Sse.Actors.Hosting;
 
 namespace Sse.Actors.Http;
 
@@ -12,11 +13,13 @@ public static class SseEndpointRouteBuilderExtensions
 
     /// <summary>
     /// Maps <c>GET {prefix}/stream</c> (EventSource), <c>POST {prefix}/send</c> and <c>GET {prefix}/stats</c>.
-    /// The returned group takes the usual endpoint conventions (<c>RequireAuthorization</c>, <c>RequireCors</c>, ...).
+    /// The returned group takes the usual endpoint conventions (<c>RequireAuthorization</c>, rate limiting, ...).
+    /// CORS follows <c>Sse:AllowedOrigins</c> when the app calls <c>UseCors()</c>.
     /// </summary>
     public static RouteGroupBuilder MapSseBroker(this IEndpointRouteBuilder endpoints, string prefix = DefaultPrefix)
     {
-        var group = endpoints.MapGroup(prefix);
+        // Cross-origin browsers also need app.UseCors() in the pipeline.
+        var group = endpoints.MapGroup(prefix).RequireCors(SseCors.PolicyName);
         group.MapGet("/stream", context => context.RequestServices.GetRequiredService<StreamEndpoint>().HandleAsync(context));
         group.MapPost("/send", context => context.RequestServices.GetRequiredService<SendEndpoint>().HandleAsync(context));
         group.MapGet("/stats", async context =>
