@@ -1,0 +1,340 @@
+using Akka.Actor;
+using Akka.TestKit;
+using Sse.Actors.Broker;
+using Sse.Actors.Clients;
+using Sse.Actors.Hosting;
+using static Sse.Actors.Broker.BrokerCommands;
+using static Sse.Actors.Broker.BrokerConnections;
+using static Sse.Actors.Broker.BrokerQueries;
+using static Sse.Actors.Topics.TopicProtocol;
+using static Sse.Actors.Users.UserProtocol;
+
+namespace Sse.Tests.Broker;
+
+public sealed class BrokerActorTests : Akka.TestKit.Xunit2.TestKit
+{
+    private readonly TestProbe _userRegion;
+    private readonly TestProbe _topicRegion;
+
+    public BrokerActorTests() : base(SseTestConfig.SerializeMessages)
+    {
+        _userRegion = CreateTestProbe();
+        _topicRegion = CreateTestProbe();
+    }
+
+    [Fact]
+    public void Connection_is_accepted_with_a_client_that_subscribes_to_its_user()
+    {
+        var broker = StartBroker();
+        var connection = NewConnection(Guid.NewGuid());
+
+        var client = Connect(broker, connection);
+
+        _userRegion.ExpectMsg<SubscribeToUser>(m => m.UserId == connection.UserId && m.Subscriber.Equals(client));
+    }
+
+    [Fact]
+    public void Connection_over_the_node_maximum_is_refused_as_node_full()
+    {
+        var broker = StartBroker(new SseOptions { MaxConnections = 1 });
+        Connect(broker, NewConnection(Guid.NewGuid()));
+
+        broker.Tell(new Connect(NewConnection(Guid.NewGuid())));
+
+        Assert.Equal(RefusalReason.NodeFull, ExpectMsg<Refused>().Reason);
+    }
+
+    [Fact]
+    public void Connection_over_the_per_user_maximum_is_refused_as_user_limit()
+    {
+        var broker = StartBroker(new SseOptions { MaxConnectionsPerUser = 2 });
+        var userId = Guid.NewGuid();
+        Connect(broker, NewConnection(userId));
+        Connect(broker, NewConnection(userId));
+
+        broker.Tell(new Connect(NewConnection(userId)));
+
+        Assert.Equal(RefusalReason.UserLimit, ExpectMsg<Refused>().Reason);
+    }
+
+    [Fact]
+    public void User_at_the_per_user_maximum_does_not_block_another_user()
+    {
+        var broker = StartBroker(new SseOptions { MaxConnectionsPerUser = 2 });
+        var userId = Guid.NewGuid();
+        Connect(broker, NewConnection(userId));
+        Connect(broker, NewConnection(userId));
+
+        broker.Tell(new Connect(NewConnection(Guid.NewGuid())));
+
+        ExpectMsg<Accepted>();
+    }
+
+    [Fact]
+    public void Stopped_client_frees_its_place_for_a_new_connection()
+    {
+        var broker = StartBroker(new SseOptions { MaxConnections = 1 });
+        var client = Connect(broker, NewConnection(Guid.NewGuid()));
+
+        client.Tell(ClientProtocol.Disconnect.Instance);
+
+        AwaitAssert(() =>
+        {
+            broker.Tell(new Connect(NewConnection(Guid.NewGuid())));
+            ExpectMsg<Accepted>();
+        });
+    }
+
+    [Fact]
+    public void Stats_count_clients_users_and_topics()
+    {
+        var broker = StartBroker();
+        var (alice, bob) = (Guid.NewGuid(), Guid.NewGuid());
+        Connect(broker, NewConnection(alice, "news", "sport"));
+        Connect(broker, NewConnection(alice, "news"));
+        Connect(broker, NewConnection(bob));
+
+        var stats = Stats(broker);
+
+        Assert.Equal((3, 2, 2), (stats.TotalClients, stats.TotalUsers, stats.TotalTopics));
+        Assert.True(stats.IsRunning);
+    }
+
+    [Fact]
+    public void Stats_count_accepted_and_refused_connections()
+    {
+        var broker = StartBroker(new SseOptions { MaxConnections = 2 });
+        Connect(broker, NewConnection(Guid.NewGuid()));
+        Connect(broker, NewConnection(Guid.NewGuid()));
+        broker.Tell(new Connect(NewConnection(Guid.NewGuid())));
+        ExpectMsg<Refused>();
+
+        var stats = Stats(broker);
+
+        Assert.Equal((2L, 1L), (stats.ConnectionsAccepted, stats.ConnectionsRefused));
+        Assert.Equal(2, stats.MaxConnections);
+    }
+
+    [Fact]
+    public void Counts_drop_when_a_client_stops()
+    {
+        var broker = StartBroker();
+        var (alice, bob) = (Guid.NewGuid(), Guid.NewGuid());
+        var leaving = Connect(broker, NewConnection(alice, "news", "sport"));
+        Connect(broker, NewConnection(bob, "news"));
+
+        leaving.Tell(ClientProtocol.Disconnect.Instance);
+
+        AwaitAssert(() =>
+        {
+            var stats = Stats(broker);
+            Assert.Equal((1, 1, 1), (stats.TotalClients, stats.TotalUsers, stats.TotalTopics));
+        });
+    }
+
+    [Fact]
+    public async Task Slow_consumer_is_counted_and_removed()
+    {
+        var broker = StartBroker();
+        var connection = new ClientConnection(Guid.NewGuid(), tenantId: null, [], bufferSize: 1);
+        var client = Connect(broker, connection);
+        await GoLive(client, connection, readWelcome: false);
+
+        broker.Tell(new Broadcast("update", "does not fit"));
+        ExpectMsg<PublishAccepted>();
+
+        AwaitAssert(() =>
+        {
+            var stats = Stats(broker);
+            Assert.Equal((1L, 0), (stats.SlowConsumerDisconnects, stats.TotalClients));
+        });
+    }
+
+    [Fact]
+    public void Send_to_the_empty_user_id_is_rejected_with_a_reason()
+    {
+        var broker = StartBroker();
+
+        broker.Tell(new SendToUser(Guid.Empty, "update", "hello"));
+
+        Assert.False(string.IsNullOrWhiteSpace(ExpectMsg<PublishRejected>().Reason));
+        _userRegion.ExpectNoMsg(TimeSpan.FromMilliseconds(100));
+    }
+
+    [Fact]
+    public void Send_with_an_unwritable_event_name_is_rejected()
+    {
+        var broker = StartBroker();
+
+        broker.Tell(new SendToUser(Guid.NewGuid(), "evil\nname", "hello"));
+
+        ExpectMsg<PublishRejected>();
+    }
+
+    [Fact]
+    public void Send_to_a_user_is_accepted_and_routed_to_the_user_region()
+    {
+        var broker = StartBroker();
+        var userId = Guid.NewGuid();
+
+        broker.Tell(new SendToUser(userId, "update", "hello"));
+
+        var accepted = ExpectMsg<PublishAccepted>();
+        var delivery = _userRegion.ExpectMsg<DeliverToUser>();
+        Assert.Equal((userId, accepted.EventId), (delivery.UserId, delivery.Event.Id));
+        var parsed = delivery.Event.Parse();
+        Assert.Equal(("update", "hello"), (parsed.EventType, parsed.Data));
+    }
+
+    [Fact]
+    public void Send_to_a_topic_is_accepted_and_routed_to_the_topic_region()
+    {
+        var broker = StartBroker();
+
+        broker.Tell(new SendToTopic("news", "update", "hello"));
+
+        var accepted = ExpectMsg<PublishAccepted>();
+        var publication = _topicRegion.ExpectMsg<PublishToTopic>();
+        Assert.Equal(("news", accepted.EventId), (publication.Topic, publication.Event.Id));
+    }
+
+    [Fact]
+    public void Send_to_a_topic_is_rejected_when_topics_are_disabled()
+    {
+        var broker = StartBroker(new SseOptions { EnableTopics = false });
+
+        broker.Tell(new SendToTopic("news", "update", "hello"));
+
+        Assert.Contains("EnableTopics", ExpectMsg<PublishRejected>().Reason);
+        _topicRegion.ExpectNoMsg(TimeSpan.FromMilliseconds(100));
+    }
+
+    [Fact]
+    public async Task Broadcast_reaches_a_connected_client_without_topics()
+    {
+        var broker = StartBroker();
+        var connection = NewConnection(Guid.NewGuid());
+        await GoLive(Connect(broker, connection), connection);
+
+        broker.Tell(new Broadcast("notice", "hello everyone"));
+
+        var accepted = ExpectMsg<PublishAccepted>();
+        var broadcast = await connection.Events.ReadEventAsync();
+        Assert.Equal((accepted.EventId, "notice", "hello everyone"), (broadcast.Id, broadcast.EventType, broadcast.Data));
+    }
+
+    [Fact]
+    public async Task Close_all_sends_close_to_every_client_and_ends_its_stream()
+    {
+        var broker = StartBroker();
+        var connections = new[] { NewConnection(Guid.NewGuid()), NewConnection(Guid.NewGuid()) };
+        foreach (var connection in connections)
+        {
+            await GoLive(Connect(broker, connection), connection);
+        }
+
+        broker.Tell(new CloseAll(TimeSpan.FromSeconds(5)));
+
+        foreach (var connection in connections)
+        {
+            var rest = await connection.Events.ReadToCompletionAsync();
+            Assert.Equal("close", Assert.Single(rest).EventType);
+        }
+    }
+
+    [Fact]
+    public void Connection_after_close_all_is_refused_as_shutting_down()
+    {
+        var broker = StartBroker();
+        broker.Tell(new CloseAll(TimeSpan.FromSeconds(5)));
+
+        broker.Tell(new Connect(NewConnection(Guid.NewGuid())));
+
+        Assert.Equal(RefusalReason.ShuttingDown, ExpectMsg<Refused>().Reason);
+    }
+
+    [Fact]
+    public void Stats_report_not_running_after_close_all()
+    {
+        var broker = StartBroker();
+
+        broker.Tell(new CloseAll(TimeSpan.FromSeconds(5)));
+
+        Assert.False(Stats(broker).IsRunning);
+    }
+
+    [Fact]
+    public void Online_users_are_the_users_with_a_connection()
+    {
+        var broker = StartBroker();
+        var (alice, bob) = (Guid.NewGuid(), Guid.NewGuid());
+        Connect(broker, NewConnection(alice));
+        Connect(broker, NewConnection(alice));
+        Connect(broker, NewConnection(bob));
+
+        broker.Tell(GetOnlineUsers.Instance);
+
+        Assert.Equal(new[] { alice, bob }.Order(), ExpectMsg<OnlineUsers>().UserIds.Order());
+    }
+
+    [Fact]
+    public void User_connection_count_counts_the_users_connections()
+    {
+        var broker = StartBroker();
+        var alice = Guid.NewGuid();
+        Connect(broker, NewConnection(alice));
+        Connect(broker, NewConnection(alice));
+        Connect(broker, NewConnection(Guid.NewGuid()));
+
+        broker.Tell(new GetUserConnectionCount(alice));
+
+        Assert.Equal(new UserConnectionCount(alice, 2), ExpectMsg<UserConnectionCount>());
+    }
+
+    [Fact]
+    public void User_without_connections_has_a_connection_count_of_zero()
+    {
+        var broker = StartBroker();
+        var nobody = Guid.NewGuid();
+
+        broker.Tell(new GetUserConnectionCount(nobody));
+
+        Assert.Equal(new UserConnectionCount(nobody, 0), ExpectMsg<UserConnectionCount>());
+    }
+
+    private IActorRef StartBroker(SseOptions? options = null)
+    {
+        options ??= new SseOptions();
+        // Timers the tests do not look at stay out of the way.
+        options.HeartbeatInterval = TimeSpan.FromMinutes(10);
+        options.ClientTimeout = TimeSpan.FromMinutes(20);
+        options.SubscribeRetryInterval = TimeSpan.FromMinutes(10);
+        return Sys.ActorOf(BrokerActor.Props(options, _userRegion.Ref, _topicRegion.Ref));
+    }
+
+    private static ClientConnection NewConnection(Guid userId, params string[] topics) =>
+        new(userId, tenantId: null, topics, bufferSize: 16);
+
+    private IActorRef Connect(IActorRef broker, ClientConnection connection)
+    {
+        broker.Tell(new Connect(connection));
+        return ExpectMsg<Accepted>().Client;
+    }
+
+    private BrokerStats Stats(IActorRef broker)
+    {
+        broker.Tell(GetStats.Instance);
+        return ExpectMsg<BrokerStats>();
+    }
+
+    /// <summary>Acknowledges the client's user subscription from an entity probe, as the user entity would.</summary>
+    private async Task GoLive(IActorRef client, ClientConnection connection, bool readWelcome = true)
+    {
+        _userRegion.ExpectMsg<SubscribeToUser>(m => m.Subscriber.Equals(client));
+        CreateTestProbe().Send(client, new SubscribedToUser(connection.UserId));
+        if (readWelcome)
+        {
+            Assert.Contains("\"welcome\"", (await connection.Events.ReadEventAsync()).Data);
+        }
+    }
+}

@@ -1,0 +1,254 @@
+using System.Text.Json;
+using Akka.Actor;
+using Akka.TestKit;
+using Sse.Actors.Clients;
+using Sse.Actors.Events;
+using Sse.Actors.Hosting;
+using static Sse.Actors.Topics.TopicProtocol;
+using static Sse.Actors.Users.UserProtocol;
+
+namespace Sse.Tests.Clients;
+
+public sealed class ClientActorTests : Akka.TestKit.Xunit2.TestKit
+{
+    private static readonly TimeSpan Short = TimeSpan.FromMilliseconds(200);
+    private static readonly TimeSpan Never = TimeSpan.FromMinutes(10);
+
+    private readonly Guid _userId = Guid.NewGuid();
+    private readonly TestProbe _userRegion;
+    private readonly TestProbe _topicRegion;
+    private readonly TestProbe _broker;
+
+    public ClientActorTests() : base(SseTestConfig.SerializeMessages)
+    {
+        _userRegion = CreateTestProbe();
+        _topicRegion = CreateTestProbe();
+        _broker = CreateTestProbe();
+    }
+
+    [Fact]
+    public void Client_subscribes_to_its_user_and_each_topic_through_the_regions()
+    {
+        var (client, _) = StartClient(topics: ["news", "sport"]);
+
+        _userRegion.ExpectMsg<SubscribeToUser>(m => m.UserId == _userId && m.Subscriber.Equals(client));
+        var topics = _topicRegion.ReceiveN(2).Cast<SubscribeToTopic>().ToList();
+        Assert.Equal(new[] { "news", "sport" }, topics.Select(m => m.Topic).Order());
+        Assert.All(topics, m => Assert.Equal(client, m.Subscriber));
+    }
+
+    [Fact]
+    public async Task No_welcome_is_sent_until_every_subscription_is_acknowledged()
+    {
+        var (client, connection) = StartClient(topics: ["news"]);
+        var entity = CreateTestProbe();
+
+        entity.Send(client, new SubscribedToUser(_userId));
+
+        Assert.True(await connection.Events.StaysEmptyAsync(TimeSpan.FromMilliseconds(300)));
+    }
+
+    [Fact]
+    public async Task Welcome_is_the_first_event_once_every_subscription_is_acknowledged()
+    {
+        var (client, connection) = StartClient(topics: ["news"]);
+        var entity = CreateTestProbe();
+
+        entity.Send(client, new SubscribedToUser(_userId));
+        entity.Send(client, new SubscribedToTopic("news"));
+
+        var welcome = await connection.Events.ReadEventAsync();
+        Assert.Equal("message", welcome.EventType);
+        using var data = JsonDocument.Parse(welcome.Data);
+        Assert.Equal("welcome", data.RootElement.GetProperty("type").GetString());
+        Assert.Equal(connection.ClientId, data.RootElement.GetProperty("client_id").GetGuid());
+        Assert.Equal(Options().ReconnectDelay, welcome.Retry);
+    }
+
+    [Fact]
+    public async Task Event_delivered_before_the_last_acknowledgement_is_queued_behind_the_welcome()
+    {
+        var (client, connection) = StartClient(topics: ["news"]);
+        var entity = CreateTestProbe();
+
+        entity.Send(client, new SubscribedToUser(_userId));
+        entity.Send(client, SseEncoder.Encode("update", "early"));
+        entity.Send(client, new SubscribedToTopic("news"));
+
+        Assert.Equal("message", (await connection.Events.ReadEventAsync()).EventType);
+        var early = await connection.Events.ReadEventAsync();
+        Assert.Equal(("update", "early"), (early.EventType, early.Data));
+    }
+
+    [Fact]
+    public async Task Live_client_queues_delivered_events()
+    {
+        var (client, connection) = StartClient();
+        var entity = await GoLive(client, connection);
+
+        entity.Send(client, SseEncoder.Encode("update", "one"));
+        entity.Send(client, SseEncoder.Encode("update", "two"));
+
+        Assert.Equal("one", (await connection.Events.ReadEventAsync()).Data);
+        Assert.Equal("two", (await connection.Events.ReadEventAsync()).Data);
+    }
+
+    [Fact]
+    public async Task Heartbeats_arrive_every_interval_once_live()
+    {
+        var (client, connection) = StartClient(options: Options(heartbeat: Short));
+        await GoLive(client, connection);
+        var started = System.Diagnostics.Stopwatch.StartNew();
+
+        for (var i = 0; i < 3; i++)
+        {
+            var heartbeat = await connection.Events.ReadEventAsync();
+            Assert.Equal(("heartbeat", "ping"), (heartbeat.EventType, heartbeat.Data));
+        }
+        Assert.True(started.Elapsed >= 2 * Short, $"three heartbeats came within {started.Elapsed}");
+    }
+
+    [Fact]
+    public async Task No_heartbeat_is_sent_before_going_live()
+    {
+        var (_, connection) = StartClient(options: Options(heartbeat: TimeSpan.FromMilliseconds(100)));
+
+        Assert.True(await connection.Events.StaysEmptyAsync(TimeSpan.FromMilliseconds(400)));
+    }
+
+    [Fact]
+    public void Unacknowledged_subscription_is_sent_again()
+    {
+        StartClient(options: Options(retry: Short));
+
+        _userRegion.ExpectMsg<SubscribeToUser>();
+        _userRegion.ExpectMsg<SubscribeToUser>();
+    }
+
+    [Fact]
+    public async Task Acknowledged_subscription_is_not_sent_again()
+    {
+        var (client, connection) = StartClient(options: Options(retry: Short));
+        _userRegion.ExpectMsg<SubscribeToUser>();
+        await GoLive(client, connection);
+        // A retry sent before the acknowledgement was handled may already be queued; only later ones count.
+        _userRegion.ReceiveWhile<object>(TimeSpan.Zero, m => m);
+
+        _userRegion.ExpectNoMsg(3 * Short);
+    }
+
+    [Fact]
+    public async Task Client_subscribes_again_through_the_region_when_the_entity_stops()
+    {
+        var (client, connection) = StartClient();
+        _userRegion.ExpectMsg<SubscribeToUser>();
+        var entity = await GoLive(client, connection);
+
+        Sys.Stop(entity.Ref);
+
+        _userRegion.ExpectMsg<SubscribeToUser>(m => m.UserId == _userId && m.Subscriber.Equals(client));
+    }
+
+    [Fact]
+    public async Task Stopping_client_unsubscribes_from_the_acknowledging_entity()
+    {
+        var (client, connection) = StartClient();
+        var entity = await GoLive(client, connection);
+
+        client.Tell(ClientProtocol.Disconnect.Instance);
+
+        entity.ExpectMsg<UnsubscribeFromUser>(m => m.UserId == _userId && m.Subscriber.Equals(client));
+    }
+
+    [Fact]
+    public void Stopping_client_unsubscribes_pending_subscriptions_through_the_region()
+    {
+        var (client, _) = StartClient(topics: ["news"]);
+        _topicRegion.ExpectMsg<SubscribeToTopic>();
+
+        client.Tell(ClientProtocol.Disconnect.Instance);
+
+        _topicRegion.ExpectMsg<UnsubscribeFromTopic>(m => m.Topic == "news" && m.Subscriber.Equals(client));
+    }
+
+    [Fact]
+    public async Task Stopping_client_completes_its_channel()
+    {
+        var (client, connection) = StartClient();
+        await GoLive(client, connection);
+
+        client.Tell(ClientProtocol.Disconnect.Instance);
+
+        Assert.Empty(await connection.Events.ReadToCompletionAsync());
+        Assert.False(connection.Aborted.IsCancellationRequested);
+    }
+
+    [Fact]
+    public void Slow_consumer_is_dropped_reported_to_its_parent_and_aborted()
+    {
+        var (client, connection) = StartClient(bufferSize: 2);
+        Watch(client);
+        var entity = CreateTestProbe();
+        entity.Send(client, new SubscribedToUser(_userId));
+
+        for (var i = 0; i < 3; i++)
+        {
+            entity.Send(client, SseEncoder.Encode("update", $"event {i}"));
+        }
+
+        var dropped = _broker.ExpectMsg<ClientProtocol.SlowConsumerDropped>();
+        Assert.Equal((connection.ClientId, _userId), (dropped.ClientId, dropped.UserId));
+        ExpectTerminated(client);
+        Assert.True(connection.Aborted.IsCancellationRequested);
+    }
+
+    [Fact]
+    public async Task Close_writes_a_close_event_and_completes_the_channel()
+    {
+        var (client, connection) = StartClient();
+        await GoLive(client, connection);
+
+        client.Tell(new ClientProtocol.Close(TimeSpan.FromSeconds(5)));
+
+        var rest = await connection.Events.ReadToCompletionAsync();
+        Assert.Equal("close", Assert.Single(rest).EventType);
+    }
+
+    [Fact]
+    public async Task Close_cuts_the_response_after_the_grace()
+    {
+        var (client, connection) = StartClient();
+        await GoLive(client, connection);
+
+        client.Tell(new ClientProtocol.Close(TimeSpan.FromMilliseconds(100)));
+
+        await connection.Aborted.WhenCancelled().WaitAsync(SseReading.DefaultWait);
+    }
+
+    private static SseOptions Options(TimeSpan? heartbeat = null, TimeSpan? retry = null, int bufferSize = 16) => new()
+    {
+        HeartbeatInterval = heartbeat ?? Never,
+        ClientTimeout = 2 * (heartbeat ?? Never),
+        SubscribeRetryInterval = retry ?? Never,
+        ClientBufferSize = bufferSize,
+    };
+
+    private (IActorRef Client, ClientConnection Connection) StartClient(
+        IReadOnlyList<string>? topics = null, SseOptions? options = null, int bufferSize = 16)
+    {
+        options ??= Options(bufferSize: bufferSize);
+        var connection = new ClientConnection(_userId, tenantId: null, topics ?? [], options.ClientBufferSize);
+        var client = _broker.ChildActorOf(ClientActor.Props(connection, _userRegion.Ref, _topicRegion.Ref, options));
+        return (client, connection);
+    }
+
+    /// <summary>Acknowledges the user subscription from an entity probe and reads the welcome.</summary>
+    private async Task<TestProbe> GoLive(IActorRef client, ClientConnection connection)
+    {
+        var entity = CreateTestProbe();
+        entity.Send(client, new SubscribedToUser(_userId));
+        var welcome = await connection.Events.ReadEventAsync();
+        Assert.Contains("\"welcome\"", welcome.Data);
+        return entity;
+    }
+}

@@ -1,0 +1,123 @@
+using Microsoft.Extensions.FileProviders;
+using Microsoft.Extensions.Hosting;
+using Microsoft.Extensions.Options;
+using Sse.Actors.Hosting;
+
+namespace Sse.Tests.Hosting;
+
+public sealed class SseOptionsValidatorTests
+{
+    [Fact]
+    public void Default_options_are_valid()
+    {
+        Assert.True(Validate(new SseOptions()).Succeeded);
+    }
+
+    [Fact]
+    public void Default_options_are_valid_in_development()
+    {
+        Assert.True(Validate(new SseOptions(), Environments.Development).Succeeded);
+    }
+
+    [Fact]
+    public void Client_buffer_size_of_zero_is_rejected()
+    {
+        AssertFailsNaming("ClientBufferSize", Validate(new SseOptions { ClientBufferSize = 0 }));
+    }
+
+    [Fact]
+    public void Client_timeout_under_twice_the_heartbeat_interval_is_rejected()
+    {
+        var options = new SseOptions { HeartbeatInterval = TimeSpan.FromSeconds(30), ClientTimeout = TimeSpan.FromSeconds(59) };
+
+        AssertFailsNaming("ClientTimeout", Validate(options));
+    }
+
+    [Fact]
+    public void Client_timeout_of_exactly_twice_the_heartbeat_interval_is_accepted()
+    {
+        var options = new SseOptions { HeartbeatInterval = TimeSpan.FromSeconds(30), ClientTimeout = TimeSpan.FromSeconds(60) };
+
+        Assert.True(Validate(options).Succeeded);
+    }
+
+    [Fact]
+    public void Heartbeat_interval_under_five_seconds_is_rejected_outside_development()
+    {
+        var options = new SseOptions { HeartbeatInterval = TimeSpan.FromSeconds(1) };
+
+        AssertFailsNaming("HeartbeatInterval", Validate(options, Environments.Production));
+    }
+
+    [Fact]
+    public void Heartbeat_interval_under_five_seconds_is_allowed_in_development()
+    {
+        var options = new SseOptions { HeartbeatInterval = TimeSpan.FromSeconds(1) };
+
+        Assert.True(Validate(options, Environments.Development).Succeeded);
+    }
+
+    [Fact]
+    public void Zero_heartbeat_interval_is_rejected_even_in_development()
+    {
+        var options = new SseOptions { HeartbeatInterval = TimeSpan.Zero };
+
+        AssertFailsNaming("HeartbeatInterval", Validate(options, Environments.Development));
+    }
+
+    [Fact]
+    public void Negative_max_connections_is_rejected()
+    {
+        AssertFailsNaming("MaxConnections", Validate(new SseOptions { MaxConnections = -1 }));
+    }
+
+    [Fact]
+    public void Negative_max_connections_per_user_is_rejected()
+    {
+        AssertFailsNaming("MaxConnectionsPerUser", Validate(new SseOptions { MaxConnectionsPerUser = -1 }));
+    }
+
+    [Fact]
+    public void Negative_history_size_is_rejected()
+    {
+        AssertFailsNaming("HistorySize", Validate(new SseOptions { HistorySize = -1 }));
+    }
+
+    [Fact]
+    public void Positive_history_size_is_rejected_until_replay_is_implemented()
+    {
+        AssertFailsNaming("HistorySize", Validate(new SseOptions { HistorySize = 10 }));
+    }
+
+    [Fact]
+    public void Every_broken_rule_is_reported()
+    {
+        var options = new SseOptions { ClientBufferSize = 0, MaxConnections = -1, ShardCount = 0 };
+
+        var failures = Validate(options).Failures ?? [];
+
+        Assert.Equal(3, failures.Count());
+    }
+
+    private static ValidateOptionsResult Validate(SseOptions options, string environmentName = "Production") =>
+        new SseOptionsValidator(new TestHostEnvironment(environmentName)).Validate(Options.DefaultName, options);
+
+    /// <summary>The result failed, and every failure names the option as it is spelled in configuration.</summary>
+    private static void AssertFailsNaming(string option, ValidateOptionsResult result)
+    {
+        Assert.True(result.Failed);
+        Assert.NotEmpty(result.Failures!);
+        Assert.All(result.Failures!, failure => Assert.StartsWith($"Sse:{option} ", failure));
+    }
+
+    private sealed class TestHostEnvironment(string environmentName) : IHostEnvironment
+    {
+        public string EnvironmentName { get; set; } = environmentName;
+
+        public string ApplicationName { get; set; } = "Sse.Tests";
+
+        public string ContentRootPath { get; set; } = AppContext.BaseDirectory;
+
+        public IFileProvider ContentRootFileProvider { get; set; } = new NullFileProvider();
+    }
+}

@@ -1,0 +1,117 @@
+using System.Collections;
+using Akka.Actor;
+using Akka.Serialization;
+using Sse.Actors.Broker;
+using Sse.Actors.Events;
+using Sse.Actors.Serialization;
+using static Sse.Actors.Broker.BrokerCommands;
+using static Sse.Actors.Broker.BrokerQueries;
+using static Sse.Actors.Topics.TopicProtocol;
+using static Sse.Actors.Users.UserProtocol;
+
+namespace Sse.Tests.Serialization;
+
+public sealed class SseWireSerializerTests() : Akka.TestKit.Xunit2.TestKit(SseTestConfig.SerializeMessages)
+{
+    private static readonly Guid UserId = Guid.Parse("0b9a4cbe-3bd4-4f4c-9a53-2a4a0f0d6e11");
+    private static readonly SseEvent Event = SseEncoder.Encode("1234", "update", "line one\nline two ✓");
+
+    /// <summary>One sample of every wire message; a new message type needs one here.</summary>
+    private static IEnumerable<ISseWireMessage> Samples(IActorRef subscriber) =>
+    [
+        Event,
+        new SubscribeToUser(UserId, subscriber),
+        new UnsubscribeFromUser(UserId, subscriber),
+        new DeliverToUser(UserId, Event),
+        new SubscribedToUser(UserId),
+        new SubscribeToTopic("news/sport", subscriber),
+        new UnsubscribeFromTopic("news/sport", subscriber),
+        new PublishToTopic("news/sport", Event),
+        new SubscribedToTopic("news/sport"),
+        new SendToUser(UserId, "update", "{\"n\":1}"),
+        new SendToTopic("news/sport", "score", "1-0"),
+        new Broadcast("notice", "maintenance at 10:00"),
+        new DeliverBroadcast(Event),
+        new PublishAccepted("1234"),
+        new PublishRejected("The user id must not be empty (the nil UUID)."),
+        GetStats.Instance,
+        new GetUserConnectionCount(UserId),
+        new UserConnectionCount(UserId, 3),
+        GetOnlineUsers.Instance,
+        new OnlineUsers([UserId, Guid.NewGuid(), Guid.NewGuid()]),
+        new BrokerStats(10, 7, 4, true, 256, 1000, 5, long.MaxValue, 12, 3),
+    ];
+
+    public static TheoryData<string> WireMessageTypes => new(Samples(ActorRefs.Nobody).Select(s => s.GetType().FullName!));
+
+    [Fact]
+    public void Every_wire_message_type_has_a_round_trip_sample()
+    {
+        var wireTypes = typeof(ISseWireMessage).Assembly.GetTypes()
+            .Where(t => t is { IsAbstract: false, IsInterface: false } && typeof(ISseWireMessage).IsAssignableFrom(t))
+            .Select(t => t.FullName!)
+            .ToHashSet();
+
+        Assert.Empty(wireTypes.Except(Samples(ActorRefs.Nobody).Select(s => s.GetType().FullName!)));
+    }
+
+    [Theory]
+    [MemberData(nameof(WireMessageTypes))]
+    public void Wire_message_round_trips_through_the_wire_serializer(string typeName)
+    {
+        var subscriber = CreateTestProbe().Ref;
+        var message = Samples(subscriber).Single(s => s.GetType().FullName == typeName);
+
+        var serializer = Sys.Serialization.FindSerializerFor(message);
+        var bytes = serializer.ToBinary(message);
+        var manifest = Akka.Serialization.Serialization.ManifestFor(serializer, message);
+        var copy = Sys.Serialization.Deserialize(bytes, serializer.Identifier, manifest);
+
+        Assert.IsType<SseWireSerializer>(serializer);
+        Assert.Equal(SseWireSerializer.SerializerId, serializer.Identifier);
+        AssertSameContent(message, copy);
+    }
+
+    [Fact]
+    public void Actor_tests_deliver_wire_messages_as_copies_read_back_by_the_wire_serializer()
+    {
+        var probe = CreateTestProbe();
+
+        probe.Ref.Tell(Event);
+
+        var received = probe.ExpectMsg<SseEvent>();
+        Assert.True(Sys.Settings.SerializeAllMessages);
+        Assert.NotSame(Event, received);
+        AssertSameContent(Event, received);
+    }
+
+    [Fact]
+    public void Unknown_manifest_is_a_serialization_error()
+    {
+        var serializer = (SerializerWithStringManifest)Sys.Serialization.FindSerializerForType(typeof(SseEvent));
+
+        Assert.Throws<System.Runtime.Serialization.SerializationException>(() => serializer.FromBinary([], "??"));
+    }
+
+    private static void AssertSameContent(object expected, object? actual)
+    {
+        Assert.NotNull(actual);
+        Assert.Equal(expected.GetType(), actual.GetType());
+        foreach (var property in expected.GetType().GetProperties().Where(p => p.GetIndexParameters().Length == 0))
+        {
+            var (want, got) = (property.GetValue(expected), property.GetValue(actual));
+            switch (want)
+            {
+                case ISseWireMessage nested:
+                    AssertSameContent(nested, got);
+                    break;
+                case IEnumerable sequence and not string:
+                    Assert.True(sequence.Cast<object>().SequenceEqual(((IEnumerable)got!).Cast<object>()), $"{property.Name} differs after the round trip");
+                    break;
+                default:
+                    Assert.Equal(want, got);
+                    break;
+            }
+        }
+    }
+}

@@ -1,0 +1,23 @@
+using Akka.Configuration;
+using Sse.Actors.Serialization;
+
+namespace Sse.Tests;
+
+/// <summary>Actor system settings shared by the actor tests.</summary>
+internal static class SseTestConfig
+{
+    /// <summary>
+    /// Every message an actor receives is first written and read back, as it would be between
+    /// nodes; wire messages go through <see cref="SseWireSerializer"/>, not the default JSON one.
+    /// </summary>
+    public static Config SerializeMessages { get; } = ConfigurationFactory.ParseString($$"""
+        # An upper bound for ExpectMsg and friends; generous so a loaded CI machine does not fail a passing test.
+        akka.test.single-expect-default = 5s
+        akka.actor {
+          serialize-messages = on
+          serializers.sse-wire = "Sse.Actors.Serialization.SseWireSerializer, Sse.Actors"
+          serialization-bindings { "Sse.Actors.Serialization.ISseWireMessage, Sse.Actors" = sse-wire }
+          serialization-identifiers { "Sse.Actors.Serialization.SseWireSerializer, Sse.Actors" = {{SseWireSerializer.SerializerId}} }
+        }
+        """);
+}

@@ -1,0 +1,142 @@
+using Akka.Actor;
+using Akka.Cluster.Sharding;
+using Akka.TestKit;
+using Sse.Actors.Events;
+
+namespace Sse.Tests.Subscriptions;
+
+/// <summary>
+/// What every stream entity (user, topic) does, run once per entity type. The entity is the
+/// child of a probe that stands in for its shard, so its passivation requests can be seen.
+/// </summary>
+public abstract class SubscriberSetActorSpec() : Akka.TestKit.Xunit2.TestKit(SseTestConfig.SerializeMessages)
+{
+    protected static readonly TimeSpan EmptyPassivation = TimeSpan.FromMilliseconds(400);
+
+    // Only an upper bound: a loaded machine may take a while to run the timer and serialize Passivate.
+    private static readonly TimeSpan PassivationWait = TimeSpan.FromSeconds(5);
+
+    protected abstract Props EntityProps(TimeSpan emptyPassivation);
+
+    protected abstract object Subscribe(IActorRef subscriber);
+
+    protected abstract object Unsubscribe(IActorRef subscriber);
+
+    protected abstract object Deliver(SseEvent sseEvent);
+
+    protected abstract void ExpectAcknowledgement(TestProbe subscriber);
+
+    [Fact]
+    public void Subscriber_is_acknowledged_by_the_entity()
+    {
+        var (entity, _) = StartEntity();
+        var subscriber = CreateTestProbe();
+
+        entity.Tell(Subscribe(subscriber.Ref));
+
+        ExpectAcknowledgement(subscriber);
+        Assert.Equal(entity, subscriber.LastSender);
+    }
+
+    [Fact]
+    public void Delivered_event_reaches_every_subscriber()
+    {
+        var (entity, _) = StartEntity();
+        var first = SubscribedProbe(entity);
+        var second = SubscribedProbe(entity);
+        var sseEvent = SseEncoder.Encode("update", "hello");
+
+        entity.Tell(Deliver(sseEvent));
+
+        AssertReceives(first, sseEvent);
+        AssertReceives(second, sseEvent);
+    }
+
+    [Fact]
+    public void Unsubscribed_subscriber_no_longer_receives_events()
+    {
+        var (entity, _) = StartEntity();
+        var leaving = SubscribedProbe(entity);
+        var staying = SubscribedProbe(entity);
+
+        entity.Tell(Unsubscribe(leaving.Ref));
+        entity.Tell(Deliver(SseEncoder.Encode("update", "hello")));
+
+        staying.ExpectMsg<SseEvent>();
+        leaving.ExpectNoMsg(TimeSpan.FromMilliseconds(200));
+    }
+
+    [Fact]
+    public void Subscribing_again_is_acknowledged_again_and_delivers_once()
+    {
+        var (entity, _) = StartEntity();
+        var subscriber = SubscribedProbe(entity);
+
+        entity.Tell(Subscribe(subscriber.Ref));
+        ExpectAcknowledgement(subscriber);
+        entity.Tell(Deliver(SseEncoder.Encode("update", "hello")));
+
+        subscriber.ExpectMsg<SseEvent>();
+        subscriber.ExpectNoMsg(TimeSpan.FromMilliseconds(200));
+    }
+
+    [Fact]
+    public void Stopped_subscriber_is_removed_and_the_empty_entity_asks_to_passivate()
+    {
+        var (entity, shard) = StartEntity();
+        var subscriber = SubscribedProbe(entity);
+
+        Sys.Stop(subscriber.Ref);
+
+        shard.ExpectMsg<Passivate>(PassivationWait);
+    }
+
+    [Fact]
+    public void Entity_whose_last_subscriber_unsubscribed_asks_to_passivate()
+    {
+        var (entity, shard) = StartEntity();
+        var subscriber = SubscribedProbe(entity);
+
+        entity.Tell(Unsubscribe(subscriber.Ref));
+
+        shard.ExpectMsg<Passivate>(PassivationWait);
+    }
+
+    [Fact]
+    public void Entity_that_never_got_a_subscriber_asks_to_passivate()
+    {
+        var (_, shard) = StartEntity();
+
+        shard.ExpectMsg<Passivate>(PassivationWait);
+    }
+
+    [Fact]
+    public void Entity_with_a_subscriber_does_not_ask_to_passivate()
+    {
+        var (entity, shard) = StartEntity();
+        SubscribedProbe(entity);
+
+        shard.ExpectNoMsg(EmptyPassivation * 3);
+    }
+
+    private (IActorRef Entity, TestProbe Shard) StartEntity()
+    {
+        var shard = CreateTestProbe();
+        return (shard.ChildActorOf(EntityProps(EmptyPassivation)), shard);
+    }
+
+    private TestProbe SubscribedProbe(IActorRef entity)
+    {
+        var subscriber = CreateTestProbe();
+        entity.Tell(Subscribe(subscriber.Ref));
+        ExpectAcknowledgement(subscriber);
+        return subscriber;
+    }
+
+    private static void AssertReceives(TestProbe subscriber, SseEvent sent)
+    {
+        var received = subscriber.ExpectMsg<SseEvent>();
+        Assert.Equal(sent.Id, received.Id);
+        Assert.Equal(sent.Utf8, received.Utf8);
+    }
+}
