@@ -20,4 +20,13 @@ internal static class SseTestConfig
           serialization-identifiers { "Sse.Actors.Serialization.SseWireSerializer, Sse.Actors" = {{SseWireSerializer.SerializerId}} }
         }
         """);
+
+    /// <summary>
+    /// <see cref="SerializeMessages"/> on a cluster-capable node (not joined), for actors that use
+    /// cluster extensions such as distributed pub-sub.
+    /// </summary>
+    public static Config SerializeMessagesOnClusterNode { get; } = ConfigurationFactory.ParseString("""
+        akka.actor.provider = cluster
+        akka.remote.dot-netty.tcp { hostname = 127.0.0.1, port = 0 }
+        """).WithFallback(SerializeMessages);
 }

@@ -22,11 +22,15 @@ public interface ISseBroker
     /// <summary>Sends an event to every connection.</summary>
     Task<string> BroadcastAsync(string eventName, string data, CancellationToken cancellationToken = default);
 
-    Task<BrokerStats> GetStatsAsync(CancellationToken cancellationToken = default);
+    /// <summary>The whole cluster's figures, with each node's own and the nodes that did not answer in time.</summary>
+    Task<SseStats> GetStatsAsync(CancellationToken cancellationToken = default);
 
+    /// <summary>Whether the user has a subscribed connection on any node.</summary>
     Task<bool> IsUserOnlineAsync(Guid userId, CancellationToken cancellationToken = default);
 
+    /// <summary>Every user with a connection on any node that answered in time.</summary>
     Task<IReadOnlyList<Guid>> GetOnlineUsersAsync(CancellationToken cancellationToken = default);
 
+    /// <summary>The user's subscribed connections on every node (answered by the user's entity).</summary>
     Task<int> GetUserConnectionCountAsync(Guid userId, CancellationToken cancellationToken = default);
 }

@@ -1,4 +1,5 @@
 using Akka.Actor;
+using Akka.Cluster.Tools.PublishSubscribe;
 using Akka.Hosting;
 using Microsoft.Extensions.Options;
 using Sse.Actors.Broker;
@@ -11,9 +12,10 @@ namespace Sse.Actors.Api;
 
 /// <summary>
 /// <see cref="ISseBroker"/> over the actors: validates and encodes on the caller's thread, then
-/// tells the user or topic shard region (or the node's broker, for broadcasts) directly.
+/// tells the user or topic shard region directly, or publishes a broadcast once to every node's broker.
 /// </summary>
 public sealed class SseBroker(
+    ActorSystem system,
     IRequiredActor<BrokerActor> broker,
     IRequiredActor<UserActor> users,
     IRequiredActor<TopicActor> topics,
@@ -38,12 +40,12 @@ public sealed class SseBroker(
     public Task<string> BroadcastAsync(string eventName, string data, CancellationToken cancellationToken = default)
     {
         var message = Publication.ToEveryone(eventName, data);
-        broker.ActorRef.Tell(message);
+        DistributedPubSub.Get(system).Mediator.Tell(new Publish(BrokerActor.BroadcastTopic, message));
         return Task.FromResult(message.Event.Id);
     }
 
-    public Task<BrokerStats> GetStatsAsync(CancellationToken cancellationToken = default) =>
-        broker.ActorRef.Ask<BrokerStats>(GetStats.Instance, QueryTimeout, cancellationToken);
+    public Task<SseStats> GetStatsAsync(CancellationToken cancellationToken = default) =>
+        broker.ActorRef.Ask<SseStats>(GetStats.Instance, QueryTimeout, cancellationToken);
 
     public async Task<bool> IsUserOnlineAsync(Guid userId, CancellationToken cancellationToken = default) =>
         await GetUserConnectionCountAsync(userId, cancellationToken) > 0;
@@ -52,5 +54,5 @@ public sealed class SseBroker(
         (await broker.ActorRef.Ask<OnlineUsers>(GetOnlineUsers.Instance, QueryTimeout, cancellationToken)).UserIds;
 
     public async Task<int> GetUserConnectionCountAsync(Guid userId, CancellationToken cancellationToken = default) =>
-        (await broker.ActorRef.Ask<UserConnectionCount>(new GetUserConnectionCount(userId), QueryTimeout, cancellationToken)).Connections;
+        (await users.ActorRef.Ask<UserConnectionCount>(new GetUserConnectionCount(userId), QueryTimeout, cancellationToken)).Connections;
 }

@@ -1,4 +1,5 @@
 using Akka.Actor;
+using Akka.Cluster.Tools.PublishSubscribe;
 using Akka.Event;
 using Sse.Actors.Clients;
 using Sse.Actors.Hosting;
@@ -10,19 +11,28 @@ namespace Sse.Actors.Broker;
 
 /// <summary>
 /// The node's broker: admits or refuses connections, supervises one <see cref="ClientActor"/>
-/// per connection, keeps the node's counts, fans broadcasts out to its clients, and accepts the
-/// publish commands a service tells it.
+/// per connection, keeps the node's counts, fans out what arrives for the node (broadcasts, and
+/// events entities on other nodes send once per node), and accepts the commands and queries a
+/// service tells it.
 /// </summary>
 public sealed class BrokerActor : ReceiveActor
 {
+    /// <summary>Its name under <c>/user</c> on every node, so entities and queries can address a node's broker.</summary>
+    public const string Name = "sse-broker";
+
+    /// <summary>The distributed pub-sub topic every node's broker listens to for broadcasts.</summary>
+    public const string BroadcastTopic = "sse-broadcast";
+
     private readonly SseOptions _options;
     private readonly IActorRef _userRegion;
     private readonly IActorRef _topicRegion;
+    private readonly IActorRef _mediator = DistributedPubSub.Get(Context.System).Mediator;
     private readonly ILoggingAdapter _log = Context.GetLogger();
 
     private readonly Dictionary<IActorRef, ClientConnection> _clients = [];
-    private readonly Dictionary<Guid, int> _connectionsPerUser = [];
-    private readonly Dictionary<string, int> _connectionsPerTopic = [];
+    private readonly Dictionary<Guid, HashSet<IActorRef>> _clientsByUser = [];
+    private readonly Dictionary<string, HashSet<IActorRef>> _clientsByTopic = [];
+    private readonly string _node;
     private long _accepted;
     private long _refused;
     private long _slowConsumers;
@@ -33,6 +43,7 @@ public sealed class BrokerActor : ReceiveActor
         _options = options;
         _userRegion = userRegion;
         _topicRegion = topicRegion;
+        _node = Akka.Cluster.Cluster.Get(Context.System).SelfAddress.ToString();
 
         Receive<Connect>(m => Admit(m.Connection));
         Receive<Terminated>(t => Remove(t.ActorRef));
@@ -42,15 +53,22 @@ public sealed class BrokerActor : ReceiveActor
         Receive<SendToUser>(m => Publish(() => Route(Publication.ToUser(m.UserId, m.Event, m.Data))));
         Receive<SendToTopic>(m => Publish(() => Route(Publication.ToTopic(m.Topic, m.Event, m.Data, _options.EnableTopics))));
         Receive<Broadcast>(m => Publish(() => Route(Publication.ToEveryone(m.Event, m.Data))));
-        Receive<DeliverBroadcast>(m => Route(m));
 
-        Receive<GetStats>(_ => Sender.Tell(Stats()));
-        Receive<GetUserConnectionCount>(m => Sender.Tell(new UserConnectionCount(m.UserId, _connectionsPerUser.GetValueOrDefault(m.UserId))));
-        Receive<GetOnlineUsers>(_ => Sender.Tell(new OnlineUsers([.. _connectionsPerUser.Keys])));
+        Receive<DeliverBroadcast>(m => DeliverLocally(_clients.Keys, m.Event));
+        Receive<NodeFanOut.UserEvent>(m => DeliverLocally(_clientsByUser.GetValueOrDefault(m.UserId), m.Event));
+        Receive<NodeFanOut.TopicEvent>(m => DeliverLocally(_clientsByTopic.GetValueOrDefault(m.Topic), m.Event));
+        Receive<SubscribeAck>(_ => { });
+
+        Receive<GetStats>(m => AskTheCluster(m));
+        Receive<GetOnlineUsers>(m => AskTheCluster(m));
+        Receive<GetUserConnectionCount>(m => _userRegion.Forward(m));
+        Receive<GetNodeReport>(_ => Sender.Tell(new NodeReport(NodeStats(), [.. _clientsByUser.Keys], [.. _clientsByTopic.Keys])));
     }
 
     public static Props Props(SseOptions options, IActorRef userRegion, IActorRef topicRegion) =>
         Akka.Actor.Props.Create(() => new BrokerActor(options, userRegion, topicRegion));
+
+    protected override void PreStart() => _mediator.Tell(new Subscribe(BroadcastTopic, Self));
 
     // A failed client is stopped, never restarted: its response cannot be resumed.
     protected override SupervisorStrategy SupervisorStrategy() => Akka.Actor.SupervisorStrategy.StoppingStrategy;
@@ -67,10 +85,10 @@ public sealed class BrokerActor : ReceiveActor
         var client = Context.ActorOf(ClientActor.Props(connection, _userRegion, _topicRegion, _options), $"client-{connection.ClientId:N}");
         Context.Watch(client);
         _clients.Add(client, connection);
-        _connectionsPerUser[connection.UserId] = _connectionsPerUser.GetValueOrDefault(connection.UserId) + 1;
+        Index(_clientsByUser, connection.UserId).Add(client);
         foreach (var topic in connection.Topics)
         {
-            _connectionsPerTopic[topic] = _connectionsPerTopic.GetValueOrDefault(topic) + 1;
+            Index(_clientsByTopic, topic).Add(client);
         }
         _accepted++;
         Sender.Tell(new Accepted(client));
@@ -87,7 +105,7 @@ public sealed class BrokerActor : ReceiveActor
             return new Refused(RefusalReason.NodeFull, $"this node holds its maximum of {_options.MaxConnections} connections");
         }
         var perUser = _options.MaxConnectionsPerUser;
-        if (perUser > 0 && _connectionsPerUser.GetValueOrDefault(connection.UserId) >= perUser)
+        if (perUser > 0 && _clientsByUser.GetValueOrDefault(connection.UserId)?.Count >= perUser)
         {
             return new Refused(RefusalReason.UserLimit, $"the user already holds the maximum of {perUser} connections");
         }
@@ -100,23 +118,37 @@ public sealed class BrokerActor : ReceiveActor
         {
             return;
         }
-        Decrement(_connectionsPerUser, connection.UserId);
+        Unindex(_clientsByUser, connection.UserId, client);
         foreach (var topic in connection.Topics)
         {
-            Decrement(_connectionsPerTopic, topic);
+            Unindex(_clientsByTopic, topic, client);
         }
     }
 
-    private static void Decrement<TKey>(Dictionary<TKey, int> counts, TKey key) where TKey : notnull
+    private static HashSet<IActorRef> Index<TKey>(Dictionary<TKey, HashSet<IActorRef>> index, TKey key) where TKey : notnull
     {
-        var left = counts[key] - 1;
-        if (left == 0)
+        if (!index.TryGetValue(key, out var clients))
         {
-            counts.Remove(key);
+            index[key] = clients = [];
         }
-        else
+        return clients;
+    }
+
+    private static void Unindex<TKey>(Dictionary<TKey, HashSet<IActorRef>> index, TKey key, IActorRef client) where TKey : notnull
+    {
+        var clients = index[key];
+        clients.Remove(client);
+        if (clients.Count == 0)
         {
-            counts[key] = left;
+            index.Remove(key);
+        }
+    }
+
+    private static void DeliverLocally(IEnumerable<IActorRef>? clients, Events.SseEvent sseEvent)
+    {
+        foreach (var client in clients ?? [])
+        {
+            client.Tell(sseEvent);
         }
     }
 
@@ -144,10 +176,7 @@ public sealed class BrokerActor : ReceiveActor
 
     private string Route(DeliverBroadcast message)
     {
-        foreach (var client in _clients.Keys)
-        {
-            client.Tell(message.Event);
-        }
+        _mediator.Tell(new Publish(BroadcastTopic, message));
         return message.Event.Id;
     }
 
@@ -169,10 +198,14 @@ public sealed class BrokerActor : ReceiveActor
         }
     }
 
-    private BrokerStats Stats() => new(
+    private void AskTheCluster(object question) =>
+        Context.ActorOf(ClusterQueryActor.Props(Sender, question, Self, _options));
+
+    private BrokerStats NodeStats() => new(
+        Node: _node,
         TotalClients: _clients.Count,
-        TotalUsers: _connectionsPerUser.Count,
-        TotalTopics: _connectionsPerTopic.Count,
+        TotalUsers: _clientsByUser.Count,
+        TotalTopics: _clientsByTopic.Count,
         IsRunning: !_closing,
         BufferSize: _options.ClientBufferSize,
         MaxConnections: _options.MaxConnections,

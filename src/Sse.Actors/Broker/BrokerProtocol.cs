@@ -21,7 +21,7 @@ public static class BrokerCommands
     /// <summary>An event for every connection.</summary>
     public sealed record Broadcast(string Event, string Data) : ISseWireMessage;
 
-    /// <summary>An already-encoded broadcast for every connection of the node.</summary>
+    /// <summary>An already-encoded broadcast, published once to every node's broker.</summary>
     public sealed record DeliverBroadcast(SseEvent Event) : ISseWireMessage;
 
     public sealed record PublishAccepted(string EventId) : ISseWireMessage;
@@ -30,15 +30,20 @@ public static class BrokerCommands
     public sealed record PublishRejected(string Reason) : ISseWireMessage;
 }
 
-/// <summary>Questions the <see cref="BrokerActor"/> answers about its node.</summary>
+/// <summary>
+/// Questions the <see cref="BrokerActor"/> answers for the whole cluster: stats and online users
+/// are collected from every member's broker, a user's connection count from the user's entity.
+/// </summary>
 public static class BrokerQueries
 {
+    /// <summary>Answered with <see cref="SseStats"/>.</summary>
     public sealed record GetStats : ISseWireMessage
     {
         public static readonly GetStats Instance = new();
     }
 
-    public sealed record GetUserConnectionCount(Guid UserId) : ISseWireMessage;
+    /// <summary>Routed to the user's entity, which counts the user's subscribed connections on every node.</summary>
+    public sealed record GetUserConnectionCount(Guid UserId) : Users.IUserEntityMessage;
 
     public sealed record UserConnectionCount(Guid UserId, int Connections) : ISseWireMessage;
 
@@ -48,10 +53,19 @@ public static class BrokerQueries
     }
 
     public sealed record OnlineUsers(IReadOnlyList<Guid> UserIds) : ISseWireMessage;
+
+    /// <summary>One node's part of a cluster-wide answer.</summary>
+    public sealed record GetNodeReport : ISseWireMessage
+    {
+        public static readonly GetNodeReport Instance = new();
+    }
+
+    public sealed record NodeReport(BrokerStats Stats, IReadOnlyList<Guid> Users, IReadOnlyList<string> Topics) : ISseWireMessage;
 }
 
-/// <summary>A node's figures (the seed's Stats, plus counters).</summary>
+/// <summary>One node's figures (the seed's Stats, plus counters).</summary>
 public sealed record BrokerStats(
+    string Node,
     int TotalClients,
     int TotalUsers,
     int TotalTopics,
@@ -62,6 +76,35 @@ public sealed record BrokerStats(
     long ConnectionsAccepted,
     long ConnectionsRefused,
     long SlowConsumerDisconnects) : ISseWireMessage;
+
+/// <summary>
+/// The cluster's figures: users and topics counted once however many nodes they are on, the
+/// counters summed, each node's own figures, and the members that did not answer in time.
+/// </summary>
+public sealed record SseStats(
+    int TotalClients,
+    int TotalUsers,
+    int TotalTopics,
+    bool IsRunning,
+    int BufferSize,
+    int MaxConnections,
+    int MaxConnectionsPerUser,
+    long ConnectionsAccepted,
+    long ConnectionsRefused,
+    long SlowConsumerDisconnects,
+    IReadOnlyList<BrokerStats> Nodes,
+    IReadOnlyList<string> NodesNotAnswering) : INoSerializationVerificationNeeded;
+
+/// <summary>
+/// What an entity sends to the broker of a node that holds its subscribers: one message per node
+/// and event, fanned out there to the node's own connections of that user or topic.
+/// </summary>
+public static class NodeFanOut
+{
+    public sealed record UserEvent(Guid UserId, SseEvent Event) : ISseWireMessage;
+
+    public sealed record TopicEvent(string Topic, SseEvent Event) : ISseWireMessage;
+}
 
 /// <summary>How the endpoint and the broker agree on a new connection. Local only: it carries the response's buffer.</summary>
 public static class BrokerConnections

@@ -36,10 +36,10 @@ public static class SseAkkaConfiguration
                 loggers.ClearLoggers();
                 loggers.AddSerilogLogging();
             })
-            .WithRemoting(new RemoteOptions { HostName = "127.0.0.1", Port = 0 })
-            .WithClustering(new ClusterOptions())
+            .WithSseCluster(options.Cluster)
             .WithCustomSerializer("sse-wire", [typeof(ISseWireMessage)], system => new SseWireSerializer(system))
             .WithSseEntities(options)
+            .WithDistributedPubSub(role: "")
             .WithActors((system, registry) =>
             {
                 var cluster = Cluster.Get(system);
@@ -47,10 +47,26 @@ public static class SseAkkaConfiguration
                 {
                     cluster.Join(cluster.SelfAddress);
                 }
-                var broker = system.ActorOf(BrokerActor.Props(options, registry.Get<UserActor>(), registry.Get<TopicActor>()), "sse-broker");
+                var broker = system.ActorOf(BrokerActor.Props(options, registry.Get<UserActor>(), registry.Get<TopicActor>()), BrokerActor.Name);
                 registry.Register<BrokerActor>(broker);
             });
     }
+
+    private static AkkaConfigurationBuilder WithSseCluster(this AkkaConfigurationBuilder builder, SseClusterOptions cluster) => builder
+        .WithRemoting(new RemoteOptions
+        {
+            HostName = cluster.Hostname,
+            Port = cluster.Port,
+            PublicHostName = cluster.PublicHostname,
+            PublicPort = cluster.PublicPort,
+        })
+        .WithClustering(new ClusterOptions { SeedNodes = cluster.SeedNodes })
+        .AddHocon(
+            $$"""
+            akka.cluster.failure-detector.acceptable-heartbeat-pause = {{(long)cluster.FailureDetectionPause.TotalMilliseconds}}ms
+            akka.cluster.split-brain-resolver.stable-after = {{(long)cluster.DownUnreachableAfter.TotalMilliseconds}}ms
+            """,
+            HoconAddMode.Prepend);
 
     private static AkkaConfigurationBuilder WithSseEntities(this AkkaConfigurationBuilder builder, SseOptions options)
     {

@@ -50,6 +50,9 @@ public sealed class SseOptions
     /// </summary>
     public string[] AllowedOrigins { get; set; } = [];
 
+    /// <summary>Cluster membership: addresses, seed nodes, failure-detection timings.</summary>
+    public SseClusterOptions Cluster { get; set; } = new();
+
     /// <summary>Number of shards for the user and topic entities; keep it the same on every node of a cluster.</summary>
     public int ShardCount { get; set; } = 100;
 }

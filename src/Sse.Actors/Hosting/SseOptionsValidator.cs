@@ -38,6 +38,32 @@ public sealed class SseOptionsValidator(IHostEnvironment environment) : IValidat
         Require(options.ShutdownGrace >= TimeSpan.Zero, $"{s}:ShutdownGrace must not be negative (is {options.ShutdownGrace}).");
         Require(options.ShardCount >= 1, $"{s}:ShardCount must be at least 1 (is {options.ShardCount}).");
 
+        var cluster = options.Cluster;
+        Require(!string.IsNullOrWhiteSpace(cluster.Hostname), $"{s}:Cluster:Hostname must not be empty.");
+        Require(cluster.Port is >= 0 and <= 65535, $"{s}:Cluster:Port must be between 0 and 65535 (is {cluster.Port}).");
+        Require(cluster.PublicPort is null or (> 0 and <= 65535), $"{s}:Cluster:PublicPort must be between 1 and 65535 (is {cluster.PublicPort}).");
+        foreach (var seed in cluster.SeedNodes)
+        {
+            Require(IsSeedAddress(seed), $"{s}:Cluster:SeedNodes has '{seed}', which is not an address like akka.tcp://{SseAkkaConfiguration.ActorSystemName}@host:port.");
+        }
+        Require(cluster.FailureDetectionPause >= TimeSpan.FromSeconds(1), $"{s}:Cluster:FailureDetectionPause must be at least 1 second (is {cluster.FailureDetectionPause}).");
+        Require(cluster.DownUnreachableAfter >= TimeSpan.FromSeconds(1), $"{s}:Cluster:DownUnreachableAfter must be at least 1 second (is {cluster.DownUnreachableAfter}).");
+
+        Require(cluster.QueryTimeout > TimeSpan.Zero, $"{s}:Cluster:QueryTimeout must be positive (is {cluster.QueryTimeout}).");
+
         return failures.Count == 0 ? ValidateOptionsResult.Success : ValidateOptionsResult.Fail(failures);
+    }
+
+    private static bool IsSeedAddress(string seed)
+    {
+        try
+        {
+            var address = Akka.Actor.Address.Parse(seed);
+            return address.System == SseAkkaConfiguration.ActorSystemName && address.Host is not null && address.Port is > 0;
+        }
+        catch (Exception e) when (e is UriFormatException or ArgumentException or FormatException)
+        {
+            return false;
+        }
     }
 }

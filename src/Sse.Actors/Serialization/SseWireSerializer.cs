@@ -42,6 +42,10 @@ public sealed class SseWireSerializer(ExtendedActorSystem system) : SerializerWi
         GetOnlineUsers => "QO",
         OnlineUsers => "RO",
         BrokerStats => "BS",
+        GetNodeReport => "QN",
+        NodeReport => "RN",
+        NodeFanOut.UserEvent => "NU",
+        NodeFanOut.TopicEvent => "NT",
         _ => throw new ArgumentException($"No wire format for {o.GetType()}.", nameof(o)),
     };
 
@@ -80,8 +84,11 @@ public sealed class SseWireSerializer(ExtendedActorSystem system) : SerializerWi
             "RC" => new UserConnectionCount(ReadGuid(r), r.ReadInt32()),
             "QO" => GetOnlineUsers.Instance,
             "RO" => new OnlineUsers(ReadGuids(r)),
-            "BS" => new BrokerStats(r.ReadInt32(), r.ReadInt32(), r.ReadInt32(), r.ReadBoolean(), r.ReadInt32(), r.ReadInt32(),
-                r.ReadInt32(), r.ReadInt64(), r.ReadInt64(), r.ReadInt64()),
+            "BS" => ReadStats(r),
+            "QN" => GetNodeReport.Instance,
+            "RN" => new NodeReport(ReadStats(r), ReadGuids(r), ReadStrings(r)),
+            "NU" => new NodeFanOut.UserEvent(ReadGuid(r), ReadEvent(r)),
+            "NT" => new NodeFanOut.TopicEvent(r.ReadString(), ReadEvent(r)),
             _ => throw new System.Runtime.Serialization.SerializationException($"Unknown manifest '{manifest}' for {nameof(SseWireSerializer)}."),
         };
     }
@@ -105,21 +112,14 @@ public sealed class SseWireSerializer(ExtendedActorSystem system) : SerializerWi
             case DeliverBroadcast m: WriteEvent(w, m.Event); break;
             case PublishAccepted m: w.Write(m.EventId); break;
             case PublishRejected m: w.Write(m.Reason); break;
-            case GetStats or GetOnlineUsers: break;
+            case GetStats or GetOnlineUsers or GetNodeReport: break;
             case GetUserConnectionCount m: WriteGuid(w, m.UserId); break;
             case UserConnectionCount m: WriteGuid(w, m.UserId); w.Write(m.Connections); break;
-            case OnlineUsers m:
-                w.Write(m.UserIds.Count);
-                foreach (var id in m.UserIds)
-                {
-                    WriteGuid(w, id);
-                }
-                break;
-            case BrokerStats s:
-                w.Write(s.TotalClients); w.Write(s.TotalUsers); w.Write(s.TotalTopics); w.Write(s.IsRunning); w.Write(s.BufferSize);
-                w.Write(s.MaxConnections); w.Write(s.MaxConnectionsPerUser); w.Write(s.ConnectionsAccepted); w.Write(s.ConnectionsRefused);
-                w.Write(s.SlowConsumerDisconnects);
-                break;
+            case OnlineUsers m: WriteGuids(w, m.UserIds); break;
+            case BrokerStats m: WriteStats(w, m); break;
+            case NodeReport m: WriteStats(w, m.Stats); WriteGuids(w, m.Users); WriteStrings(w, m.Topics); break;
+            case NodeFanOut.UserEvent m: WriteGuid(w, m.UserId); WriteEvent(w, m.Event); break;
+            case NodeFanOut.TopicEvent m: w.Write(m.Topic); WriteEvent(w, m.Event); break;
             default: throw new ArgumentException($"No wire format for {obj.GetType()}.", nameof(obj));
         }
     }
@@ -146,6 +146,44 @@ public sealed class SseWireSerializer(ExtendedActorSystem system) : SerializerWi
     }
 
     private static Guid ReadGuid(BinaryReader r) => new(r.ReadBytes(16));
+
+    private static void WriteStats(BinaryWriter w, BrokerStats s)
+    {
+        w.Write(s.Node); w.Write(s.TotalClients); w.Write(s.TotalUsers); w.Write(s.TotalTopics); w.Write(s.IsRunning); w.Write(s.BufferSize);
+        w.Write(s.MaxConnections); w.Write(s.MaxConnectionsPerUser); w.Write(s.ConnectionsAccepted); w.Write(s.ConnectionsRefused);
+        w.Write(s.SlowConsumerDisconnects);
+    }
+
+    private static BrokerStats ReadStats(BinaryReader r) => new(r.ReadString(), r.ReadInt32(), r.ReadInt32(), r.ReadInt32(), r.ReadBoolean(),
+        r.ReadInt32(), r.ReadInt32(), r.ReadInt32(), r.ReadInt64(), r.ReadInt64(), r.ReadInt64());
+
+    private static void WriteGuids(BinaryWriter w, IReadOnlyList<Guid> ids)
+    {
+        w.Write(ids.Count);
+        foreach (var id in ids)
+        {
+            WriteGuid(w, id);
+        }
+    }
+
+    private static void WriteStrings(BinaryWriter w, IReadOnlyList<string> values)
+    {
+        w.Write(values.Count);
+        foreach (var value in values)
+        {
+            w.Write(value);
+        }
+    }
+
+    private static IReadOnlyList<string> ReadStrings(BinaryReader r)
+    {
+        var values = new string[r.ReadInt32()];
+        for (var i = 0; i < values.Length; i++)
+        {
+            values[i] = r.ReadString();
+        }
+        return values;
+    }
 
     private static IReadOnlyList<Guid> ReadGuids(BinaryReader r)
     {

@@ -1,19 +1,22 @@
 using Akka.Actor;
 using Akka.Cluster.Sharding;
 using Akka.Event;
+using Sse.Actors.Broker;
 using Sse.Actors.Events;
 
 namespace Sse.Actors.Subscriptions;
 
 /// <summary>
-/// The shared body of the sharded stream entities: a set of watched subscribers and a fan-out.
-/// An entity with subscribers is never passivated; one that stays empty for
-/// <c>EmptyEntityPassivation</c> asks its shard to passivate it, so memory follows live streams.
+/// The shared body of the sharded stream entities: a set of watched subscribers and a fan-out
+/// that costs one message per local subscriber and one per other node holding subscribers (that
+/// node's broker fans out to its own connections). An entity with subscribers is never
+/// passivated; one that stays empty for <c>EmptyEntityPassivation</c> asks its shard to passivate it.
 /// </summary>
 public abstract class SubscriberSetActor : ReceiveActor, IWithTimers
 {
     private const string PassivateTimer = "passivate-when-empty";
-    private readonly HashSet<IActorRef> _subscribers = [];
+    private readonly HashSet<IActorRef> _localSubscribers = [];
+    private readonly Dictionary<Address, RemoteNode> _remoteNodes = [];
     private readonly TimeSpan _emptyPassivation;
 
     protected SubscriberSetActor(TimeSpan emptyPassivation)
@@ -22,7 +25,7 @@ public abstract class SubscriberSetActor : ReceiveActor, IWithTimers
         Receive<Terminated>(t => RemoveSubscriber(t.ActorRef));
         Receive<PassivateIfEmpty>(_ =>
         {
-            if (_subscribers.Count == 0)
+            if (SubscriberCount == 0)
             {
                 Context.Parent.Tell(new Passivate(PoisonPill.Instance));
             }
@@ -33,15 +36,18 @@ public abstract class SubscriberSetActor : ReceiveActor, IWithTimers
 
     protected ILoggingAdapter Log { get; } = Context.GetLogger();
 
-    protected int SubscriberCount => _subscribers.Count;
+    protected int SubscriberCount { get; private set; }
+
+    protected bool HasRemoteSubscribers => _remoteNodes.Count > 0;
 
     protected override void PreStart() => Timers.StartSingleTimer(PassivateTimer, PassivateIfEmpty.Instance, _emptyPassivation);
 
     /// <summary>Adds (or confirms again) a subscriber and acknowledges it, so a retried subscribe is harmless.</summary>
     protected void AddSubscriber(IActorRef subscriber, object acknowledgement)
     {
-        if (_subscribers.Add(subscriber))
+        if (Add(subscriber))
         {
+            SubscriberCount++;
             Context.Watch(subscriber);
             Timers.Cancel(PassivateTimer);
         }
@@ -50,24 +56,74 @@ public abstract class SubscriberSetActor : ReceiveActor, IWithTimers
 
     protected void RemoveSubscriber(IActorRef subscriber)
     {
-        if (!_subscribers.Remove(subscriber))
+        if (!Remove(subscriber))
         {
             return;
         }
+        SubscriberCount--;
         Context.Unwatch(subscriber);
-        if (_subscribers.Count == 0)
+        if (SubscriberCount == 0)
         {
             Timers.StartSingleTimer(PassivateTimer, PassivateIfEmpty.Instance, _emptyPassivation);
         }
     }
 
-    /// <summary>Hands the same encoded event to every subscriber; a slow one drops itself, nobody waits.</summary>
-    protected void Deliver(SseEvent sseEvent)
+    /// <summary>
+    /// Hands the same encoded event to every local subscriber, and <paramref name="forRemoteNodes"/>
+    /// (null when there are none) once to each other node's broker. Nobody waits for a slow subscriber.
+    /// </summary>
+    protected void Deliver(SseEvent sseEvent, object? forRemoteNodes)
     {
-        foreach (var subscriber in _subscribers)
+        foreach (var subscriber in _localSubscribers)
         {
             subscriber.Tell(sseEvent);
         }
+        if (forRemoteNodes is null)
+        {
+            return;
+        }
+        foreach (var node in _remoteNodes.Values)
+        {
+            node.Broker.Tell(forRemoteNodes);
+        }
+    }
+
+    private bool Add(IActorRef subscriber)
+    {
+        var address = subscriber.Path.Address;
+        if (address.HasLocalScope)
+        {
+            return _localSubscribers.Add(subscriber);
+        }
+        if (!_remoteNodes.TryGetValue(address, out var node))
+        {
+            node = new RemoteNode(Context.ActorSelection(new RootActorPath(address) / "user" / BrokerActor.Name));
+            _remoteNodes.Add(address, node);
+        }
+        return node.Subscribers.Add(subscriber);
+    }
+
+    private bool Remove(IActorRef subscriber)
+    {
+        var address = subscriber.Path.Address;
+        if (address.HasLocalScope)
+        {
+            return _localSubscribers.Remove(subscriber);
+        }
+        if (!_remoteNodes.TryGetValue(address, out var node) || !node.Subscribers.Remove(subscriber))
+        {
+            return false;
+        }
+        if (node.Subscribers.Count == 0)
+        {
+            _remoteNodes.Remove(address);
+        }
+        return true;
+    }
+
+    private sealed record RemoteNode(ActorSelection Broker)
+    {
+        public HashSet<IActorRef> Subscribers { get; } = [];
     }
 
     private sealed class PassivateIfEmpty : INoSerializationVerificationNeeded

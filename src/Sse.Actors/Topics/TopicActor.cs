@@ -1,4 +1,5 @@
 using Akka.Actor;
+using Sse.Actors.Broker;
 using Sse.Actors.Subscriptions;
 using static Sse.Actors.Topics.TopicProtocol;
 
@@ -11,7 +12,7 @@ public sealed class TopicActor : SubscriberSetActor
     {
         Receive<SubscribeToTopic>(m => AddSubscriber(m.Subscriber, new SubscribedToTopic(m.Topic)));
         Receive<UnsubscribeFromTopic>(m => RemoveSubscriber(m.Subscriber));
-        Receive<PublishToTopic>(m => Deliver(m.Event));
+        Receive<PublishToTopic>(m => Deliver(m.Event, HasRemoteSubscribers ? new NodeFanOut.TopicEvent(m.Topic, m.Event) : null));
     }
 
     public static Props Props(TimeSpan emptyPassivation) => Akka.Actor.Props.Create(() => new TopicActor(emptyPassivation));

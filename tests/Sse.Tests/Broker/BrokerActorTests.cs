@@ -16,7 +16,7 @@ public sealed class BrokerActorTests : Akka.TestKit.Xunit2.TestKit
     private readonly TestProbe _userRegion;
     private readonly TestProbe _topicRegion;
 
-    public BrokerActorTests() : base(SseTestConfig.SerializeMessages)
+    public BrokerActorTests() : base(SseTestConfig.SerializeMessagesOnClusterNode)
     {
         _userRegion = CreateTestProbe();
         _topicRegion = CreateTestProbe();
@@ -278,28 +278,28 @@ public sealed class BrokerActorTests : Akka.TestKit.Xunit2.TestKit
     }
 
     [Fact]
-    public void User_connection_count_counts_the_users_connections()
+    public void User_connection_count_is_answered_by_the_users_entity()
     {
         var broker = StartBroker();
         var alice = Guid.NewGuid();
-        Connect(broker, NewConnection(alice));
-        Connect(broker, NewConnection(alice));
-        Connect(broker, NewConnection(Guid.NewGuid()));
 
         broker.Tell(new GetUserConnectionCount(alice));
 
+        // The entity knows the user's connections on every node; it answers the asker directly.
+        _userRegion.ExpectMsg<GetUserConnectionCount>(m => m.UserId == alice);
+        _userRegion.Reply(new UserConnectionCount(alice, 2));
         Assert.Equal(new UserConnectionCount(alice, 2), ExpectMsg<UserConnectionCount>());
     }
 
     [Fact]
-    public void User_without_connections_has_a_connection_count_of_zero()
+    public void Stats_name_this_node_and_list_no_silent_nodes()
     {
         var broker = StartBroker();
-        var nobody = Guid.NewGuid();
 
-        broker.Tell(new GetUserConnectionCount(nobody));
+        var stats = Stats(broker);
 
-        Assert.Equal(new UserConnectionCount(nobody, 0), ExpectMsg<UserConnectionCount>());
+        Assert.Equal(Akka.Cluster.Cluster.Get(Sys).SelfAddress.ToString(), Assert.Single(stats.Nodes).Node);
+        Assert.Empty(stats.NodesNotAnswering);
     }
 
     private IActorRef StartBroker(SseOptions? options = null)
@@ -321,10 +321,10 @@ public sealed class BrokerActorTests : Akka.TestKit.Xunit2.TestKit
         return ExpectMsg<Accepted>().Client;
     }
 
-    private BrokerStats Stats(IActorRef broker)
+    private SseStats Stats(IActorRef broker)
     {
         broker.Tell(GetStats.Instance);
-        return ExpectMsg<BrokerStats>();
+        return ExpectMsg<SseStats>();
     }
 
     /// <summary>Acknowledges the client's user subscription from an entity probe, as the user entity would.</summary>

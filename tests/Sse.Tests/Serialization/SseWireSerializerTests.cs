@@ -39,8 +39,14 @@ public sealed class SseWireSerializerTests() : Akka.TestKit.Xunit2.TestKit(SseTe
         new UserConnectionCount(UserId, 3),
         GetOnlineUsers.Instance,
         new OnlineUsers([UserId, Guid.NewGuid(), Guid.NewGuid()]),
-        new BrokerStats(10, 7, 4, true, 256, 1000, 5, long.MaxValue, 12, 3),
+        Stats,
+        GetNodeReport.Instance,
+        new NodeReport(Stats, [UserId, Guid.NewGuid()], ["news/sport", "approval:pending"]),
+        new Sse.Actors.Broker.NodeFanOut.UserEvent(UserId, Event),
+        new Sse.Actors.Broker.NodeFanOut.TopicEvent("news/sport", Event),
     ];
+
+    private static readonly BrokerStats Stats = new("akka.tcp://sse@127.0.0.1:4053", 10, 7, 4, true, 256, 1000, 5, long.MaxValue, 12, 3);
 
     public static TheoryData<string> WireMessageTypes => new(Samples(ActorRefs.Nobody).Select(s => s.GetType().FullName!));
 

@@ -119,13 +119,13 @@ public abstract class SubscriberSetActorSpec() : Akka.TestKit.Xunit2.TestKit(Sse
         shard.ExpectNoMsg(EmptyPassivation * 3);
     }
 
-    private (IActorRef Entity, TestProbe Shard) StartEntity()
+    protected (IActorRef Entity, TestProbe Shard) StartEntity()
     {
         var shard = CreateTestProbe();
         return (shard.ChildActorOf(EntityProps(EmptyPassivation)), shard);
     }
 
-    private TestProbe SubscribedProbe(IActorRef entity)
+    protected TestProbe SubscribedProbe(IActorRef entity)
     {
         var subscriber = CreateTestProbe();
         entity.Tell(Subscribe(subscriber.Ref));

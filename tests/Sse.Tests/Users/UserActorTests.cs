@@ -1,5 +1,6 @@
 using Akka.Actor;
 using Akka.TestKit;
+using Sse.Actors.Broker;
 using Sse.Actors.Events;
 using Sse.Actors.Users;
 using Sse.Tests.Subscriptions;
@@ -21,4 +22,16 @@ public sealed class UserActorTests : SubscriberSetActorSpec
 
     protected override void ExpectAcknowledgement(TestProbe subscriber) =>
         Assert.Equal(_userId, subscriber.ExpectMsg<SubscribedToUser>().UserId);
+
+    [Fact]
+    public void Connection_count_is_the_number_of_subscribed_connections()
+    {
+        var (entity, _) = StartEntity();
+        SubscribedProbe(entity);
+        SubscribedProbe(entity);
+
+        entity.Tell(new BrokerQueries.GetUserConnectionCount(_userId));
+
+        Assert.Equal(new BrokerQueries.UserConnectionCount(_userId, 2), ExpectMsg<BrokerQueries.UserConnectionCount>());
+    }
 }

@@ -1,0 +1,32 @@
+namespace Sse.Actors.Hosting;
+
+/// <summary>
+/// How this node takes part in the Akka.NET cluster (<c>Sse:Cluster</c> section). With no seed
+/// nodes the node forms a one-node cluster with itself, the embedded default.
+/// </summary>
+public sealed class SseClusterOptions
+{
+    /// <summary>Address the Akka.NET remoting listens on.</summary>
+    public string Hostname { get; set; } = "127.0.0.1";
+
+    /// <summary>Akka.NET remoting port; 0 picks a free one (fine for a node nobody lists as a seed).</summary>
+    public int Port { get; set; }
+
+    /// <summary>The host name other nodes use to reach this one, when it differs (containers, NAT).</summary>
+    public string? PublicHostname { get; set; }
+
+    /// <summary>The port other nodes use to reach this one, when it differs.</summary>
+    public int? PublicPort { get; set; }
+
+    /// <summary>Nodes to join, e.g. <c>akka.tcp://sse@10.0.0.1:4053</c>; list the same ones on every node.</summary>
+    public string[] SeedNodes { get; set; } = [];
+
+    /// <summary>How long a node may miss heartbeats before it is marked unreachable.</summary>
+    public TimeSpan FailureDetectionPause { get; set; } = TimeSpan.FromSeconds(5);
+
+    /// <summary>How long membership must be quiet before the split-brain resolver downs unreachable nodes.</summary>
+    public TimeSpan DownUnreachableAfter { get; set; } = TimeSpan.FromSeconds(20);
+
+    /// <summary>How long a cluster-wide question (stats, online users) waits for the other nodes' answers.</summary>
+    public TimeSpan QueryTimeout { get; set; } = TimeSpan.FromSeconds(3);
+}
