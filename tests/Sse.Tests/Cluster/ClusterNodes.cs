@@ -1,0 +1,56 @@
+using System.Net;
+using System.Net.Sockets;
+using Akka.Cluster;
+using Sse.Tests.Http;
+
+namespace Sse.Tests.Cluster;
+
+/// <summary>Hosts that form one Akka.NET cluster on loopback, each a full broker with its own HTTP port.</summary>
+public static class ClusterNodes
+{
+    /// <summary>Starts the first node, which lists itself as the seed; pass its seed to the others.</summary>
+    public static async Task<(BrokerHost Host, string Seed)> StartSeedAsync(IDictionary<string, string>? settings = null)
+    {
+        var port = FreePort();
+        var seed = $"akka.tcp://sse@127.0.0.1:{port}";
+        var host = await BrokerHost.StartAsync(
+            With(settings, new() { ["Sse:Cluster:Port"] = port.ToString(), ["Sse:Cluster:SeedNodes:0"] = seed }), serializeMessages: false);
+        return (host, seed);
+    }
+
+    public static Task<BrokerHost> StartMemberAsync(string seed, IDictionary<string, string>? settings = null) =>
+        BrokerHost.StartAsync(With(settings, new() { ["Sse:Cluster:SeedNodes:0"] = seed }), serializeMessages: false);
+
+    /// <summary>Waits until every given host sees exactly <paramref name="hosts"/> as Up members.</summary>
+    public static async Task AwaitMembersUpAsync(params BrokerHost[] hosts)
+    {
+        var deadline = DateTime.UtcNow + TimeSpan.FromSeconds(30);
+        while (!hosts.All(host => UpMembers(host) == hosts.Length))
+        {
+            if (DateTime.UtcNow > deadline)
+            {
+                throw new TimeoutException($"cluster did not settle: {string.Join(", ", hosts.Select(UpMembers))} Up members seen");
+            }
+            await Task.Delay(50);
+        }
+    }
+
+    private static int UpMembers(BrokerHost host) =>
+        Akka.Cluster.Cluster.Get(host.ActorSystem).State.Members.Count(member => member.Status == MemberStatus.Up);
+
+    private static Dictionary<string, string> With(IDictionary<string, string>? settings, Dictionary<string, string> cluster)
+    {
+        foreach (var (key, value) in settings ?? new Dictionary<string, string>())
+        {
+            cluster[key] = value;
+        }
+        return cluster;
+    }
+
+    private static int FreePort()
+    {
+        using var listener = new TcpListener(IPAddress.Loopback, 0);
+        listener.Start();
+        return ((IPEndPoint)listener.LocalEndpoint).Port;
+    }
+}
