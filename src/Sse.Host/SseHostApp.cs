@@ -35,6 +35,7 @@ public static class SseHostApp
         app.UseCors();
         app.MapGet("/", () => Results.Content(DemoPage.Html, "text/html; charset=utf-8"));
         app.MapSseBroker();
+        app.MapSseHealthChecks();
         return app;
     }
 }

@@ -12,6 +12,9 @@ namespace Sse.Actors.Hosting;
 
 public static class SseServiceCollectionExtensions
 {
+    /// <summary>The health-check tag of the broker's readiness check.</summary>
+    public const string SseReadinessTag = "ready";
+
     /// <summary>
     /// Adds the broker: options from the <c>Sse</c> section (validated at start), the actor system
     /// with its cluster and entities, <see cref="ISseBroker"/>, the default authenticator and
@@ -32,6 +35,7 @@ public static class SseServiceCollectionExtensions
         services.TryAddSingleton<StreamEndpoint>();
         services.TryAddSingleton<SendEndpoint>();
         services.AddHostedService<StreamShutdown>();
+        services.AddHealthChecks().AddCheck<SseReadinessCheck>("sse", tags: [SseReadinessTag]);
         services.AddCors();
         services.AddOptions<CorsOptions>().Configure<IOptions<SseOptions>, IHostEnvironment>((cors, sse, environment) =>
             cors.AddPolicy(SseCors.PolicyName, policy => SseCors.Configure(policy, sse.Value, environment)));

@@ -1,4 +1,5 @@
 using Microsoft.AspNetCore.Builder;
+using Microsoft.AspNetCore.Diagnostics.HealthChecks;
 using Microsoft.AspNetCore.Http;
 using Microsoft.AspNetCore.Routing;
 using Microsoft.Extensions.DependencyInjection;
@@ -28,5 +29,18 @@ public static class SseEndpointRouteBuilderExtensions
             await context.Response.WriteAsJsonAsync(stats, SseJson.Options, context.RequestAborted);
         });
         return group;
+    }
+
+    /// <summary>
+    /// Maps <c>/healthz</c> (the process is alive: always 200 while it serves) and <c>/readyz</c>
+    /// (the node is an Up member with working sharding and not stopping: 200, else 503) for load balancers.
+    /// </summary>
+    public static IEndpointConventionBuilder MapSseHealthChecks(this IEndpointRouteBuilder endpoints, string liveness = "/healthz", string readiness = "/readyz")
+    {
+        endpoints.MapHealthChecks(liveness, new HealthCheckOptions { Predicate = _ => false });
+        return endpoints.MapHealthChecks(readiness, new HealthCheckOptions
+        {
+            Predicate = check => check.Tags.Contains(SseServiceCollectionExtensions.SseReadinessTag),
+        });
     }
 }

@@ -47,7 +47,7 @@ public static class ClusterNodes
         return cluster;
     }
 
-    private static int FreePort()
+    public static int FreePort()
     {
         using var listener = new TcpListener(IPAddress.Loopback, 0);
         listener.Start();
