@@ -12,6 +12,7 @@ public sealed class ThreeNodeCluster : IAsyncLifetime
         var (first, seed) = await ClusterNodes.StartSeedAsync();
         Nodes = [first, await ClusterNodes.StartMemberAsync(seed), await ClusterNodes.StartMemberAsync(seed)];
         await ClusterNodes.AwaitMembersUpAsync(Nodes);
+        await ClusterNodes.AwaitBroadcastsReachEveryNodeAsync(Nodes);
     }
 
     public async Task DisposeAsync()

@@ -9,17 +9,20 @@ namespace Sse.Tests.Cluster;
 public static class ClusterNodes
 {
     /// <summary>Starts the first node, which lists itself as the seed; pass its seed to the others.</summary>
+    /// <summary>Shard moves quickly in tests: a new node gets shards within a couple of seconds.</summary>
+    public const string FastRebalance = "akka.cluster.sharding.rebalance-interval = 1s";
+
     public static async Task<(BrokerHost Host, string Seed)> StartSeedAsync(IDictionary<string, string>? settings = null)
     {
         var port = FreePort();
         var seed = $"akka.tcp://sse@127.0.0.1:{port}";
         var host = await BrokerHost.StartAsync(
-            With(settings, new() { ["Sse:Cluster:Port"] = port.ToString(), ["Sse:Cluster:SeedNodes:0"] = seed }), serializeMessages: false);
+            With(settings, new() { ["Sse:Cluster:Port"] = port.ToString(), ["Sse:Cluster:SeedNodes:0"] = seed }), serializeMessages: false, FastRebalance);
         return (host, seed);
     }
 
     public static Task<BrokerHost> StartMemberAsync(string seed, IDictionary<string, string>? settings = null) =>
-        BrokerHost.StartAsync(With(settings, new() { ["Sse:Cluster:SeedNodes:0"] = seed }), serializeMessages: false);
+        BrokerHost.StartAsync(With(settings, new() { ["Sse:Cluster:SeedNodes:0"] = seed }), serializeMessages: false, FastRebalance);
 
     /// <summary>Waits until every given host sees exactly <paramref name="hosts"/> as Up members.</summary>
     public static async Task AwaitMembersUpAsync(params BrokerHost[] hosts)
@@ -32,6 +35,64 @@ public static class ClusterNodes
                 throw new TimeoutException($"cluster did not settle: {string.Join(", ", hosts.Select(UpMembers))} Up members seen");
             }
             await Task.Delay(50);
+        }
+    }
+
+    /// <summary>
+    /// Waits until a broadcast from any host reaches a connection on every host: distributed
+    /// pub-sub learns the other nodes' brokers by gossip, a moment after they are Up.
+    /// </summary>
+    public static async Task AwaitBroadcastsReachEveryNodeAsync(params BrokerHost[] hosts)
+    {
+        var streams = new List<SseStream>();
+        try
+        {
+            foreach (var host in hosts)
+            {
+                streams.Add(await host.ConnectAsync(Guid.NewGuid()));
+            }
+            var deadline = DateTime.UtcNow + TimeSpan.FromSeconds(30);
+            for (var round = 0; ; round++)
+            {
+                var markers = hosts.Select((_, i) => $"gossip-{round}-{i}").ToHashSet();
+                for (var i = 0; i < hosts.Length; i++)
+                {
+                    await hosts[i].Broker.BroadcastAsync("gossip", $"gossip-{round}-{i}");
+                }
+                var heardAll = true;
+                foreach (var stream in streams)
+                {
+                    heardAll &= await HeardAllAsync(stream, [.. markers]);
+                }
+                if (heardAll)
+                {
+                    return;
+                }
+                Assert.True(DateTime.UtcNow < deadline, "broadcasts never reached every node");
+            }
+        }
+        finally
+        {
+            foreach (var stream in streams)
+            {
+                await stream.DisposeAsync();
+            }
+        }
+    }
+
+    private static async Task<bool> HeardAllAsync(SseStream stream, HashSet<string> markers)
+    {
+        try
+        {
+            while (markers.Count > 0)
+            {
+                markers.Remove((await stream.NextEventAsync(TimeSpan.FromMilliseconds(500))).Data);
+            }
+            return true;
+        }
+        catch (TimeoutException)
+        {
+            return false;
         }
     }
 

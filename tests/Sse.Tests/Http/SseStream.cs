@@ -58,9 +58,15 @@ public sealed class SseStream : IAsyncDisposable
     /// <summary>The next event that is not a heartbeat.</summary>
     public async Task<SseItem<string>> NextEventAsync(TimeSpan? timeout = null)
     {
+        var deadline = DateTime.UtcNow + (timeout ?? BrokerHost.FactTimeout);
         while (true)
         {
-            var item = await NextAsync(timeout);
+            var left = deadline - DateTime.UtcNow;
+            if (left <= TimeSpan.Zero)
+            {
+                throw new TimeoutException("only heartbeats arrived in time");
+            }
+            var item = await NextAsync(left);
             if (item.EventType != "heartbeat")
             {
                 return item;

@@ -1,0 +1,211 @@
+using Akka.Actor;
+using Akka.Cluster.Sharding;
+using Sse.Tests.Http;
+
+namespace Sse.Tests.Cluster;
+
+/// <summary>
+/// Nodes leave and join while events keep flowing: once the change has settled, every connection
+/// on the remaining nodes receives every event sent to it, in order, exactly once.
+/// </summary>
+public sealed class MembershipChangeTests
+{
+    private const int UsersCount = 12;
+    private const int TopicsCount = 6;
+
+    [Fact]
+    public async Task A_node_leaving_gracefully_costs_only_its_own_connections()
+    {
+        var (a, seed) = await ClusterNodes.StartSeedAsync();
+        var b = await ClusterNodes.StartMemberAsync(seed);
+        var c = await ClusterNodes.StartMemberAsync(seed);
+        await using var traffic = new Traffic();
+        try
+        {
+            await ClusterNodes.AwaitMembersUpAsync(a, b, c);
+            await traffic.ConnectAsync(a, b);
+            var onLeavingNode = await c.ConnectAsync(Guid.NewGuid());
+            traffic.StartBackgroundSending(a);
+
+            await c.StopAsync();
+
+            Assert.Equal("close", (await onLeavingNode.ReadToEndAsync()).Last(e => e.EventType != "heartbeat").EventType);
+            await onLeavingNode.DisposeAsync();
+            await ClusterNodes.AwaitMembersUpAsync(a, b);
+            await traffic.AssertEveryConnectionReceivesEverythingAsync(a);
+        }
+        finally
+        {
+            await traffic.DisposeAsync();
+            await b.DisposeAsync();
+            await a.DisposeAsync();
+            await c.DisposeAsync();
+        }
+    }
+
+    [Fact]
+    public async Task A_node_joining_takes_shards_without_silencing_any_connection()
+    {
+        var (a, seed) = await ClusterNodes.StartSeedAsync();
+        var b = await ClusterNodes.StartMemberAsync(seed);
+        BrokerHost? c = null;
+        await using var traffic = new Traffic();
+        try
+        {
+            await ClusterNodes.AwaitMembersUpAsync(a, b);
+            await traffic.ConnectAsync(a, b);
+            traffic.StartBackgroundSending(b);
+
+            c = await ClusterNodes.StartMemberAsync(seed);
+            await ClusterNodes.AwaitMembersUpAsync(a, b, c);
+            await AwaitShardsOnAsync(c, "sse-user");
+
+            await traffic.AssertEveryConnectionReceivesEverythingAsync(c);
+        }
+        finally
+        {
+            await traffic.DisposeAsync();
+            if (c is not null)
+            {
+                await c.DisposeAsync();
+            }
+            await b.DisposeAsync();
+            await a.DisposeAsync();
+        }
+    }
+
+    private static async Task AwaitShardsOnAsync(BrokerHost node, string typeName)
+    {
+        var region = ClusterSharding.Get(node.ActorSystem).ShardRegion(typeName);
+        var deadline = DateTime.UtcNow + TimeSpan.FromSeconds(30);
+        while ((await region.Ask<CurrentShardRegionState>(GetShardRegionState.Instance, TimeSpan.FromSeconds(5))).Shards.Count == 0)
+        {
+            Assert.True(DateTime.UtcNow < deadline, $"no {typeName} shard moved to the new node");
+            await Task.Delay(100);
+        }
+    }
+
+    /// <summary>Users with a connection on each of two nodes, topics with a subscriber on each, and the events sent to them.</summary>
+    private sealed class Traffic : IAsyncDisposable
+    {
+        private readonly Guid[] _users = [.. Enumerable.Range(0, UsersCount).Select(_ => Guid.NewGuid())];
+        private readonly string[] _topics = [.. Enumerable.Range(0, TopicsCount).Select(i => $"membership-{i}-{Guid.NewGuid():N}")];
+        private readonly List<(SseStream Stream, string Key)> _connections = [];
+        private readonly CancellationTokenSource _stop = new();
+        private Task _background = Task.CompletedTask;
+
+        public async Task ConnectAsync(params BrokerHost[] nodes)
+        {
+            foreach (var node in nodes)
+            {
+                foreach (var user in _users)
+                {
+                    _connections.Add((await node.ConnectAsync(user), $"user:{user}"));
+                }
+                foreach (var topic in _topics)
+                {
+                    _connections.Add((await node.ConnectAsync(Guid.NewGuid(), topic), $"topic:{topic}"));
+                }
+            }
+        }
+
+        /// <summary>Keeps sending while the membership changes; these events may be lost, they only keep the paths busy.</summary>
+        public void StartBackgroundSending(BrokerHost sender) => _background = Task.Run(async () =>
+        {
+            for (var i = 0; i < 100_000 && !_stop.IsCancellationRequested; i++)
+            {
+                await SendToAllAsync(sender, "noise", i.ToString());
+                await Task.Delay(10);
+            }
+        });
+
+        public async Task AssertEveryConnectionReceivesEverythingAsync(BrokerHost sender)
+        {
+            await _stop.CancelAsync();
+            await _background;
+            await SettleAsync(sender);
+            const int count = 20;
+            for (var i = 0; i < count; i++)
+            {
+                await SendToAllAsync(sender, "check", i.ToString());
+            }
+            foreach (var (stream, key) in _connections)
+            {
+                var received = new List<string>();
+                while (received.Count < count)
+                {
+                    var item = await stream.NextEventAsync();
+                    if (item.EventType == "check")
+                    {
+                        received.Add(item.Data);
+                    }
+                }
+                Assert.True(Enumerable.Range(0, count).Select(i => i.ToString()).SequenceEqual(received), $"{key} received {string.Join(",", received)}");
+            }
+        }
+
+        /// <summary>The change has settled once a marker sent now reaches every connection.</summary>
+        private async Task SettleAsync(BrokerHost sender)
+        {
+            var deadline = DateTime.UtcNow + TimeSpan.FromSeconds(30);
+            var pending = _connections.ToList();
+            for (var round = 0; pending.Count > 0; round++)
+            {
+                Assert.True(DateTime.UtcNow < deadline, $"{pending.Count} connections never heard a marker");
+                var marker = $"settle-{round}";
+                await SendToAllAsync(sender, "settle", marker);
+                var still = new List<(SseStream, string)>();
+                foreach (var connection in pending)
+                {
+                    if (!await HeardAsync(connection.Stream, marker))
+                    {
+                        still.Add(connection);
+                    }
+                }
+                pending = still;
+            }
+        }
+
+        private static async Task<bool> HeardAsync(SseStream stream, string marker)
+        {
+            try
+            {
+                while (true)
+                {
+                    var item = await stream.NextEventAsync(TimeSpan.FromMilliseconds(300));
+                    if (item.EventType == "settle" && item.Data == marker)
+                    {
+                        return true;
+                    }
+                }
+            }
+            catch (TimeoutException)
+            {
+                return false;
+            }
+        }
+
+        private async Task SendToAllAsync(BrokerHost sender, string eventName, string data)
+        {
+            foreach (var user in _users)
+            {
+                await sender.Broker.SendToUserAsync(user, eventName, data);
+            }
+            foreach (var topic in _topics)
+            {
+                await sender.Broker.SendToTopicAsync(topic, eventName, data);
+            }
+        }
+
+        public async ValueTask DisposeAsync()
+        {
+            await _stop.CancelAsync();
+            await _background;
+            foreach (var (stream, _) in _connections)
+            {
+                await stream.DisposeAsync();
+            }
+            _connections.Clear();
+        }
+    }
+}
