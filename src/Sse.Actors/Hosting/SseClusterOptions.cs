@@ -24,8 +24,11 @@ public sealed class SseClusterOptions
     /// <summary>How long a node may miss heartbeats before it is marked unreachable.</summary>
     public TimeSpan FailureDetectionPause { get; set; } = TimeSpan.FromSeconds(5);
 
-    /// <summary>How long membership must be quiet before the split-brain resolver downs unreachable nodes.</summary>
-    public TimeSpan DownUnreachableAfter { get; set; } = TimeSpan.FromSeconds(20);
+    /// <summary>
+    /// How long membership must be quiet before the split-brain resolver downs unreachable nodes;
+    /// sharding then waits as long again before it moves a downed node's entities (a safety margin).
+    /// </summary>
+    public TimeSpan DownUnreachableAfter { get; set; } = TimeSpan.FromSeconds(10);
 
     /// <summary>How long a cluster-wide question (stats, online users) waits for the other nodes' answers.</summary>
     public TimeSpan QueryTimeout { get; set; } = TimeSpan.FromSeconds(3);

@@ -1,0 +1,121 @@
+using System.Diagnostics;
+using System.Net;
+using System.Net.Http.Json;
+using System.Text;
+using System.Text.Json;
+using Sse.Tests.Http;
+
+namespace Sse.Tests.Cluster;
+
+/// <summary>A real <c>Sse.Host</c> process on 127.0.0.1 (the build output next to the tests), for what only a process can show: SIGKILL.</summary>
+public sealed class HostProcess : IAsyncDisposable
+{
+    private readonly Process _process;
+    private readonly StringBuilder _output = new();
+
+    private HostProcess(Process process, int httpPort, int akkaPort)
+    {
+        _process = process;
+        HttpPort = httpPort;
+        AkkaPort = akkaPort;
+        Client = new HttpClient { BaseAddress = new Uri($"http://127.0.0.1:{httpPort}"), Timeout = Timeout.InfiniteTimeSpan };
+        process.OutputDataReceived += (_, e) => Append(e.Data);
+        process.ErrorDataReceived += (_, e) => Append(e.Data);
+        process.BeginOutputReadLine();
+        process.BeginErrorReadLine();
+    }
+
+    public int HttpPort { get; }
+
+    public int AkkaPort { get; }
+
+    public string Address => $"akka.tcp://sse@127.0.0.1:{AkkaPort}";
+
+    public HttpClient Client { get; }
+
+    public string Output
+    {
+        get
+        {
+            lock (_output)
+            {
+                return _output.ToString();
+            }
+        }
+    }
+
+    public static HostProcess Start(string seed, int akkaPort, IDictionary<string, string> settings)
+    {
+        var httpPort = ClusterNodes.FreePort();
+        var info = new ProcessStartInfo("dotnet")
+        {
+            RedirectStandardOutput = true,
+            RedirectStandardError = true,
+            UseShellExecute = false,
+            WorkingDirectory = AppContext.BaseDirectory,
+        };
+        info.ArgumentList.Add(Path.Combine(AppContext.BaseDirectory, "Sse.Host.dll"));
+        info.ArgumentList.Add($"--urls=http://127.0.0.1:{httpPort}");
+        info.ArgumentList.Add($"--Sse:Cluster:Port={akkaPort}");
+        info.ArgumentList.Add($"--Sse:Cluster:SeedNodes:0={seed}");
+        foreach (var (key, value) in settings)
+        {
+            info.ArgumentList.Add($"--{key}={value}");
+        }
+        return new HostProcess(Process.Start(info)!, httpPort, akkaPort);
+    }
+
+    public async Task<SseStream> ConnectAsync(Guid userId, string? topics = null)
+    {
+        var stream = await SseStream.OpenAsync(Client, BrokerHost.StreamPath(userId, topics));
+        await stream.WelcomeAsync();
+        return stream;
+    }
+
+    public async Task SendAsync(object body)
+    {
+        using var response = await Client.PostAsJsonAsync("/api/v1/sse/send", body);
+        response.EnsureSuccessStatusCode();
+    }
+
+    public async Task<JsonElement> StatsAsync() => await Client.GetFromJsonAsync<JsonElement>("/api/v1/sse/stats");
+
+    public async Task<bool> IsReadyAsync()
+    {
+        try
+        {
+            using var response = await Client.GetAsync("/readyz");
+            return response.StatusCode == HttpStatusCode.OK;
+        }
+        catch (HttpRequestException)
+        {
+            return false;
+        }
+    }
+
+    /// <summary>SIGKILL: no leaving, no hand-off, no close events.</summary>
+    public void Kill() => _process.Kill(entireProcessTree: true);
+
+    public async ValueTask DisposeAsync()
+    {
+        Client.Dispose();
+        if (!_process.HasExited)
+        {
+            _process.Kill(entireProcessTree: true);
+        }
+        await _process.WaitForExitAsync();
+        _process.Dispose();
+    }
+
+    private void Append(string? line)
+    {
+        if (line is null)
+        {
+            return;
+        }
+        lock (_output)
+        {
+            _output.AppendLine(line);
+        }
+    }
+}
