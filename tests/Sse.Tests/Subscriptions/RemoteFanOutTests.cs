@@ -1,0 +1,102 @@
+using Akka.Actor;
+using Akka.Configuration;
+using Akka.TestKit;
+using Sse.Actors.Broker;
+using Sse.Actors.Events;
+using Sse.Actors.Topics;
+using Sse.Actors.Users;
+using static Sse.Actors.Topics.TopicProtocol;
+using static Sse.Actors.Users.UserProtocol;
+
+namespace Sse.Tests.Subscriptions;
+
+/// <summary>
+/// Two actor systems over real remoting: an entity sends one message per event to each other
+/// node that holds subscribers (to that node's broker), never one per remote subscriber.
+/// </summary>
+public sealed class RemoteFanOutTests() : Akka.TestKit.Xunit2.TestKit(Remoting)
+{
+    private const int RemoteSubscribers = 50;
+
+    private static readonly Config Remoting = ConfigurationFactory.ParseString("""
+        akka.actor.provider = remote
+        akka.remote.dot-netty.tcp { hostname = 127.0.0.1, port = 0 }
+        """).WithFallback(SseTestConfig.SerializeMessages);
+
+    [Fact]
+    public async Task Topic_event_costs_one_message_per_remote_node_not_one_per_subscriber()
+    {
+        var other = ActorSystem.Create("other", Remoting);
+        try
+        {
+            var (otherBroker, remote) = RemoteNode(other);
+            var topic = Sys.ActorOf(TopicActor.Props(TimeSpan.FromMinutes(1)));
+            var local = CreateTestProbe();
+            local.Send(topic, new SubscribeToTopic("news", local.Ref));
+            local.ExpectMsg<SubscribedToTopic>();
+            await SubscribeFromAsync(other, topic, remote, probe => new SubscribeToTopic("news", probe.Ref), probe => probe.ExpectMsg<SubscribedToTopic>());
+            var sseEvent = SseEncoder.Encode("news", "one event");
+
+            topic.Tell(new PublishToTopic("news", sseEvent));
+
+            Assert.Equal(sseEvent.Id, local.ExpectMsg<SseEvent>().Id);
+            var fanOut = otherBroker.ExpectMsg<NodeFanOut.TopicEvent>();
+            Assert.Equal(("news", sseEvent.Id), (fanOut.Topic, fanOut.Event.Id));
+            otherBroker.ExpectNoMsg(TimeSpan.FromMilliseconds(300));
+            Assert.All(remote, probe => Assert.False(probe.HasMessages));
+        }
+        finally
+        {
+            await other.Terminate();
+        }
+    }
+
+    [Fact]
+    public async Task User_event_costs_one_message_per_remote_node_not_one_per_connection()
+    {
+        var other = ActorSystem.Create("other", Remoting);
+        try
+        {
+            var (otherBroker, remote) = RemoteNode(other);
+            var userId = Guid.NewGuid();
+            var user = Sys.ActorOf(UserActor.Props(TimeSpan.FromMinutes(1)));
+            await SubscribeFromAsync(other, user, remote, probe => new SubscribeToUser(userId, probe.Ref), probe => probe.ExpectMsg<SubscribedToUser>());
+            var sseEvent = SseEncoder.Encode("notification", "for every tab");
+
+            user.Tell(new DeliverToUser(userId, sseEvent));
+
+            Assert.Equal(userId, otherBroker.ExpectMsg<NodeFanOut.UserEvent>().UserId);
+            otherBroker.ExpectNoMsg(TimeSpan.FromMilliseconds(300));
+            Assert.All(remote, probe => Assert.False(probe.HasMessages));
+        }
+        finally
+        {
+            await other.Terminate();
+        }
+    }
+
+    /// <summary>A stand-in for the other node's broker (a probe behind <c>/user/sse-broker</c>) and subscribers living there.</summary>
+    private (TestProbe Broker, List<TestProbe> Subscribers) RemoteNode(ActorSystem other)
+    {
+        var broker = CreateTestProbe(other);
+        other.ActorOf(Props.Create(() => new Forwarder(broker.Ref)), BrokerActor.Name);
+        return (broker, [.. Enumerable.Range(0, RemoteSubscribers).Select(_ => CreateTestProbe(other))]);
+    }
+
+    /// <summary>Each remote probe subscribes itself, so the entity sees it with its remote address.</summary>
+    private async Task SubscribeFromAsync(ActorSystem other, IActorRef entity, List<TestProbe> probes, Func<TestProbe, object> subscribe, Action<TestProbe> expectAck)
+    {
+        var address = ((ExtendedActorSystem)Sys).Provider.DefaultAddress;
+        var remoteEntity = await other.ActorSelection(new RootActorPath(address) / entity.Path.Elements).ResolveOne(TimeSpan.FromSeconds(5));
+        foreach (var probe in probes)
+        {
+            probe.Send(remoteEntity, subscribe(probe));
+            expectAck(probe);
+        }
+    }
+
+    private sealed class Forwarder : ReceiveActor
+    {
+        public Forwarder(IActorRef target) => ReceiveAny(message => target.Forward(message));
+    }
+}
