@@ -9,20 +9,20 @@ namespace Sse.Tests.Cluster;
 public static class ClusterNodes
 {
     /// <summary>Starts the first node, which lists itself as the seed; pass its seed to the others.</summary>
-    /// <summary>Shard moves quickly in tests: a new node gets shards within a couple of seconds.</summary>
-    public const string FastRebalance = "akka.cluster.sharding.rebalance-interval = 1s";
+    /// <summary>Shards move quickly in tests (a new node gets some within seconds); membership events stay as they are.</summary>
+    public const string ClusterHocon = "akka.cluster.sharding.rebalance-interval = 1s\n" + LocalEventSerializer.Hocon;
 
     public static async Task<(BrokerHost Host, string Seed)> StartSeedAsync(IDictionary<string, string>? settings = null)
     {
         var port = FreePort();
         var seed = $"akka.tcp://sse@127.0.0.1:{port}";
         var host = await BrokerHost.StartAsync(
-            With(settings, new() { ["Sse:Cluster:Port"] = port.ToString(), ["Sse:Cluster:SeedNodes:0"] = seed }), serializeMessages: false, FastRebalance);
+            With(settings, new() { ["Sse:Cluster:Port"] = port.ToString(), ["Sse:Cluster:SeedNodes:0"] = seed }), hocon: ClusterHocon);
         return (host, seed);
     }
 
     public static Task<BrokerHost> StartMemberAsync(string seed, IDictionary<string, string>? settings = null) =>
-        BrokerHost.StartAsync(With(settings, new() { ["Sse:Cluster:SeedNodes:0"] = seed }), serializeMessages: false, FastRebalance);
+        BrokerHost.StartAsync(With(settings, new() { ["Sse:Cluster:SeedNodes:0"] = seed }), hocon: ClusterHocon);
 
     /// <summary>Waits until every given host sees exactly <paramref name="hosts"/> as Up members.</summary>
     public static async Task AwaitMembersUpAsync(params BrokerHost[] hosts)

@@ -35,13 +35,8 @@ public sealed class BrokerHost : IAsyncDisposable
 
     public ActorSystem ActorSystem => _app.Services.GetRequiredService<ActorSystem>();
 
-    /// <param name="serializeMessages">
-    /// Off only for several nodes in one process: there Akka.NET's verification round-trip of local
-    /// cluster events loses member age, and sharding looks for its coordinator on the wrong node.
-    /// Between those nodes every message crosses real remoting, so the wire format is still exercised.
-    /// </param>
     /// <param name="hocon">Extra Akka.NET settings, over the shipped ones.</param>
-    public static async Task<BrokerHost> StartAsync(IDictionary<string, string>? settings = null, bool serializeMessages = true, string hocon = "")
+    public static async Task<BrokerHost> StartAsync(IDictionary<string, string>? settings = null, string hocon = "")
     {
         var values = new Dictionary<string, string>
         {
@@ -59,7 +54,7 @@ public sealed class BrokerHost : IAsyncDisposable
         }
         string[] args = ["--urls=http://127.0.0.1:0", "--environment=Development", .. values.Select(kv => $"--{kv.Key}={kv.Value}")];
         var app = SseHostApp.Build(args, configureAkka: (akka, _) =>
-            akka.AddHocon($"akka.actor.serialize-messages = {(serializeMessages ? "on" : "off")}\n{hocon}", HoconAddMode.Prepend));
+            akka.AddHocon($"akka.actor.serialize-messages = on\n{hocon}", HoconAddMode.Prepend));
         await app.StartAsync();
         return new BrokerHost(app, new Uri(app.Urls.First()));
     }
