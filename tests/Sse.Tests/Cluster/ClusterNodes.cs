@@ -27,15 +27,8 @@ public static class ClusterNodes
     /// <summary>Waits until every given host sees exactly <paramref name="hosts"/> as Up members.</summary>
     public static async Task AwaitMembersUpAsync(params BrokerHost[] hosts)
     {
-        var deadline = DateTime.UtcNow + TimeSpan.FromSeconds(30);
-        while (!hosts.All(host => UpMembers(host) == hosts.Length))
-        {
-            if (DateTime.UtcNow > deadline)
-            {
-                throw new TimeoutException($"cluster did not settle: {string.Join(", ", hosts.Select(UpMembers))} Up members seen");
-            }
-            await Task.Delay(50);
-        }
+        await Eventually.HoldsAsync(() => hosts.All(host => UpMembers(host) == hosts.Length), TimeSpan.FromSeconds(30),
+            () => $"cluster did not settle: {string.Join(", ", hosts.Select(UpMembers))} Up members seen");
     }
 
     /// <summary>

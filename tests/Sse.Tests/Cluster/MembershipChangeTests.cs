@@ -77,12 +77,9 @@ public sealed class MembershipChangeTests
     private static async Task AwaitShardsOnAsync(BrokerHost node, string typeName)
     {
         var region = ClusterSharding.Get(node.ActorSystem).ShardRegion(typeName);
-        var deadline = DateTime.UtcNow + TimeSpan.FromSeconds(30);
-        while ((await region.Ask<CurrentShardRegionState>(GetShardRegionState.Instance, TimeSpan.FromSeconds(5))).Shards.Count == 0)
-        {
-            Assert.True(DateTime.UtcNow < deadline, $"no {typeName} shard moved to the new node");
-            await Task.Delay(100);
-        }
+        await Eventually.HoldsAsync(
+            async () => (await region.Ask<CurrentShardRegionState>(GetShardRegionState.Instance, TimeSpan.FromSeconds(5))).Shards.Count > 0,
+            TimeSpan.FromSeconds(30), $"no {typeName} shard moved to the new node");
     }
 
     /// <summary>Users with a connection on each of two nodes, topics with a subscriber on each, and the events sent to them.</summary>

@@ -173,26 +173,17 @@ public sealed class NodeKillTests(ITestOutputHelper output)
 
     private static async Task AwaitAsync(Func<Task<bool>> condition, TimeSpan limit, string what, HostProcess[] nodes)
     {
-        var deadline = DateTime.UtcNow + limit;
-        while (true)
+        await Eventually.HoldsAsync(async () =>
         {
             try
             {
-                if (await condition())
-                {
-                    return;
-                }
+                return await condition();
             }
             catch (HttpRequestException)
             {
-                // Not listening yet.
+                return false; // Not listening yet.
             }
-            if (DateTime.UtcNow > deadline)
-            {
-                Assert.Fail($"waited {limit} for {what}; last output of each node:\n" +
-                    string.Join("\n---\n", nodes.Select(n => string.Join("\n", n.Output.Split('\n').TakeLast(15)))));
-            }
-            await Task.Delay(100);
-        }
+        }, limit, () => Task.FromResult($"{what}; last output of each node:\n" +
+            string.Join("\n---\n", nodes.Select(n => string.Join("\n", n.Output.Split('\n').TakeLast(15))))));
     }
 }

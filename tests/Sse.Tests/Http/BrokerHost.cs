@@ -77,13 +77,9 @@ public sealed class BrokerHost : IAsyncDisposable
     /// <summary>Waits until the stats endpoint shows what the test expects.</summary>
     public async Task AwaitStatsAsync(Func<JsonElement, bool> condition)
     {
-        var deadline = DateTime.UtcNow + FactTimeout;
-        JsonElement stats;
-        while (!condition(stats = await StatsAsync()))
-        {
-            Assert.True(DateTime.UtcNow < deadline, $"stats never matched; last: {stats}");
-            await Task.Delay(20);
-        }
+        JsonElement stats = default;
+        await Eventually.HoldsAsync(async () => condition(stats = await StatsAsync()), FactTimeout,
+            () => Task.FromResult($"stats never matched; last: {stats}"));
     }
 
     public Task StopAsync() => _app.StopAsync();

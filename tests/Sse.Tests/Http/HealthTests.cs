@@ -30,16 +30,12 @@ public sealed class HealthTests
 
     private static async Task AwaitStatusAsync(BrokerHost host, string path, HttpStatusCode expected)
     {
-        var deadline = DateTime.UtcNow + BrokerHost.FactTimeout;
-        while (true)
+        var last = "";
+        await Eventually.HoldsAsync(async () =>
         {
             using var response = await host.Client.GetAsync(path);
-            if (response.StatusCode == expected)
-            {
-                return;
-            }
-            Assert.True(DateTime.UtcNow < deadline, $"{path} stayed {response.StatusCode}: {await response.Content.ReadAsStringAsync()}");
-            await Task.Delay(50);
-        }
+            last = $"{response.StatusCode}: {await response.Content.ReadAsStringAsync()}";
+            return response.StatusCode == expected;
+        }, BrokerHost.FactTimeout, () => Task.FromResult($"{path} stayed {last}"));
     }
 }

@@ -113,17 +113,12 @@ public sealed class LifecycleTests
     private static async Task AwaitNoEntitiesAsync(BrokerHost host, string typeName)
     {
         var region = ClusterSharding.Get(host.ActorSystem).ShardRegion(typeName);
-        var deadline = DateTime.UtcNow + BrokerHost.FactTimeout;
-        while (true)
+        var entities = 0;
+        await Eventually.HoldsAsync(async () =>
         {
             var state = await region.Ask<CurrentShardRegionState>(GetShardRegionState.Instance, BrokerHost.FactTimeout);
-            var entities = state.Shards.Sum(shard => shard.EntityIds.Count);
-            if (entities == 0)
-            {
-                return;
-            }
-            Assert.True(DateTime.UtcNow < deadline, $"{typeName} still has {entities} entities");
-            await Task.Delay(50);
-        }
+            entities = state.Shards.Sum(shard => shard.EntityIds.Count);
+            return entities == 0;
+        }, BrokerHost.FactTimeout, () => Task.FromResult($"{typeName} still has {entities} entities"));
     }
 }
