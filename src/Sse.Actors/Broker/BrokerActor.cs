@@ -144,9 +144,22 @@ public sealed class BrokerActor : ReceiveActor
         }
     }
 
-    private static void DeliverLocally(IEnumerable<IActorRef>? clients, Events.SseEvent sseEvent)
+    // Concrete collection types: their struct enumerators keep a fan-out free of allocation.
+    private static void DeliverLocally(HashSet<IActorRef>? clients, Events.SseEvent sseEvent)
     {
-        foreach (var client in clients ?? [])
+        if (clients is null)
+        {
+            return;
+        }
+        foreach (var client in clients)
+        {
+            client.Tell(sseEvent);
+        }
+    }
+
+    private static void DeliverLocally(Dictionary<IActorRef, ClientConnection>.KeyCollection clients, Events.SseEvent sseEvent)
+    {
+        foreach (var client in clients)
         {
             client.Tell(sseEvent);
         }
