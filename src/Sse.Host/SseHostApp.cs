@@ -33,6 +33,7 @@ public static class SseHostApp
 
         var app = builder.Build();
         app.UseCors();
+        app.UseRateLimiter();
         app.MapGet("/", () => Results.Content(DemoPage.Html, "text/html; charset=utf-8"));
         app.MapSseBroker();
         app.MapSseHealthChecks();

@@ -25,21 +25,21 @@ public sealed class SseBroker(
 
     public Task<string> SendToUserAsync(Guid userId, string eventName, string data, CancellationToken cancellationToken = default)
     {
-        var message = Publication.ToUser(userId, eventName, data);
+        var message = Publication.ToUser(userId, eventName, data, options.Value);
         users.ActorRef.Tell(message);
         return Task.FromResult(message.Event.Id);
     }
 
     public Task<string> SendToTopicAsync(string topic, string eventName, string data, CancellationToken cancellationToken = default)
     {
-        var message = Publication.ToTopic(topic, eventName, data, options.Value.EnableTopics);
+        var message = Publication.ToTopic(topic, eventName, data, options.Value);
         topics.ActorRef.Tell(message);
         return Task.FromResult(message.Event.Id);
     }
 
     public Task<string> BroadcastAsync(string eventName, string data, CancellationToken cancellationToken = default)
     {
-        var message = Publication.ToEveryone(eventName, data);
+        var message = Publication.ToEveryone(eventName, data, options.Value);
         DistributedPubSub.Get(system).Mediator.Tell(new Publish(BrokerActor.BroadcastTopic, message));
         return Task.FromResult(message.Event.Id);
     }

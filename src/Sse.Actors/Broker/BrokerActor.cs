@@ -50,9 +50,9 @@ public sealed class BrokerActor : ReceiveActor
         Receive<ClientProtocol.SlowConsumerDropped>(_ => _slowConsumers++);
         Receive<CloseAll>(CloseAllConnections);
 
-        Receive<SendToUser>(m => Publish(() => Route(Publication.ToUser(m.UserId, m.Event, m.Data))));
-        Receive<SendToTopic>(m => Publish(() => Route(Publication.ToTopic(m.Topic, m.Event, m.Data, _options.EnableTopics))));
-        Receive<Broadcast>(m => Publish(() => Route(Publication.ToEveryone(m.Event, m.Data))));
+        Receive<SendToUser>(m => Publish(() => Route(Publication.ToUser(m.UserId, m.Event, m.Data, _options))));
+        Receive<SendToTopic>(m => Publish(() => Route(Publication.ToTopic(m.Topic, m.Event, m.Data, _options))));
+        Receive<Broadcast>(m => Publish(() => Route(Publication.ToEveryone(m.Event, m.Data, _options))));
 
         Receive<DeliverBroadcast>(m => DeliverLocally(_clients.Keys, m.Event));
         Receive<NodeFanOut.UserEvent>(m => DeliverLocally(_clientsByUser.GetValueOrDefault(m.UserId), m.Event));

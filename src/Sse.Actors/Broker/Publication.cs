@@ -1,4 +1,5 @@
 using Sse.Actors.Events;
+using Sse.Actors.Hosting;
 using Sse.Actors.Topics;
 using Sse.Actors.Users;
 using static Sse.Actors.Broker.BrokerCommands;
@@ -11,31 +12,34 @@ namespace Sse.Actors.Broker;
 /// </summary>
 internal static class Publication
 {
-    public static UserProtocol.DeliverToUser ToUser(Guid userId, string eventName, string data)
+    public static UserProtocol.DeliverToUser ToUser(Guid userId, string eventName, string data, SseOptions options)
     {
         SseNames.ValidateUserId(userId);
-        SseNames.ValidateEventName(eventName);
-        ArgumentNullException.ThrowIfNull(data);
+        ValidateEvent(eventName, data, options.Limits);
         return new UserProtocol.DeliverToUser(userId, SseEncoder.Encode(eventName, data));
     }
 
-    public static TopicProtocol.PublishToTopic ToTopic(string topic, string eventName, string data, bool topicsEnabled)
+    public static TopicProtocol.PublishToTopic ToTopic(string topic, string eventName, string data, SseOptions options)
     {
-        if (!topicsEnabled)
+        if (!options.EnableTopics)
         {
             throw new TopicsDisabledException();
         }
-        SseNames.ValidateTopic(topic);
-        SseNames.ValidateEventName(eventName);
-        ArgumentNullException.ThrowIfNull(data);
+        SseNames.ValidateTopic(topic, maxLength: options.Limits.MaxTopicLength);
+        ValidateEvent(eventName, data, options.Limits);
         return new TopicProtocol.PublishToTopic(topic, SseEncoder.Encode(eventName, data));
     }
 
-    public static DeliverBroadcast ToEveryone(string eventName, string data)
+    public static DeliverBroadcast ToEveryone(string eventName, string data, SseOptions options)
     {
-        SseNames.ValidateEventName(eventName);
-        ArgumentNullException.ThrowIfNull(data);
+        ValidateEvent(eventName, data, options.Limits);
         return new DeliverBroadcast(SseEncoder.Encode(eventName, data));
+    }
+
+    private static void ValidateEvent(string eventName, string data, SseLimitsOptions limits)
+    {
+        SseNames.ValidateEventName(eventName, maxLength: limits.MaxEventNameLength);
+        SseNames.ValidateData(data, maxBytes: limits.MaxEventDataBytes);
     }
 }
 

@@ -4,11 +4,15 @@ namespace Sse.Actors.Events;
 public static class SseNames
 {
     /// <summary>Throws <see cref="ArgumentException"/> naming <paramref name="paramName"/> when the event name cannot be written.</summary>
-    public static void ValidateEventName(string? eventName, string paramName = "eventName")
+    public static void ValidateEventName(string? eventName, string paramName = "eventName", int maxLength = int.MaxValue)
     {
         if (string.IsNullOrEmpty(eventName))
         {
             throw new ArgumentException("The event name must not be empty.", paramName);
+        }
+        if (eventName.Length > maxLength)
+        {
+            throw new ArgumentException($"The event name has {eventName.Length} characters, more than Sse:Limits:MaxEventNameLength ({maxLength}).", paramName);
         }
         if (eventName.Any(char.IsControl))
         {
@@ -17,11 +21,19 @@ public static class SseNames
     }
 
     /// <summary>Throws <see cref="ArgumentException"/> naming <paramref name="paramName"/> when the topic is not a valid topic name.</summary>
-    public static void ValidateTopic(string? topic, string paramName = "topic")
+    public static void ValidateTopic(string? topic, string paramName = "topic", int maxLength = int.MaxValue)
     {
         if (string.IsNullOrWhiteSpace(topic))
         {
             throw new ArgumentException("The topic must not be empty.", paramName);
+        }
+        if (topic.Length > maxLength)
+        {
+            throw new ArgumentException($"The topic has {topic.Length} characters, more than Sse:Limits:MaxTopicLength ({maxLength}).", paramName);
+        }
+        if (topic.Contains(','))
+        {
+            throw new ArgumentException("The topic must not contain a comma (streams list topics comma-separated).", paramName);
         }
         if (topic.Any(char.IsControl))
         {
@@ -35,6 +47,17 @@ public static class SseNames
         if (userId == Guid.Empty)
         {
             throw new ArgumentException("The user id must not be empty (the nil UUID).", paramName);
+        }
+    }
+
+    /// <summary>Throws <see cref="ArgumentException"/> when the data is missing or larger than <paramref name="maxBytes"/> in UTF-8.</summary>
+    public static void ValidateData(string? data, string paramName = "data", int maxBytes = int.MaxValue)
+    {
+        ArgumentNullException.ThrowIfNull(data, paramName);
+        // Cheap bound first: a string of n chars has at most 3n UTF-8 bytes.
+        if ((long)data.Length * 3 > maxBytes && System.Text.Encoding.UTF8.GetByteCount(data) is var bytes && bytes > maxBytes)
+        {
+            throw new ArgumentException($"The data is {bytes} bytes (UTF-8), more than Sse:Limits:MaxEventDataBytes ({maxBytes}).", paramName);
         }
     }
 }

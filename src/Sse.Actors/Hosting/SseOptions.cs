@@ -50,6 +50,9 @@ public sealed class SseOptions
     /// </summary>
     public string[] AllowedOrigins { get; set; } = [];
 
+    /// <summary>Input limits: topics per connection, name lengths, data and body sizes, connection attempts per IP.</summary>
+    public SseLimitsOptions Limits { get; set; } = new();
+
     /// <summary>Cluster membership: addresses, seed nodes, failure-detection timings.</summary>
     public SseClusterOptions Cluster { get; set; } = new();
 

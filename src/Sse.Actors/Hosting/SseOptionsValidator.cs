@@ -38,6 +38,15 @@ public sealed class SseOptionsValidator(IHostEnvironment environment) : IValidat
         Require(options.ShutdownGrace >= TimeSpan.Zero, $"{s}:ShutdownGrace must not be negative (is {options.ShutdownGrace}).");
         Require(options.ShardCount >= 1, $"{s}:ShardCount must be at least 1 (is {options.ShardCount}).");
 
+        var limits = options.Limits;
+        Require(limits.MaxTopicsPerConnection >= 1, $"{s}:Limits:MaxTopicsPerConnection must be at least 1 (is {limits.MaxTopicsPerConnection}).");
+        Require(limits.MaxTopicLength >= 1, $"{s}:Limits:MaxTopicLength must be at least 1 (is {limits.MaxTopicLength}).");
+        Require(limits.MaxEventNameLength >= 1, $"{s}:Limits:MaxEventNameLength must be at least 1 (is {limits.MaxEventNameLength}).");
+        Require(limits.MaxEventDataBytes >= 1, $"{s}:Limits:MaxEventDataBytes must be at least 1 (is {limits.MaxEventDataBytes}).");
+        Require(limits.MaxSendBodyBytes >= 1, $"{s}:Limits:MaxSendBodyBytes must be at least 1 (is {limits.MaxSendBodyBytes}).");
+        Require(limits.ConnectionAttemptsPerMinutePerIp >= 0,
+            $"{s}:Limits:ConnectionAttemptsPerMinutePerIp must be 0 (no limit) or more (is {limits.ConnectionAttemptsPerMinutePerIp}).");
+
         var cluster = options.Cluster;
         Require(!string.IsNullOrWhiteSpace(cluster.Hostname), $"{s}:Cluster:Hostname must not be empty.");
         Require(cluster.Port is >= 0 and <= 65535, $"{s}:Cluster:Port must be between 0 and 65535 (is {cluster.Port}).");

@@ -1,5 +1,7 @@
 using Akka.Hosting;
+using Microsoft.AspNetCore.Builder;
 using Microsoft.AspNetCore.Cors.Infrastructure;
+using Microsoft.AspNetCore.RateLimiting;
 using Microsoft.Extensions.Configuration;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.DependencyInjection.Extensions;
@@ -37,6 +39,8 @@ public static class SseServiceCollectionExtensions
         services.AddHostedService<StreamShutdown>();
         services.AddHealthChecks().AddCheck<SseReadinessCheck>("sse", tags: [SseReadinessTag]);
         services.AddCors();
+        services.AddRateLimiter(_ => { });
+        services.AddOptions<RateLimiterOptions>().Configure<IOptions<SseOptions>>((limiter, sse) => SseRateLimits.Configure(limiter, sse.Value.Limits));
         services.AddOptions<CorsOptions>().Configure<IOptions<SseOptions>, IHostEnvironment>((cors, sse, environment) =>
             cors.AddPolicy(SseCors.PolicyName, policy => SseCors.Configure(policy, sse.Value, environment)));
         services.AddAkka(SseAkkaConfiguration.ActorSystemName, (builder, provider) =>

@@ -1,8 +1,11 @@
 using System.Text.Json;
 using Microsoft.AspNetCore.Http;
+using Microsoft.AspNetCore.Http.Features;
 using Microsoft.Extensions.Logging;
+using Microsoft.Extensions.Options;
 using Sse.Actors.Api;
 using Sse.Actors.Events;
+using Sse.Actors.Hosting;
 
 namespace Sse.Actors.Http;
 
@@ -11,18 +14,33 @@ namespace Sse.Actors.Http;
 /// <c>{"target_type":"user|topic|broadcast","user_id":"...","topic":"...","event":"...","data":"..."}</c>.
 /// <c>data</c> may be a string or any JSON value (sent as its JSON text); <c>event</c> defaults to <c>message</c>.
 /// </summary>
-public sealed class SendEndpoint(ISseBroker broker, ILogger<SendEndpoint> logger)
+public sealed class SendEndpoint(ISseBroker broker, IOptions<SseOptions> options, ILogger<SendEndpoint> logger)
 {
     public async Task HandleAsync(HttpContext context)
     {
+        var maxBody = options.Value.Limits.MaxSendBodyBytes;
+        if (context.Features.Get<IHttpMaxRequestBodySizeFeature>() is { IsReadOnly: false } bodySize)
+        {
+            bodySize.MaxRequestBodySize = maxBody;
+        }
         SendRequest? request;
         try
         {
+            if (context.Request.ContentLength > maxBody)
+            {
+                throw new BadHttpRequestException("too large", StatusCodes.Status413PayloadTooLarge);
+            }
             request = await JsonSerializer.DeserializeAsync<SendRequest>(context.Request.Body, SseJson.Options, context.RequestAborted);
         }
         catch (JsonException e)
         {
             await RejectAsync(context, $"the body is not valid JSON: {e.Message}");
+            return;
+        }
+        catch (BadHttpRequestException e) when (e.StatusCode == StatusCodes.Status413PayloadTooLarge)
+        {
+            logger.LogInformation("Send refused (413): body over {MaxSendBodyBytes} bytes", maxBody);
+            await SseJson.WriteErrorAsync(context, e.StatusCode, $"the body is larger than Sse:Limits:MaxSendBodyBytes ({maxBody} bytes)");
             return;
         }
         if (request is null)

@@ -21,7 +21,9 @@ public static class SseEndpointRouteBuilderExtensions
     {
         // Cross-origin browsers also need app.UseCors() in the pipeline.
         var group = endpoints.MapGroup(prefix).RequireCors(SseCors.PolicyName);
-        group.MapGet("/stream", context => context.RequestServices.GetRequiredService<StreamEndpoint>().HandleAsync(context));
+        // Rate limited per client IP when configured; needs app.UseRateLimiter() in the pipeline.
+        group.MapGet("/stream", context => context.RequestServices.GetRequiredService<StreamEndpoint>().HandleAsync(context))
+            .RequireRateLimiting(SseRateLimits.ConnectPolicy);
         group.MapPost("/send", context => context.RequestServices.GetRequiredService<SendEndpoint>().HandleAsync(context));
         group.MapGet("/stats", async context =>
         {

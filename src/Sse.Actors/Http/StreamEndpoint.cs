@@ -73,9 +73,14 @@ public sealed class StreamEndpoint(
         try
         {
             topics = topicResolver.ResolveTopics(context, identity);
+            var limits = settings.Limits;
+            if (topics.Count > limits.MaxTopicsPerConnection)
+            {
+                return $"{topics.Count} topics asked for, more than Sse:Limits:MaxTopicsPerConnection ({limits.MaxTopicsPerConnection})";
+            }
             foreach (var topic in topics)
             {
-                SseNames.ValidateTopic(topic, "topics");
+                SseNames.ValidateTopic(topic, "topics", limits.MaxTopicLength);
             }
         }
         catch (ArgumentException e)

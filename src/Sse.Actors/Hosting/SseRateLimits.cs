@@ -1,0 +1,38 @@
+using System.Globalization;
+using System.Threading.RateLimiting;
+using Microsoft.AspNetCore.Http;
+using Microsoft.AspNetCore.RateLimiting;
+
+namespace Sse.Actors.Hosting;
+
+/// <summary>Connection attempts per client IP, through ASP.NET Core rate limiting (<c>Sse:Limits:ConnectionAttemptsPerMinutePerIp</c>).</summary>
+public static class SseRateLimits
+{
+    public const string ConnectPolicy = "SseConnect";
+
+    internal static void Configure(RateLimiterOptions limiter, SseLimitsOptions limits)
+    {
+        limiter.RejectionStatusCode = StatusCodes.Status429TooManyRequests;
+        limiter.OnRejected = async (context, cancellationToken) =>
+        {
+            var retryAfter = context.Lease.TryGetMetadata(MetadataName.RetryAfter, out var wait) ? wait : TimeSpan.FromMinutes(1);
+            context.HttpContext.Response.Headers.RetryAfter = ((int)Math.Ceiling(retryAfter.TotalSeconds)).ToString(CultureInfo.InvariantCulture);
+            await Http.SseJson.WriteErrorAsync(context.HttpContext, StatusCodes.Status429TooManyRequests,
+                $"too many connection attempts from this address (Sse:Limits:ConnectionAttemptsPerMinutePerIp is {limits.ConnectionAttemptsPerMinutePerIp})");
+        };
+        limiter.AddPolicy(ConnectPolicy, context =>
+        {
+            if (limits.ConnectionAttemptsPerMinutePerIp == 0)
+            {
+                return RateLimitPartition.GetNoLimiter("unlimited");
+            }
+            var address = context.Connection.RemoteIpAddress?.ToString() ?? "unknown";
+            return RateLimitPartition.GetFixedWindowLimiter(address, _ => new FixedWindowRateLimiterOptions
+            {
+                PermitLimit = limits.ConnectionAttemptsPerMinutePerIp,
+                Window = TimeSpan.FromMinutes(1),
+                QueueLimit = 0,
+            });
+        });
+    }
+}
