@@ -13,10 +13,12 @@ public static class SseHostApp
 {
     /// <param name="configure">Changes services or configuration before the app is built.</param>
     /// <param name="configureAkka">Adds actors or HOCON to the broker's actor system.</param>
+    /// <param name="configureLogging">Adds Serilog sinks or settings (tests capture logs with it).</param>
     public static WebApplication Build(
         string[] args,
         Action<WebApplicationBuilder>? configure = null,
-        Action<AkkaConfigurationBuilder, IServiceProvider>? configureAkka = null)
+        Action<AkkaConfigurationBuilder, IServiceProvider>? configureAkka = null,
+        Action<LoggerConfiguration>? configureLogging = null)
     {
         // Content root next to the binaries, so `dotnet out/Sse.Host.dll` works from any directory.
         var builder = WebApplication.CreateBuilder(new WebApplicationOptions
@@ -24,10 +26,15 @@ public static class SseHostApp
             Args = args,
             ContentRootPath = AppContext.BaseDirectory,
         });
-        builder.Services.AddSerilog((services, logger) => logger
-            .ReadFrom.Configuration(builder.Configuration)
-            .Enrich.FromLogContext()
-            .WriteTo.Console(outputTemplate: "[{Timestamp:HH:mm:ss} {Level:u3}] {SourceContext}: {Message:lj}{NewLine}{Exception}"));
+        builder.Services.AddSerilog((services, logger) =>
+        {
+            logger
+                .ReadFrom.Configuration(builder.Configuration)
+                .Enrich.FromLogContext()
+                .Enrich.With<TokenRedactingEnricher>()
+                .WriteTo.Console(outputTemplate: "[{Timestamp:HH:mm:ss} {Level:u3}] {SourceContext}: {Message:lj}{NewLine}{Exception}");
+            configureLogging?.Invoke(logger);
+        });
         builder.Services.AddSseBroker(builder.Configuration, configureAkka);
         configure?.Invoke(builder);
 

@@ -47,6 +47,16 @@ public sealed class SseOptionsValidator(IHostEnvironment environment) : IValidat
         Require(limits.ConnectionAttemptsPerMinutePerIp >= 0,
             $"{s}:Limits:ConnectionAttemptsPerMinutePerIp must be 0 (no limit) or more (is {limits.ConnectionAttemptsPerMinutePerIp}).");
 
+        var auth = options.Auth;
+        if (auth.Mode == SseAuthMode.Jwt)
+        {
+            Require(!string.IsNullOrEmpty(auth.Jwt.SigningKey) || !string.IsNullOrEmpty(auth.Jwt.Authority),
+                $"{s}:Auth:Jwt:SigningKey or {s}:Auth:Jwt:Authority is required when {s}:Auth:Mode is Jwt.");
+            Require(string.IsNullOrEmpty(auth.Jwt.SigningKey) || System.Text.Encoding.UTF8.GetByteCount(auth.Jwt.SigningKey) >= 32,
+                $"{s}:Auth:Jwt:SigningKey must be at least 32 bytes for HS256.");
+        }
+        Require(!string.IsNullOrWhiteSpace(auth.UserIdClaim), $"{s}:Auth:UserIdClaim must not be empty.");
+
         var cluster = options.Cluster;
         Require(!string.IsNullOrWhiteSpace(cluster.Hostname), $"{s}:Cluster:Hostname must not be empty.");
         Require(cluster.Port is >= 0 and <= 65535, $"{s}:Cluster:Port must be between 0 and 65535 (is {cluster.Port}).");

@@ -31,7 +31,7 @@ public static class SseServiceCollectionExtensions
     {
         services.AddOptions<SseOptions>().Bind(configuration.GetSection(SseOptions.SectionName)).ValidateOnStart();
         services.TryAddEnumerable(ServiceDescriptor.Singleton<IValidateOptions<SseOptions>, SseOptionsValidator>());
-        services.TryAddSingleton<ISseAuthenticator, QueryStringAuthenticator>();
+        SseAuthentication.Add(services, configuration);
         services.TryAddSingleton<ISseTopicResolver, QueryStringTopicResolver>();
         services.TryAddSingleton<ISseBroker, SseBroker>();
         services.TryAddSingleton<StreamEndpoint>();

@@ -36,7 +36,8 @@ public sealed class BrokerHost : IAsyncDisposable
     public ActorSystem ActorSystem => _app.Services.GetRequiredService<ActorSystem>();
 
     /// <param name="hocon">Extra Akka.NET settings, over the shipped ones.</param>
-    public static async Task<BrokerHost> StartAsync(IDictionary<string, string>? settings = null, string hocon = "")
+    /// <param name="logging">Adds Serilog sinks, e.g. to capture what the host logs.</param>
+    public static async Task<BrokerHost> StartAsync(IDictionary<string, string>? settings = null, string hocon = "", Action<Serilog.LoggerConfiguration>? logging = null)
     {
         var values = new Dictionary<string, string>
         {
@@ -54,7 +55,7 @@ public sealed class BrokerHost : IAsyncDisposable
         }
         string[] args = ["--urls=http://127.0.0.1:0", "--environment=Development", .. values.Select(kv => $"--{kv.Key}={kv.Value}")];
         var app = SseHostApp.Build(args, configureAkka: (akka, _) =>
-            akka.AddHocon($"akka.actor.serialize-messages = on\n{hocon}", HoconAddMode.Prepend));
+            akka.AddHocon($"akka.actor.serialize-messages = on\n{hocon}", HoconAddMode.Prepend), configureLogging: logging);
         await app.StartAsync();
         return new BrokerHost(app, new Uri(app.Urls.First()));
     }

@@ -12,6 +12,7 @@ public sealed class CorsTests
         {
             ["environment"] = "Production",
             ["Sse:HeartbeatInterval"] = "00:00:05",
+            ["Sse:Auth:AllowQueryString"] = "true",
             ["Sse:AllowedOrigins:0"] = "https://app.example.com",
         });
 
@@ -29,6 +30,7 @@ public sealed class CorsTests
         {
             ["environment"] = "Production",
             ["Sse:HeartbeatInterval"] = "00:00:05",
+            ["Sse:Auth:AllowQueryString"] = "true",
         });
 
         using var response = await StatsFrom(host, "https://app.example.com");

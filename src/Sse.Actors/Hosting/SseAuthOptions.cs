@@ -1,0 +1,49 @@
+namespace Sse.Actors.Hosting;
+
+/// <summary>Who may open a stream (<c>Sse:Auth</c> section).</summary>
+public sealed class SseAuthOptions
+{
+    /// <summary>
+    /// <c>QueryString</c> (the seed's: trusts <c>user_id</c> from the query; Development or trusted networks only),
+    /// <c>Jwt</c> (a bearer token in <c>Authorization</c> or the <c>token</c> query parameter), or
+    /// <c>User</c> (the ASP.NET Core user your own authentication set, e.g. with <c>RequireAuthorization()</c>).
+    /// </summary>
+    public SseAuthMode Mode { get; set; } = SseAuthMode.QueryString;
+
+    /// <summary>Lets the query-string mode run outside Development. Anyone can then claim any user id.</summary>
+    public bool AllowQueryString { get; set; }
+
+    /// <summary>The claim that holds the user id (a UUID) in <c>Jwt</c> and <c>User</c> modes.</summary>
+    public string UserIdClaim { get; set; } = "sub";
+
+    /// <summary>The claim that holds the tenant id (a UUID), if any.</summary>
+    public string TenantIdClaim { get; set; } = "tenant_id";
+
+    public SseJwtOptions Jwt { get; set; } = new();
+}
+
+public enum SseAuthMode
+{
+    QueryString,
+    Jwt,
+    User,
+}
+
+/// <summary>How bearer tokens are validated (<c>Sse:Auth:Jwt</c>): a shared HS256 key, or an authority's published keys.</summary>
+public sealed class SseJwtOptions
+{
+    /// <summary>HS256 key, at least 32 bytes of UTF-8. Keep it in a secret store or environment variable, never in a file under source control.</summary>
+    public string? SigningKey { get; set; }
+
+    /// <summary>An OpenID Connect authority whose JWKS signs the tokens (instead of <see cref="SigningKey"/>).</summary>
+    public string? Authority { get; set; }
+
+    /// <summary>Required <c>iss</c>; not checked when empty (with a signing key).</summary>
+    public string? Issuer { get; set; }
+
+    /// <summary>Required <c>aud</c>; not checked when empty.</summary>
+    public string? Audience { get; set; }
+
+    /// <summary>The query parameter an <c>EventSource</c> passes the token in (it cannot set headers). Never logged.</summary>
+    public string TokenQueryParameter { get; set; } = "token";
+}

@@ -1,0 +1,55 @@
+using System.Security.Claims;
+using Microsoft.AspNetCore.Authentication;
+using Microsoft.AspNetCore.Http;
+using Microsoft.Extensions.Options;
+using Sse.Actors.Hosting;
+
+namespace Sse.Actors.Http;
+
+/// <summary>
+/// <c>Sse:Auth:Mode = Jwt</c>: authenticates the request with the broker's JWT bearer scheme
+/// (token from <c>Authorization: Bearer</c> or the <c>token</c> query parameter) and reads the
+/// user and tenant from its claims.
+/// </summary>
+public sealed class JwtAuthenticator(IOptions<SseOptions> options) : ISseAuthenticator
+{
+    public const string Scheme = "SseJwt";
+
+    public async ValueTask<SseAuthenticationResult> AuthenticateAsync(HttpContext context)
+    {
+        var result = await context.AuthenticateAsync(Scheme);
+        return result.Succeeded
+            ? ClaimsIdentities.Read(result.Principal, options.Value.Auth)
+            : SseAuthenticationResult.Fail(result.None ? "a bearer token is required" : "the token is not valid");
+    }
+}
+
+/// <summary><c>Sse:Auth:Mode = User</c>: the ASP.NET Core user that the application's own authentication set.</summary>
+public sealed class HttpUserAuthenticator(IOptions<SseOptions> options) : ISseAuthenticator
+{
+    public ValueTask<SseAuthenticationResult> AuthenticateAsync(HttpContext context) =>
+        ValueTask.FromResult(context.User.Identity?.IsAuthenticated == true
+            ? ClaimsIdentities.Read(context.User, options.Value.Auth)
+            : SseAuthenticationResult.Fail("the request is not authenticated"));
+}
+
+internal static class ClaimsIdentities
+{
+    public static SseAuthenticationResult Read(ClaimsPrincipal principal, SseAuthOptions auth)
+    {
+        if (!Guid.TryParse(principal.FindFirst(auth.UserIdClaim)?.Value, out var userId) || userId == Guid.Empty)
+        {
+            return SseAuthenticationResult.Fail($"the '{auth.UserIdClaim}' claim is missing or is not a non-empty UUID");
+        }
+        Guid? tenantId = null;
+        if (principal.FindFirst(auth.TenantIdClaim)?.Value is { Length: > 0 } tenant)
+        {
+            if (!Guid.TryParse(tenant, out var parsed))
+            {
+                return SseAuthenticationResult.Fail($"the '{auth.TenantIdClaim}' claim is not a UUID");
+            }
+            tenantId = parsed;
+        }
+        return SseAuthenticationResult.Success(new SseIdentity(userId, tenantId));
+    }
+}
