@@ -53,6 +53,9 @@ public sealed class SseOptions
     /// <summary>Stream authentication: query string (development), JWT, or the ASP.NET Core user.</summary>
     public SseAuthOptions Auth { get; set; } = new();
 
+    /// <summary>Who may publish and read stats: API keys or a JWT claim.</summary>
+    public SsePublishOptions Publish { get; set; } = new();
+
     /// <summary>Input limits: topics per connection, name lengths, data and body sizes, connection attempts per IP.</summary>
     public SseLimitsOptions Limits { get; set; } = new();
 

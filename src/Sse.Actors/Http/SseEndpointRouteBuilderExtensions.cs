@@ -24,12 +24,11 @@ public static class SseEndpointRouteBuilderExtensions
         // Rate limited per client IP when configured; needs app.UseRateLimiter() in the pipeline.
         group.MapGet("/stream", context => context.RequestServices.GetRequiredService<StreamEndpoint>().HandleAsync(context))
             .RequireRateLimiting(SseRateLimits.ConnectPolicy);
-        group.MapPost("/send", context => context.RequestServices.GetRequiredService<SendEndpoint>().HandleAsync(context));
-        group.MapGet("/stats", async context =>
-        {
-            var stats = await context.RequestServices.GetRequiredService<ISseBroker>().GetStatsAsync(context.RequestAborted);
-            await context.Response.WriteAsJsonAsync(stats, SseJson.Options, context.RequestAborted);
-        });
+        group.MapPost("/send", (HttpContext context, SendEndpoint send) => send.HandleAsync(context))
+            .AddEndpointFilter<PublisherCredentialFilter>();
+        group.MapGet("/stats", async (HttpContext context, ISseBroker broker) =>
+            Results.Json(await broker.GetStatsAsync(context.RequestAborted), SseJson.Options))
+            .AddEndpointFilter<PublisherCredentialFilter>();
         return group;
     }
 

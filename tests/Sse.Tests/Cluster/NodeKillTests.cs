@@ -17,8 +17,13 @@ public sealed class NodeKillTests(ITestOutputHelper output)
     public async Task Killing_a_node_costs_only_its_connections_and_the_survivors_keep_delivering(
         string timings, string? failureDetectionPause, string? downUnreachableAfter)
     {
-        // Production, as shipped; the demo authenticator is allowed explicitly.
-        var settings = new Dictionary<string, string> { ["Serilog:MinimumLevel:Default"] = "Warning", ["Sse:Auth:AllowQueryString"] = "true" };
+        // Production, as shipped; the demo authenticator and open publishing are allowed explicitly.
+        var settings = new Dictionary<string, string>
+        {
+            ["Serilog:MinimumLevel:Default"] = "Warning",
+            ["Sse:Auth:AllowQueryString"] = "true",
+            ["Sse:Publish:AllowAnonymous"] = "true",
+        };
         if (failureDetectionPause is not null && downUnreachableAfter is not null)
         {
             settings["Sse:Cluster:FailureDetectionPause"] = failureDetectionPause;

@@ -13,6 +13,7 @@ public sealed class CorsTests
             ["environment"] = "Production",
             ["Sse:HeartbeatInterval"] = "00:00:05",
             ["Sse:Auth:AllowQueryString"] = "true",
+            ["Sse:Publish:AllowAnonymous"] = "true",
             ["Sse:AllowedOrigins:0"] = "https://app.example.com",
         });
 
@@ -31,6 +32,7 @@ public sealed class CorsTests
             ["environment"] = "Production",
             ["Sse:HeartbeatInterval"] = "00:00:05",
             ["Sse:Auth:AllowQueryString"] = "true",
+            ["Sse:Publish:AllowAnonymous"] = "true",
         });
 
         using var response = await StatsFrom(host, "https://app.example.com");
