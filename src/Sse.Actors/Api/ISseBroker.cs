@@ -14,10 +14,13 @@ public interface ISseBroker
     /// <exception cref="ArgumentException">The user id is empty, or the event name is empty or contains CR/LF.</exception>
     Task<string> SendToUserAsync(Guid userId, string eventName, string data, CancellationToken cancellationToken = default);
 
-    /// <summary>Sends an event to every connection subscribed to <paramref name="topic"/>.</summary>
+    /// <summary>Sends an event to every connection without a tenant subscribed to <paramref name="topic"/>.</summary>
     /// <exception cref="ArgumentException">The topic or event name is empty or contains CR/LF.</exception>
     /// <exception cref="TopicsDisabledException">Topics are disabled.</exception>
     Task<string> SendToTopicAsync(string topic, string eventName, string data, CancellationToken cancellationToken = default);
+
+    /// <summary>Sends an event to every connection of tenant <paramref name="tenantId"/> subscribed to <paramref name="topic"/>; no other tenant's.</summary>
+    Task<string> SendToTopicAsync(Guid tenantId, string topic, string eventName, string data, CancellationToken cancellationToken = default);
 
     /// <summary>Sends an event to every connection.</summary>
     Task<string> BroadcastAsync(string eventName, string data, CancellationToken cancellationToken = default);

@@ -30,9 +30,15 @@ public sealed class SseBroker(
         return Task.FromResult(message.Event.Id);
     }
 
-    public Task<string> SendToTopicAsync(string topic, string eventName, string data, CancellationToken cancellationToken = default)
+    public Task<string> SendToTopicAsync(string topic, string eventName, string data, CancellationToken cancellationToken = default) =>
+        SendToTopic(null, topic, eventName, data);
+
+    public Task<string> SendToTopicAsync(Guid tenantId, string topic, string eventName, string data, CancellationToken cancellationToken = default) =>
+        SendToTopic(tenantId, topic, eventName, data);
+
+    private Task<string> SendToTopic(Guid? tenantId, string topic, string eventName, string data)
     {
-        var message = Publication.ToTopic(topic, eventName, data, options.Value);
+        var message = Publication.ToTopic(tenantId, topic, eventName, data, options.Value);
         topics.ActorRef.Tell(message);
         return Task.FromResult(message.Event.Id);
     }

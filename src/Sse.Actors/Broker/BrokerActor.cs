@@ -51,7 +51,7 @@ public sealed class BrokerActor : ReceiveActor
         Receive<CloseAll>(CloseAllConnections);
 
         Receive<SendToUser>(m => Publish(() => Route(Publication.ToUser(m.UserId, m.Event, m.Data, _options))));
-        Receive<SendToTopic>(m => Publish(() => Route(Publication.ToTopic(m.Topic, m.Event, m.Data, _options))));
+        Receive<SendToTopic>(m => Publish(() => Route(Publication.ToTopic(m.TenantId, m.Topic, m.Event, m.Data, _options))));
         Receive<Broadcast>(m => Publish(() => Route(Publication.ToEveryone(m.Event, m.Data, _options))));
 
         Receive<DeliverBroadcast>(m => DeliverLocally(_clients.Keys, m.Event));
@@ -86,7 +86,7 @@ public sealed class BrokerActor : ReceiveActor
         Context.Watch(client);
         _clients.Add(client, connection);
         Index(_clientsByUser, connection.UserId).Add(client);
-        foreach (var topic in connection.Topics)
+        foreach (var topic in connection.TopicKeys)
         {
             Index(_clientsByTopic, topic).Add(client);
         }
@@ -119,7 +119,7 @@ public sealed class BrokerActor : ReceiveActor
             return;
         }
         Unindex(_clientsByUser, connection.UserId, client);
-        foreach (var topic in connection.Topics)
+        foreach (var topic in connection.TopicKeys)
         {
             Unindex(_clientsByTopic, topic, client);
         }

@@ -15,8 +15,8 @@ public static class BrokerCommands
     /// <summary>An event for every connection of one user.</summary>
     public sealed record SendToUser(Guid UserId, string Event, string Data) : ISseWireMessage;
 
-    /// <summary>An event for every connection subscribed to a topic.</summary>
-    public sealed record SendToTopic(string Topic, string Event, string Data) : ISseWireMessage;
+    /// <summary>An event for every connection subscribed to a topic: of that tenant, or tenant-less ones when <paramref name="TenantId"/> is null.</summary>
+    public sealed record SendToTopic(string Topic, string Event, string Data, Guid? TenantId = null) : ISseWireMessage;
 
     /// <summary>An event for every connection.</summary>
     public sealed record Broadcast(string Event, string Data) : ISseWireMessage;

@@ -19,7 +19,7 @@ internal static class Publication
         return new UserProtocol.DeliverToUser(userId, SseEncoder.Encode(eventName, data));
     }
 
-    public static TopicProtocol.PublishToTopic ToTopic(string topic, string eventName, string data, SseOptions options)
+    public static TopicProtocol.PublishToTopic ToTopic(Guid? tenantId, string topic, string eventName, string data, SseOptions options)
     {
         if (!options.EnableTopics)
         {
@@ -27,7 +27,7 @@ internal static class Publication
         }
         SseNames.ValidateTopic(topic, maxLength: options.Limits.MaxTopicLength);
         ValidateEvent(eventName, data, options.Limits);
-        return new TopicProtocol.PublishToTopic(topic, SseEncoder.Encode(eventName, data));
+        return new TopicProtocol.PublishToTopic(TopicKeys.For(tenantId, topic), SseEncoder.Encode(eventName, data));
     }
 
     public static DeliverBroadcast ToEveryone(string eventName, string data, SseOptions options)

@@ -39,7 +39,7 @@ public sealed class ClientActor : ReceiveActor, IWithTimers, IWithStash
         _topicRegion = topicRegion;
         _options = options;
         _streams[new StreamKey.User(connection.UserId)] = null;
-        foreach (var topic in connection.Topics)
+        foreach (var topic in connection.TopicKeys)
         {
             _streams[new StreamKey.Topic(topic)] = null;
         }

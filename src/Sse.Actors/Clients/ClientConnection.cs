@@ -20,6 +20,7 @@ public sealed class ClientConnection
         UserId = userId;
         TenantId = tenantId;
         Topics = topics;
+        TopicKeys = [.. topics.Select(topic => Sse.Actors.Topics.TopicKeys.For(tenantId, topic))];
         _buffer = Channel.CreateBounded<SseEvent>(new BoundedChannelOptions(bufferSize)
         {
             SingleReader = true,
@@ -35,6 +36,9 @@ public sealed class ClientConnection
     public Guid? TenantId { get; }
 
     public IReadOnlyList<string> Topics { get; }
+
+    /// <summary>The topic entities this connection subscribes to: its topics within its tenant.</summary>
+    public IReadOnlyList<string> TopicKeys { get; }
 
     /// <summary>What the response writer drains. Completes when the client actor stops.</summary>
     public ChannelReader<SseEvent> Events => _buffer.Reader;

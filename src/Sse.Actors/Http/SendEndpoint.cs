@@ -11,7 +11,8 @@ namespace Sse.Actors.Http;
 
 /// <summary>
 /// <c>POST /send</c>: the seed's publish body
-/// <c>{"target_type":"user|topic|broadcast","user_id":"...","topic":"...","event":"...","data":"..."}</c>.
+/// <c>{"target_type":"user|topic|broadcast","user_id":"...","topic":"...","tenant_id":"...","event":"...","data":"..."}</c>
+/// (<c>tenant_id</c> scopes a topic to one tenant; without it the topic is the tenant-less one).
 /// <c>data</c> may be a string or any JSON value (sent as its JSON text); <c>event</c> defaults to <c>message</c>.
 /// </summary>
 public sealed class SendEndpoint(ISseBroker broker, IOptions<SseOptions> options, ILogger<SendEndpoint> logger)
@@ -74,16 +75,17 @@ public sealed class SendEndpoint(ISseBroker broker, IOptions<SseOptions> options
         };
         return request.TargetType switch
         {
-            "user" => broker.SendToUserAsync(ParseUserId(request.UserId), eventName, data, cancellationToken),
-            "topic" => broker.SendToTopicAsync(request.Topic ?? "", eventName, data, cancellationToken),
+            "user" => broker.SendToUserAsync(ParseId(request.UserId, "user_id"), eventName, data, cancellationToken),
+            "topic" when request.TenantId is null => broker.SendToTopicAsync(request.Topic ?? "", eventName, data, cancellationToken),
+            "topic" => broker.SendToTopicAsync(ParseId(request.TenantId, "tenant_id"), request.Topic ?? "", eventName, data, cancellationToken),
             "broadcast" => broker.BroadcastAsync(eventName, data, cancellationToken),
             null => throw new ArgumentException("target_type is required: user, topic or broadcast.", "target_type"),
             var other => throw new ArgumentException($"Unknown target_type '{other}': expected user, topic or broadcast.", "target_type"),
         };
     }
 
-    private static Guid ParseUserId(string? userId) =>
-        Guid.TryParse(userId, out var id) ? id : throw new ArgumentException("user_id must be a UUID.", "user_id");
+    private static Guid ParseId(string? value, string name) =>
+        Guid.TryParse(value, out var id) ? id : throw new ArgumentException($"{name} must be a UUID.", name);
 
     private Task RejectAsync(HttpContext context, string reason)
     {
@@ -91,7 +93,7 @@ public sealed class SendEndpoint(ISseBroker broker, IOptions<SseOptions> options
         return SseJson.WriteErrorAsync(context, StatusCodes.Status400BadRequest, reason);
     }
 
-    private sealed record SendRequest(string? TargetType, string? UserId, string? Topic, string? Event, JsonElement? Data);
+    private sealed record SendRequest(string? TargetType, string? UserId, string? Topic, string? TenantId, string? Event, JsonElement? Data);
 
     private sealed record SendResponse(bool Success, string TargetType, string EventId);
 }

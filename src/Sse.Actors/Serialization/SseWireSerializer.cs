@@ -74,7 +74,7 @@ public sealed class SseWireSerializer(ExtendedActorSystem system) : SerializerWi
             "PT" => new PublishToTopic(r.ReadString(), ReadEvent(r)),
             "AT" => new SubscribedToTopic(r.ReadString()),
             "CU" => new SendToUser(ReadGuid(r), r.ReadString(), r.ReadString()),
-            "CT" => new SendToTopic(r.ReadString(), r.ReadString(), r.ReadString()),
+            "CT" => new SendToTopic(r.ReadString(), r.ReadString(), r.ReadString(), r.ReadBoolean() ? ReadGuid(r) : null),
             "CB" => new Broadcast(r.ReadString(), r.ReadString()),
             "DB" => new DeliverBroadcast(ReadEvent(r)),
             "PA" => new PublishAccepted(r.ReadString()),
@@ -107,7 +107,13 @@ public sealed class SseWireSerializer(ExtendedActorSystem system) : SerializerWi
             case PublishToTopic m: w.Write(m.Topic); WriteEvent(w, m.Event); break;
             case SubscribedToTopic m: w.Write(m.Topic); break;
             case SendToUser m: WriteGuid(w, m.UserId); w.Write(m.Event); w.Write(m.Data); break;
-            case SendToTopic m: w.Write(m.Topic); w.Write(m.Event); w.Write(m.Data); break;
+            case SendToTopic m:
+                w.Write(m.Topic); w.Write(m.Event); w.Write(m.Data); w.Write(m.TenantId.HasValue);
+                if (m.TenantId is { } tenant)
+                {
+                    WriteGuid(w, tenant);
+                }
+                break;
             case Broadcast m: w.Write(m.Event); w.Write(m.Data); break;
             case DeliverBroadcast m: WriteEvent(w, m.Event); break;
             case PublishAccepted m: w.Write(m.EventId); break;

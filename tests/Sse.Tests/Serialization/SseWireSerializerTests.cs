@@ -29,7 +29,7 @@ public sealed class SseWireSerializerTests() : Akka.TestKit.Xunit2.TestKit(SseTe
         new PublishToTopic("news/sport", Event),
         new SubscribedToTopic("news/sport"),
         new SendToUser(UserId, "update", "{\"n\":1}"),
-        new SendToTopic("news/sport", "score", "1-0"),
+        new SendToTopic("news/sport", "score", "1-0", UserId),
         new Broadcast("notice", "maintenance at 10:00"),
         new DeliverBroadcast(Event),
         new PublishAccepted("1234"),
