@@ -19,6 +19,12 @@ public sealed class SseAuthOptions
     /// <summary>The claim that holds the tenant id (a UUID), if any.</summary>
     public string TenantIdClaim { get; set; } = "tenant_id";
 
+    /// <summary>
+    /// Topics a stream may subscribe to with the default authorizer: exact names, or prefixes ending in <c>*</c>
+    /// (<c>Sse__Auth__AllowedTopics__0=news</c>, <c>..__1=orders:*</c>). None: all in Development, none elsewhere (403).
+    /// </summary>
+    public string[] AllowedTopics { get; set; } = [];
+
     public SseJwtOptions Jwt { get; set; } = new();
 }
 

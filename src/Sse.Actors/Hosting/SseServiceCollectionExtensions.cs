@@ -33,6 +33,7 @@ public static class SseServiceCollectionExtensions
         services.TryAddEnumerable(ServiceDescriptor.Singleton<IValidateOptions<SseOptions>, SseOptionsValidator>());
         SseAuthentication.Add(services, configuration);
         services.TryAddSingleton<ISseTopicResolver, QueryStringTopicResolver>();
+        services.TryAddSingleton<ISseTopicAuthorizer, ConfiguredTopicAuthorizer>();
         services.TryAddSingleton<ISseBroker, SseBroker>();
         services.TryAddSingleton<StreamEndpoint>();
         services.TryAddSingleton<SendEndpoint>();

@@ -22,6 +22,7 @@ public sealed class StreamEndpoint(
     IRequiredActor<BrokerActor> broker,
     ISseAuthenticator authenticator,
     ISseTopicResolver topicResolver,
+    ISseTopicAuthorizer topicAuthorizer,
     IOptions<SseOptions> options,
     ILogger<StreamEndpoint> logger)
 {
@@ -42,6 +43,15 @@ public sealed class StreamEndpoint(
             logger.LogInformation("Stream refused (400): {Reason}", problem);
             await SseJson.WriteErrorAsync(context, StatusCodes.Status400BadRequest, problem);
             return;
+        }
+        foreach (var topic in topics)
+        {
+            if (!await topicAuthorizer.IsAllowedAsync(context, identity, topic))
+            {
+                logger.LogInformation("Stream refused (403): user {UserId} may not subscribe to topic {Topic}", identity.UserId, topic);
+                await SseJson.WriteErrorAsync(context, StatusCodes.Status403Forbidden, $"subscribing to topic '{topic}' is not allowed (Sse:Auth:AllowedTopics)");
+                return;
+            }
         }
 
         var connection = new ClientConnection(identity.UserId, identity.TenantId, topics, settings.ClientBufferSize);

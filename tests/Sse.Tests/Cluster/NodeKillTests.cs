@@ -23,6 +23,7 @@ public sealed class NodeKillTests(ITestOutputHelper output)
             ["Serilog:MinimumLevel:Default"] = "Warning",
             ["Sse:Auth:AllowQueryString"] = "true",
             ["Sse:Publish:AllowAnonymous"] = "true",
+            ["Sse:Auth:AllowedTopics:0"] = "kill-*",
         };
         if (failureDetectionPause is not null && downUnreachableAfter is not null)
         {
