@@ -41,6 +41,8 @@ public sealed class SendEndpoint(ISseBroker broker, IOptions<SseOptions> options
         catch (BadHttpRequestException e) when (e.StatusCode == StatusCodes.Status413PayloadTooLarge)
         {
             logger.LogInformation("Send refused (413): body over {MaxSendBodyBytes} bytes", maxBody);
+            // The rest of the body stays unread, so the connection cannot carry another request.
+            context.Response.Headers.Connection = "close";
             await SseJson.WriteErrorAsync(context, e.StatusCode, $"the body is larger than Sse:Limits:MaxSendBodyBytes ({maxBody} bytes)");
             return;
         }
