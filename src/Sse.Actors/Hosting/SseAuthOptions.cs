@@ -44,6 +44,9 @@ public sealed class SseJwtOptions
     /// <summary>An OpenID Connect authority whose JWKS signs the tokens (instead of <see cref="SigningKey"/>).</summary>
     public string? Authority { get; set; }
 
+    /// <summary>Fetch the authority's metadata over HTTPS only; turn off only for an authority on loopback.</summary>
+    public bool RequireHttpsMetadata { get; set; } = true;
+
     /// <summary>Required <c>iss</c>; not checked when empty (with a signing key).</summary>
     public string? Issuer { get; set; }
 

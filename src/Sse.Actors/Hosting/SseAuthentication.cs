@@ -40,6 +40,7 @@ internal static class SseAuthentication
         var jwt = auth.Jwt;
         bearer.MapInboundClaims = false;
         bearer.Authority = string.IsNullOrEmpty(jwt.Authority) ? null : jwt.Authority;
+        bearer.RequireHttpsMetadata = jwt.RequireHttpsMetadata;
         bearer.TokenValidationParameters = new TokenValidationParameters
         {
             ValidateIssuer = !string.IsNullOrEmpty(jwt.Issuer),

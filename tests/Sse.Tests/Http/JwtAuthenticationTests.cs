@@ -49,6 +49,21 @@ public sealed class JwtAuthenticationTests : IAsyncLifetime
     }
 
     [Fact]
+    public async Task A_user_id_in_the_query_cannot_claim_another_users_events()
+    {
+        var (me, victim) = (Guid.NewGuid(), Guid.NewGuid());
+        await using var stream = await SseStream.OpenAsync(_host.Client, $"/api/v1/sse/stream?token={Token(me)}&user_id={victim}");
+        await stream.WelcomeAsync();
+
+        await _host.Broker.SendToUserAsync(me, "mine", "for me");
+
+        // The stream belongs to the token's user: the victim's entity has no subscriber to deliver to.
+        Assert.Equal("for me", (await stream.NextEventAsync()).Data);
+        Assert.Equal(1, await _host.Broker.GetUserConnectionCountAsync(me));
+        Assert.Equal(0, await _host.Broker.GetUserConnectionCountAsync(victim));
+    }
+
+    [Fact]
     public async Task Valid_token_in_the_authorization_header_streams()
     {
         using var request = new HttpRequestMessage(HttpMethod.Get, "/api/v1/sse/stream");
