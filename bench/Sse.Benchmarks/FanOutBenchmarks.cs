@@ -1,0 +1,108 @@
+using Akka.Actor;
+using Akka.Configuration;
+using BenchmarkDotNet.Attributes;
+using Sse.Actors.Broker;
+using Sse.Actors.Clients;
+using Sse.Actors.Events;
+using Sse.Actors.Hosting;
+using Sse.Actors.Topics;
+using Sse.Actors.Users;
+
+namespace Sse.Benchmarks;
+
+/// <summary>
+/// One publish reaching every subscriber through the real actors: a topic entity fanning out to
+/// N local client actors, each queueing the event into its connection's buffer (drained here as
+/// a response writer would). Reported per publish; allocations include the actors' messages.
+/// </summary>
+[MemoryDiagnoser]
+public class FanOutBenchmarks
+{
+    private ActorSystem _system = null!;
+    private IActorRef _topic = null!;
+    private ClientConnection[] _connections = [];
+    private SseEvent _event = null!;
+
+    [Params(1, 100, 10_000)]
+    public int Subscribers { get; set; }
+
+    [GlobalSetup]
+    public void Setup()
+    {
+        _system = ActorSystem.Create("bench", ConfigurationFactory.ParseString("akka.loglevel = WARNING"));
+        _topic = _system.ActorOf(TopicActor.Props(TimeSpan.FromHours(1)));
+        var options = new SseOptions { ClientBufferSize = 1024, HeartbeatInterval = TimeSpan.FromHours(1), ClientTimeout = TimeSpan.FromHours(2) };
+        var region = _system.ActorOf(Props.Create(() => new TopicRegionStandIn(_topic)));
+        _connections = [.. Enumerable.Range(0, Subscribers).Select(_ => new ClientConnection(Guid.NewGuid(), null, ["bench"], options.ClientBufferSize))];
+        foreach (var connection in _connections)
+        {
+            _system.ActorOf(ClientActor.Props(connection, region, region, options));
+        }
+        // Every client is live once its welcome is queued.
+        foreach (var connection in _connections)
+        {
+            connection.Events.ReadAsync().AsTask().Wait();
+        }
+        _event = SseEncoder.Encode("bench", "one event for everyone");
+    }
+
+    [Benchmark]
+    public async Task Publish_to_topic()
+    {
+        _topic.Tell(new TopicProtocol.PublishToTopic("bench", _event));
+        foreach (var connection in _connections)
+        {
+            await connection.Events.ReadAsync();
+        }
+    }
+
+    [GlobalCleanup]
+    public void Cleanup() => _system.Terminate().Wait();
+
+    /// <summary>Stands in for both shard regions: topic subscriptions go to the entity, the user subscription is acknowledged at once.</summary>
+    private sealed class TopicRegionStandIn : ReceiveActor
+    {
+        public TopicRegionStandIn(IActorRef topic)
+        {
+            Receive<TopicProtocol.SubscribeToTopic>(m => topic.Forward(m));
+            Receive<UserProtocol.SubscribeToUser>(m => m.Subscriber.Tell(new UserProtocol.SubscribedToUser(m.UserId)));
+            ReceiveAny(_ => { });
+        }
+    }
+}
+
+/// <summary>SendToUser's path in one node: validate and encode, the user entity, the client actor, the connection's buffer.</summary>
+[MemoryDiagnoser]
+public class SendToUserBenchmarks
+{
+    private ActorSystem _system = null!;
+    private IActorRef _user = null!;
+    private ClientConnection _connection = null!;
+    private readonly SseOptions _options = new() { ClientBufferSize = 1024, HeartbeatInterval = TimeSpan.FromHours(1), ClientTimeout = TimeSpan.FromHours(2) };
+
+    [GlobalSetup]
+    public void Setup()
+    {
+        _system = ActorSystem.Create("bench", ConfigurationFactory.ParseString("akka.loglevel = WARNING"));
+        _user = _system.ActorOf(UserActor.Props(TimeSpan.FromHours(1)));
+        var region = _system.ActorOf(Props.Create(() => new UserRegionStandIn(_user)));
+        _connection = new ClientConnection(Guid.NewGuid(), null, [], _options.ClientBufferSize);
+        _system.ActorOf(ClientActor.Props(_connection, region, region, _options));
+        _connection.Events.ReadAsync().AsTask().Wait();
+    }
+
+    [Benchmark]
+    public async Task Send_to_user()
+    {
+        _user.Tell(Publication.ToUser(_connection.UserId, "notification", """{"title":"New message"}""", _options));
+        await _connection.Events.ReadAsync();
+    }
+
+    [GlobalCleanup]
+    public void Cleanup() => _system.Terminate().Wait();
+
+    private sealed class UserRegionStandIn : ReceiveActor
+    {
+        public UserRegionStandIn(IActorRef user) => ReceiveAny(m => user.Forward(m));
+    }
+}
