@@ -1,4 +1,4 @@
-using System.Buffers;
+using System.Globalization;
 using System.Text;
 
 namespace Sse.Actors.Events;
@@ -6,7 +6,7 @@ namespace Sse.Actors.Events;
 /// <summary>
 /// Writes events in the text/event-stream format. Every line of the data becomes its own
 /// <c>data:</c> line (CR, LF and CRLF all end a line), so a payload can never end an event early
-/// or inject fields.
+/// or inject fields. The event is measured first and written into one exactly sized array.
 /// </summary>
 public static class SseEncoder
 {
@@ -17,46 +17,70 @@ public static class SseEncoder
 
     public static SseEvent Encode(string id, string eventName, string data, int? retryMilliseconds = null)
     {
-        var buffer = new ArrayBufferWriter<byte>(64 + Encoding.UTF8.GetMaxByteCount(data.Length) / 2);
-        WriteLine(buffer, "id: "u8, id);
-        if (eventName != DefaultEventName)
+        var named = eventName != DefaultEventName;
+        var retry = retryMilliseconds?.ToString(CultureInfo.InvariantCulture);
+
+        var size = FieldSize("id: "u8, id) + (named ? FieldSize("event: "u8, eventName) : 0) + (retry is null ? 0 : FieldSize("retry: "u8, retry)) + 1;
+        for (var lines = new Lines(data); lines.Next(out var line);)
         {
-            WriteLine(buffer, "event: "u8, eventName);
+            size += FieldSize("data: "u8, line);
         }
-        if (retryMilliseconds is { } retry)
+
+        var bytes = new byte[size];
+        var output = bytes.AsSpan();
+        WriteField(ref output, "id: "u8, id);
+        if (named)
         {
-            WriteLine(buffer, "retry: "u8, retry.ToString(System.Globalization.CultureInfo.InvariantCulture));
+            WriteField(ref output, "event: "u8, eventName);
         }
-        WriteData(buffer, data);
-        buffer.Write("\n"u8);
-        return new SseEvent(id, buffer.WrittenSpan.ToArray());
+        if (retry is not null)
+        {
+            WriteField(ref output, "retry: "u8, retry);
+        }
+        for (var lines = new Lines(data); lines.Next(out var line);)
+        {
+            WriteField(ref output, "data: "u8, line);
+        }
+        output[0] = (byte)'\n';
+        return new SseEvent(id, bytes);
     }
 
-    private static void WriteData(ArrayBufferWriter<byte> buffer, ReadOnlySpan<char> data)
+    /// <summary>The lines of a payload: CR, LF and CRLF end a line; what follows the last end is a line too, even empty.</summary>
+    private ref struct Lines
     {
-        while (true)
+        private ReadOnlySpan<char> _rest;
+        private bool _done;
+
+        public Lines(ReadOnlySpan<char> data) => _rest = data;
+
+        public bool Next(out ReadOnlySpan<char> line)
         {
-            var end = data.IndexOfAny('\r', '\n');
+            if (_done)
+            {
+                line = default;
+                return false;
+            }
+            var end = _rest.IndexOfAny('\r', '\n');
             if (end < 0)
             {
-                WriteLine(buffer, "data: "u8, data);
-                return;
+                line = _rest;
+                _done = true;
+                return true;
             }
-            WriteLine(buffer, "data: "u8, data[..end]);
-            var skip = data[end] == '\r' && end + 1 < data.Length && data[end + 1] == '\n' ? 2 : 1;
-            data = data[(end + skip)..];
+            line = _rest[..end];
+            var skip = _rest[end] == '\r' && end + 1 < _rest.Length && _rest[end + 1] == '\n' ? 2 : 1;
+            _rest = _rest[(end + skip)..];
+            return true;
         }
     }
 
-    private static void WriteLine(ArrayBufferWriter<byte> buffer, ReadOnlySpan<byte> field, ReadOnlySpan<char> value)
-    {
-        buffer.Write(field);
-        var span = buffer.GetSpan(Encoding.UTF8.GetMaxByteCount(value.Length) + 1);
-        var written = Encoding.UTF8.GetBytes(value, span);
-        span[written] = (byte)'\n';
-        buffer.Advance(written + 1);
-    }
+    private static int FieldSize(ReadOnlySpan<byte> field, ReadOnlySpan<char> value) => field.Length + Encoding.UTF8.GetByteCount(value) + 1;
 
-    private static void WriteLine(ArrayBufferWriter<byte> buffer, ReadOnlySpan<byte> field, string value) =>
-        WriteLine(buffer, field, value.AsSpan());
+    private static void WriteField(ref Span<byte> output, ReadOnlySpan<byte> field, ReadOnlySpan<char> value)
+    {
+        field.CopyTo(output);
+        var written = field.Length + Encoding.UTF8.GetBytes(value, output[field.Length..]);
+        output[written] = (byte)'\n';
+        output = output[(written + 1)..];
+    }
 }
