@@ -1,0 +1,245 @@
+using System.Diagnostics;
+using System.Net;
+using System.Net.ServerSentEvents;
+using System.Net.Sockets;
+using System.Text;
+using System.Text.Json;
+using Sse.LoadTest;
+
+// dotnet run -c Release --project bench/Sse.LoadTest -- --scenario fanout --url http://127.0.0.1:5000 --connections 1000 --events 200
+var options = LoadOptions.Parse(args);
+using var limit = new CancellationTokenSource(options.TimeLimit);
+var run = new LoadRun(options);
+var report = await run.ExecuteAsync(limit.Token);
+Console.WriteLine(report.Human());
+Console.WriteLine(JsonSerializer.Serialize(report.Figures));
+return report.Figures.ConnectFailures == 0 ? 0 : 1;
+
+namespace Sse.LoadTest
+{
+    /// <summary>One scenario against a running host: open the streams, send, count what arrives and how late.</summary>
+    internal sealed class LoadRun(LoadOptions options)
+    {
+        private readonly LatencyHistogram _latency = new();
+        private readonly Guid[] _users = [.. Enumerable.Range(0, options.Connections).Select(_ => Guid.NewGuid())];
+        private long _delivered;
+        private int _connectFailures;
+        private long _lastDeliveryTimestamp;
+
+        public async Task<Report> ExecuteAsync(CancellationToken cancellationToken)
+        {
+            var cpuStart = Process.GetCurrentProcess().TotalProcessorTime;
+            var wall = Stopwatch.StartNew();
+            using var streams = new HttpClient(Handler()) { BaseAddress = options.Url, Timeout = Timeout.InfiniteTimeSpan };
+            using var sender = new HttpClient { BaseAddress = options.Url };
+            if (options.ApiKey is not null)
+            {
+                sender.DefaultRequestHeaders.Add("X-Api-Key", options.ApiKey);
+            }
+            var rssBefore = ServerRssKb();
+
+            var connectClock = Stopwatch.StartNew();
+            using var stop = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken);
+            var welcomed = new CountdownEvent(options.Connections);
+            var readers = Enumerable.Range(0, options.Connections)
+                .Select(i => Task.Run(() => ReadAsync(streams, i, welcomed, stop.Token), stop.Token)).ToArray();
+            await Task.Run(() => welcomed.Wait(cancellationToken), cancellationToken);
+            var connectTime = connectClock.Elapsed;
+            var rssConnected = ServerRssKb();
+
+            var expected = 0L;
+            var sendTime = TimeSpan.Zero;
+            var firstSend = Stopwatch.GetTimestamp();
+            if (options.Scenario != "hold")
+            {
+                var sendClock = Stopwatch.StartNew();
+                await SendAllAsync(sender, cancellationToken);
+                sendTime = sendClock.Elapsed;
+                expected = options.Scenario == "unicast" ? options.Events : (long)options.Events * (options.Connections - _connectFailures);
+                var drainUntil = DateTime.UtcNow + options.Drain;
+                while (Interlocked.Read(ref _delivered) < expected && DateTime.UtcNow < drainUntil && !cancellationToken.IsCancellationRequested)
+                {
+                    await Task.Delay(50, CancellationToken.None);
+                }
+            }
+            var deliverySeconds = Stopwatch.GetElapsedTime(firstSend, Math.Max(Interlocked.Read(ref _lastDeliveryTimestamp), firstSend + 1)).TotalSeconds;
+            await stop.CancelAsync();
+            await Task.WhenAll(readers.Select(r => r.ContinueWith(_ => { }, TaskScheduler.Default)));
+
+            var cpu = (Process.GetCurrentProcess().TotalProcessorTime - cpuStart).TotalSeconds / wall.Elapsed.TotalSeconds / Environment.ProcessorCount;
+            var delivered = Interlocked.Read(ref _delivered);
+            return new Report(new Figures(
+                options.Scenario,
+                options.Connections,
+                _connectFailures,
+                Math.Round(connectTime.TotalSeconds, 2),
+                options.Scenario == "hold" ? 0 : options.Events,
+                Math.Round(sendTime.TotalSeconds, 2),
+                delivered,
+                Math.Max(0, expected - delivered),
+                delivered == 0 ? 0 : Math.Round(delivered / deliverySeconds),
+                _latency.Percentile(0.50),
+                _latency.Percentile(0.99),
+                _latency.Max,
+                Math.Round(cpu * 100, 1),
+                rssBefore,
+                rssConnected,
+                rssBefore is { } before && rssConnected is { } after ? Math.Round((after - before) / (double)options.Connections, 2) : null));
+        }
+
+        private async Task ReadAsync(HttpClient client, int index, CountdownEvent welcomed, CancellationToken cancellationToken)
+        {
+            var path = options.Scenario switch
+            {
+                "fanout" => $"/api/v1/sse/stream?user_id={_users[index]}&topics=load",
+                _ => $"/api/v1/sse/stream?user_id={_users[index]}",
+            };
+            var signalled = false;
+            try
+            {
+                using var response = await client.GetAsync(path, HttpCompletionOption.ResponseHeadersRead, cancellationToken);
+                if (response.StatusCode != HttpStatusCode.OK)
+                {
+                    throw new HttpRequestException($"status {(int)response.StatusCode}");
+                }
+                await using var body = await response.Content.ReadAsStreamAsync(cancellationToken);
+                await foreach (var item in SseParser.Create(body).EnumerateAsync(cancellationToken))
+                {
+                    if (!signalled && item.EventType == "message")
+                    {
+                        signalled = true;
+                        welcomed.Signal();
+                    }
+                    else if (item.EventType == "load" && long.TryParse(item.Data.AsSpan(item.Data.IndexOf(':') + 1), out var sentAt))
+                    {
+                        var now = Stopwatch.GetTimestamp();
+                        _latency.Record(Stopwatch.GetElapsedTime(sentAt, now));
+                        Interlocked.Increment(ref _delivered);
+                        Interlocked.Exchange(ref _lastDeliveryTimestamp, now);
+                    }
+                }
+            }
+            catch (Exception e) when (e is HttpRequestException or IOException or OperationCanceledException)
+            {
+                if (!signalled && !cancellationToken.IsCancellationRequested)
+                {
+                    Interlocked.Increment(ref _connectFailures);
+                    welcomed.Signal();
+                }
+            }
+        }
+
+        private async Task SendAllAsync(HttpClient sender, CancellationToken cancellationToken)
+        {
+            var pace = Stopwatch.StartNew();
+            var random = new Random(1);
+            await Parallel.ForAsync(0, options.Events, new ParallelOptions { MaxDegreeOfParallelism = options.SendConcurrency, CancellationToken = cancellationToken },
+                async (i, token) =>
+                {
+                    if (options.Rate > 0)
+                    {
+                        var due = TimeSpan.FromSeconds(i / (double)options.Rate) - pace.Elapsed;
+                        if (due > TimeSpan.Zero)
+                        {
+                            await Task.Delay(due, token);
+                        }
+                    }
+                    var data = $"{i}:{Stopwatch.GetTimestamp()}";
+                    object body = options.Scenario switch
+                    {
+                        "fanout" => new { target_type = "topic", topic = "load", @event = "load", data },
+                        "broadcast" => new { target_type = "broadcast", @event = "load", data },
+                        _ => new { target_type = "user", user_id = _users[random.Next(_users.Length)], @event = "load", data },
+                    };
+                    using var content = new StringContent(JsonSerializer.Serialize(body), Encoding.UTF8, "application/json");
+                    using var response = await sender.PostAsync("/api/v1/sse/send", content, token);
+                    response.EnsureSuccessStatusCode();
+                });
+        }
+
+        /// <summary>Spreads client addresses over 127.0.0.1–127.0.0.250 so ephemeral ports never run out.</summary>
+        private static SocketsHttpHandler Handler()
+        {
+            var next = 0;
+            return new SocketsHttpHandler
+            {
+                MaxConnectionsPerServer = int.MaxValue,
+                PooledConnectionLifetime = Timeout.InfiniteTimeSpan,
+                ConnectCallback = async (context, cancellationToken) =>
+                {
+                    var socket = new Socket(SocketType.Stream, ProtocolType.Tcp) { NoDelay = true };
+                    var source = IPAddress.Parse($"127.0.0.{1 + Interlocked.Increment(ref next) % 250}");
+                    if (context.DnsEndPoint.Host is "127.0.0.1" or "localhost")
+                    {
+                        socket.Bind(new IPEndPoint(source, 0));
+                    }
+                    await socket.ConnectAsync(IPAddress.Loopback, context.DnsEndPoint.Port, cancellationToken);
+                    return new NetworkStream(socket, ownsSocket: true);
+                },
+            };
+        }
+
+        private long? ServerRssKb()
+        {
+            if (options.ServerPid is not { } pid)
+            {
+                return null;
+            }
+            var line = File.ReadLines($"/proc/{pid}/status").FirstOrDefault(l => l.StartsWith("VmRSS:", StringComparison.Ordinal));
+            return line is null ? null : long.Parse(line.Split(' ', StringSplitOptions.RemoveEmptyEntries)[1]);
+        }
+    }
+
+    internal sealed record Figures(
+        string Scenario, int Connections, int ConnectFailures, double ConnectSeconds, int Events, double SendSeconds,
+        long Delivered, long Lost, double DeliveredPerSecond, double LatencyP50Ms, double LatencyP99Ms, double LatencyMaxMs,
+        double ToolCpuPercent, long? ServerRssKbBefore, long? ServerRssKbConnected, double? ServerKbPerConnection);
+
+    internal sealed record Report(Figures Figures)
+    {
+        public string Human() =>
+            $"""
+            {Figures.Scenario}: {Figures.Connections} connections ({Figures.ConnectFailures} failed) in {Figures.ConnectSeconds} s
+              sent {Figures.Events} events in {Figures.SendSeconds} s; delivered {Figures.Delivered}, lost {Figures.Lost}
+              {Figures.DeliveredPerSecond:N0} deliveries/s; latency p50 {Figures.LatencyP50Ms} ms, p99 {Figures.LatencyP99Ms} ms, max {Figures.LatencyMaxMs} ms
+              load tool CPU {Figures.ToolCpuPercent}% of the machine; server RSS {Figures.ServerRssKbBefore} → {Figures.ServerRssKbConnected} kB ({Figures.ServerKbPerConnection} kB per connection)
+            """;
+    }
+
+    /// <summary>Latencies in 0.1 ms buckets up to 60 s; lock-free recording from every reader.</summary>
+    internal sealed class LatencyHistogram
+    {
+        private const double BucketMs = 0.1;
+        private readonly long[] _buckets = new long[600_000];
+        private long _count;
+        private long _maxTicks;
+
+        public double Max => Math.Round(TimeSpan.FromTicks(Interlocked.Read(ref _maxTicks)).TotalMilliseconds, 2);
+
+        public void Record(TimeSpan latency)
+        {
+            var bucket = (int)Math.Min(_buckets.Length - 1, latency.TotalMilliseconds / BucketMs);
+            Interlocked.Increment(ref _buckets[bucket]);
+            Interlocked.Increment(ref _count);
+            long seen;
+            while (latency.Ticks > (seen = Interlocked.Read(ref _maxTicks)) && Interlocked.CompareExchange(ref _maxTicks, latency.Ticks, seen) != seen)
+            {
+            }
+        }
+
+        public double Percentile(double p)
+        {
+            var target = (long)Math.Ceiling(Interlocked.Read(ref _count) * p);
+            long seen = 0;
+            for (var i = 0; i < _buckets.Length; i++)
+            {
+                seen += _buckets[i];
+                if (seen >= target && target > 0)
+                {
+                    return Math.Round((i + 1) * BucketMs, 2);
+                }
+            }
+            return 0;
+        }
+    }
+}
