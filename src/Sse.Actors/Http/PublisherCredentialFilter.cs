@@ -68,6 +68,6 @@ public sealed class PublisherCredentialFilter(IOptions<SseOptions> options, IHos
     private IResult Refuse(HttpContext context, int status, string reason)
     {
         logger.LogInformation("Publisher refused ({Status}) for {Path}: {Reason}", status, context.Request.Path, reason);
-        return Results.Json(new { success = false, error = reason }, statusCode: status);
+        return SseJson.Error(status, reason);
     }
 }

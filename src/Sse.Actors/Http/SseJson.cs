@@ -20,5 +20,8 @@ internal static class SseJson
         return context.Response.WriteAsJsonAsync(new ErrorBody(false, error), Options);
     }
 
+    /// <summary>The same error body as an endpoint result, for filters and route handlers.</summary>
+    public static IResult Error(int status, string error) => Results.Json(new ErrorBody(false, error), Options, statusCode: status);
+
     private sealed record ErrorBody(bool Success, string Error);
 }

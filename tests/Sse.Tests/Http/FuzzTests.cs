@@ -36,23 +36,23 @@ public sealed class FuzzTests
         for (var i = 0; i < Cases; i++)
         {
             var choice = random.Next(3);
-            (string, (HttpStatusCode Code, string What), string) outcome;
+            (string Kind, (HttpStatusCode Code, string What) Status) outcome;
             try
             {
                 outcome = choice switch
                 {
-                    0 => ("stream", await StreamRequestAsync(host, random), ""),
-                    1 => ("send", await SendRequestAsync(host, random), ""),
-                    _ => ("send-json", await SendJsonAsync(host, random), ""),
+                    0 => ("stream", await StreamRequestAsync(host, random)),
+                    1 => ("send", await SendRequestAsync(host, random)),
+                    _ => ("send-json", await SendJsonAsync(host, random)),
                 };
             }
             catch (HttpRequestException e)
             {
                 throw new InvalidOperationException($"case {i} (seed {Seed}) kind {choice} broke the connection", e);
             }
-            var (kind, status, request) = outcome;
+            var (kind, status) = outcome;
             var expected = kind == "stream" ? StreamAnswers : SendAnswers;
-            Assert.True(expected.Contains(status.Code), $"case {i} (seed {Seed}) {kind} {status.What}: {(int)status.Code}{request}");
+            Assert.True(expected.Contains(status.Code), $"case {i} (seed {Seed}) {kind} {status.What}: {(int)status.Code}");
             if (i % 50 == 0)
             {
                 var data = $"healthy {i}\nline two ✓ <b>&amp;</b>\r\nline three";
