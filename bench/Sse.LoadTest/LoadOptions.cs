@@ -14,7 +14,8 @@ internal sealed record LoadOptions(
     TimeSpan Drain,
     int? ServerPid,
     string? ApiKey,
-    int SendConcurrency)
+    int SendConcurrency,
+    TimeSpan HoldFor)
 {
     public static LoadOptions Parse(string[] args)
     {
@@ -59,6 +60,7 @@ internal sealed record LoadOptions(
             TimeSpan.FromSeconds(Int("drain", 10)),
             values.TryGetValue("server-pid", out var pid) ? int.Parse(pid, CultureInfo.InvariantCulture) : null,
             values.GetValueOrDefault("api-key"),
-            Int("send-concurrency", 32));
+            Int("send-concurrency", 32),
+            TimeSpan.FromSeconds(Int("hold-for", 0)));
     }
 }

@@ -46,6 +46,12 @@ namespace Sse.LoadTest
             await Task.Run(() => welcomed.Wait(cancellationToken), cancellationToken);
             var connectTime = connectClock.Elapsed;
             var rssConnected = ServerRssKb();
+            if (options.HoldFor > TimeSpan.Zero)
+            {
+                // Keeps the connections open for a profiler (dotnet-gcdump, dotnet-counters) to look at.
+                Console.WriteLine($"holding {options.Connections} connections for {options.HoldFor.TotalSeconds} s");
+                await Task.Delay(options.HoldFor, cancellationToken);
+            }
 
             var expected = 0L;
             var sendTime = TimeSpan.Zero;

@@ -18,6 +18,12 @@ public sealed class SseLimitsOptions
     /// <summary>Bytes of a <c>POST /send</c> body (413 over it).</summary>
     public int MaxSendBodyBytes { get; set; } = 128 * 1024;
 
+    /// <summary>Messages in one <c>POST /send/batch</c> body (400 over it).</summary>
+    public int MaxBatchSize { get; set; } = 1000;
+
+    /// <summary>Bytes of a <c>POST /send/batch</c> body (413 over it).</summary>
+    public int MaxBatchBodyBytes { get; set; } = 4 * 1024 * 1024;
+
     /// <summary>
     /// Stream requests one client IP may start per minute (429 with Retry-After over it); 0 = no limit.
     /// Off by default: behind a proxy every client shares its IP unless forwarded headers are configured.

@@ -44,6 +44,8 @@ public sealed class SseOptionsValidator(IHostEnvironment environment) : IValidat
         Require(limits.MaxEventNameLength >= 1, $"{s}:Limits:MaxEventNameLength must be at least 1 (is {limits.MaxEventNameLength}).");
         Require(limits.MaxEventDataBytes >= 1, $"{s}:Limits:MaxEventDataBytes must be at least 1 (is {limits.MaxEventDataBytes}).");
         Require(limits.MaxSendBodyBytes >= 1, $"{s}:Limits:MaxSendBodyBytes must be at least 1 (is {limits.MaxSendBodyBytes}).");
+        Require(limits.MaxBatchSize >= 1, $"{s}:Limits:MaxBatchSize must be at least 1 (is {limits.MaxBatchSize}).");
+        Require(limits.MaxBatchBodyBytes >= 1, $"{s}:Limits:MaxBatchBodyBytes must be at least 1 (is {limits.MaxBatchBodyBytes}).");
         Require(limits.ConnectionAttemptsPerMinutePerIp >= 0,
             $"{s}:Limits:ConnectionAttemptsPerMinutePerIp must be 0 (no limit) or more (is {limits.ConnectionAttemptsPerMinutePerIp}).");
 

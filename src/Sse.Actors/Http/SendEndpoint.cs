@@ -1,4 +1,5 @@
 using System.Text.Json;
+using System.Text.Json.Serialization;
 using Microsoft.AspNetCore.Http;
 using Microsoft.AspNetCore.Http.Features;
 using Microsoft.Extensions.Logging;
@@ -14,36 +15,16 @@ namespace Sse.Actors.Http;
 /// <c>{"target_type":"user|topic|broadcast","user_id":"...","topic":"...","tenant_id":"...","event":"...","data":"..."}</c>
 /// (<c>tenant_id</c> scopes a topic to one tenant; without it the topic is the tenant-less one).
 /// <c>data</c> may be a string or any JSON value (sent as its JSON text); <c>event</c> defaults to <c>message</c>.
+/// <c>POST /send/batch</c> takes a JSON array of such messages, checks each on its own and answers
+/// one result per message, in order.
 /// </summary>
 public sealed class SendEndpoint(ISseBroker broker, IOptions<SseOptions> options, ILogger<SendEndpoint> logger)
 {
     public async Task HandleAsync(HttpContext context)
     {
-        var maxBody = options.Value.Limits.MaxSendBodyBytes;
-        if (context.Features.Get<IHttpMaxRequestBodySizeFeature>() is { IsReadOnly: false } bodySize)
+        var (read, request) = await ReadBodyAsync<SendRequest>(context, options.Value.Limits.MaxSendBodyBytes, "MaxSendBodyBytes");
+        if (!read)
         {
-            bodySize.MaxRequestBodySize = maxBody;
-        }
-        SendRequest? request;
-        try
-        {
-            if (context.Request.ContentLength > maxBody)
-            {
-                throw new BadHttpRequestException("too large", StatusCodes.Status413PayloadTooLarge);
-            }
-            request = await JsonSerializer.DeserializeAsync<SendRequest>(context.Request.Body, SseJson.Options, context.RequestAborted);
-        }
-        catch (JsonException e)
-        {
-            await RejectAsync(context, $"the body is not valid JSON: {e.Message}");
-            return;
-        }
-        catch (BadHttpRequestException e) when (e.StatusCode == StatusCodes.Status413PayloadTooLarge)
-        {
-            logger.LogInformation("Send refused (413): body over {MaxSendBodyBytes} bytes", maxBody);
-            // The rest of the body stays unread, so the connection cannot carry another request.
-            context.Response.Headers.Connection = "close";
-            await SseJson.WriteErrorAsync(context, e.StatusCode, $"the body is larger than Sse:Limits:MaxSendBodyBytes ({maxBody} bytes)");
             return;
         }
         if (request is null)
@@ -51,7 +32,6 @@ public sealed class SendEndpoint(ISseBroker broker, IOptions<SseOptions> options
             await RejectAsync(context, "the body must be a JSON object");
             return;
         }
-
         string eventId;
         try
         {
@@ -63,6 +43,99 @@ public sealed class SendEndpoint(ISseBroker broker, IOptions<SseOptions> options
             return;
         }
         await context.Response.WriteAsJsonAsync(new SendResponse(true, request.TargetType!, eventId), SseJson.Options, context.RequestAborted);
+    }
+
+    public async Task HandleBatchAsync(HttpContext context)
+    {
+        var limits = options.Value.Limits;
+        var (read, body) = await ReadBodyAsync<JsonElement>(context, limits.MaxBatchBodyBytes, "MaxBatchBodyBytes");
+        if (!read)
+        {
+            return;
+        }
+        if (body.ValueKind != JsonValueKind.Array)
+        {
+            await RejectAsync(context, "the body must be a JSON array of send messages");
+            return;
+        }
+        var count = body.GetArrayLength();
+        if (count > limits.MaxBatchSize)
+        {
+            await RejectAsync(context, $"the batch has {count} messages, more than Sse:Limits:MaxBatchSize ({limits.MaxBatchSize})");
+            return;
+        }
+
+        var results = new BatchItemResult[count];
+        var rejected = 0;
+        string? firstProblem = null;
+        var index = 0;
+        foreach (var item in body.EnumerateArray())
+        {
+            var result = await SendItemAsync(item, context.RequestAborted);
+            if (!result.Success)
+            {
+                rejected++;
+                firstProblem ??= $"message {index}: {result.Error}";
+            }
+            results[index++] = result;
+        }
+        if (rejected > 0)
+        {
+            // One line per batch, not per message: a bad producer must not flood the log.
+            logger.LogInformation("Batch send: {Rejected} of {Count} messages refused; first: {Problem}", rejected, count, firstProblem);
+        }
+        await context.Response.WriteAsJsonAsync(new BatchResponse(rejected == 0, count - rejected, rejected, results), SseJson.Options, context.RequestAborted);
+    }
+
+    private async Task<BatchItemResult> SendItemAsync(JsonElement item, CancellationToken cancellationToken)
+    {
+        try
+        {
+            var request = item.ValueKind == JsonValueKind.Object ? item.Deserialize<SendRequest>(SseJson.Options) : null;
+            if (request is null)
+            {
+                return BatchItemResult.Refused("the message must be a JSON object");
+            }
+            var eventId = await SendAsync(request, cancellationToken);
+            return new BatchItemResult(true, request.TargetType, eventId, null);
+        }
+        catch (JsonException e)
+        {
+            return BatchItemResult.Refused($"the message does not fit the send schema: {e.Message}");
+        }
+        catch (Exception e) when (e is ArgumentException or InvalidOperationException)
+        {
+            return BatchItemResult.Refused(e.Message);
+        }
+    }
+
+    /// <summary>Reads the JSON body within <paramref name="maxBody"/> bytes; answers 400 or 413 itself when it cannot.</summary>
+    private async Task<(bool Read, T? Body)> ReadBodyAsync<T>(HttpContext context, int maxBody, string limitName)
+    {
+        if (context.Features.Get<IHttpMaxRequestBodySizeFeature>() is { IsReadOnly: false } bodySize)
+        {
+            bodySize.MaxRequestBodySize = maxBody;
+        }
+        try
+        {
+            if (context.Request.ContentLength > maxBody)
+            {
+                throw new BadHttpRequestException("too large", StatusCodes.Status413PayloadTooLarge);
+            }
+            return (true, await JsonSerializer.DeserializeAsync<T>(context.Request.Body, SseJson.Options, context.RequestAborted));
+        }
+        catch (JsonException e)
+        {
+            await RejectAsync(context, $"the body is not valid JSON: {e.Message}");
+        }
+        catch (BadHttpRequestException e) when (e.StatusCode == StatusCodes.Status413PayloadTooLarge)
+        {
+            logger.LogInformation("Send refused (413): body over {Limit} ({MaxBodyBytes} bytes)", limitName, maxBody);
+            // The rest of the body stays unread, so the connection cannot carry another request.
+            context.Response.Headers.Connection = "close";
+            await SseJson.WriteErrorAsync(context, e.StatusCode, $"the body is larger than Sse:Limits:{limitName} ({maxBody} bytes)");
+        }
+        return (false, default);
     }
 
     private Task<string> SendAsync(SendRequest request, CancellationToken cancellationToken)
@@ -98,4 +171,15 @@ public sealed class SendEndpoint(ISseBroker broker, IOptions<SseOptions> options
     private sealed record SendRequest(string? TargetType, string? UserId, string? Topic, string? TenantId, string? Event, JsonElement? Data);
 
     private sealed record SendResponse(bool Success, string TargetType, string EventId);
+
+    private sealed record BatchResponse(bool Success, int Accepted, int Rejected, BatchItemResult[] Results);
+
+    private sealed record BatchItemResult(
+        bool Success,
+        [property: JsonIgnore(Condition = JsonIgnoreCondition.WhenWritingNull)] string? TargetType,
+        [property: JsonIgnore(Condition = JsonIgnoreCondition.WhenWritingNull)] string? EventId,
+        [property: JsonIgnore(Condition = JsonIgnoreCondition.WhenWritingNull)] string? Error)
+    {
+        public static BatchItemResult Refused(string error) => new(false, null, null, error);
+    }
 }

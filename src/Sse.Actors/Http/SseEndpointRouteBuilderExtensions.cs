@@ -13,7 +13,7 @@ public static class SseEndpointRouteBuilderExtensions
     public const string DefaultPrefix = "/api/v1/sse";
 
     /// <summary>
-    /// Maps <c>GET {prefix}/stream</c> (EventSource), <c>POST {prefix}/send</c> and <c>GET {prefix}/stats</c>.
+    /// Maps <c>GET {prefix}/stream</c> (EventSource), <c>POST {prefix}/send</c>, <c>POST {prefix}/send/batch</c> and <c>GET {prefix}/stats</c>.
     /// The returned group takes the usual endpoint conventions (<c>RequireAuthorization</c>, rate limiting, ...).
     /// CORS follows <c>Sse:AllowedOrigins</c> when the app calls <c>UseCors()</c>.
     /// </summary>
@@ -25,6 +25,8 @@ public static class SseEndpointRouteBuilderExtensions
         group.MapGet("/stream", context => context.RequestServices.GetRequiredService<StreamEndpoint>().HandleAsync(context))
             .RequireRateLimiting(SseRateLimits.ConnectPolicy);
         group.MapPost("/send", (HttpContext context, SendEndpoint send) => send.HandleAsync(context))
+            .AddEndpointFilter<PublisherCredentialFilter>();
+        group.MapPost("/send/batch", (HttpContext context, SendEndpoint send) => send.HandleBatchAsync(context))
             .AddEndpointFilter<PublisherCredentialFilter>();
         group.MapGet("/stats", async (HttpContext context, ISseBroker broker) =>
             Results.Json(await broker.GetStatsAsync(context.RequestAborted), SseJson.Options))
