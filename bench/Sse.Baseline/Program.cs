@@ -63,7 +63,21 @@ app.MapGet("/api/v1/sse/stream", async (HttpContext context) =>
 app.MapPost("/api/v1/sse/send", async (HttpContext context) =>
 {
     var body = await JsonSerializer.DeserializeAsync<JsonElement>(context.Request.Body);
-    var text = (string name) => body.TryGetProperty(name, out var value) ? value.GetString() : null;
+    await context.Response.WriteAsJsonAsync(new { success = true, event_id = Publish(body) });
+});
+
+app.MapPost("/api/v1/sse/send/batch", async (HttpContext context) =>
+{
+    var body = await JsonSerializer.DeserializeAsync<JsonElement>(context.Request.Body);
+    var results = body.EnumerateArray().Select(item => new { success = true, event_id = Publish(item) }).ToList();
+    await context.Response.WriteAsJsonAsync(new { success = true, accepted = results.Count, rejected = 0, results });
+});
+
+app.Run();
+
+string Publish(JsonElement message)
+{
+    var text = (string name) => message.TryGetProperty(name, out var value) ? value.GetString() : null;
     var sseEvent = SseEncoder.Encode(text("event") ?? "message", text("data") ?? "");
     var recipients = text("target_type") switch
     {
@@ -75,8 +89,8 @@ app.MapPost("/api/v1/sse/send", async (HttpContext context) =>
     {
         connection.Events.Writer.TryWrite(sseEvent);
     }
-    await context.Response.WriteAsJsonAsync(new { success = true, event_id = sseEvent.Id });
-});
+    return sseEvent.Id;
+}
 
 app.Run();
 

@@ -15,7 +15,9 @@ internal sealed record LoadOptions(
     int? ServerPid,
     string? ApiKey,
     int SendConcurrency,
-    TimeSpan HoldFor)
+    TimeSpan HoldFor,
+    int Batch,
+    int Stalled)
 {
     public static LoadOptions Parse(string[] args)
     {
@@ -50,6 +52,16 @@ internal sealed record LoadOptions(
         {
             throw new ArgumentException("--connections must be between 1 and 19000 (this machine caps a process at 20,000 open files)");
         }
+        var batch = Int("batch", 1);
+        if (batch is < 1 or > 1000)
+        {
+            throw new ArgumentException("--batch must be between 1 (one POST /send per event) and 1000 (POST /send/batch)");
+        }
+        var stalledPercent = double.Parse(Get("stalled-percent", "0"), CultureInfo.InvariantCulture);
+        if (stalledPercent is < 0 or >= 100 || (stalledPercent > 0 && scenario is not ("fanout" or "broadcast")))
+        {
+            throw new ArgumentException("--stalled-percent must be from 0 to below 100, and only for fanout or broadcast");
+        }
         return new LoadOptions(
             scenario,
             url,
@@ -61,6 +73,8 @@ internal sealed record LoadOptions(
             values.TryGetValue("server-pid", out var pid) ? int.Parse(pid, CultureInfo.InvariantCulture) : null,
             values.GetValueOrDefault("api-key"),
             Int("send-concurrency", 32),
-            TimeSpan.FromSeconds(Int("hold-for", 0)));
+            TimeSpan.FromSeconds(Int("hold-for", 0)),
+            batch,
+            (int)Math.Round(connections * stalledPercent / 100));
     }
 }
