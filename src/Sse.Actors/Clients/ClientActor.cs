@@ -15,7 +15,7 @@ namespace Sse.Actors.Clients;
 /// buffer is full the client is a slow consumer and drops itself. The welcome event is sent once
 /// every subscription is acknowledged, so after it nothing addressed to the connection is missed.
 /// </summary>
-public sealed class ClientActor : ReceiveActor, IWithTimers, IWithStash
+public sealed class ClientActor : UntypedActor, IWithTimers, IWithStash
 {
     private const string HeartbeatTimer = "heartbeat";
     private const string RetryTimer = "retry-subscriptions";
@@ -24,10 +24,11 @@ public sealed class ClientActor : ReceiveActor, IWithTimers, IWithStash
     private readonly IActorRef _userRegion;
     private readonly IActorRef _topicRegion;
     private readonly SseOptions _options;
-    private readonly ILoggingAdapter _log = Context.GetLogger();
+    private ILoggingAdapter? _log;
 
-    private CancellationTokenRegistration _requestEnded;
     private int _queuedBeforeWelcome;
+    // False while subscribing (events are stashed behind the welcome), true once the welcome is sent.
+    private bool _live;
 
     // Each stream the connection listens to, with the entity that acknowledged it (null while pending).
     private readonly Dictionary<StreamKey, IActorRef?> _streams = [];
@@ -43,12 +44,14 @@ public sealed class ClientActor : ReceiveActor, IWithTimers, IWithStash
         {
             _streams[new StreamKey.Topic(topic)] = null;
         }
-        Subscribing();
     }
 
     public ITimerScheduler Timers { get; set; } = null!;
 
     public IStash Stash { get; set; } = null!;
+
+    // Created on first use: most connections never log.
+    private ILoggingAdapter Log => _log ??= Context.GetLogger();
 
     public static Props Props(ClientConnection connection, IActorRef userRegion, IActorRef topicRegion, SseOptions options) =>
         Akka.Actor.Props.Create(() => new ClientActor(connection, userRegion, topicRegion, options));
@@ -56,8 +59,13 @@ public sealed class ClientActor : ReceiveActor, IWithTimers, IWithStash
     protected override void PreStart()
     {
         // Whatever ends the request (even before the endpoint learned of this actor) stops the client.
-        var self = Self;
-        _requestEnded = _connection.Ended.Register(() => self.Tell(Disconnect.Instance));
+        if (!_connection.Attach(Self))
+        {
+            Context.Stop(Self);
+            return;
+        }
+        // Ticks from the start: the stalled-writes check runs on it too.
+        Timers.StartPeriodicTimer(HeartbeatTimer, SendHeartbeat.Instance, _options.HeartbeatInterval);
         foreach (var stream in _streams.Keys)
         {
             Subscribe(stream);
@@ -67,7 +75,6 @@ public sealed class ClientActor : ReceiveActor, IWithTimers, IWithStash
 
     protected override void PostStop()
     {
-        _requestEnded.Dispose();
         foreach (var (stream, entity) in _streams)
         {
             (entity ?? RegionOf(stream)).Tell(stream.Unsubscribe(Self));
@@ -75,60 +82,67 @@ public sealed class ClientActor : ReceiveActor, IWithTimers, IWithStash
         _connection.Complete();
     }
 
-    private void Subscribing()
+    // One switch instead of ReceiveActor's handler objects: a node holds one of these per connection.
+    protected override void OnReceive(object message)
     {
-        Receive<UserProtocol.SubscribedToUser>(m => AcknowledgedWhileSubscribing(new StreamKey.User(m.UserId)));
-        Receive<TopicProtocol.SubscribedToTopic>(m => AcknowledgedWhileSubscribing(new StreamKey.Topic(m.Topic)));
-        // An event from a stream acknowledged early waits behind the welcome event, within the same bound.
-        Receive<SseEvent>(sseEvent =>
+        switch (message)
         {
-            if (++_queuedBeforeWelcome > _options.ClientBufferSize)
-            {
-                DropAsSlowConsumer();
-                return;
-            }
-            Stash.Stash();
-        });
-        Receive<SendHeartbeat>(_ => { });
-        Common();
-    }
-
-    private void Live()
-    {
-        Receive<SseEvent>(Deliver);
-        Receive<UserProtocol.SubscribedToUser>(m => Acknowledged(new StreamKey.User(m.UserId)));
-        Receive<TopicProtocol.SubscribedToTopic>(m => Acknowledged(new StreamKey.Topic(m.Topic)));
-        Receive<SendHeartbeat>(_ => Deliver(SseEncoder.Encode("heartbeat", "ping")));
-        Common();
-    }
-
-    private void Common()
-    {
-        Receive<RetrySubscriptions>(_ =>
-        {
-            foreach (var (stream, entity) in _streams)
-            {
-                if (entity is null)
+            case SseEvent sseEvent when _live:
+                Deliver(sseEvent);
+                break;
+            case SseEvent:
+                // An event from a stream acknowledged early waits behind the welcome event, within the same bound.
+                if (++_queuedBeforeWelcome > _options.ClientBufferSize)
                 {
-                    Subscribe(stream);
+                    DropAsSlowConsumer();
+                    return;
                 }
-            }
-        });
-        Receive<SubscriptionLost>(m =>
-        {
-            _log.Info("Client {ClientId}: {Stream} entity stopped or moved; subscribing again", _connection.ClientId, m.Stream);
-            _streams[m.Stream] = null;
-            Subscribe(m.Stream);
-            Timers.StartPeriodicTimer(RetryTimer, RetrySubscriptions.Instance, _options.SubscribeRetryInterval);
-        });
-        Receive<Disconnect>(_ => Context.Stop(Self));
-        Receive<Close>(m =>
-        {
-            _connection.TryWrite(SseEncoder.Encode("close", "server shutting down"));
-            _connection.Complete();
-            _connection.AbortAfter(m.Grace);
-            Context.Stop(Self);
-        });
+                Stash.Stash();
+                break;
+            case UserProtocol.SubscribedToUser m:
+                Acknowledged(new StreamKey.User(m.UserId));
+                break;
+            case TopicProtocol.SubscribedToTopic m:
+                Acknowledged(new StreamKey.Topic(m.Topic));
+                break;
+            case SendHeartbeat when _connection.PendingFlush > _options.ClientTimeout:
+                Log.Warning("Client {ClientId}: no write progress for {ClientTimeout}; closing it", _connection.ClientId, _options.ClientTimeout);
+                _connection.Abort();
+                Context.Stop(Self);
+                break;
+            case SendHeartbeat when _live:
+                Deliver(SseEncoder.Encode("heartbeat", "ping"));
+                break;
+            case SendHeartbeat:
+                break;
+            case RetrySubscriptions:
+                foreach (var (stream, entity) in _streams)
+                {
+                    if (entity is null)
+                    {
+                        Subscribe(stream);
+                    }
+                }
+                break;
+            case SubscriptionLost m:
+                Log.Info("Client {ClientId}: {Stream} entity stopped or moved; subscribing again", _connection.ClientId, m.Stream);
+                _streams[m.Stream] = null;
+                Subscribe(m.Stream);
+                Timers.StartPeriodicTimer(RetryTimer, RetrySubscriptions.Instance, _options.SubscribeRetryInterval);
+                break;
+            case Disconnect:
+                Context.Stop(Self);
+                break;
+            case Close m:
+                _connection.TryWrite(SseEncoder.Encode("close", "server shutting down"));
+                _connection.Complete();
+                _connection.AbortAfter(m.Grace);
+                Context.Stop(Self);
+                break;
+            default:
+                Unhandled(message);
+                break;
+        }
     }
 
     private void Acknowledged(StreamKey stream)
@@ -142,15 +156,10 @@ public sealed class ClientActor : ReceiveActor, IWithTimers, IWithStash
         if (_streams.Values.All(e => e is not null))
         {
             Timers.Cancel(RetryTimer);
-        }
-    }
-
-    private void AcknowledgedWhileSubscribing(StreamKey stream)
-    {
-        Acknowledged(stream);
-        if (_streams.Values.All(e => e is not null))
-        {
-            GoLive();
+            if (!_live)
+            {
+                GoLive();
+            }
         }
     }
 
@@ -158,7 +167,7 @@ public sealed class ClientActor : ReceiveActor, IWithTimers, IWithStash
     {
         Deliver(Welcome());
         Timers.StartPeriodicTimer(HeartbeatTimer, SendHeartbeat.Instance, _options.HeartbeatInterval);
-        Become(Live);
+        _live = true;
         Stash.UnstashAll();
     }
 
@@ -172,7 +181,7 @@ public sealed class ClientActor : ReceiveActor, IWithTimers, IWithStash
 
     private void DropAsSlowConsumer()
     {
-        _log.Warning("Client {ClientId} of user {UserId} is a slow consumer ({BufferSize} events queued); disconnecting it",
+        Log.Warning("Client {ClientId} of user {UserId} is a slow consumer ({BufferSize} events queued); disconnecting it",
             _connection.ClientId, _connection.UserId, _options.ClientBufferSize);
         Context.Parent.Tell(new SlowConsumerDropped(_connection.ClientId, _connection.UserId));
         _connection.Abort();

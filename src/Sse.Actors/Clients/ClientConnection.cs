@@ -1,18 +1,27 @@
+using System.Diagnostics;
 using System.Threading.Channels;
+using Akka.Actor;
 using Sse.Actors.Events;
 
 namespace Sse.Actors.Clients;
 
 /// <summary>
 /// The bridge between one <see cref="ClientActor"/> and the HTTP response it streams to: a
-/// bounded buffer of encoded events (written by the actor, never waiting) and an abort signal
-/// for the response. Local to the node that holds the request.
+/// bounded buffer of encoded events (written by the actor, never waiting), the response's abort,
+/// and the state of its pending flush. Local to the node that holds the request.
 /// </summary>
+/// <remarks>
+/// A node holds one per connection, so the signals are plain fields with interlocked hand-offs
+/// rather than cancellation sources and timers: the client actor's heartbeat tick checks the flush.
+/// </remarks>
 public sealed class ClientConnection
 {
     private readonly Channel<SseEvent> _buffer;
-    private readonly CancellationTokenSource _abort = new();
-    private readonly CancellationTokenSource _ended = new();
+    private Action? _abortResponse;
+    private int _abortRequested;
+    private IActorRef? _client;
+    private int _ended;
+    private long _flushStartedAt;
 
     public ClientConnection(Guid userId, Guid? tenantId, IReadOnlyList<string> topics, int bufferSize)
     {
@@ -43,14 +52,11 @@ public sealed class ClientConnection
     /// <summary>What the response writer drains. Completes when the client actor stops.</summary>
     public ChannelReader<SseEvent> Events => _buffer.Reader;
 
-    /// <summary>Cancelled when the response must end at once (slow consumer, shutdown grace over).</summary>
-    public CancellationToken Aborted => _abort.Token;
+    /// <summary>Whether the response was told to end at once (slow consumer, stalled writes, shutdown grace over).</summary>
+    public bool IsAborted => Volatile.Read(ref _abortRequested) == 1;
 
-    /// <summary>Cancelled when the HTTP request is over for any reason; the client actor then stops.</summary>
-    public CancellationToken Ended => _ended.Token;
-
-    /// <summary>The request is over (browser gone, refused, timed out, or the stream ended).</summary>
-    public void End() => _ended.Cancel();
+    /// <summary>How long the response's current flush has waited for the client; zero when none is pending.</summary>
+    public TimeSpan PendingFlush => Volatile.Read(ref _flushStartedAt) is var started and not 0 ? Stopwatch.GetElapsedTime(started) : TimeSpan.Zero;
 
     /// <summary>Queues an event without waiting; false when the buffer is full or closed.</summary>
     public bool TryWrite(SseEvent sseEvent) => _buffer.Writer.TryWrite(sseEvent);
@@ -58,7 +64,47 @@ public sealed class ClientConnection
     /// <summary>No more events: the writer drains what is queued, then ends the response.</summary>
     public void Complete() => _buffer.Writer.TryComplete();
 
-    public void Abort() => _abort.Cancel();
+    /// <summary>The response writer says how to cut the response; runs at once if that was already asked for.</summary>
+    public void OnAbort(Action abortResponse)
+    {
+        Interlocked.Exchange(ref _abortResponse, abortResponse);
+        if (IsAborted)
+        {
+            abortResponse();
+        }
+    }
 
-    public void AbortAfter(TimeSpan delay) => _abort.CancelAfter(delay);
+    /// <summary>Ends the response at once.</summary>
+    public void Abort()
+    {
+        // Both sides use full fences, so either this or OnAbort sees the other (cutting twice is harmless).
+        if (Interlocked.Exchange(ref _abortRequested, 1) == 0)
+        {
+            Volatile.Read(ref _abortResponse)?.Invoke();
+        }
+    }
+
+    /// <summary>Ends the response after <paramref name="delay"/> (only at shutdown, so a timer per call is fine).</summary>
+    public void AbortAfter(TimeSpan delay) =>
+        _ = Task.Delay(delay).ContinueWith(static (_, state) => ((ClientConnection)state!).Abort(), this, TaskScheduler.Default);
+
+    public void FlushStarting() => Volatile.Write(ref _flushStartedAt, Stopwatch.GetTimestamp());
+
+    public void FlushDone() => Volatile.Write(ref _flushStartedAt, 0);
+
+    /// <summary>The client actor registers itself; false when the request has already ended and the actor should stop.</summary>
+    internal bool Attach(IActorRef client)
+    {
+        Interlocked.Exchange(ref _client, client);
+        return Volatile.Read(ref _ended) == 0;
+    }
+
+    /// <summary>The request is over (browser gone, refused, timed out, or the stream ended): the client actor stops.</summary>
+    public void End()
+    {
+        if (Interlocked.Exchange(ref _ended, 1) == 0)
+        {
+            Volatile.Read(ref _client)?.Tell(ClientProtocol.Disconnect.Instance);
+        }
+    }
 }

@@ -67,7 +67,7 @@ public sealed class StreamEndpoint(
             }
             logger.LogInformation("Stream {ClientId} opened for user {UserId} with {TopicCount} topics", connection.ClientId, identity.UserId, topics.Count);
             await StartStreamAsync(context);
-            await PumpAsync(context, connection, settings.ClientTimeout);
+            await PumpAsync(context, connection);
             logger.LogInformation("Stream {ClientId} of user {UserId} ended", connection.ClientId, identity.UserId);
         }
         finally
@@ -112,18 +112,15 @@ public sealed class StreamEndpoint(
         await response.BodyWriter.FlushAsync(context.RequestAborted);
     }
 
-    private async Task PumpAsync(HttpContext context, ClientConnection connection, TimeSpan clientTimeout)
+    /// <remarks>
+    /// A flush that waits longer than ClientTimeout means the browser stopped reading: the client
+    /// actor sees it on its heartbeat tick (<see cref="ClientConnection.PendingFlush"/>) and aborts.
+    /// </remarks>
+    private static async Task PumpAsync(HttpContext context, ClientConnection connection)
     {
         var events = connection.Events;
         var output = context.Response.BodyWriter;
-        using var abortOnSlowConsumer = connection.Aborted.Register(context.Abort);
-        // Armed around each flush: a connection whose writes make no progress for ClientTimeout is dead.
-        using var stalled = new CancellationTokenSource();
-        using var abortOnStall = stalled.Token.Register(() =>
-        {
-            logger.LogWarning("Stream {ClientId}: no write progress for {ClientTimeout}; closing it", connection.ClientId, clientTimeout);
-            context.Abort();
-        });
+        connection.OnAbort(context.Abort);
         try
         {
             while (await events.WaitToReadAsync(context.RequestAborted))
@@ -132,9 +129,9 @@ public sealed class StreamEndpoint(
                 {
                     output.Write(sseEvent.Utf8);
                 }
-                stalled.CancelAfter(clientTimeout);
+                connection.FlushStarting();
                 var flushed = await output.FlushAsync(context.RequestAborted);
-                stalled.CancelAfter(Timeout.InfiniteTimeSpan);
+                connection.FlushDone();
                 if (flushed.IsCompleted || flushed.IsCanceled)
                 {
                     return;

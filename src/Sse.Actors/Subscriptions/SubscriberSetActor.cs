@@ -1,6 +1,5 @@
 using Akka.Actor;
 using Akka.Cluster.Sharding;
-using Akka.Event;
 using Sse.Actors.Broker;
 using Sse.Actors.Events;
 
@@ -12,7 +11,7 @@ namespace Sse.Actors.Subscriptions;
 /// node's broker fans out to its own connections). An entity with subscribers is never
 /// passivated; one that stays empty for <c>EmptyEntityPassivation</c> asks its shard to passivate it.
 /// </summary>
-public abstract class SubscriberSetActor : ReceiveActor, IWithTimers
+public abstract class SubscriberSetActor : UntypedActor, IWithTimers
 {
     private const string PassivateTimer = "passivate-when-empty";
     private readonly HashSet<IActorRef> _localSubscribers = [];
@@ -22,19 +21,36 @@ public abstract class SubscriberSetActor : ReceiveActor, IWithTimers
     protected SubscriberSetActor(TimeSpan emptyPassivation)
     {
         _emptyPassivation = emptyPassivation;
-        Receive<Terminated>(t => RemoveSubscriber(t.ActorRef));
-        Receive<PassivateIfEmpty>(_ =>
+    }
+
+    /// <summary>The entity's own protocol; false for a message it does not know.</summary>
+    protected abstract bool ReceiveStreamMessage(object message);
+
+    // One switch instead of ReceiveActor's handler objects: a node holds one entity per online user.
+    protected sealed override void OnReceive(object message)
+    {
+        if (ReceiveStreamMessage(message))
         {
-            if (SubscriberCount == 0)
-            {
+            return;
+        }
+        switch (message)
+        {
+            case Terminated t:
+                RemoveSubscriber(t.ActorRef);
+                break;
+            case PassivateIfEmpty when SubscriberCount == 0:
                 Context.Parent.Tell(new Passivate(PoisonPill.Instance));
-            }
-        });
+                break;
+            case PassivateIfEmpty:
+                break;
+            default:
+                Unhandled(message);
+                break;
+        }
     }
 
     public ITimerScheduler Timers { get; set; } = null!;
 
-    protected ILoggingAdapter Log { get; } = Context.GetLogger();
 
     protected int SubscriberCount { get; private set; }
 

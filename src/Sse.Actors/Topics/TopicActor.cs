@@ -10,10 +10,25 @@ public sealed class TopicActor : SubscriberSetActor
 {
     public TopicActor(TimeSpan emptyPassivation) : base(emptyPassivation)
     {
-        Receive<SubscribeToTopic>(m => AddSubscriber(m.Subscriber, new SubscribedToTopic(m.Topic)));
-        Receive<UnsubscribeFromTopic>(m => RemoveSubscriber(m.Subscriber));
-        Receive<PublishToTopic>(m => Deliver(m.Event, HasRemoteSubscribers ? new NodeFanOut.TopicEvent(m.Topic, m.Event) : null));
     }
 
     public static Props Props(TimeSpan emptyPassivation) => Akka.Actor.Props.Create(() => new TopicActor(emptyPassivation));
+
+    protected override bool ReceiveStreamMessage(object message)
+    {
+        switch (message)
+        {
+            case PublishToTopic m:
+                Deliver(m.Event, HasRemoteSubscribers ? new NodeFanOut.TopicEvent(m.Topic, m.Event) : null);
+                return true;
+            case SubscribeToTopic m:
+                AddSubscriber(m.Subscriber, new SubscribedToTopic(m.Topic));
+                return true;
+            case UnsubscribeFromTopic m:
+                RemoveSubscriber(m.Subscriber);
+                return true;
+            default:
+                return false;
+        }
+    }
 }

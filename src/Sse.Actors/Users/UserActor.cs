@@ -13,11 +13,28 @@ public sealed class UserActor : SubscriberSetActor
 {
     public UserActor(TimeSpan emptyPassivation) : base(emptyPassivation)
     {
-        Receive<SubscribeToUser>(m => AddSubscriber(m.Subscriber, new SubscribedToUser(m.UserId)));
-        Receive<UnsubscribeFromUser>(m => RemoveSubscriber(m.Subscriber));
-        Receive<DeliverToUser>(m => Deliver(m.Event, HasRemoteSubscribers ? new NodeFanOut.UserEvent(m.UserId, m.Event) : null));
-        Receive<BrokerQueries.GetUserConnectionCount>(m => Sender.Tell(new BrokerQueries.UserConnectionCount(m.UserId, SubscriberCount)));
     }
 
     public static Props Props(TimeSpan emptyPassivation) => Akka.Actor.Props.Create(() => new UserActor(emptyPassivation));
+
+    protected override bool ReceiveStreamMessage(object message)
+    {
+        switch (message)
+        {
+            case DeliverToUser m:
+                Deliver(m.Event, HasRemoteSubscribers ? new NodeFanOut.UserEvent(m.UserId, m.Event) : null);
+                return true;
+            case SubscribeToUser m:
+                AddSubscriber(m.Subscriber, new SubscribedToUser(m.UserId));
+                return true;
+            case UnsubscribeFromUser m:
+                RemoveSubscriber(m.Subscriber);
+                return true;
+            case BrokerQueries.GetUserConnectionCount m:
+                Sender.Tell(new BrokerQueries.UserConnectionCount(m.UserId, SubscriberCount));
+                return true;
+            default:
+                return false;
+        }
+    }
 }

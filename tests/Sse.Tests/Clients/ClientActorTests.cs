@@ -180,7 +180,7 @@ public sealed class ClientActorTests : Akka.TestKit.Xunit2.TestKit
         client.Tell(ClientProtocol.Disconnect.Instance);
 
         Assert.Empty(await connection.Events.ReadToCompletionAsync());
-        Assert.False(connection.Aborted.IsCancellationRequested);
+        Assert.False(connection.IsAborted);
     }
 
     [Fact]
@@ -199,7 +199,7 @@ public sealed class ClientActorTests : Akka.TestKit.Xunit2.TestKit
         var dropped = _broker.ExpectMsg<ClientProtocol.SlowConsumerDropped>();
         Assert.Equal((connection.ClientId, _userId), (dropped.ClientId, dropped.UserId));
         ExpectTerminated(client);
-        Assert.True(connection.Aborted.IsCancellationRequested);
+        Assert.True(connection.IsAborted);
     }
 
     [Fact]
@@ -220,9 +220,12 @@ public sealed class ClientActorTests : Akka.TestKit.Xunit2.TestKit
         var (client, connection) = StartClient();
         await GoLive(client, connection);
 
+        var aborted = new TaskCompletionSource();
+        connection.OnAbort(() => aborted.TrySetResult());
+
         client.Tell(new ClientProtocol.Close(TimeSpan.FromMilliseconds(100)));
 
-        await connection.Aborted.WhenCancelled().WaitAsync(SseReading.DefaultWait);
+        await aborted.Task.WaitAsync(SseReading.DefaultWait);
     }
 
     private static SseOptions Options(TimeSpan? heartbeat = null, TimeSpan? retry = null, int bufferSize = 16) => new()
