@@ -23,7 +23,7 @@ for _ in $(seq 1 150); do
 done
 dotnet bench/Sse.LoadTest/bin/Release/net10.0/Sse.LoadTest.dll --url "http://127.0.0.1:$port" --server-pid "$pid" "$@"
 status=$?
-kill -TERM "$pid"; wait "$pid"
+kill -TERM "$pid"; wait "$pid" 2>/dev/null
 [ $status -eq 0 ] || { echo "--- $server log ---"; tail -n 30 "$log"; }
 rm -f "$log"
 exit $status
