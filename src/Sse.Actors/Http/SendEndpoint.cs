@@ -141,13 +141,7 @@ public sealed class SendEndpoint(ISseBroker broker, IOptions<SseOptions> options
     private Task<string> SendAsync(SendRequest request, CancellationToken cancellationToken)
     {
         var eventName = request.Event ?? SseEncoder.DefaultEventName;
-        var data = request.Data switch
-        {
-            null => "",
-            { ValueKind: JsonValueKind.String } text => text.GetString()!,
-            { ValueKind: JsonValueKind.Null } => "",
-            { } json => json.GetRawText(),
-        };
+        var data = request.Data ?? "";
         return request.TargetType switch
         {
             "user" => broker.SendToUserAsync(ParseId(request.UserId, "user_id"), eventName, data, cancellationToken),
@@ -168,7 +162,27 @@ public sealed class SendEndpoint(ISseBroker broker, IOptions<SseOptions> options
         return SseJson.WriteErrorAsync(context, StatusCodes.Status400BadRequest, reason);
     }
 
-    private sealed record SendRequest(string? TargetType, string? UserId, string? Topic, string? TenantId, string? Event, JsonElement? Data);
+    private sealed record SendRequest(
+        string? TargetType, string? UserId, string? Topic, string? TenantId, string? Event,
+        [property: JsonConverter(typeof(EventDataConverter))] string? Data);
+
+    /// <summary>
+    /// <c>data</c> as the event's text: a JSON string as is, null as empty, any other JSON value as
+    /// its JSON text. Reads the common string case without building a JSON document per message.
+    /// </summary>
+    private sealed class EventDataConverter : JsonConverter<string>
+    {
+        public override bool HandleNull => true;
+
+        public override string Read(ref Utf8JsonReader reader, Type typeToConvert, JsonSerializerOptions options) => reader.TokenType switch
+        {
+            JsonTokenType.String => reader.GetString()!,
+            JsonTokenType.Null => "",
+            _ => JsonElement.ParseValue(ref reader).GetRawText(),
+        };
+
+        public override void Write(Utf8JsonWriter writer, string value, JsonSerializerOptions options) => writer.WriteStringValue(value);
+    }
 
     private sealed record SendResponse(bool Success, string TargetType, string EventId);
 
