@@ -1,6 +1,7 @@
 using System.Text.Json;
 using Akka.Actor;
 using Akka.Event;
+using Sse.Actors.Diagnostics;
 using Sse.Actors.Events;
 using Sse.Actors.Hosting;
 using Sse.Actors.Topics;
@@ -24,6 +25,7 @@ public sealed class ClientActor : ReceiveActor, IWithTimers, IWithStash
     private readonly IActorRef _userRegion;
     private readonly IActorRef _topicRegion;
     private readonly SseOptions _options;
+    private readonly SseMetrics _metrics;
     private readonly ILoggingAdapter _log = Context.GetLogger();
 
     private CancellationTokenRegistration _requestEnded;
@@ -32,12 +34,13 @@ public sealed class ClientActor : ReceiveActor, IWithTimers, IWithStash
     // Each stream the connection listens to, with the entity that acknowledged it (null while pending).
     private readonly Dictionary<StreamKey, IActorRef?> _streams = [];
 
-    public ClientActor(ClientConnection connection, IActorRef userRegion, IActorRef topicRegion, SseOptions options)
+    public ClientActor(ClientConnection connection, IActorRef userRegion, IActorRef topicRegion, SseOptions options, SseMetrics metrics)
     {
         _connection = connection;
         _userRegion = userRegion;
         _topicRegion = topicRegion;
         _options = options;
+        _metrics = metrics;
         _streams[new StreamKey.User(connection.UserId)] = null;
         foreach (var topic in connection.TopicKeys)
         {
@@ -50,8 +53,8 @@ public sealed class ClientActor : ReceiveActor, IWithTimers, IWithStash
 
     public IStash Stash { get; set; } = null!;
 
-    public static Props Props(ClientConnection connection, IActorRef userRegion, IActorRef topicRegion, SseOptions options) =>
-        Akka.Actor.Props.Create(() => new ClientActor(connection, userRegion, topicRegion, options));
+    public static Props Props(ClientConnection connection, IActorRef userRegion, IActorRef topicRegion, SseOptions options, SseMetrics metrics) =>
+        Akka.Actor.Props.Create(() => new ClientActor(connection, userRegion, topicRegion, options, metrics));
 
     protected override void PreStart()
     {
@@ -84,6 +87,8 @@ public sealed class ClientActor : ReceiveActor, IWithTimers, IWithStash
         {
             if (++_queuedBeforeWelcome > _options.ClientBufferSize)
             {
+                // This event and every stashed one are lost with the connection.
+                _metrics.Dropped(_queuedBeforeWelcome);
                 DropAsSlowConsumer();
                 return;
             }
@@ -166,6 +171,7 @@ public sealed class ClientActor : ReceiveActor, IWithTimers, IWithStash
     {
         if (!_connection.TryWrite(sseEvent))
         {
+            _metrics.Dropped(sseEvent.PublishedAt == 0 ? 0 : 1);
             DropAsSlowConsumer();
         }
     }

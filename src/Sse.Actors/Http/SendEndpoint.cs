@@ -4,6 +4,8 @@ using Microsoft.AspNetCore.Http.Features;
 using Microsoft.Extensions.Logging;
 using Microsoft.Extensions.Options;
 using Sse.Actors.Api;
+using Sse.Actors.Broker;
+using Sse.Actors.Diagnostics;
 using Sse.Actors.Events;
 using Sse.Actors.Hosting;
 
@@ -15,7 +17,7 @@ namespace Sse.Actors.Http;
 /// (<c>tenant_id</c> scopes a topic to one tenant; without it the topic is the tenant-less one).
 /// <c>data</c> may be a string or any JSON value (sent as its JSON text); <c>event</c> defaults to <c>message</c>.
 /// </summary>
-public sealed class SendEndpoint(ISseBroker broker, IOptions<SseOptions> options, ILogger<SendEndpoint> logger)
+public sealed class SendEndpoint(ISseBroker broker, IOptions<SseOptions> options, SseMetrics metrics, ILogger<SendEndpoint> logger)
 {
     public async Task HandleAsync(HttpContext context)
     {
@@ -35,12 +37,13 @@ public sealed class SendEndpoint(ISseBroker broker, IOptions<SseOptions> options
         }
         catch (JsonException e)
         {
-            await RejectAsync(context, $"the body is not valid JSON: {e.Message}");
+            await RejectAsync(context, SseMetrics.SendErrors.InvalidJson, $"the body is not valid JSON: {e.Message}");
             return;
         }
         catch (BadHttpRequestException e) when (e.StatusCode == StatusCodes.Status413PayloadTooLarge)
         {
             logger.LogInformation("Send refused (413): body over {MaxSendBodyBytes} bytes", maxBody);
+            metrics.SendRefused(SseMetrics.SendErrors.TooLarge);
             // The rest of the body stays unread, so the connection cannot carry another request.
             context.Response.Headers.Connection = "close";
             await SseJson.WriteErrorAsync(context, e.StatusCode, $"the body is larger than Sse:Limits:MaxSendBodyBytes ({maxBody} bytes)");
@@ -48,7 +51,7 @@ public sealed class SendEndpoint(ISseBroker broker, IOptions<SseOptions> options
         }
         if (request is null)
         {
-            await RejectAsync(context, "the body must be a JSON object");
+            await RejectAsync(context, SseMetrics.SendErrors.InvalidJson, "the body must be a JSON object");
             return;
         }
 
@@ -59,7 +62,7 @@ public sealed class SendEndpoint(ISseBroker broker, IOptions<SseOptions> options
         }
         catch (Exception e) when (e is ArgumentException or InvalidOperationException)
         {
-            await RejectAsync(context, e.Message);
+            await RejectAsync(context, e is TopicsDisabledException ? SseMetrics.SendErrors.TopicsDisabled : SseMetrics.SendErrors.Validation, e.Message);
             return;
         }
         await context.Response.WriteAsJsonAsync(new SendResponse(true, request.TargetType!, eventId), SseJson.Options, context.RequestAborted);
@@ -89,9 +92,10 @@ public sealed class SendEndpoint(ISseBroker broker, IOptions<SseOptions> options
     private static Guid ParseId(string? value, string name) =>
         Guid.TryParse(value, out var id) ? id : throw new ArgumentException($"{name} must be a UUID.", name);
 
-    private Task RejectAsync(HttpContext context, string reason)
+    private Task RejectAsync(HttpContext context, string metricReason, string reason)
     {
         logger.LogInformation("Send refused (400): {Reason}", reason);
+        metrics.SendRefused(metricReason);
         return SseJson.WriteErrorAsync(context, StatusCodes.Status400BadRequest, reason);
     }
 
