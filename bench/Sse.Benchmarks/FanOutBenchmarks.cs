@@ -1,8 +1,11 @@
+using System.Diagnostics.Metrics;
 using Akka.Actor;
 using Akka.Configuration;
 using BenchmarkDotNet.Attributes;
+using Microsoft.Extensions.DependencyInjection;
 using Sse.Actors.Broker;
 using Sse.Actors.Clients;
+using Sse.Actors.Diagnostics;
 using Sse.Actors.Events;
 using Sse.Actors.Hosting;
 using Sse.Actors.Topics;
@@ -36,7 +39,7 @@ public class FanOutBenchmarks
         _connections = [.. Enumerable.Range(0, Subscribers).Select(_ => new ClientConnection(Guid.NewGuid(), null, ["bench"], options.ClientBufferSize))];
         foreach (var connection in _connections)
         {
-            _system.ActorOf(ClientActor.Props(connection, region, region, options));
+            _system.ActorOf(ClientActor.Props(connection, region, region, options, BenchMetrics.Unobserved));
         }
         // Every client is live once its welcome is queued.
         foreach (var connection in _connections)
@@ -87,14 +90,14 @@ public class SendToUserBenchmarks
         _user = _system.ActorOf(UserActor.Props(TimeSpan.FromHours(1)));
         var region = _system.ActorOf(Props.Create(() => new UserRegionStandIn(_user)));
         _connection = new ClientConnection(Guid.NewGuid(), null, [], _options.ClientBufferSize);
-        _system.ActorOf(ClientActor.Props(_connection, region, region, _options));
+        _system.ActorOf(ClientActor.Props(_connection, region, region, _options, BenchMetrics.Unobserved));
         _connection.Events.ReadAsync().AsTask().Wait();
     }
 
     [Benchmark]
     public async Task Send_to_user()
     {
-        _user.Tell(Publication.ToUser(_connection.UserId, "notification", """{"title":"New message"}""", _options));
+        _user.Tell(Publication.ToUser(_connection.UserId, "notification", """{"title":"New message"}""", _options, BenchMetrics.Unobserved));
         await _connection.Events.ReadAsync();
     }
 
@@ -105,4 +108,11 @@ public class SendToUserBenchmarks
     {
         public UserRegionStandIn(IActorRef user) => ReceiveAny(m => user.Forward(m));
     }
+}
+
+/// <summary>The broker's instruments with nothing listening, as in a host that exports no metrics.</summary>
+internal static class BenchMetrics
+{
+    public static readonly SseMetrics Unobserved =
+        new(new ServiceCollection().AddMetrics().BuildServiceProvider().GetRequiredService<IMeterFactory>());
 }

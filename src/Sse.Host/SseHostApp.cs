@@ -1,4 +1,5 @@
 using Akka.Hosting;
+using OpenTelemetry.Resources;
 using Serilog;
 using Sse.Actors.Hosting;
 using Sse.Actors.Http;
@@ -6,8 +7,9 @@ using Sse.Actors.Http;
 namespace Sse.Host;
 
 /// <summary>
-/// The runnable broker: one node, the SSE endpoints and the demo page at <c>/</c>. Tests build
-/// the same application (with <c>--urls http://127.0.0.1:0</c>) so what they check is what ships.
+/// The runnable broker: one node, the SSE endpoints, health checks, <c>/metrics</c> and the demo
+/// page at <c>/</c>. Tests build the same application (with <c>--urls http://127.0.0.1:0</c>) so
+/// what they check is what ships.
 /// </summary>
 public static class SseHostApp
 {
@@ -36,6 +38,8 @@ public static class SseHostApp
             configureLogging?.Invoke(logger);
         });
         builder.Services.AddSseBroker(builder.Configuration, configureAkka);
+        // Names the service in the scrape's target_info (and in any exporter the app adds).
+        builder.Services.AddOpenTelemetry().ConfigureResource(resource => resource.AddService("sse-broker"));
         configure?.Invoke(builder);
 
         var app = builder.Build();
@@ -44,6 +48,8 @@ public static class SseHostApp
         app.MapGet("/", () => Results.Content(DemoPage.Html, "text/html; charset=utf-8"));
         app.MapSseBroker();
         app.MapSseHealthChecks();
+        // Open unless Sse:Metrics:Hosts names a management host or port (docs/metrics.md).
+        app.MapSseMetrics();
         return app;
     }
 }

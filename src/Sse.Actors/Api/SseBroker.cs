@@ -3,6 +3,7 @@ using Akka.Cluster.Tools.PublishSubscribe;
 using Akka.Hosting;
 using Microsoft.Extensions.Options;
 using Sse.Actors.Broker;
+using Sse.Actors.Diagnostics;
 using Sse.Actors.Hosting;
 using Sse.Actors.Topics;
 using Sse.Actors.Users;
@@ -19,13 +20,14 @@ public sealed class SseBroker(
     IRequiredActor<BrokerActor> broker,
     IRequiredActor<UserActor> users,
     IRequiredActor<TopicActor> topics,
-    IOptions<SseOptions> options) : ISseBroker
+    IOptions<SseOptions> options,
+    SseMetrics metrics) : ISseBroker
 {
     private static readonly TimeSpan QueryTimeout = TimeSpan.FromSeconds(10);
 
     public Task<string> SendToUserAsync(Guid userId, string eventName, string data, CancellationToken cancellationToken = default)
     {
-        var message = Publication.ToUser(userId, eventName, data, options.Value);
+        var message = Publication.ToUser(userId, eventName, data, options.Value, metrics);
         users.ActorRef.Tell(message);
         return Task.FromResult(message.Event.Id);
     }
@@ -38,14 +40,14 @@ public sealed class SseBroker(
 
     private Task<string> SendToTopic(Guid? tenantId, string topic, string eventName, string data)
     {
-        var message = Publication.ToTopic(tenantId, topic, eventName, data, options.Value);
+        var message = Publication.ToTopic(tenantId, topic, eventName, data, options.Value, metrics);
         topics.ActorRef.Tell(message);
         return Task.FromResult(message.Event.Id);
     }
 
     public Task<string> BroadcastAsync(string eventName, string data, CancellationToken cancellationToken = default)
     {
-        var message = Publication.ToEveryone(eventName, data, options.Value);
+        var message = Publication.ToEveryone(eventName, data, options.Value, metrics);
         DistributedPubSub.Get(system).Mediator.Tell(new Publish(BrokerActor.BroadcastTopic, message));
         return Task.FromResult(message.Event.Id);
     }

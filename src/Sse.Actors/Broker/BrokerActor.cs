@@ -2,6 +2,7 @@ using Akka.Actor;
 using Akka.Cluster.Tools.PublishSubscribe;
 using Akka.Event;
 using Sse.Actors.Clients;
+using Sse.Actors.Diagnostics;
 using Sse.Actors.Hosting;
 using static Sse.Actors.Broker.BrokerCommands;
 using static Sse.Actors.Broker.BrokerConnections;
@@ -11,7 +12,7 @@ namespace Sse.Actors.Broker;
 
 /// <summary>
 /// The node's broker: admits or refuses connections, supervises one <see cref="ClientActor"/>
-/// per connection, keeps the node's counts, fans out what arrives for the node (broadcasts, and
+/// per connection, keeps the node's counts (and the connection metrics), fans out what arrives for the node (broadcasts, and
 /// events entities on other nodes send once per node), and accepts the commands and queries a
 /// service tells it.
 /// </summary>
@@ -26,6 +27,7 @@ public sealed class BrokerActor : ReceiveActor
     private readonly SseOptions _options;
     private readonly IActorRef _userRegion;
     private readonly IActorRef _topicRegion;
+    private readonly SseMetrics _metrics;
     private readonly IActorRef _mediator = DistributedPubSub.Get(Context.System).Mediator;
     private readonly ILoggingAdapter _log = Context.GetLogger();
 
@@ -38,21 +40,26 @@ public sealed class BrokerActor : ReceiveActor
     private long _slowConsumers;
     private bool _closing;
 
-    public BrokerActor(SseOptions options, IActorRef userRegion, IActorRef topicRegion)
+    public BrokerActor(SseOptions options, IActorRef userRegion, IActorRef topicRegion, SseMetrics metrics)
     {
         _options = options;
         _userRegion = userRegion;
         _topicRegion = topicRegion;
+        _metrics = metrics;
         _node = Akka.Cluster.Cluster.Get(Context.System).SelfAddress.ToString();
 
         Receive<Connect>(m => Admit(m.Connection));
         Receive<Terminated>(t => Remove(t.ActorRef));
-        Receive<ClientProtocol.SlowConsumerDropped>(_ => _slowConsumers++);
+        Receive<ClientProtocol.SlowConsumerDropped>(_ =>
+        {
+            _slowConsumers++;
+            _metrics.SlowConsumerDisconnected();
+        });
         Receive<CloseAll>(CloseAllConnections);
 
-        Receive<SendToUser>(m => Publish(() => Route(Publication.ToUser(m.UserId, m.Event, m.Data, _options))));
-        Receive<SendToTopic>(m => Publish(() => Route(Publication.ToTopic(m.TenantId, m.Topic, m.Event, m.Data, _options))));
-        Receive<Broadcast>(m => Publish(() => Route(Publication.ToEveryone(m.Event, m.Data, _options))));
+        Receive<SendToUser>(m => Publish(() => Route(Publication.ToUser(m.UserId, m.Event, m.Data, _options, _metrics))));
+        Receive<SendToTopic>(m => Publish(() => Route(Publication.ToTopic(m.TenantId, m.Topic, m.Event, m.Data, _options, _metrics))));
+        Receive<Broadcast>(m => Publish(() => Route(Publication.ToEveryone(m.Event, m.Data, _options, _metrics))));
 
         Receive<DeliverBroadcast>(m => DeliverLocally(_clients.Keys, m.Event));
         Receive<NodeFanOut.UserEvent>(m => DeliverLocally(_clientsByUser.GetValueOrDefault(m.UserId), m.Event));
@@ -65,10 +72,13 @@ public sealed class BrokerActor : ReceiveActor
         Receive<GetNodeReport>(_ => Sender.Tell(new NodeReport(NodeStats(), [.. _clientsByUser.Keys], [.. _clientsByTopic.Keys])));
     }
 
-    public static Props Props(SseOptions options, IActorRef userRegion, IActorRef topicRegion) =>
-        Akka.Actor.Props.Create(() => new BrokerActor(options, userRegion, topicRegion));
+    public static Props Props(SseOptions options, IActorRef userRegion, IActorRef topicRegion, SseMetrics metrics) =>
+        Akka.Actor.Props.Create(() => new BrokerActor(options, userRegion, topicRegion, metrics));
 
     protected override void PreStart() => _mediator.Tell(new Subscribe(BroadcastTopic, Self));
+
+    // A stopping broker's children stop with it, unseen by Remove: the gauge must not keep them.
+    protected override void PostStop() => _metrics.ConnectionsClosed(_clients.Count);
 
     // A failed client is stopped, never restarted: its response cannot be resumed.
     protected override SupervisorStrategy SupervisorStrategy() => Akka.Actor.SupervisorStrategy.StoppingStrategy;
@@ -82,7 +92,7 @@ public sealed class BrokerActor : ReceiveActor
             Sender.Tell(refusal);
             return;
         }
-        var client = Context.ActorOf(ClientActor.Props(connection, _userRegion, _topicRegion, _options), $"client-{connection.ClientId:N}");
+        var client = Context.ActorOf(ClientActor.Props(connection, _userRegion, _topicRegion, _options, _metrics), $"client-{connection.ClientId:N}");
         Context.Watch(client);
         _clients.Add(client, connection);
         Index(_clientsByUser, connection.UserId).Add(client);
@@ -91,6 +101,7 @@ public sealed class BrokerActor : ReceiveActor
             Index(_clientsByTopic, topic).Add(client);
         }
         _accepted++;
+        _metrics.ConnectionOpened();
         Sender.Tell(new Accepted(client));
     }
 
@@ -118,6 +129,7 @@ public sealed class BrokerActor : ReceiveActor
         {
             return;
         }
+        _metrics.ConnectionsClosed(1);
         Unindex(_clientsByUser, connection.UserId, client);
         foreach (var topic in connection.TopicKeys)
         {

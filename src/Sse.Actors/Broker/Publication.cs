@@ -1,3 +1,4 @@
+using Sse.Actors.Diagnostics;
 using Sse.Actors.Events;
 using Sse.Actors.Hosting;
 using Sse.Actors.Topics;
@@ -7,19 +8,20 @@ using static Sse.Actors.Broker.BrokerCommands;
 namespace Sse.Actors.Broker;
 
 /// <summary>
-/// Validates a publish and encodes its event once; the result is routed as is to every
-/// recipient. Shared by the broker service and the <see cref="BrokerActor"/>'s commands.
+/// Validates a publish and encodes its event once (stamped for the delivery latency); the result
+/// is routed as is to every recipient. Shared by the broker service and the <see cref="BrokerActor"/>'s commands.
 /// </summary>
 internal static class Publication
 {
-    public static UserProtocol.DeliverToUser ToUser(Guid userId, string eventName, string data, SseOptions options)
+    public static UserProtocol.DeliverToUser ToUser(Guid userId, string eventName, string data, SseOptions options, SseMetrics metrics)
     {
         SseNames.ValidateUserId(userId);
         ValidateEvent(eventName, data, options.Limits);
-        return new UserProtocol.DeliverToUser(userId, SseEncoder.Encode(eventName, data));
+        metrics.Published(SseMetrics.Targets.User);
+        return new UserProtocol.DeliverToUser(userId, SseEncoder.EncodePublished(eventName, data));
     }
 
-    public static TopicProtocol.PublishToTopic ToTopic(Guid? tenantId, string topic, string eventName, string data, SseOptions options)
+    public static TopicProtocol.PublishToTopic ToTopic(Guid? tenantId, string topic, string eventName, string data, SseOptions options, SseMetrics metrics)
     {
         if (!options.EnableTopics)
         {
@@ -27,13 +29,15 @@ internal static class Publication
         }
         SseNames.ValidateTopic(topic, maxLength: options.Limits.MaxTopicLength);
         ValidateEvent(eventName, data, options.Limits);
-        return new TopicProtocol.PublishToTopic(TopicKeys.For(tenantId, topic), SseEncoder.Encode(eventName, data));
+        metrics.Published(SseMetrics.Targets.Topic);
+        return new TopicProtocol.PublishToTopic(TopicKeys.For(tenantId, topic), SseEncoder.EncodePublished(eventName, data));
     }
 
-    public static DeliverBroadcast ToEveryone(string eventName, string data, SseOptions options)
+    public static DeliverBroadcast ToEveryone(string eventName, string data, SseOptions options, SseMetrics metrics)
     {
         ValidateEvent(eventName, data, options.Limits);
-        return new DeliverBroadcast(SseEncoder.Encode(eventName, data));
+        metrics.Published(SseMetrics.Targets.Broadcast);
+        return new DeliverBroadcast(SseEncoder.EncodePublished(eventName, data));
     }
 
     private static void ValidateEvent(string eventName, string data, SseLimitsOptions limits)

@@ -1,6 +1,7 @@
 using System.Text.Json;
 using Akka.Actor;
 using Akka.Event;
+using Sse.Actors.Diagnostics;
 using Sse.Actors.Events;
 using Sse.Actors.Hosting;
 using Sse.Actors.Topics;
@@ -24,6 +25,7 @@ public sealed class ClientActor : UntypedActor, IWithTimers, IWithStash
     private readonly IActorRef _userRegion;
     private readonly IActorRef _topicRegion;
     private readonly SseOptions _options;
+    private readonly SseMetrics _metrics;
     private ILoggingAdapter? _log;
 
     private int _queuedBeforeWelcome;
@@ -33,8 +35,9 @@ public sealed class ClientActor : UntypedActor, IWithTimers, IWithStash
     // Each stream the connection listens to, with the entity that acknowledged it (null while pending).
     private readonly Dictionary<StreamKey, IActorRef?> _streams = [];
 
-    public ClientActor(ClientConnection connection, IActorRef userRegion, IActorRef topicRegion, SseOptions options)
+    public ClientActor(ClientConnection connection, IActorRef userRegion, IActorRef topicRegion, SseOptions options, SseMetrics metrics)
     {
+        _metrics = metrics;
         _connection = connection;
         _userRegion = userRegion;
         _topicRegion = topicRegion;
@@ -53,8 +56,8 @@ public sealed class ClientActor : UntypedActor, IWithTimers, IWithStash
     // Created on first use: most connections never log.
     private ILoggingAdapter Log => _log ??= Context.GetLogger();
 
-    public static Props Props(ClientConnection connection, IActorRef userRegion, IActorRef topicRegion, SseOptions options) =>
-        Akka.Actor.Props.Create(() => new ClientActor(connection, userRegion, topicRegion, options));
+    public static Props Props(ClientConnection connection, IActorRef userRegion, IActorRef topicRegion, SseOptions options, SseMetrics metrics) =>
+        Akka.Actor.Props.Create(() => new ClientActor(connection, userRegion, topicRegion, options, metrics));
 
     protected override void PreStart()
     {
@@ -94,6 +97,8 @@ public sealed class ClientActor : UntypedActor, IWithTimers, IWithStash
                 // An event from a stream acknowledged early waits behind the welcome event, within the same bound.
                 if (++_queuedBeforeWelcome > _options.ClientBufferSize)
                 {
+                    // This event and every stashed one are lost with the connection.
+                    _metrics.Dropped(_queuedBeforeWelcome);
                     DropAsSlowConsumer();
                     return;
                 }
@@ -175,6 +180,7 @@ public sealed class ClientActor : UntypedActor, IWithTimers, IWithStash
     {
         if (!_connection.TryWrite(sseEvent))
         {
+            _metrics.Dropped(sseEvent.PublishedAt == 0 ? 0 : 1);
             DropAsSlowConsumer();
         }
     }

@@ -1,3 +1,4 @@
+using System.Diagnostics;
 using System.Globalization;
 using System.Text;
 
@@ -15,7 +16,17 @@ public static class SseEncoder
     public static SseEvent Encode(string eventName, string data, int? retryMilliseconds = null) =>
         Encode(EventIds.Next(), eventName, data, retryMilliseconds);
 
-    public static SseEvent Encode(string id, string eventName, string data, int? retryMilliseconds = null)
+    public static SseEvent Encode(string id, string eventName, string data, int? retryMilliseconds = null) =>
+        new(id, EncodeBytes(id, eventName, data, retryMilliseconds));
+
+    /// <summary>A published event: a new id, and the moment the publish was accepted (<see cref="SseEvent.PublishedAt"/>).</summary>
+    internal static SseEvent EncodePublished(string eventName, string data)
+    {
+        var id = EventIds.Next();
+        return new SseEvent(id, EncodeBytes(id, eventName, data, retryMilliseconds: null)) { PublishedAt = Stopwatch.GetTimestamp() };
+    }
+
+    private static byte[] EncodeBytes(string id, string eventName, string data, int? retryMilliseconds)
     {
         var named = eventName != DefaultEventName;
         var retry = retryMilliseconds?.ToString(CultureInfo.InvariantCulture);
@@ -42,7 +53,7 @@ public static class SseEncoder
             WriteField(ref output, "data: "u8, line);
         }
         output[0] = (byte)'\n';
-        return new SseEvent(id, bytes);
+        return bytes;
     }
 
     /// <summary>The lines of a payload: CR, LF and CRLF end a line; what follows the last end is a line too, even empty.</summary>

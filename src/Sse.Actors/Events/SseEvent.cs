@@ -10,5 +10,13 @@ public sealed record SseEvent(string Id, byte[] Utf8) : Serialization.ISseWireMe
 {
     public int Length => Utf8.Length;
 
+    /// <summary>
+    /// A <see cref="System.Diagnostics.Stopwatch"/> timestamp of when the publish was accepted on
+    /// this node, or when the event arrived from another node (a timestamp means nothing in
+    /// another process); 0 for a connection's own events (welcome, heartbeat, close).
+    /// Taken once per publish, for the delivery latency metric.
+    /// </summary>
+    public long PublishedAt { get; init; }
+
     public override string ToString() => $"SseEvent({Id}, {Utf8.Length} bytes)";
 }

@@ -5,6 +5,7 @@ using Akka.Hosting;
 using Akka.Logger.Serilog;
 using Akka.Remote.Hosting;
 using Sse.Actors.Broker;
+using Sse.Actors.Diagnostics;
 using Sse.Actors.Serialization;
 using Sse.Actors.Subscriptions;
 using Sse.Actors.Topics;
@@ -21,9 +22,10 @@ public static class SseAkkaConfiguration
     /// <summary>
     /// Adds remoting and clustering (a node with no seed nodes forms a one-node cluster with
     /// itself, so embedded and clustered run the same code), the user and topic shard regions,
-    /// the wire serializer and the node's <see cref="BrokerActor"/>.
+    /// the wire serializer and the node's <see cref="BrokerActor"/>; the node's address becomes the
+    /// <c>node</c> tag of the <paramref name="metrics"/>.
     /// </summary>
-    public static AkkaConfigurationBuilder WithSseBroker(this AkkaConfigurationBuilder builder, SseOptions options)
+    public static AkkaConfigurationBuilder WithSseBroker(this AkkaConfigurationBuilder builder, SseOptions options, SseMetrics metrics)
     {
         var hoconFile = Path.Combine(AppContext.BaseDirectory, HoconFileName);
         if (File.Exists(hoconFile))
@@ -47,7 +49,8 @@ public static class SseAkkaConfiguration
                 {
                     cluster.Join(cluster.SelfAddress);
                 }
-                var broker = system.ActorOf(BrokerActor.Props(options, registry.Get<UserActor>(), registry.Get<TopicActor>()), BrokerActor.Name);
+                metrics.BindNode(cluster.SelfAddress.ToString());
+                var broker = system.ActorOf(BrokerActor.Props(options, registry.Get<UserActor>(), registry.Get<TopicActor>(), metrics), BrokerActor.Name);
                 registry.Register<BrokerActor>(broker);
             });
     }

@@ -59,6 +59,9 @@ public sealed class SseOptions
     /// <summary>Input limits: topics per connection, name lengths, data and body sizes, connection attempts per IP.</summary>
     public SseLimitsOptions Limits { get; set; } = new();
 
+    /// <summary>Where the <c>/metrics</c> scrape endpoint answers.</summary>
+    public SseMetricsOptions Metrics { get; set; } = new();
+
     /// <summary>Cluster membership: addresses, seed nodes, failure-detection timings.</summary>
     public SseClusterOptions Cluster { get; set; } = new();
 

@@ -72,6 +72,11 @@ public sealed class SseOptionsValidator(IHostEnvironment environment) : IValidat
 
         Require(cluster.QueryTimeout > TimeSpan.Zero, $"{s}:Cluster:QueryTimeout must be positive (is {cluster.QueryTimeout}).");
 
+        foreach (var host in options.Metrics.Hosts)
+        {
+            Require(!string.IsNullOrWhiteSpace(host), $"{s}:Metrics:Hosts must not hold an empty entry.");
+        }
+
         return failures.Count == 0 ? ValidateOptionsResult.Success : ValidateOptionsResult.Fail(failures);
     }
 

@@ -2,6 +2,8 @@ using System.Globalization;
 using System.Threading.RateLimiting;
 using Microsoft.AspNetCore.Http;
 using Microsoft.AspNetCore.RateLimiting;
+using Microsoft.Extensions.DependencyInjection;
+using Sse.Actors.Diagnostics;
 
 namespace Sse.Actors.Hosting;
 
@@ -16,6 +18,7 @@ public static class SseRateLimits
         limiter.OnRejected = async (context, cancellationToken) =>
         {
             var retryAfter = context.Lease.TryGetMetadata(MetadataName.RetryAfter, out var wait) ? wait : TimeSpan.FromMinutes(1);
+            context.HttpContext.RequestServices.GetService<SseMetrics>()?.ConnectionRefused(SseMetrics.StreamRefusals.RateLimited);
             context.HttpContext.Response.Headers.RetryAfter = ((int)Math.Ceiling(retryAfter.TotalSeconds)).ToString(CultureInfo.InvariantCulture);
             await Http.SseJson.WriteErrorAsync(context.HttpContext, StatusCodes.Status429TooManyRequests,
                 $"too many connection attempts from this address (Sse:Limits:ConnectionAttemptsPerMinutePerIp is {limits.ConnectionAttemptsPerMinutePerIp})");

@@ -1,3 +1,4 @@
+using System.Diagnostics.Metrics;
 using Akka.Hosting;
 using Microsoft.AspNetCore.Builder;
 using Microsoft.AspNetCore.Cors.Infrastructure;
@@ -7,7 +8,9 @@ using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.DependencyInjection.Extensions;
 using Microsoft.Extensions.Hosting;
 using Microsoft.Extensions.Options;
+using OpenTelemetry.Metrics;
 using Sse.Actors.Api;
+using Sse.Actors.Diagnostics;
 using Sse.Actors.Http;
 
 namespace Sse.Actors.Hosting;
@@ -20,8 +23,10 @@ public static class SseServiceCollectionExtensions
     /// <summary>
     /// Adds the broker: options from the <c>Sse</c> section (validated at start), the actor system
     /// with its cluster and entities, <see cref="ISseBroker"/>, the default authenticator and
-    /// topic resolver (register your own before or after to replace them), and the graceful
-    /// close of every stream when the host stops. Pair it with <c>app.MapSseBroker()</c>.
+    /// topic resolver (register your own before or after to replace them), the graceful
+    /// close of every stream when the host stops, and the <see cref="SseMetrics"/> meter with an
+    /// OpenTelemetry Prometheus exporter (joining the app's own OpenTelemetry metrics, if any).
+    /// Pair it with <c>app.MapSseBroker()</c>, and <c>app.MapSseMetrics()</c> to serve <c>/metrics</c>.
     /// </summary>
     /// <param name="configureAkka">Adds your own actors or HOCON to the same actor system.</param>
     public static IServiceCollection AddSseBroker(
@@ -37,6 +42,16 @@ public static class SseServiceCollectionExtensions
         services.TryAddSingleton<ISseBroker, SseBroker>();
         services.TryAddSingleton<StreamEndpoint>();
         services.TryAddSingleton<SendEndpoint>();
+        services.AddMetrics();
+        services.TryAddSingleton<SseMetrics>();
+        services.AddOpenTelemetry().WithMetrics(metrics => metrics.AddMeter(SseMetrics.MeterName).AddPrometheusExporter());
+        // OpenTelemetry listens to meters by name across the process: keep only this host's broker meter.
+        services.ConfigureOpenTelemetryMeterProvider((provider, metrics) =>
+        {
+            var ownFactory = provider.GetRequiredService<IMeterFactory>();
+            metrics.AddView(instrument =>
+                instrument.Meter.Name == SseMetrics.MeterName && instrument.Meter.Scope != ownFactory ? MetricStreamConfiguration.Drop : null);
+        });
         services.AddHostedService<StreamShutdown>();
         services.AddHealthChecks().AddCheck<SseReadinessCheck>("sse", tags: [SseReadinessTag]);
         services.AddCors();
@@ -46,7 +61,7 @@ public static class SseServiceCollectionExtensions
             cors.AddPolicy(SseCors.PolicyName, policy => SseCors.Configure(policy, sse.Value, environment)));
         services.AddAkka(SseAkkaConfiguration.ActorSystemName, (builder, provider) =>
         {
-            builder.WithSseBroker(provider.GetRequiredService<IOptions<SseOptions>>().Value);
+            builder.WithSseBroker(provider.GetRequiredService<IOptions<SseOptions>>().Value, provider.GetRequiredService<SseMetrics>());
             configureAkka?.Invoke(builder, provider);
         });
         return services;

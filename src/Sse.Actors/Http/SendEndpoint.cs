@@ -5,6 +5,8 @@ using Microsoft.AspNetCore.Http.Features;
 using Microsoft.Extensions.Logging;
 using Microsoft.Extensions.Options;
 using Sse.Actors.Api;
+using Sse.Actors.Broker;
+using Sse.Actors.Diagnostics;
 using Sse.Actors.Events;
 using Sse.Actors.Hosting;
 
@@ -18,7 +20,7 @@ namespace Sse.Actors.Http;
 /// <c>POST /send/batch</c> takes a JSON array of such messages, checks each on its own and answers
 /// one result per message, in order.
 /// </summary>
-public sealed class SendEndpoint(ISseBroker broker, IOptions<SseOptions> options, ILogger<SendEndpoint> logger)
+public sealed class SendEndpoint(ISseBroker broker, IOptions<SseOptions> options, SseMetrics metrics, ILogger<SendEndpoint> logger)
 {
     public async Task HandleAsync(HttpContext context)
     {
@@ -29,7 +31,7 @@ public sealed class SendEndpoint(ISseBroker broker, IOptions<SseOptions> options
         }
         if (request is null)
         {
-            await RejectAsync(context, "the body must be a JSON object");
+            await RejectAsync(context, SseMetrics.SendErrors.InvalidJson, "the body must be a JSON object");
             return;
         }
         string eventId;
@@ -39,7 +41,7 @@ public sealed class SendEndpoint(ISseBroker broker, IOptions<SseOptions> options
         }
         catch (Exception e) when (e is ArgumentException or InvalidOperationException)
         {
-            await RejectAsync(context, e.Message);
+            await RejectAsync(context, ErrorReason(e), e.Message);
             return;
         }
         await context.Response.WriteAsJsonAsync(new SendResponse(true, request.TargetType!, eventId), SseJson.Options, context.RequestAborted);
@@ -55,13 +57,13 @@ public sealed class SendEndpoint(ISseBroker broker, IOptions<SseOptions> options
         }
         if (body.ValueKind != JsonValueKind.Array)
         {
-            await RejectAsync(context, "the body must be a JSON array of send messages");
+            await RejectAsync(context, SseMetrics.SendErrors.InvalidJson, "the body must be a JSON array of send messages");
             return;
         }
         var count = body.GetArrayLength();
         if (count > limits.MaxBatchSize)
         {
-            await RejectAsync(context, $"the batch has {count} messages, more than Sse:Limits:MaxBatchSize ({limits.MaxBatchSize})");
+            await RejectAsync(context, SseMetrics.SendErrors.TooLarge, $"the batch has {count} messages, more than Sse:Limits:MaxBatchSize ({limits.MaxBatchSize})");
             return;
         }
 
@@ -94,6 +96,7 @@ public sealed class SendEndpoint(ISseBroker broker, IOptions<SseOptions> options
             var request = item.ValueKind == JsonValueKind.Object ? item.Deserialize<SendRequest>(SseJson.Options) : null;
             if (request is null)
             {
+                metrics.SendRefused(SseMetrics.SendErrors.InvalidJson);
                 return BatchItemResult.Refused("the message must be a JSON object");
             }
             var eventId = await SendAsync(request, cancellationToken);
@@ -101,10 +104,12 @@ public sealed class SendEndpoint(ISseBroker broker, IOptions<SseOptions> options
         }
         catch (JsonException e)
         {
+            metrics.SendRefused(SseMetrics.SendErrors.InvalidJson);
             return BatchItemResult.Refused($"the message does not fit the send schema: {e.Message}");
         }
         catch (Exception e) when (e is ArgumentException or InvalidOperationException)
         {
+            metrics.SendRefused(ErrorReason(e));
             return BatchItemResult.Refused(e.Message);
         }
     }
@@ -126,11 +131,12 @@ public sealed class SendEndpoint(ISseBroker broker, IOptions<SseOptions> options
         }
         catch (JsonException e)
         {
-            await RejectAsync(context, $"the body is not valid JSON: {e.Message}");
+            await RejectAsync(context, SseMetrics.SendErrors.InvalidJson, $"the body is not valid JSON: {e.Message}");
         }
         catch (BadHttpRequestException e) when (e.StatusCode == StatusCodes.Status413PayloadTooLarge)
         {
             logger.LogInformation("Send refused (413): body over {Limit} ({MaxBodyBytes} bytes)", limitName, maxBody);
+            metrics.SendRefused(SseMetrics.SendErrors.TooLarge);
             // The rest of the body stays unread, so the connection cannot carry another request.
             context.Response.Headers.Connection = "close";
             await SseJson.WriteErrorAsync(context, e.StatusCode, $"the body is larger than Sse:Limits:{limitName} ({maxBody} bytes)");
@@ -156,9 +162,13 @@ public sealed class SendEndpoint(ISseBroker broker, IOptions<SseOptions> options
     private static Guid ParseId(string? value, string name) =>
         Guid.TryParse(value, out var id) ? id : throw new ArgumentException($"{name} must be a UUID.", name);
 
-    private Task RejectAsync(HttpContext context, string reason)
+    private static string ErrorReason(Exception e) =>
+        e is TopicsDisabledException ? SseMetrics.SendErrors.TopicsDisabled : SseMetrics.SendErrors.Validation;
+
+    private Task RejectAsync(HttpContext context, string metricReason, string reason)
     {
         logger.LogInformation("Send refused (400): {Reason}", reason);
+        metrics.SendRefused(metricReason);
         return SseJson.WriteErrorAsync(context, StatusCodes.Status400BadRequest, reason);
     }
 

@@ -3,7 +3,9 @@ using Microsoft.AspNetCore.Diagnostics.HealthChecks;
 using Microsoft.AspNetCore.Http;
 using Microsoft.AspNetCore.Routing;
 using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Extensions.Options;
 using Sse.Actors.Api;
+using Sse.Actors.Diagnostics;
 using Sse.Actors.Hosting;
 
 namespace Sse.Actors.Http;
@@ -25,6 +27,7 @@ public static class SseEndpointRouteBuilderExtensions
         group.MapGet("/stream", context => context.RequestServices.GetRequiredService<StreamEndpoint>().HandleAsync(context))
             .RequireRateLimiting(SseRateLimits.ConnectPolicy);
         group.MapPost("/send", (HttpContext context, SendEndpoint send) => send.HandleAsync(context))
+            .AddEndpointFilter(CountRefusedPublishers)
             .AddEndpointFilter<PublisherCredentialFilter>();
         group.MapPost("/send/batch", (HttpContext context, SendEndpoint send) => send.HandleBatchAsync(context))
             .AddEndpointFilter<PublisherCredentialFilter>();
@@ -32,6 +35,28 @@ public static class SseEndpointRouteBuilderExtensions
             Results.Json(await broker.GetStatsAsync(context.RequestAborted), SseJson.Options))
             .AddEndpointFilter<PublisherCredentialFilter>();
         return group;
+    }
+
+    /// <summary>
+    /// Maps the Prometheus scrape endpoint of the metrics <c>AddSseBroker</c> registers (the broker's
+    /// meter and any other the app adds to its OpenTelemetry metrics). It is open to whoever reaches
+    /// it: <c>Sse:Metrics:Hosts</c> serves it only on those hosts or ports (e.g. <c>*:9464</c>, a port
+    /// the app also listens on and the firewall keeps internal), and the returned builder takes
+    /// <c>RequireAuthorization</c>, <c>RequireHost</c> and the like.
+    /// </summary>
+    public static IEndpointConventionBuilder MapSseMetrics(this IEndpointRouteBuilder endpoints, string path = "/metrics")
+    {
+        var scrape = endpoints.MapPrometheusScrapingEndpoint(path).DisableHttpMetrics();
+        // Read when the endpoints are built, after start-up has validated the options.
+        scrape.Add(endpoint =>
+        {
+            var hosts = endpoint.ApplicationServices.GetRequiredService<IOptions<SseOptions>>().Value.Metrics.Hosts;
+            if (hosts.Length > 0)
+            {
+                endpoint.Metadata.Add(new HostAttribute(hosts));
+            }
+        });
+        return scrape;
     }
 
     /// <summary>
@@ -45,5 +70,17 @@ public static class SseEndpointRouteBuilderExtensions
         {
             Predicate = check => check.Tags.Contains(SseServiceCollectionExtensions.SseReadinessTag),
         });
+    }
+
+    // Outside the credential filter, so its 401 and 403 count as send errors (and not those of /stats).
+    private static async ValueTask<object?> CountRefusedPublishers(EndpointFilterInvocationContext invocation, EndpointFilterDelegate next)
+    {
+        var result = await next(invocation);
+        if (result is IStatusCodeHttpResult { StatusCode: StatusCodes.Status401Unauthorized or StatusCodes.Status403Forbidden } refused)
+        {
+            invocation.HttpContext.RequestServices.GetRequiredService<SseMetrics>().SendRefused(
+                refused.StatusCode == StatusCodes.Status401Unauthorized ? SseMetrics.SendErrors.Unauthorized : SseMetrics.SendErrors.Forbidden);
+        }
+        return result;
     }
 }

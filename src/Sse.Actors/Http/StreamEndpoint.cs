@@ -1,5 +1,7 @@
 using System.Buffers;
+using System.Diagnostics;
 using System.Globalization;
+using System.Threading.Channels;
 using Akka.Actor;
 using Akka.Hosting;
 using Microsoft.AspNetCore.Http;
@@ -8,6 +10,7 @@ using Microsoft.Extensions.Logging;
 using Microsoft.Extensions.Options;
 using Sse.Actors.Broker;
 using Sse.Actors.Clients;
+using Sse.Actors.Diagnostics;
 using Sse.Actors.Events;
 using Sse.Actors.Hosting;
 using static Sse.Actors.Broker.BrokerConnections;
@@ -16,7 +19,8 @@ namespace Sse.Actors.Http;
 
 /// <summary>
 /// <c>GET /stream</c>: authenticates, asks the node's broker for a client actor, and pumps that
-/// client's buffer into the response — everything queued is written, then flushed once.
+/// client's buffer into the response — what is queued is written (up to <see cref="MaxEventsPerFlush"/>),
+/// then flushed once, and the flushed events are counted.
 /// </summary>
 public sealed class StreamEndpoint(
     IRequiredActor<BrokerActor> broker,
@@ -24,8 +28,15 @@ public sealed class StreamEndpoint(
     ISseTopicResolver topicResolver,
     ISseTopicAuthorizer topicAuthorizer,
     IOptions<SseOptions> options,
+    SseMetrics metrics,
     ILogger<StreamEndpoint> logger)
 {
+    /// <summary>
+    /// Events written per flush at most: the first of a long batch is not held back by the rest,
+    /// and one small array per connection holds a flush's publish times.
+    /// </summary>
+    internal const int MaxEventsPerFlush = 64;
+
     private static readonly TimeSpan ConnectTimeout = TimeSpan.FromSeconds(10);
 
     public async Task HandleAsync(HttpContext context)
@@ -35,12 +46,14 @@ public sealed class StreamEndpoint(
         if (authentication.Identity is not { } identity)
         {
             logger.LogInformation("Stream refused (401): {Reason}", authentication.FailureReason);
+            metrics.ConnectionRefused(SseMetrics.StreamRefusals.Unauthorized);
             await SseJson.WriteErrorAsync(context, StatusCodes.Status401Unauthorized, authentication.FailureReason ?? "authentication failed");
             return;
         }
         if (TopicProblem(context, identity, settings, out var topics) is { } problem)
         {
             logger.LogInformation("Stream refused (400): {Reason}", problem);
+            metrics.ConnectionRefused(SseMetrics.StreamRefusals.InvalidTopics);
             await SseJson.WriteErrorAsync(context, StatusCodes.Status400BadRequest, problem);
             return;
         }
@@ -49,6 +62,7 @@ public sealed class StreamEndpoint(
             if (!await topicAuthorizer.IsAllowedAsync(context, identity, topic))
             {
                 logger.LogInformation("Stream refused (403): user {UserId} may not subscribe to topic {Topic}", identity.UserId, topic);
+                metrics.ConnectionRefused(SseMetrics.StreamRefusals.Forbidden);
                 await SseJson.WriteErrorAsync(context, StatusCodes.Status403Forbidden, $"subscribing to topic '{topic}' is not allowed (Sse:Auth:AllowedTopics)");
                 return;
             }
@@ -60,6 +74,12 @@ public sealed class StreamEndpoint(
             var result = await broker.ActorRef.Ask<ConnectResult>(new Connect(connection), ConnectTimeout);
             if (result is Refused refused)
             {
+                metrics.ConnectionRefused(refused.Reason switch
+                {
+                    RefusalReason.NodeFull => SseMetrics.StreamRefusals.NodeFull,
+                    RefusalReason.UserLimit => SseMetrics.StreamRefusals.UserLimit,
+                    _ => SseMetrics.StreamRefusals.ShuttingDown,
+                });
                 var status = refused.Reason == RefusalReason.UserLimit ? StatusCodes.Status429TooManyRequests : StatusCodes.Status503ServiceUnavailable;
                 context.Response.Headers.RetryAfter = ((int)Math.Ceiling(settings.RefusedRetryAfter.TotalSeconds)).ToString(CultureInfo.InvariantCulture);
                 await SseJson.WriteErrorAsync(context, status, refused.Message);
@@ -116,7 +136,7 @@ public sealed class StreamEndpoint(
     /// A flush that waits longer than ClientTimeout means the browser stopped reading: the client
     /// actor sees it on its heartbeat tick (<see cref="ClientConnection.PendingFlush"/>) and aborts.
     /// </remarks>
-    private static async Task PumpAsync(HttpContext context, ClientConnection connection)
+    private async Task PumpAsync(HttpContext context, ClientConnection connection)
     {
         var events = connection.Events;
         var output = context.Response.BodyWriter;
@@ -125,13 +145,24 @@ public sealed class StreamEndpoint(
         {
             while (await events.WaitToReadAsync(context.RequestAborted))
             {
-                while (events.TryRead(out var sseEvent))
+                // Rented per write, not held per connection: an idle stream keeps no array.
+                var publishedAt = ArrayPool<long>.Shared.Rent(MaxEventsPerFlush);
+                var written = 0;
+                var published = 0;
+                while (written < MaxEventsPerFlush && events.TryRead(out var sseEvent))
                 {
                     output.Write(sseEvent.Utf8);
+                    written++;
+                    if (sseEvent.PublishedAt != 0)
+                    {
+                        publishedAt[published++] = sseEvent.PublishedAt;
+                    }
                 }
                 connection.FlushStarting();
                 var flushed = await output.FlushAsync(context.RequestAborted);
                 connection.FlushDone();
+                metrics.Flushed(publishedAt.AsSpan(0, published), Stopwatch.GetTimestamp());
+                ArrayPool<long>.Shared.Return(publishedAt);
                 if (flushed.IsCompleted || flushed.IsCanceled)
                 {
                     return;
@@ -142,5 +173,23 @@ public sealed class StreamEndpoint(
         {
             // The browser went away or the stream was cut; the client actor is stopped by the caller.
         }
+        finally
+        {
+            metrics.Dropped(DiscardQueued(events));
+        }
+    }
+
+    /// <summary>Empties the buffer of a stream that ended; returns how many published events it held.</summary>
+    private static int DiscardQueued(ChannelReader<SseEvent> events)
+    {
+        var published = 0;
+        while (events.TryRead(out var sseEvent))
+        {
+            if (sseEvent.PublishedAt != 0)
+            {
+                published++;
+            }
+        }
+        return published;
     }
 }

@@ -1,3 +1,4 @@
+using System.Diagnostics;
 using Akka.Actor;
 using Akka.Serialization;
 using Sse.Actors.Broker;
@@ -141,7 +142,8 @@ public sealed class SseWireSerializer(ExtendedActorSystem system) : SerializerWi
     {
         var id = r.ReadString();
         var length = r.ReadInt32();
-        return new SseEvent(id, r.ReadBytes(length));
+        // Only published events cross nodes; their latency on this node counts from arrival.
+        return new SseEvent(id, r.ReadBytes(length)) { PublishedAt = Stopwatch.GetTimestamp() };
     }
 
     private static void WriteGuid(BinaryWriter w, Guid id)

@@ -309,7 +309,7 @@ public sealed class BrokerActorTests : Akka.TestKit.Xunit2.TestKit
         options.HeartbeatInterval = TimeSpan.FromMinutes(10);
         options.ClientTimeout = TimeSpan.FromMinutes(20);
         options.SubscribeRetryInterval = TimeSpan.FromMinutes(10);
-        return Sys.ActorOf(BrokerActor.Props(options, _userRegion.Ref, _topicRegion.Ref));
+        return Sys.ActorOf(BrokerActor.Props(options, _userRegion.Ref, _topicRegion.Ref, Diagnostics.TestMetrics.Create()));
     }
 
     private static ClientConnection NewConnection(Guid userId, params string[] topics) =>

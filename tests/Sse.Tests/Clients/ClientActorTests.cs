@@ -241,7 +241,7 @@ public sealed class ClientActorTests : Akka.TestKit.Xunit2.TestKit
     {
         options ??= Options(bufferSize: bufferSize);
         var connection = new ClientConnection(_userId, tenantId: null, topics ?? [], options.ClientBufferSize);
-        var client = _broker.ChildActorOf(ClientActor.Props(connection, _userRegion.Ref, _topicRegion.Ref, options));
+        var client = _broker.ChildActorOf(ClientActor.Props(connection, _userRegion.Ref, _topicRegion.Ref, options, Diagnostics.TestMetrics.Create()));
         return (client, connection);
     }
 

@@ -42,6 +42,12 @@ public sealed class SseOptionsValidatorTests
     }
 
     [Fact]
+    public void An_empty_metrics_host_is_rejected()
+    {
+        AssertFailsNaming("Metrics:Hosts", Validate(new SseOptions { Metrics = new SseMetricsOptions { Hosts = ["*:9464", " "] } }));
+    }
+
+    [Fact]
     public void Heartbeat_interval_under_five_seconds_is_rejected_outside_development()
     {
         var options = new SseOptions { HeartbeatInterval = TimeSpan.FromSeconds(1) };

@@ -1,0 +1,143 @@
+using System.Diagnostics;
+using System.Diagnostics.Metrics;
+
+namespace Sse.Actors.Diagnostics;
+
+/// <summary>
+/// The broker's instruments, on one <see cref="Meter"/> named <see cref="MeterName"/> and made by
+/// the host's <see cref="IMeterFactory"/>. Names are the Prometheus ones without the suffixes the
+/// exporter appends: the counter <c>sse_messages_sent</c> is scraped as <c>sse_messages_sent_total</c>,
+/// the histogram <c>sse_delivery_latency</c> (seconds) as <c>sse_delivery_latency_seconds</c>.
+/// Every measurement carries the node's cluster address as the tag <c>node</c>.
+/// </summary>
+public sealed class SseMetrics
+{
+    public const string MeterName = "Sse.Broker";
+
+    private const string NodeTag = "node";
+    private const string ReasonTag = "reason";
+    private const string TargetTag = "target";
+    private static readonly double SecondsPerTimestampTick = 1.0 / Stopwatch.Frequency;
+
+    // From half a millisecond (one node, idle) to ten seconds (a connection barely keeping up).
+    private static readonly double[] LatencyBuckets = [0.0005, 0.001, 0.0025, 0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1, 2.5, 5, 10];
+
+    private readonly UpDownCounter<long> _activeConnections;
+    private readonly Counter<long> _connects;
+    private readonly Counter<long> _disconnects;
+    private readonly Counter<long> _refusedConnections;
+    private readonly Counter<long> _slowConsumerDisconnects;
+    private readonly Counter<long> _published;
+    private readonly Counter<long> _sent;
+    private readonly Counter<long> _dropped;
+    private readonly Counter<long> _sendErrors;
+    private readonly Histogram<double> _deliveryLatency;
+
+    // Set once, when the actor system has its address and before any connection or send is possible.
+    private volatile string _node = "";
+
+    public SseMetrics(IMeterFactory meterFactory)
+    {
+        var meter = meterFactory.Create(MeterName);
+        _activeConnections = meter.CreateUpDownCounter<long>("sse_active_connections", "{connection}", "Event streams open on this node.");
+        _connects = meter.CreateCounter<long>("sse_client_connect", "{connection}", "Event streams accepted by this node.");
+        _disconnects = meter.CreateCounter<long>("sse_client_disconnect", "{connection}", "Event streams that ended on this node, for any reason.");
+        _refusedConnections = meter.CreateCounter<long>("sse_client_refused", "{connection}", "Stream requests refused before any stream byte, by reason.");
+        _slowConsumerDisconnects = meter.CreateCounter<long>("sse_slow_consumer_disconnects", "{connection}",
+            "Event streams disconnected because their buffer was full.");
+        _published = meter.CreateCounter<long>("sse_messages_published", "{message}", "Events accepted for sending on this node, by target.");
+        _sent = meter.CreateCounter<long>("sse_messages_sent", "{message}", "Published events written and flushed to a connection on this node.");
+        _dropped = meter.CreateCounter<long>("sse_messages_dropped", "{message}",
+            "Published events addressed to a connection on this node that were never written to it.");
+        _sendErrors = meter.CreateCounter<long>("sse_send_errors", "{request}", "Send requests refused by the send endpoint, by reason.");
+        _deliveryLatency = meter.CreateHistogram<double>("sse_delivery_latency", "s",
+            "From a publish accepted on this node (or its arrival from another node) to its write flushed to a connection.",
+            tags: null, advice: new InstrumentAdvice<double> { HistogramBucketBoundaries = LatencyBuckets });
+    }
+
+    /// <summary>The value of the <c>node</c> tag: this node's Akka.NET address.</summary>
+    public string Node => _node;
+
+    private KeyValuePair<string, object?> NodeLabel => new(NodeTag, _node);
+
+    internal void BindNode(string node) => _node = node;
+
+    internal void ConnectionOpened()
+    {
+        _connects.Add(1, NodeLabel);
+        _activeConnections.Add(1, NodeLabel);
+    }
+
+    internal void ConnectionsClosed(int count)
+    {
+        if (count == 0)
+        {
+            return;
+        }
+        _disconnects.Add(count, NodeLabel);
+        _activeConnections.Add(-count, NodeLabel);
+    }
+
+    internal void ConnectionRefused(string reason) => _refusedConnections.Add(1, NodeLabel, new(ReasonTag, reason));
+
+    internal void SlowConsumerDisconnected() => _slowConsumerDisconnects.Add(1, NodeLabel);
+
+    internal void Published(string target) => _published.Add(1, NodeLabel, new(TargetTag, target));
+
+    internal void Dropped(int count)
+    {
+        if (count > 0)
+        {
+            _dropped.Add(count, NodeLabel);
+        }
+    }
+
+    internal void SendRefused(string reason) => _sendErrors.Add(1, NodeLabel, new(ReasonTag, reason));
+
+    /// <summary>One flushed write: counts its published events and records the latency of each.</summary>
+    /// <param name="publishedAt">The <see cref="Events.SseEvent.PublishedAt"/> of each published event in the write.</param>
+    internal void Flushed(ReadOnlySpan<long> publishedAt, long flushedAt)
+    {
+        if (publishedAt.IsEmpty)
+        {
+            return;
+        }
+        var node = NodeLabel;
+        _sent.Add(publishedAt.Length, node);
+        foreach (var published in publishedAt)
+        {
+            _deliveryLatency.Record((flushedAt - published) * SecondsPerTimestampTick, node);
+        }
+    }
+
+    /// <summary>The <c>reason</c> tag of <c>sse_client_refused</c>.</summary>
+    internal static class StreamRefusals
+    {
+        public const string Unauthorized = "unauthorized";
+        public const string InvalidTopics = "invalid_topics";
+        public const string Forbidden = "forbidden";
+        public const string RateLimited = "rate_limited";
+        public const string NodeFull = "node_full";
+        public const string UserLimit = "user_limit";
+        public const string ShuttingDown = "shutting_down";
+    }
+
+    /// <summary>The <c>reason</c> tag of <c>sse_send_errors</c>.</summary>
+    internal static class SendErrors
+    {
+        public const string InvalidJson = "invalid_json";
+        public const string Validation = "validation";
+        public const string TopicsDisabled = "topics_disabled";
+        public const string TooLarge = "too_large";
+        public const string Unauthorized = "unauthorized";
+        public const string Forbidden = "forbidden";
+    }
+
+    /// <summary>The <c>target</c> tag of <c>sse_messages_published</c>.</summary>
+    internal static class Targets
+    {
+        public const string User = "user";
+        public const string Topic = "topic";
+        public const string Broadcast = "broadcast";
+    }
+}

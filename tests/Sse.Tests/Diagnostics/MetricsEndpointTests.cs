@@ -1,0 +1,56 @@
+using System.Net;
+using Sse.Tests.Http;
+
+namespace Sse.Tests.Diagnostics;
+
+public sealed class MetricsEndpointTests
+{
+    [Fact]
+    public async Task Scrape_is_Prometheus_text_with_the_seed_names_and_their_types()
+    {
+        await using var host = await BrokerHost.StartAsync();
+        var node = host.Node();
+        var userId = Guid.NewGuid();
+        await using var stream = await host.ConnectAsync(userId);
+        await host.Broker.SendToUserAsync(userId, "update", "hello");
+        await stream.NextEventAsync();
+
+        var scrape = await host.AwaitMetricsAsync(m =>
+            m.Value("sse_messages_sent_total", node) == 1 && m.Value("sse_delivery_latency_seconds_count", node) == 1);
+        using var response = await host.Client.GetAsync("/metrics");
+
+        Assert.Equal("text/plain", response.Content.Headers.ContentType?.MediaType);
+        Assert.Equal("gauge", scrape.Types["sse_active_connections"]);
+        Assert.Equal("counter", scrape.Types["sse_client_connect_total"]);
+        Assert.Equal("counter", scrape.Types["sse_messages_published_total"]);
+        Assert.Equal("counter", scrape.Types["sse_messages_sent_total"]);
+        Assert.Equal("histogram", scrape.Types["sse_delivery_latency_seconds"]);
+    }
+
+    [Fact]
+    public async Task Every_measurement_names_its_node_by_the_cluster_address()
+    {
+        await using var host = await BrokerHost.StartAsync();
+        await using var stream = await host.ConnectAsync(Guid.NewGuid());
+
+        // Other hosts of this test run share the process and the meter's name; their measurements stay out.
+        var scrape = await host.AwaitMetricsAsync(m => m.Value("sse_client_connect_total", host.Node()) == 1);
+
+        Assert.All(scrape.Samples.Where(s => s.Name.StartsWith("sse_", StringComparison.Ordinal)), s => Assert.Equal(host.Node(), s.Label("node")));
+        Assert.StartsWith("akka.tcp://sse@127.0.0.1:", host.Node());
+    }
+
+    [Fact]
+    public async Task With_Metrics_Hosts_the_scrape_answers_only_on_those_hosts()
+    {
+        await using var host = await BrokerHost.StartAsync(new Dictionary<string, string> { ["Sse:Metrics:Hosts:0"] = "metrics.internal" });
+
+        using var elsewhere = await host.Client.GetAsync("/metrics");
+        using var request = new HttpRequestMessage(HttpMethod.Get, "/metrics");
+        request.Headers.Host = "metrics.internal";
+        using var onItsHost = await host.Client.SendAsync(request);
+
+        Assert.Equal(HttpStatusCode.NotFound, elsewhere.StatusCode);
+        Assert.Equal(HttpStatusCode.OK, onItsHost.StatusCode);
+    }
+}
