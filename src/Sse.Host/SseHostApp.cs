@@ -2,11 +2,13 @@ using Akka.Hosting;
 using Serilog;
 using Sse.Actors.Hosting;
 using Sse.Actors.Http;
+using Sse.Host.Samples.Notifications;
 
 namespace Sse.Host;
 
 /// <summary>
-/// The runnable broker: one node, the SSE endpoints and the demo page at <c>/</c>. Tests build
+/// The runnable broker: one node, the SSE endpoints, the demo page at <c>/</c> and the sample
+/// notification service (<c>POST /api/v1/notifications</c>). Tests build
 /// the same application (with <c>--urls http://127.0.0.1:0</c>) so what they check is what ships.
 /// </summary>
 public static class SseHostApp
@@ -36,6 +38,7 @@ public static class SseHostApp
             configureLogging?.Invoke(logger);
         });
         builder.Services.AddSseBroker(builder.Configuration, configureAkka);
+        builder.Services.AddNotifications();
         configure?.Invoke(builder);
 
         var app = builder.Build();
@@ -44,6 +47,7 @@ public static class SseHostApp
         app.MapGet("/", () => Results.Content(DemoPage.Html, "text/html; charset=utf-8"));
         app.MapSseBroker();
         app.MapSseHealthChecks();
+        app.MapNotifications();
         return app;
     }
 }
