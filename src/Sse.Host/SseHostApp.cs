@@ -3,13 +3,14 @@ using OpenTelemetry.Resources;
 using Serilog;
 using Sse.Actors.Hosting;
 using Sse.Actors.Http;
+using Sse.Host.Samples.Notifications;
 
 namespace Sse.Host;
 
 /// <summary>
-/// The runnable broker: one node, the SSE endpoints, health checks, <c>/metrics</c> and the demo
-/// page at <c>/</c>. Tests build the same application (with <c>--urls http://127.0.0.1:0</c>) so
-/// what they check is what ships.
+/// The runnable broker: one node, the SSE endpoints, health checks, <c>/metrics</c>, the demo
+/// page at <c>/</c> and the sample notification service (<c>POST /api/v1/notifications</c>). Tests
+/// build the same application (with <c>--urls http://127.0.0.1:0</c>) so what they check is what ships.
 /// </summary>
 public static class SseHostApp
 {
@@ -40,6 +41,7 @@ public static class SseHostApp
         builder.Services.AddSseBroker(builder.Configuration, configureAkka);
         // Names the service in the scrape's target_info (and in any exporter the app adds).
         builder.Services.AddOpenTelemetry().ConfigureResource(resource => resource.AddService("sse-broker"));
+        builder.Services.AddNotifications();
         configure?.Invoke(builder);
 
         var app = builder.Build();
@@ -50,6 +52,7 @@ public static class SseHostApp
         app.MapSseHealthChecks();
         // Open unless Sse:Metrics:Hosts names a management host or port (docs/metrics.md).
         app.MapSseMetrics();
+        app.MapNotifications();
         return app;
     }
 }
