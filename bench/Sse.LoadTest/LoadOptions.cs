@@ -17,7 +17,8 @@ internal sealed record LoadOptions(
     int SendConcurrency,
     TimeSpan HoldFor,
     int Batch,
-    int Stalled)
+    int Stalled,
+    int DataBytes)
 {
     public static LoadOptions Parse(string[] args)
     {
@@ -75,6 +76,7 @@ internal sealed record LoadOptions(
             Int("send-concurrency", 32),
             TimeSpan.FromSeconds(Int("hold-for", 0)),
             batch,
-            (int)Math.Round(connections * stalledPercent / 100));
+            (int)Math.Round(connections * stalledPercent / 100),
+            Int("data-bytes", 0));
     }
 }

@@ -23,6 +23,7 @@ namespace Sse.LoadTest
     {
         private readonly LatencyHistogram _latency = new();
         private readonly Guid[] _users = [.. Enumerable.Range(0, options.Connections).Select(_ => Guid.NewGuid())];
+        private readonly string _padding = new('x', Math.Max(0, options.DataBytes));
         private long _delivered;
         private int _connectFailures;
         private long _lastDeliveryTimestamp;
@@ -59,6 +60,7 @@ namespace Sse.LoadTest
             var expected = 0L;
             var sendTime = TimeSpan.Zero;
             var firstSend = Stopwatch.GetTimestamp();
+            var serverCpuStart = ServerCpuSeconds();
             if (options.Scenario != "hold")
             {
                 var sendClock = Stopwatch.StartNew();
@@ -71,6 +73,8 @@ namespace Sse.LoadTest
                     await Task.Delay(50, CancellationToken.None);
                 }
             }
+            var serverCpu = ServerCpuSeconds() - serverCpuStart;
+            var sendPhaseSeconds = Stopwatch.GetElapsedTime(firstSend).TotalSeconds;
             var slowConsumerDisconnects = await SlowConsumerDisconnectsAsync(sender);
             var deliverySeconds = Stopwatch.GetElapsedTime(firstSend, Math.Max(Interlocked.Read(ref _lastDeliveryTimestamp), firstSend + 1)).TotalSeconds;
             await stop.CancelAsync();
@@ -95,6 +99,7 @@ namespace Sse.LoadTest
                 _latency.Percentile(0.99),
                 _latency.Max,
                 Math.Round(cpu * 100, 1),
+                serverCpu is { } used && options.Scenario != "hold" ? Math.Round(used / sendPhaseSeconds / Environment.ProcessorCount * 100, 1) : null,
                 rssBefore,
                 rssConnected,
                 rssBefore is { } before && rssConnected is { } after ? Math.Round((after - before) / (double)options.Connections, 2) : null));
@@ -127,7 +132,7 @@ namespace Sse.LoadTest
                             await Task.Delay(Timeout.Infinite, cancellationToken);
                         }
                     }
-                    else if (item.EventType == "load" && long.TryParse(item.Data.AsSpan(item.Data.IndexOf(':') + 1), out var sentAt))
+                    else if (item.EventType == "load" && long.TryParse(TimestampOf(item.Data), out var sentAt))
                     {
                         var now = Stopwatch.GetTimestamp();
                         _latency.Record(Stopwatch.GetElapsedTime(sentAt, now));
@@ -144,6 +149,13 @@ namespace Sse.LoadTest
                     welcomed.Signal();
                 }
             }
+        }
+
+        private static ReadOnlySpan<char> TimestampOf(string data)
+        {
+            var timestamp = data.AsSpan(data.IndexOf(':') + 1);
+            var padding = timestamp.IndexOf(' ');
+            return padding < 0 ? timestamp : timestamp[..padding];
         }
 
         private bool IsStalled(int index) => index >= options.Connections - options.Stalled;
@@ -170,7 +182,12 @@ namespace Sse.LoadTest
                     var messages = new object[count];
                     for (var i = 0; i < count; i++)
                     {
+                        // "index:timestamp", then padding to --data-bytes for a realistic payload.
                         var data = $"{first + i}:{Stopwatch.GetTimestamp()}";
+                        if (data.Length < options.DataBytes)
+                        {
+                            data += " " + _padding[..(options.DataBytes - data.Length - 1)];
+                        }
                         messages[i] = options.Scenario switch
                         {
                             "fanout" => new { target_type = "topic", topic = "load", @event = "load", data },
@@ -225,6 +242,19 @@ namespace Sse.LoadTest
             };
         }
 
+        /// <summary>CPU time the server used so far (user + system), from <c>/proc/&lt;pid&gt;/stat</c>.</summary>
+        private double? ServerCpuSeconds()
+        {
+            if (options.ServerPid is not { } pid)
+            {
+                return null;
+            }
+            var stat = File.ReadAllText($"/proc/{pid}/stat");
+            // Fields after the command name (which may hold spaces): utime and stime are the 12th and 13th.
+            var fields = stat[(stat.LastIndexOf(')') + 2)..].Split(' ');
+            return (long.Parse(fields[11]) + long.Parse(fields[12])) / 100.0;
+        }
+
         private long? ServerRssKb()
         {
             if (options.ServerPid is not { } pid)
@@ -240,7 +270,7 @@ namespace Sse.LoadTest
         string Scenario, int Connections, int ConnectFailures, double ConnectSeconds, int Events, int Batch, int Stalled,
         long? SlowConsumerDisconnects, double SendSeconds,
         long Delivered, long Lost, double DeliveredPerSecond, double LatencyP50Ms, double LatencyP99Ms, double LatencyMaxMs,
-        double ToolCpuPercent, long? ServerRssKbBefore, long? ServerRssKbConnected, double? ServerKbPerConnection);
+        double ToolCpuPercent, double? ServerCpuPercent, long? ServerRssKbBefore, long? ServerRssKbConnected, double? ServerKbPerConnection);
 
     internal sealed record Report(Figures Figures)
     {
@@ -250,7 +280,7 @@ namespace Sse.LoadTest
               sent {Figures.Events} events ({Figures.Batch} per POST) in {Figures.SendSeconds} s; delivered {Figures.Delivered}, lost {Figures.Lost}
               {Figures.Stalled} stalled connections (not counted); server dropped {Figures.SlowConsumerDisconnects?.ToString() ?? "?"} slow consumers in all
               {Figures.DeliveredPerSecond:N0} deliveries/s; latency p50 {Figures.LatencyP50Ms} ms, p99 {Figures.LatencyP99Ms} ms, max {Figures.LatencyMaxMs} ms
-              load tool CPU {Figures.ToolCpuPercent}% of the machine; server RSS {Figures.ServerRssKbBefore} → {Figures.ServerRssKbConnected} kB ({Figures.ServerKbPerConnection} kB per connection)
+              load tool CPU {Figures.ToolCpuPercent}% of the machine, server CPU {Figures.ServerCpuPercent?.ToString() ?? "?"}% while sending and draining; server RSS {Figures.ServerRssKbBefore} → {Figures.ServerRssKbConnected} kB ({Figures.ServerKbPerConnection} kB per connection)
             """;
     }
 
