@@ -1,0 +1,112 @@
+// docs/embedding.md. Lines marked "scaffold" make the samples compile and are left out of the docs.
+using Akka.Actor; // scaffold
+using Akka.Hosting; // scaffold
+using Microsoft.AspNetCore.Authentication.Cookies; // scaffold
+using Microsoft.AspNetCore.Builder; // scaffold
+using Microsoft.AspNetCore.Http; // scaffold
+using Microsoft.Extensions.DependencyInjection; // scaffold
+using Sse.Actors.Api; // scaffold
+using Sse.Actors.Broker; // scaffold
+using Sse.Actors.Hosting; // scaffold
+using Sse.Actors.Http; // scaffold
+using Sse.Tests.Docs.Samples.Readme; // scaffold
+
+namespace Sse.Tests.Docs.Samples.Embedding; // scaffold
+
+public static class MapOptions // scaffold
+{ // scaffold
+    public static void Map(WebApplication app) // scaffold
+    { // scaffold
+        var sse = app.MapSseBroker("/realtime");           // /realtime/stream, /realtime/send, /realtime/send/batch, /realtime/stats
+        sse.WithTags("Server-Sent Events");                 // the group takes the usual endpoint conventions
+        app.MapSseHealthChecks("/health/live", "/health/ready");
+        app.MapSseMetrics("/internal/metrics").RequireHost("*:9464");
+    } // scaffold
+} // scaffold
+
+public static class CookieUsers // scaffold
+{ // scaffold
+    public static void Add(WebApplicationBuilder builder) // scaffold
+    { // scaffold
+        // Your sign-in puts the user's id (a UUID) in the claim Sse:Auth:UserIdClaim names ("sub" by default).
+        builder.Services.AddAuthentication(CookieAuthenticationDefaults.AuthenticationScheme).AddCookie();
+        builder.Services.AddSseBroker(builder.Configuration);   // with Sse:Auth:Mode=User
+    } // scaffold
+} // scaffold
+
+/// <summary>Trusts the user id your gateway sets in X-User-Id after it authenticated the request.</summary>
+public sealed class GatewayHeaderAuthenticator : ISseAuthenticator
+{
+    public ValueTask<SseAuthenticationResult> AuthenticateAsync(HttpContext context) =>
+        ValueTask.FromResult(Guid.TryParse(context.Request.Headers["X-User-Id"], out var userId) && userId != Guid.Empty
+            ? SseAuthenticationResult.Success(new SseIdentity(userId, TenantId: null))
+            : SseAuthenticationResult.Fail("X-User-Id is missing or is not a UUID"));
+}
+
+/// <summary>Every stream listens to "announcements" (of its tenant), plus the topics its query asks for.</summary>
+public sealed class AnnouncementsTopicResolver : ISseTopicResolver
+{
+    private readonly QueryStringTopicResolver _query = new();
+
+    public IReadOnlyList<string> ResolveTopics(HttpContext context, SseIdentity identity) =>
+        [.. _query.ResolveTopics(context, identity).Append("announcements").Distinct()];
+}
+
+/// <summary>A user may subscribe to "announcements" and to their own "user:{id}:..." topics, nothing else.</summary>
+public sealed class OwnTopicsAuthorizer : ISseTopicAuthorizer
+{
+    public ValueTask<bool> IsAllowedAsync(HttpContext context, SseIdentity identity, string topic) =>
+        ValueTask.FromResult(topic == "announcements" || topic.StartsWith($"user:{identity.UserId}:", StringComparison.Ordinal));
+}
+
+public static class CustomIdentity // scaffold
+{ // scaffold
+    public static void Add(WebApplicationBuilder builder) // scaffold
+    { // scaffold
+        builder.Services.AddSseBroker(builder.Configuration);
+        // Registered after AddSseBroker, so they replace its defaults.
+        builder.Services.AddSingleton<ISseAuthenticator, GatewayHeaderAuthenticator>();
+        builder.Services.AddSingleton<ISseTopicResolver, AnnouncementsTopicResolver>();
+        builder.Services.AddSingleton<ISseTopicAuthorizer, OwnTopicsAuthorizer>();
+    } // scaffold
+} // scaffold
+
+public sealed class ApprovalNotifier(ISseBroker sse)
+{
+    // Reaches the streams of this tenant subscribed to "approval:pending", no other tenant's.
+    public Task TaskCreatedAsync(Guid tenantId, string taskJson, CancellationToken ct) =>
+        sse.SendToTopicAsync(tenantId, "approval:pending", "task", taskJson, ct);
+
+    public Task MaintenanceAsync(CancellationToken ct) =>
+        sse.BroadcastAsync("announcement", """{"message":"maintenance at noon"}""", ct);
+
+    // Online: the open page shows it. Offline: send an e-mail instead.
+    public async Task<bool> ShouldEmailAsync(Guid userId, CancellationToken ct) =>
+        !await sse.IsUserOnlineAsync(userId, ct);
+}
+
+public static class OwnActors // scaffold
+{ // scaffold
+    public static void Add(WebApplicationBuilder builder) // scaffold
+    { // scaffold
+        builder.Services.AddSseBroker(builder.Configuration, (akka, services) => akka
+            .WithActors((system, registry, resolver) =>
+                registry.Register<OrderActor>(system.ActorOf(resolver.Props<OrderActor>(), "orders"))));
+    } // scaffold
+} // scaffold
+
+public sealed class NewsDesk(IRequiredActor<BrokerActor> broker)
+{
+    private static readonly TimeSpan Timeout = TimeSpan.FromSeconds(5);
+
+    // Ask instead of Tell when the caller needs to know whether the event was accepted.
+    public async Task<string> PublishHeadlineAsync(string json)
+    {
+        var reply = await broker.ActorRef.Ask<object>(new BrokerCommands.SendToTopic("news", "headline", json), Timeout);
+        return reply is BrokerCommands.PublishAccepted accepted
+            ? accepted.EventId
+            : throw new InvalidOperationException(((BrokerCommands.PublishRejected)reply).Reason);
+    }
+
+    public Task<SseStats> StatsAsync() => broker.ActorRef.Ask<SseStats>(BrokerQueries.GetStats.Instance, Timeout);
+}
