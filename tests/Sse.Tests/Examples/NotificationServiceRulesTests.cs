@@ -1,4 +1,3 @@
-using System.Text.Json;
 using Akka.TestKit.Xunit2;
 using Microsoft.Extensions.DependencyInjection;
 using Sse.Actors.Testing;
@@ -6,24 +5,9 @@ using Sse.Host.Samples.Notifications;
 
 namespace Sse.Tests.Examples;
 
-/// <summary>How to test your own service that pushes events: the README's "Testing your own services".</summary>
-public sealed class NotificationServiceTests : TestKit
+/// <summary>The sample service's own rules; the README's example test is Docs/Samples/TestingSamples.cs.</summary>
+public sealed class NotificationServiceRulesTests : TestKit
 {
-    [Fact]
-    public async Task Creating_a_notification_pushes_it_to_the_recipient()
-    {
-        await using var sse = await SseTestBroker.StartAsync(services => services.AddNotifications());
-        var recipient = Guid.NewGuid();
-        var browser = CreateTestProbe();
-        await sse.ListenAsUserAsync(browser, recipient);   // returns once subscribed: nothing after it is missed
-
-        var notifications = sse.Services.GetRequiredService<NotificationService>();
-        var created = await notifications.CreateAsync(recipient, "Invoice approved", "Invoice 42 was approved.");
-
-        var pushed = browser.ExpectMsg<ReceivedSseEvent>(e => e.EventType == "notification");
-        Assert.Equal(created, JsonSerializer.Deserialize<Notification>(pushed.Data, Notification.Json));
-    }
-
     [Fact]
     public async Task A_created_notification_is_stored()
     {
