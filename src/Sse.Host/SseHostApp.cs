@@ -34,7 +34,7 @@ public static class SseHostApp
             logger
                 .ReadFrom.Configuration(builder.Configuration)
                 .Enrich.FromLogContext()
-                .Enrich.With<TokenRedactingEnricher>()
+                .Enrich.With(new TokenRedactingEnricher(builder.Configuration["Sse:Auth:Jwt:TokenQueryParameter"]))
                 .WriteTo.Console(outputTemplate: "[{Timestamp:HH:mm:ss} {Level:u3}] {SourceContext}: {Message:lj}{NewLine}{Exception}");
             configureLogging?.Invoke(logger);
         });

@@ -7,21 +7,36 @@ namespace Sse.Actors.Hosting;
 /// <summary>
 /// Keeps bearer tokens out of the logs: an <c>EventSource</c> passes its token in the query
 /// string, which ASP.NET Core's request logging would otherwise write. Add it with
-/// <c>.Enrich.With&lt;TokenRedactingEnricher&gt;()</c>.
+/// <c>.Enrich.With(new TokenRedactingEnricher(configuration["Sse:Auth:Jwt:TokenQueryParameter"]))</c>
+/// (or <c>.Enrich.With&lt;TokenRedactingEnricher&gt;()</c> for the default names).
 /// </summary>
-public sealed partial class TokenRedactingEnricher : ILogEventEnricher
+public sealed class TokenRedactingEnricher : ILogEventEnricher
 {
+    private readonly Regex _parameters;
+
+    /// <summary>Redacts <c>token=</c> and <c>access_token=</c>.</summary>
+    public TokenRedactingEnricher()
+        : this(null)
+    {
+    }
+
+    /// <summary>Redacts <c>token=</c>, <c>access_token=</c> and the configured query parameter, if another.</summary>
+    public TokenRedactingEnricher(string? tokenQueryParameter)
+    {
+        string[] names = ["token", "access_token", .. string.IsNullOrWhiteSpace(tokenQueryParameter) ? [] : new[] { tokenQueryParameter }];
+        // A name only at the start of a parameter: "?token=", "&token=", or a bare "token=" in a message.
+        _parameters = new Regex($"(?<![A-Za-z0-9_.-])({string.Join('|', names.Distinct(StringComparer.OrdinalIgnoreCase).Select(Regex.Escape))})=[^&\\s]*",
+            RegexOptions.IgnoreCase | RegexOptions.Compiled | RegexOptions.CultureInvariant);
+    }
+
     public void Enrich(LogEvent logEvent, ILogEventPropertyFactory propertyFactory)
     {
         foreach (var (name, value) in logEvent.Properties.ToArray())
         {
-            if (value is ScalarValue { Value: string text } && text.Contains("token=", StringComparison.OrdinalIgnoreCase))
+            if (value is ScalarValue { Value: string text } && text.Contains('=') && _parameters.IsMatch(text))
             {
-                logEvent.AddOrUpdateProperty(new LogEventProperty(name, new ScalarValue(TokenParameter().Replace(text, "$1=[redacted]"))));
+                logEvent.AddOrUpdateProperty(new LogEventProperty(name, new ScalarValue(_parameters.Replace(text, "$1=[redacted]"))));
             }
         }
     }
-
-    [GeneratedRegex("((?:access_)?token)=[^&\\s]*", RegexOptions.IgnoreCase)]
-    private static partial Regex TokenParameter();
 }

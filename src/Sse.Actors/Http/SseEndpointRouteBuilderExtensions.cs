@@ -30,6 +30,7 @@ public static class SseEndpointRouteBuilderExtensions
             .AddEndpointFilter(CountRefusedPublishers)
             .AddEndpointFilter<PublisherCredentialFilter>();
         group.MapPost("/send/batch", (HttpContext context, SendEndpoint send) => send.HandleBatchAsync(context))
+            .AddEndpointFilter(CountRefusedPublishers)
             .AddEndpointFilter<PublisherCredentialFilter>();
         group.MapGet("/stats", async (HttpContext context, ISseBroker broker) =>
             Results.Json(await broker.GetStatsAsync(context.RequestAborted), SseJson.Options))
