@@ -11,12 +11,15 @@ namespace Sse.Actors.Clients;
 /// and the state of its pending flush. Local to the node that holds the request.
 /// </summary>
 /// <remarks>
-/// A node holds one per connection, so the signals are plain fields with interlocked hand-offs
+/// A node holds one per connection, so the signals are plain fields behind one uncontended lock
 /// rather than cancellation sources and timers: the client actor's heartbeat tick checks the flush.
 /// </remarks>
 public sealed class ClientConnection
 {
     private readonly Channel<SseEvent> _buffer;
+    // Guards the response's abort against the end of the request: Kestrel reuses an HttpContext
+    // for the next request on a keep-alive connection, so an abort must never run after End().
+    private readonly Lock _responseGate = new();
     private Action? _abortResponse;
     private int _abortRequested;
     private IActorRef? _client;
@@ -67,20 +70,30 @@ public sealed class ClientConnection
     /// <summary>The response writer says how to cut the response; runs at once if that was already asked for.</summary>
     public void OnAbort(Action abortResponse)
     {
-        Interlocked.Exchange(ref _abortResponse, abortResponse);
-        if (IsAborted)
+        lock (_responseGate)
         {
-            abortResponse();
+            if (_ended == 1)
+            {
+                return;
+            }
+            _abortResponse = abortResponse;
+            if (_abortRequested == 1)
+            {
+                abortResponse();
+            }
         }
     }
 
-    /// <summary>Ends the response at once.</summary>
+    /// <summary>Ends the response at once, unless the request is already over.</summary>
     public void Abort()
     {
-        // Both sides use full fences, so either this or OnAbort sees the other (cutting twice is harmless).
-        if (Interlocked.Exchange(ref _abortRequested, 1) == 0)
+        lock (_responseGate)
         {
-            Volatile.Read(ref _abortResponse)?.Invoke();
+            if (_ended == 1 || Interlocked.Exchange(ref _abortRequested, 1) == 1)
+            {
+                return;
+            }
+            _abortResponse?.Invoke();
         }
     }
 
@@ -102,9 +115,14 @@ public sealed class ClientConnection
     /// <summary>The request is over (browser gone, refused, timed out, or the stream ended): the client actor stops.</summary>
     public void End()
     {
-        if (Interlocked.Exchange(ref _ended, 1) == 0)
+        lock (_responseGate)
         {
-            Volatile.Read(ref _client)?.Tell(ClientProtocol.Disconnect.Instance);
+            if (Interlocked.Exchange(ref _ended, 1) == 1)
+            {
+                return;
+            }
+            _abortResponse = null;
         }
+        Volatile.Read(ref _client)?.Tell(ClientProtocol.Disconnect.Instance);
     }
 }
