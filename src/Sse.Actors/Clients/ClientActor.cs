@@ -115,6 +115,10 @@ public sealed class ClientActor : UntypedActor, IWithTimers, IWithStash
                 _connection.Abort();
                 Context.Stop(Self);
                 break;
+            case SendHeartbeat when _connection.ExpiresAt <= DateTimeOffset.UtcNow:
+                Log.Info("Client {ClientId} of user {UserId}: its token expired; closing the stream", _connection.ClientId, _connection.UserId);
+                End("token expired", _options.ShutdownGrace);
+                break;
             case SendHeartbeat when _live:
                 Deliver(SseEncoder.Encode("heartbeat", "ping"));
                 break;
@@ -139,15 +143,21 @@ public sealed class ClientActor : UntypedActor, IWithTimers, IWithStash
                 Context.Stop(Self);
                 break;
             case Close m:
-                _connection.TryWrite(SseEncoder.Encode("close", "server shutting down"));
-                _connection.Complete();
-                _connection.AbortAfter(m.Grace);
-                Context.Stop(Self);
+                End("server shutting down", m.Grace);
                 break;
             default:
                 Unhandled(message);
                 break;
         }
+    }
+
+    /// <summary>A last <c>close</c> event, then the response ends once drained (or is cut after the grace).</summary>
+    private void End(string reason, TimeSpan grace)
+    {
+        _connection.TryWrite(SseEncoder.Encode("close", reason));
+        _connection.Complete();
+        _connection.AbortAfter(grace);
+        Context.Stop(Self);
     }
 
     private void Acknowledged(StreamKey stream)

@@ -26,8 +26,9 @@ public sealed class ClientConnection
     private int _ended;
     private long _flushStartedAt;
 
-    public ClientConnection(Guid userId, Guid? tenantId, IReadOnlyList<string> topics, int bufferSize)
+    public ClientConnection(Guid userId, Guid? tenantId, IReadOnlyList<string> topics, int bufferSize, DateTimeOffset? expiresAt = null)
     {
+        ExpiresAt = expiresAt;
         ArgumentOutOfRangeException.ThrowIfLessThan(bufferSize, 1);
         UserId = userId;
         TenantId = tenantId;
@@ -46,6 +47,9 @@ public sealed class ClientConnection
     public Guid UserId { get; }
 
     public Guid? TenantId { get; }
+
+    /// <summary>When the stream's credential expires; the client actor closes the stream at its first heartbeat tick after it.</summary>
+    public DateTimeOffset? ExpiresAt { get; }
 
     public IReadOnlyList<string> Topics { get; }
 

@@ -50,6 +50,10 @@ internal static class ClaimsIdentities
             }
             tenantId = parsed;
         }
-        return SseAuthenticationResult.Success(new SseIdentity(userId, tenantId));
+        return SseAuthenticationResult.Success(new SseIdentity(userId, tenantId, ExpiresAt(principal)));
     }
+
+    // A JWT's "exp" (seconds since the epoch): a stream must not outlive its token.
+    private static DateTimeOffset? ExpiresAt(ClaimsPrincipal principal) =>
+        long.TryParse(principal.FindFirst("exp")?.Value, out var seconds) ? DateTimeOffset.FromUnixTimeSeconds(seconds) : null;
 }

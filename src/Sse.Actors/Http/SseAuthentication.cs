@@ -3,7 +3,8 @@ using Microsoft.AspNetCore.Http;
 namespace Sse.Actors.Http;
 
 /// <summary>Who a stream belongs to.</summary>
-public sealed record SseIdentity(Guid UserId, Guid? TenantId);
+/// <param name="ExpiresAt">When the credential behind the identity expires (a JWT's <c>exp</c>); the stream is closed then.</param>
+public sealed record SseIdentity(Guid UserId, Guid? TenantId, DateTimeOffset? ExpiresAt = null);
 
 /// <summary>The outcome of authenticating a stream request: an identity, or the reason it was refused (sent with a 401).</summary>
 public sealed record SseAuthenticationResult(SseIdentity? Identity, string? FailureReason)

@@ -68,7 +68,7 @@ public sealed class StreamEndpoint(
             }
         }
 
-        var connection = new ClientConnection(identity.UserId, identity.TenantId, topics, settings.ClientBufferSize);
+        var connection = new ClientConnection(identity.UserId, identity.TenantId, topics, settings.ClientBufferSize, identity.ExpiresAt);
         try
         {
             var result = await broker.ActorRef.Ask<ConnectResult>(new Connect(connection), ConnectTimeout);

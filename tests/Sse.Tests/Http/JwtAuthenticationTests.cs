@@ -105,6 +105,21 @@ public sealed class JwtAuthenticationTests : IAsyncLifetime
         Assert.Equal(HttpStatusCode.Unauthorized, response.StatusCode);
     }
 
+    [Fact]
+    public async Task A_stream_is_closed_once_its_token_expires()
+    {
+        var userId = Guid.NewGuid();
+        await using var stream = await SseStream.OpenAsync(_host.Client, $"/api/v1/sse/stream?token={Token(userId, expires: DateTime.UtcNow.AddSeconds(2))}");
+        await stream.WelcomeAsync();
+
+        // The check runs on the heartbeat tick (1 s here): the stream ends within a tick of "exp".
+        var rest = await stream.ReadToEndAsync(TimeSpan.FromSeconds(10));
+
+        var close = Assert.Single(rest, item => item.EventType == "close");
+        Assert.Equal("token expired", close.Data);
+        Assert.Equal("close", rest[^1].EventType);
+    }
+
     private static string Token(Guid? userId, string key = Key, string issuer = Issuer, string audience = Audience,
         DateTime? expires = null, DateTime? notBefore = null, Claim[]? extraClaims = null)
     {
