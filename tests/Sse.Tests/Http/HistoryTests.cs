@@ -46,12 +46,7 @@ public sealed class HistoryTests(HistoryBrokerHost fixture) : IClassFixture<Hist
     {
         var userId = Guid.NewGuid();
         var topic = $"news-{Guid.NewGuid():N}";
-        string lastId;
-        await using (var first = await Host.ConnectAsync(userId, topic))
-        {
-            await Host.Broker.SendToUserAsync(userId, "update", "seen");
-            lastId = (await first.NextEventAsync()).EventId!;
-        }
+        var lastId = await LastIdAfterOneEventAsync(userId, topic);
         for (var i = 1; i <= 3; i++)
         {
             await Host.Broker.SendToUserAsync(userId, "update", $"user-{i}");
@@ -82,12 +77,7 @@ public sealed class HistoryTests(HistoryBrokerHost fixture) : IClassFixture<Hist
     public async Task The_last_event_id_query_parameter_resumes_like_the_header()
     {
         var userId = Guid.NewGuid();
-        string lastId;
-        await using (var first = await Host.ConnectAsync(userId))
-        {
-            await Host.Broker.SendToUserAsync(userId, "update", "seen");
-            lastId = (await first.NextEventAsync()).EventId!;
-        }
+        var lastId = await LastIdAfterOneEventAsync(userId);
         await Host.Broker.SendToUserAsync(userId, "update", "missed");
 
         await using var second = await SseStream.OpenAsync(Host.Client, BrokerHost.StreamPath(userId) + $"&last_event_id={Uri.EscapeDataString(lastId)}");
@@ -118,12 +108,7 @@ public sealed class HistoryTests(HistoryBrokerHost fixture) : IClassFixture<Hist
     public async Task A_gap_larger_than_the_history_gets_a_reset_then_live_events()
     {
         var userId = Guid.NewGuid();
-        string lastId;
-        await using (var first = await Host.ConnectAsync(userId))
-        {
-            await Host.Broker.SendToUserAsync(userId, "update", "seen");
-            lastId = (await first.NextEventAsync()).EventId!;
-        }
+        var lastId = await LastIdAfterOneEventAsync(userId);
         for (var i = 0; i < HistoryBrokerHost.HistorySize + 1; i++)
         {
             await Host.Broker.SendToUserAsync(userId, "update", $"missed-{i}");
@@ -177,12 +162,7 @@ public sealed class HistoryTests(HistoryBrokerHost fixture) : IClassFixture<Hist
     {
         var alice = Guid.NewGuid();
         var mallory = Guid.NewGuid();
-        string alicesId;
-        await using (var aliceStream = await Host.ConnectAsync(alice))
-        {
-            await Host.Broker.SendToUserAsync(alice, "update", "for alice");
-            alicesId = (await aliceStream.NextEventAsync()).EventId!;
-        }
+        var alicesId = await LastIdAfterOneEventAsync(alice);
         await Host.Broker.SendToUserAsync(alice, "update", "also for alice");
 
         await using var stream = await SseStream.OpenAsync(Host.Client, BrokerHost.StreamPath(mallory), alicesId);
@@ -198,12 +178,7 @@ public sealed class HistoryTests(HistoryBrokerHost fixture) : IClassFixture<Hist
     {
         var userId = Guid.NewGuid();
         var topic = $"news-{Guid.NewGuid():N}";
-        string lastId;
-        await using (var first = await Host.ConnectAsync(userId, topic))
-        {
-            await Host.Broker.SendToUserAsync(userId, "update", "seen");
-            lastId = (await first.NextEventAsync()).EventId!;
-        }
+        var lastId = await LastIdAfterOneEventAsync(userId, topic);
         Assert.True(PositionVector.TryParse(lastId, 2, out var positions));
         await Host.Broker.SendToUserAsync(userId, "update", "missed");
         var topicOfAnotherEpoch = PositionVector.Format([positions[0], positions[1] with { Epoch = unchecked(positions[1].Epoch + 1) }]);
@@ -214,6 +189,14 @@ public sealed class HistoryTests(HistoryBrokerHost fixture) : IClassFixture<Hist
         await AssertResetAsync(second, $"topic:{topic}");
         Assert.Equal("missed", (await second.NextEventAsync()).Data);
         await AssertNextIsOnlyAsync(second, userId);
+    }
+
+    /// <summary>Connects, receives one user event, disconnects: the id a browser would send back.</summary>
+    private async Task<string> LastIdAfterOneEventAsync(Guid userId, string? topics = null)
+    {
+        await using var stream = await Host.ConnectAsync(userId, topics);
+        await Host.Broker.SendToUserAsync(userId, "update", "seen");
+        return (await stream.NextEventAsync()).EventId!;
     }
 
     private static async Task AssertResetAsync(SseStream stream, string streamName)
