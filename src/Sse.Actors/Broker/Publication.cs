@@ -18,7 +18,7 @@ internal static class Publication
         SseNames.ValidateUserId(userId);
         ValidateEvent(eventName, data, options.Limits);
         metrics.Published(SseMetrics.Targets.User);
-        return new UserProtocol.DeliverToUser(userId, SseEncoder.EncodePublished(eventName, data));
+        return new UserProtocol.DeliverToUser(userId, SseEncoder.EncodePublished(eventName, data, WriteId(options)));
     }
 
     public static TopicProtocol.PublishToTopic ToTopic(Guid? tenantId, string topic, string eventName, string data, SseOptions options, SseMetrics metrics)
@@ -30,15 +30,18 @@ internal static class Publication
         SseNames.ValidateTopic(topic, maxLength: options.Limits.MaxTopicLength);
         ValidateEvent(eventName, data, options.Limits);
         metrics.Published(SseMetrics.Targets.Topic);
-        return new TopicProtocol.PublishToTopic(TopicKeys.For(tenantId, topic), SseEncoder.EncodePublished(eventName, data));
+        return new TopicProtocol.PublishToTopic(TopicKeys.For(tenantId, topic), SseEncoder.EncodePublished(eventName, data, WriteId(options)));
     }
 
     public static DeliverBroadcast ToEveryone(string eventName, string data, SseOptions options, SseMetrics metrics)
     {
         ValidateEvent(eventName, data, options.Limits);
         metrics.Published(SseMetrics.Targets.Broadcast);
-        return new DeliverBroadcast(SseEncoder.EncodePublished(eventName, data));
+        return new DeliverBroadcast(SseEncoder.EncodePublished(eventName, data, WriteId(options)));
     }
+
+    // With history on, each connection's writer writes its own id (the position of its streams).
+    private static bool WriteId(SseOptions options) => options.HistorySize == 0;
 
     private static void ValidateEvent(string eventName, string data, SseLimitsOptions limits)
     {

@@ -15,6 +15,8 @@ namespace Sse.Actors.Clients;
 /// queues what they deliver into the connection's bounded buffer without ever waiting: when the
 /// buffer is full the client is a slow consumer and drops itself. The welcome event is sent once
 /// every subscription is acknowledged, so after it nothing addressed to the connection is missed.
+/// With history on it also resumes: each stream's acknowledgement carries what the connection
+/// missed, written after the welcome, and every stream's last position filters out duplicates.
 /// </summary>
 public sealed class ClientActor : UntypedActor, IWithTimers, IWithStash
 {
@@ -35,6 +37,10 @@ public sealed class ClientActor : UntypedActor, IWithTimers, IWithStash
     // Each stream the connection listens to, with the entity that acknowledged it (null while pending).
     private readonly Dictionary<StreamKey, IActorRef?> _streams = [];
 
+    // History on only: each stream's state in the connection's order (user, then topics), and by the name events carry.
+    private readonly StreamState[] _ordered = [];
+    private readonly Dictionary<string, StreamState>? _byName;
+
     public ClientActor(ClientConnection connection, IActorRef userRegion, IActorRef topicRegion, SseOptions options, SseMetrics metrics)
     {
         _metrics = metrics;
@@ -42,10 +48,16 @@ public sealed class ClientActor : UntypedActor, IWithTimers, IWithStash
         _userRegion = userRegion;
         _topicRegion = topicRegion;
         _options = options;
-        _streams[new StreamKey.User(connection.UserId)] = null;
-        foreach (var topic in connection.TopicKeys)
+        StreamKey[] keys = [new StreamKey.User(connection.UserId), .. connection.TopicKeys.Select(topic => new StreamKey.Topic(topic))];
+        foreach (var key in keys)
         {
-            _streams[new StreamKey.Topic(topic)] = null;
+            _streams[key] = null;
+        }
+        if (options.HistorySize > 0)
+        {
+            _ordered = [.. keys.Select((key, i) => new StreamState(key, connection.StreamNames[i],
+                i == 0 ? "user" : $"topic:{connection.Topics[i - 1]}", connection.ResumeFrom?[i]))];
+            _byName = _ordered.ToDictionary(s => s.Name);
         }
     }
 
@@ -91,7 +103,10 @@ public sealed class ClientActor : UntypedActor, IWithTimers, IWithStash
         switch (message)
         {
             case SseEvent sseEvent when _live:
-                Deliver(sseEvent);
+                if (IsNew(sseEvent))
+                {
+                    Deliver(sseEvent);
+                }
                 break;
             case SseEvent:
                 // An event from a stream acknowledged early waits behind the welcome event, within the same bound.
@@ -105,10 +120,10 @@ public sealed class ClientActor : UntypedActor, IWithTimers, IWithStash
                 Stash.Stash();
                 break;
             case UserProtocol.SubscribedToUser m:
-                Acknowledged(new StreamKey.User(m.UserId));
+                Acknowledged(new StreamKey.User(m.UserId), m.Replay);
                 break;
             case TopicProtocol.SubscribedToTopic m:
-                Acknowledged(new StreamKey.Topic(m.Topic));
+                Acknowledged(new StreamKey.Topic(m.Topic), m.Replay);
                 break;
             case SendHeartbeat when _connection.PendingFlush > _options.ClientTimeout:
                 Log.Warning("Client {ClientId}: no write progress for {ClientTimeout}; closing it", _connection.ClientId, _options.ClientTimeout);
@@ -120,7 +135,7 @@ public sealed class ClientActor : UntypedActor, IWithTimers, IWithStash
                 End("token expired", _options.ShutdownGrace);
                 break;
             case SendHeartbeat when _live:
-                Deliver(SseEncoder.Encode("heartbeat", "ping"));
+                Deliver(Encode("heartbeat", "ping"));
                 break;
             case SendHeartbeat:
                 break;
@@ -154,13 +169,13 @@ public sealed class ClientActor : UntypedActor, IWithTimers, IWithStash
     /// <summary>A last <c>close</c> event, then the response ends once drained (or is cut after the grace).</summary>
     private void End(string reason, TimeSpan grace)
     {
-        _connection.TryWrite(SseEncoder.Encode("close", reason));
+        _connection.TryWrite(Encode("close", reason));
         _connection.Complete();
         _connection.AbortAfter(grace);
         Context.Stop(Self);
     }
 
-    private void Acknowledged(StreamKey stream)
+    private void Acknowledged(StreamKey stream, Subscriptions.StreamReplay? replay)
     {
         if (!_streams.TryGetValue(stream, out var entity) || entity is not null)
         {
@@ -168,6 +183,11 @@ public sealed class ClientActor : UntypedActor, IWithTimers, IWithStash
         }
         _streams[stream] = Sender;
         Context.WatchWith(Sender, new SubscriptionLost(stream));
+        if (_byName is not null)
+        {
+            // No replay: the entity runs without history (settings differ between nodes); nothing to resume.
+            Resumed(_ordered.First(s => s.Key == stream), replay ?? new Subscriptions.StreamReplay(default, Gap: true, []));
+        }
         if (_streams.Values.All(e => e is not null))
         {
             Timers.Cancel(RetryTimer);
@@ -178,13 +198,111 @@ public sealed class ClientActor : UntypedActor, IWithTimers, IWithStash
         }
     }
 
+    /// <summary>
+    /// Before the welcome the replay waits for the other streams; after it (the entity moved and was
+    /// subscribed again) it is written at once, or a <c>reset</c> when the stream cannot be resumed.
+    /// </summary>
+    private void Resumed(StreamState stream, Subscriptions.StreamReplay replay)
+    {
+        if (!_live)
+        {
+            stream.Replay = replay;
+            return;
+        }
+        if (replay.Gap || stream.Position is not { } seen || seen.Epoch != replay.Now.Epoch)
+        {
+            stream.Position = replay.Now;
+            Deliver(Reset([stream.Label]));
+            return;
+        }
+        DeliverNew(replay.Missed);
+    }
+
     private void GoLive()
     {
-        Deliver(Welcome());
+        if (_byName is null)
+        {
+            Deliver(Welcome());
+        }
+        else
+        {
+            WelcomeAndReplay();
+        }
         Timers.StartPeriodicTimer(HeartbeatTimer, SendHeartbeat.Instance, _options.HeartbeatInterval);
         _live = true;
         Stash.UnstashAll();
     }
+
+    /// <summary>
+    /// The welcome carries where each stream starts (the asked position when it resumes, the
+    /// stream's current one otherwise), then one <c>reset</c> naming the streams that could not be
+    /// resumed, then each resumed stream's missed events in order. Stashed events follow, filtered.
+    /// </summary>
+    private void WelcomeAndReplay()
+    {
+        List<string> notResumed = [];
+        foreach (var stream in _ordered)
+        {
+            var replay = stream.Replay!;
+            if (stream.Position is null || replay.Gap)
+            {
+                if (stream.Position is not null || _connection.ResumeRefused)
+                {
+                    notResumed.Add(stream.Label);
+                }
+                stream.Position = replay.Now;
+            }
+        }
+        Deliver(Welcome() with { StartPositions = [.. _ordered.Select(s => s.Position!.Value)] });
+        if (notResumed.Count > 0)
+        {
+            Deliver(Reset(notResumed));
+        }
+        foreach (var stream in _ordered)
+        {
+            if (!stream.Replay!.Gap)
+            {
+                DeliverNew(stream.Replay.Missed);
+            }
+            stream.Replay = null;
+        }
+    }
+
+    private void DeliverNew(IReadOnlyList<SseEvent> events)
+    {
+        foreach (var sseEvent in events)
+        {
+            if (IsNew(sseEvent))
+            {
+                Deliver(sseEvent);
+            }
+        }
+    }
+
+    /// <summary>
+    /// False for an event of a stream at or before the position the connection already has: a live
+    /// event that also came in a replay, or came through another node's broker before the acknowledgement.
+    /// </summary>
+    private bool IsNew(SseEvent sseEvent)
+    {
+        if (_byName is null || sseEvent is not { Stream: { } name, Position: { } position } || !_byName.TryGetValue(name, out var stream))
+        {
+            return true;
+        }
+        if (stream.Position is { } seen && seen.Epoch == position.Epoch && position.Seq <= seen.Seq)
+        {
+            return false;
+        }
+        stream.Position = position;
+        return true;
+    }
+
+    // With history on, a connection's own events carry no id: only stream events move the browser's Last-Event-ID.
+    private SseEvent Encode(string eventName, string data) =>
+        _byName is null ? SseEncoder.Encode(eventName, data) : SseEncoder.EncodeWithoutId(eventName, data);
+
+    private static SseEvent Reset(IReadOnlyList<string> streams) =>
+        SseEncoder.EncodeWithoutId("reset", JsonSerializer.Serialize(new ResetData("reset", streams), WelcomeJson.Options));
 
     private void Deliver(SseEvent sseEvent)
     {
@@ -207,14 +325,38 @@ public sealed class ClientActor : UntypedActor, IWithTimers, IWithStash
     private SseEvent Welcome()
     {
         var data = JsonSerializer.Serialize(new WelcomeData("welcome", _connection.ClientId, DateTime.UtcNow.ToString("yyyy-MM-dd'T'HH:mm:ss.fff'Z'", System.Globalization.CultureInfo.InvariantCulture)), WelcomeJson.Options);
-        return SseEncoder.Encode(SseEncoder.DefaultEventName, data, (int)_options.ReconnectDelay.TotalMilliseconds);
+        var retry = (int)_options.ReconnectDelay.TotalMilliseconds;
+        return _byName is null
+            ? SseEncoder.Encode(SseEncoder.DefaultEventName, data, retry)
+            : SseEncoder.EncodeWithoutId(SseEncoder.DefaultEventName, data, retry);
     }
 
-    private void Subscribe(StreamKey stream) => RegionOf(stream).Tell(stream.Subscribe(Self));
+    // With history on, every (re)subscription asks to resume after the last position the connection has.
+    private void Subscribe(StreamKey stream) =>
+        RegionOf(stream).Tell(stream.Subscribe(Self, _byName is null ? null : _ordered.First(s => s.Key == stream).Position));
 
     private IActorRef RegionOf(StreamKey stream) => stream is StreamKey.User ? _userRegion : _topicRegion;
 
     private sealed record WelcomeData(string Type, Guid ClientId, string Timestamp);
+
+    private sealed record ResetData(string Type, IReadOnlyList<string> Streams);
+
+    /// <summary>One stream of a connection with history on.</summary>
+    private sealed class StreamState(StreamKey key, string name, string label, StreamPosition? resumeFrom)
+    {
+        public StreamKey Key { get; } = key;
+
+        public string Name { get; } = name;
+
+        /// <summary>How the <c>reset</c> event names it: <c>user</c> or <c>topic:&lt;name&gt;</c>.</summary>
+        public string Label { get; } = label;
+
+        /// <summary>The last position the connection has: asked in Last-Event-ID, then set by the acknowledgement and each event.</summary>
+        public StreamPosition? Position { get; set; } = resumeFrom;
+
+        /// <summary>The acknowledgement's replay, held from the acknowledgement until the welcome.</summary>
+        public Subscriptions.StreamReplay? Replay { get; set; }
+    }
 
     private static class WelcomeJson
     {

@@ -25,15 +25,25 @@ public sealed class ClientConnection
     private IActorRef? _client;
     private int _ended;
     private long _flushStartedAt;
+    private IReadOnlyList<string>? _streamNames;
 
-    public ClientConnection(Guid userId, Guid? tenantId, IReadOnlyList<string> topics, int bufferSize, DateTimeOffset? expiresAt = null)
+    /// <param name="lastEventId">With history on, the Last-Event-ID the request carried (null or empty: none).</param>
+    /// <param name="expiresAt">When the stream's credential expires (a JWT's exp); the stream is closed then.</param>
+    public ClientConnection(Guid userId, Guid? tenantId, IReadOnlyList<string> topics, int bufferSize, string? lastEventId = null, DateTimeOffset? expiresAt = null)
     {
         ExpiresAt = expiresAt;
         ArgumentOutOfRangeException.ThrowIfLessThan(bufferSize, 1);
         UserId = userId;
         TenantId = tenantId;
-        Topics = topics;
-        TopicKeys = [.. topics.Select(topic => Sse.Actors.Topics.TopicKeys.For(tenantId, topic))];
+        // Each topic once: a stream's position has one place in the connection's event ids.
+        Topics = [.. topics.Distinct(StringComparer.Ordinal)];
+        TopicKeys = [.. Topics.Select(topic => Sse.Actors.Topics.TopicKeys.For(tenantId, topic))];
+        if (!string.IsNullOrEmpty(lastEventId))
+        {
+            // Positions can only name this connection's own streams, so an id copied from another user resumes nothing of theirs.
+            ResumeFrom = PositionVector.TryParse(lastEventId, 1 + Topics.Count, out var positions) ? positions : null;
+            ResumeRefused = ResumeFrom is null;
+        }
         _buffer = Channel.CreateBounded<SseEvent>(new BoundedChannelOptions(bufferSize)
         {
             SingleReader = true,
@@ -55,6 +65,18 @@ public sealed class ClientConnection
 
     /// <summary>The topic entities this connection subscribes to: its topics within its tenant.</summary>
     public IReadOnlyList<string> TopicKeys { get; }
+
+    /// <summary>
+    /// Where the connection resumes, one position per stream in <see cref="StreamNames"/> order (read
+    /// from its Last-Event-ID); null for a first connection or an id that could not be read.
+    /// </summary>
+    public StreamPosition[]? ResumeFrom { get; }
+
+    /// <summary>The request carried a Last-Event-ID that does not address this connection's streams: it starts with a <c>reset</c>.</summary>
+    public bool ResumeRefused { get; }
+
+    /// <summary>The connection's streams as events name them (<see cref="StreamIds"/>): its user, then its topics in order.</summary>
+    public IReadOnlyList<string> StreamNames => _streamNames ??= [StreamIds.User(UserId), .. TopicKeys.Select(StreamIds.Topic)];
 
     /// <summary>What the response writer drains. Completes when the client actor stops.</summary>
     public ChannelReader<SseEvent> Events => _buffer.Reader;

@@ -1,4 +1,5 @@
 using Akka.Actor;
+using Sse.Actors.Events;
 using Sse.Actors.Topics;
 using Sse.Actors.Users;
 
@@ -7,20 +8,21 @@ namespace Sse.Actors.Clients;
 /// <summary>One stream a connection listens to (its user, or one topic) and how to (un)subscribe to it.</summary>
 internal abstract record StreamKey
 {
-    public abstract object Subscribe(IActorRef subscriber);
+    /// <summary>The subscription; with history on, <paramref name="from"/> is where to resume.</summary>
+    public abstract object Subscribe(IActorRef subscriber, StreamPosition? from = null);
 
     public abstract object Unsubscribe(IActorRef subscriber);
 
     public sealed record User(Guid UserId) : StreamKey
     {
-        public override object Subscribe(IActorRef subscriber) => new UserProtocol.SubscribeToUser(UserId, subscriber);
+        public override object Subscribe(IActorRef subscriber, StreamPosition? from = null) => new UserProtocol.SubscribeToUser(UserId, subscriber, from);
 
         public override object Unsubscribe(IActorRef subscriber) => new UserProtocol.UnsubscribeFromUser(UserId, subscriber);
     }
 
     public sealed record Topic(string Name) : StreamKey
     {
-        public override object Subscribe(IActorRef subscriber) => new TopicProtocol.SubscribeToTopic(Name, subscriber);
+        public override object Subscribe(IActorRef subscriber, StreamPosition? from = null) => new TopicProtocol.SubscribeToTopic(Name, subscriber, from);
 
         public override object Unsubscribe(IActorRef subscriber) => new TopicProtocol.UnsubscribeFromTopic(Name, subscriber);
     }

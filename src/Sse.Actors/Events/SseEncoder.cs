@@ -19,19 +19,29 @@ public static class SseEncoder
     public static SseEvent Encode(string id, string eventName, string data, int? retryMilliseconds = null) =>
         new(id, EncodeBytes(id, eventName, data, retryMilliseconds));
 
-    /// <summary>A published event: a new id, and the moment the publish was accepted (<see cref="SseEvent.PublishedAt"/>).</summary>
-    internal static SseEvent EncodePublished(string eventName, string data)
+    /// <summary>
+    /// An event whose bytes hold no <c>id:</c> line (history on: each connection's writer writes its own id),
+    /// or that must not move the browser's Last-Event-ID (heartbeat, close).
+    /// </summary>
+    public static SseEvent EncodeWithoutId(string eventName, string data, int? retryMilliseconds = null)
     {
         var id = EventIds.Next();
-        return new SseEvent(id, EncodeBytes(id, eventName, data, retryMilliseconds: null)) { PublishedAt = Stopwatch.GetTimestamp() };
+        return new(id, EncodeBytes(id, eventName, data, retryMilliseconds, writeId: false));
     }
 
-    private static byte[] EncodeBytes(string id, string eventName, string data, int? retryMilliseconds)
+    /// <summary>A published event: a new id, and the moment the publish was accepted (<see cref="SseEvent.PublishedAt"/>).</summary>
+    internal static SseEvent EncodePublished(string eventName, string data, bool writeId = true)
+    {
+        var id = EventIds.Next();
+        return new SseEvent(id, EncodeBytes(id, eventName, data, retryMilliseconds: null, writeId)) { PublishedAt = Stopwatch.GetTimestamp() };
+    }
+
+    private static byte[] EncodeBytes(string id, string eventName, string data, int? retryMilliseconds, bool writeId = true)
     {
         var named = eventName != DefaultEventName;
         var retry = retryMilliseconds?.ToString(CultureInfo.InvariantCulture);
 
-        var size = FieldSize("id: "u8, id) + (named ? FieldSize("event: "u8, eventName) : 0) + (retry is null ? 0 : FieldSize("retry: "u8, retry)) + 1;
+        var size = (writeId ? FieldSize("id: "u8, id) : 0) + (named ? FieldSize("event: "u8, eventName) : 0) + (retry is null ? 0 : FieldSize("retry: "u8, retry)) + 1;
         for (var lines = new Lines(data); lines.Next(out var line);)
         {
             size += FieldSize("data: "u8, line);
@@ -39,7 +49,10 @@ public static class SseEncoder
 
         var bytes = new byte[size];
         var output = bytes.AsSpan();
-        WriteField(ref output, "id: "u8, id);
+        if (writeId)
+        {
+            WriteField(ref output, "id: "u8, id);
+        }
         if (named)
         {
             WriteField(ref output, "event: "u8, eventName);

@@ -4,8 +4,9 @@ namespace Sse.Actors.Events;
 /// One event, already encoded in the text/event-stream wire format. It is encoded once per
 /// publish and the same bytes are handed to every recipient.
 /// </summary>
-/// <param name="Id">The event's <c>id:</c> field.</param>
-/// <param name="Utf8">The complete event block (id, event, data lines and the blank line), UTF-8.</param>
+/// <param name="Id">The event's id: its <c>id:</c> field, or with history on only what the publisher is told (the
+/// connection's writer writes each connection's position vector as the <c>id:</c> instead).</param>
+/// <param name="Utf8">The complete event block (id unless history is on, event, data lines and the blank line), UTF-8.</param>
 public sealed record SseEvent(string Id, byte[] Utf8) : Serialization.ISseWireMessage
 {
     public int Length => Utf8.Length;
@@ -17,6 +18,18 @@ public sealed record SseEvent(string Id, byte[] Utf8) : Serialization.ISseWireMe
     /// Taken once per publish, for the delivery latency metric.
     /// </summary>
     public long PublishedAt { get; init; }
+
+    /// <summary>With history on: the stream the event belongs to (<see cref="StreamIds"/>), set by its entity; null otherwise.</summary>
+    public string? Stream { get; init; }
+
+    /// <summary>With history on: the event's place in <see cref="Stream"/>, set by its entity.</summary>
+    public StreamPosition? Position { get; init; }
+
+    /// <summary>
+    /// With history on, on a connection's welcome only: where each of the connection's streams starts,
+    /// which the writer takes as its id. Never leaves the node.
+    /// </summary>
+    internal StreamPosition[]? StartPositions { get; init; }
 
     public override string ToString() => $"SseEvent({Id}, {Utf8.Length} bytes)";
 }

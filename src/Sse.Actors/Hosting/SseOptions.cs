@@ -26,7 +26,13 @@ public sealed class SseOptions
     /// <summary>Connections one user may hold on this node; 0 means unlimited. Over it: 429 with Retry-After.</summary>
     public int MaxConnectionsPerUser { get; set; }
 
-    /// <summary>Events kept per stream for replay after a reconnect (not yet implemented; must be 0 for now).</summary>
+    /// <summary>Most events <see cref="HistorySize"/> may keep per stream: history is in memory, one ring per user and topic entity.</summary>
+    public const int MaxHistorySize = 10_000;
+
+    /// <summary>
+    /// Events kept per user and topic stream for replay after a reconnect (<c>Last-Event-ID</c>); 0 turns
+    /// replay off. Up to <see cref="MaxHistorySize"/>. See docs/history.md.
+    /// </summary>
     public int HistorySize { get; set; }
 
     /// <summary>The <c>retry:</c> sent to browsers: how long they wait before reconnecting.</summary>

@@ -28,8 +28,8 @@ public sealed class SseOptionsValidator(IHostEnvironment environment) : IValidat
             $"{s}:ClientTimeout must be at least twice {s}:HeartbeatInterval (is {options.ClientTimeout}, heartbeat {options.HeartbeatInterval}).");
         Require(options.MaxConnections >= 0, $"{s}:MaxConnections must be 0 (unlimited) or more (is {options.MaxConnections}).");
         Require(options.MaxConnectionsPerUser >= 0, $"{s}:MaxConnectionsPerUser must be 0 (unlimited) or more (is {options.MaxConnectionsPerUser}).");
-        Require(options.HistorySize >= 0, $"{s}:HistorySize must be 0 or more (is {options.HistorySize}).");
-        Require(options.HistorySize == 0, $"{s}:HistorySize > 0 (replay after reconnect) is not implemented yet; set it to 0.");
+        Require(options.HistorySize is >= 0 and <= SseOptions.MaxHistorySize,
+            $"{s}:HistorySize must be between 0 (no replay) and {SseOptions.MaxHistorySize} (is {options.HistorySize}).");
         Require(options.ReconnectDelay >= TimeSpan.Zero && options.ReconnectDelay.TotalMilliseconds <= int.MaxValue,
             $"{s}:ReconnectDelay must be between 0 and {int.MaxValue} ms (is {options.ReconnectDelay}).");
         Require(options.RefusedRetryAfter >= TimeSpan.FromSeconds(1), $"{s}:RefusedRetryAfter must be at least 1 second (is {options.RefusedRetryAfter}).");

@@ -1,6 +1,7 @@
 using System.Buffers;
 using System.Diagnostics;
 using System.Globalization;
+using System.IO.Pipelines;
 using System.Threading.Channels;
 using Akka.Actor;
 using Akka.Hosting;
@@ -68,7 +69,7 @@ public sealed class StreamEndpoint(
             }
         }
 
-        var connection = new ClientConnection(identity.UserId, identity.TenantId, topics, settings.ClientBufferSize, identity.ExpiresAt);
+        var connection = new ClientConnection(identity.UserId, identity.TenantId, topics, settings.ClientBufferSize, LastEventId(context, settings), identity.ExpiresAt);
         try
         {
             var result = await broker.ActorRef.Ask<ConnectResult>(new Connect(connection), ConnectTimeout);
@@ -95,6 +96,20 @@ public sealed class StreamEndpoint(
             // Stops the client actor, also when it was created after a timed-out or abandoned connect.
             connection.End();
         }
+    }
+
+    /// <summary>
+    /// With history on, the id the connection resumes after: the <c>Last-Event-ID</c> header, or the
+    /// <c>last_event_id</c> query parameter for clients that cannot set headers. Ignored with history off.
+    /// </summary>
+    private static string? LastEventId(HttpContext context, SseOptions settings)
+    {
+        if (settings.HistorySize == 0)
+        {
+            return null;
+        }
+        var request = context.Request;
+        return request.Headers["Last-Event-ID"].FirstOrDefault() is { Length: > 0 } header ? header : request.Query["last_event_id"].FirstOrDefault();
     }
 
     private string? TopicProblem(HttpContext context, SseIdentity identity, SseOptions settings, out IReadOnlyList<string> topics)
@@ -140,6 +155,8 @@ public sealed class StreamEndpoint(
     {
         var events = connection.Events;
         var output = context.Response.BodyWriter;
+        // History on: the position of each of the connection's streams, written as each stream event's id.
+        var ids = options.Value.HistorySize > 0 ? new EventIdWriter(connection.StreamNames) : null;
         connection.OnAbort(context.Abort);
         try
         {
@@ -151,6 +168,7 @@ public sealed class StreamEndpoint(
                 var published = 0;
                 while (written < MaxEventsPerFlush && events.TryRead(out var sseEvent))
                 {
+                    ids?.WriteId(output, sseEvent);
                     output.Write(sseEvent.Utf8);
                     written++;
                     if (sseEvent.PublishedAt != 0)
@@ -176,6 +194,48 @@ public sealed class StreamEndpoint(
         finally
         {
             metrics.Dropped(DiscardQueued(events));
+        }
+    }
+
+    /// <summary>
+    /// With history on, the id of each event is the connection's position vector after it
+    /// (<see cref="PositionVector"/>). The encoded bytes are shared by every recipient, so the
+    /// writer, which sees the connection's events in order, writes the <c>id:</c> line itself, straight
+    /// into the response. Events of no stream (broadcasts, heartbeats, close, reset) get none.
+    /// </summary>
+    private sealed class EventIdWriter(IReadOnlyList<string> streams)
+    {
+        private readonly StreamPosition[] _positions = new StreamPosition[streams.Count];
+        private readonly int _maxLine = PositionVector.MaxIdLineBytes(streams.Count);
+
+        public void WriteId(PipeWriter output, SseEvent sseEvent)
+        {
+            if (sseEvent.StartPositions is { } start)
+            {
+                start.CopyTo(_positions, 0);
+            }
+            else if (sseEvent is { Stream: { } stream, Position: { } position } && IndexOf(stream) is var i and >= 0)
+            {
+                _positions[i] = position;
+            }
+            else
+            {
+                return;
+            }
+            output.Advance(PositionVector.WriteIdLine(output.GetSpan(_maxLine), _positions));
+        }
+
+        // A few streams per connection: a scan is cheaper than a dictionary per connection.
+        private int IndexOf(string stream)
+        {
+            for (var i = 0; i < streams.Count; i++)
+            {
+                if (string.Equals(streams[i], stream, StringComparison.Ordinal))
+                {
+                    return i;
+                }
+            }
+            return -1;
         }
     }
 

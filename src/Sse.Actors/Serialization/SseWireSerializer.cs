@@ -3,6 +3,7 @@ using Akka.Actor;
 using Akka.Serialization;
 using Sse.Actors.Broker;
 using Sse.Actors.Events;
+using Sse.Actors.Subscriptions;
 using static Sse.Actors.Broker.BrokerCommands;
 using static Sse.Actors.Broker.BrokerQueries;
 using static Sse.Actors.Topics.TopicProtocol;
@@ -66,14 +67,14 @@ public sealed class SseWireSerializer(ExtendedActorSystem system) : SerializerWi
         return manifest switch
         {
             "EV" => ReadEvent(r),
-            "SU" => new SubscribeToUser(ReadGuid(r), ReadRef(r)),
+            "SU" => new SubscribeToUser(ReadGuid(r), ReadRef(r), ReadOptionalPosition(r)),
             "UU" => new UnsubscribeFromUser(ReadGuid(r), ReadRef(r)),
             "DU" => new DeliverToUser(ReadGuid(r), ReadEvent(r)),
-            "AU" => new SubscribedToUser(ReadGuid(r)),
-            "ST" => new SubscribeToTopic(r.ReadString(), ReadRef(r)),
+            "AU" => new SubscribedToUser(ReadGuid(r), ReadReplay(r)),
+            "ST" => new SubscribeToTopic(r.ReadString(), ReadRef(r), ReadOptionalPosition(r)),
             "UT" => new UnsubscribeFromTopic(r.ReadString(), ReadRef(r)),
             "PT" => new PublishToTopic(r.ReadString(), ReadEvent(r)),
-            "AT" => new SubscribedToTopic(r.ReadString()),
+            "AT" => new SubscribedToTopic(r.ReadString(), ReadReplay(r)),
             "CU" => new SendToUser(ReadGuid(r), r.ReadString(), r.ReadString()),
             "CT" => new SendToTopic(r.ReadString(), r.ReadString(), r.ReadString(), r.ReadBoolean() ? ReadGuid(r) : null),
             "CB" => new Broadcast(r.ReadString(), r.ReadString()),
@@ -99,14 +100,14 @@ public sealed class SseWireSerializer(ExtendedActorSystem system) : SerializerWi
         switch (obj)
         {
             case SseEvent e: WriteEvent(w, e); break;
-            case SubscribeToUser m: WriteGuid(w, m.UserId); WriteRef(w, m.Subscriber); break;
+            case SubscribeToUser m: WriteGuid(w, m.UserId); WriteRef(w, m.Subscriber); WriteOptionalPosition(w, m.From); break;
             case UnsubscribeFromUser m: WriteGuid(w, m.UserId); WriteRef(w, m.Subscriber); break;
             case DeliverToUser m: WriteGuid(w, m.UserId); WriteEvent(w, m.Event); break;
-            case SubscribedToUser m: WriteGuid(w, m.UserId); break;
-            case SubscribeToTopic m: w.Write(m.Topic); WriteRef(w, m.Subscriber); break;
+            case SubscribedToUser m: WriteGuid(w, m.UserId); WriteReplay(w, m.Replay); break;
+            case SubscribeToTopic m: w.Write(m.Topic); WriteRef(w, m.Subscriber); WriteOptionalPosition(w, m.From); break;
             case UnsubscribeFromTopic m: w.Write(m.Topic); WriteRef(w, m.Subscriber); break;
             case PublishToTopic m: w.Write(m.Topic); WriteEvent(w, m.Event); break;
-            case SubscribedToTopic m: w.Write(m.Topic); break;
+            case SubscribedToTopic m: w.Write(m.Topic); WriteReplay(w, m.Replay); break;
             case SendToUser m: WriteGuid(w, m.UserId); w.Write(m.Event); w.Write(m.Data); break;
             case SendToTopic m:
                 w.Write(m.Topic); w.Write(m.Event); w.Write(m.Data); w.Write(m.TenantId.HasValue);
@@ -136,14 +137,74 @@ public sealed class SseWireSerializer(ExtendedActorSystem system) : SerializerWi
         w.Write(e.Id);
         w.Write(e.Utf8.Length);
         w.Write(e.Utf8);
+        // History on: the stream and the place in it; a stream name and a position go together.
+        w.Write(e.Stream is not null && e.Position.HasValue);
+        if (e is { Stream: { } stream, Position: { } position })
+        {
+            w.Write(stream);
+            WritePosition(w, position);
+        }
     }
 
     private static SseEvent ReadEvent(BinaryReader r)
     {
         var id = r.ReadString();
         var length = r.ReadInt32();
+        var bytes = r.ReadBytes(length);
         // Only published events cross nodes; their latency on this node counts from arrival.
-        return new SseEvent(id, r.ReadBytes(length)) { PublishedAt = Stopwatch.GetTimestamp() };
+        var sseEvent = new SseEvent(id, bytes) { PublishedAt = Stopwatch.GetTimestamp() };
+        return r.ReadBoolean() ? sseEvent with { Stream = r.ReadString(), Position = ReadPosition(r) } : sseEvent;
+    }
+
+    private static void WritePosition(BinaryWriter w, StreamPosition position)
+    {
+        w.Write(position.Epoch);
+        w.Write(position.Seq);
+    }
+
+    private static StreamPosition ReadPosition(BinaryReader r) => new(r.ReadUInt32(), r.ReadInt64());
+
+    private static void WriteOptionalPosition(BinaryWriter w, StreamPosition? position)
+    {
+        w.Write(position.HasValue);
+        if (position is { } p)
+        {
+            WritePosition(w, p);
+        }
+    }
+
+    private static StreamPosition? ReadOptionalPosition(BinaryReader r) => r.ReadBoolean() ? ReadPosition(r) : null;
+
+    private static void WriteReplay(BinaryWriter w, StreamReplay? replay)
+    {
+        w.Write(replay is not null);
+        if (replay is null)
+        {
+            return;
+        }
+        WritePosition(w, replay.Now);
+        w.Write(replay.Gap);
+        w.Write(replay.Missed.Count);
+        foreach (var missed in replay.Missed)
+        {
+            WriteEvent(w, missed);
+        }
+    }
+
+    private static StreamReplay? ReadReplay(BinaryReader r)
+    {
+        if (!r.ReadBoolean())
+        {
+            return null;
+        }
+        var now = ReadPosition(r);
+        var gap = r.ReadBoolean();
+        var missed = new SseEvent[r.ReadInt32()];
+        for (var i = 0; i < missed.Length; i++)
+        {
+            missed[i] = ReadEvent(r);
+        }
+        return new StreamReplay(now, gap, missed);
     }
 
     private static void WriteGuid(BinaryWriter w, Guid id)

@@ -10,6 +10,8 @@ namespace Sse.Actors.Subscriptions;
 /// that costs one message per local subscriber and one per other node holding subscribers (that
 /// node's broker fans out to its own connections). An entity with subscribers is never
 /// passivated; one that stays empty for <c>EmptyEntityPassivation</c> asks its shard to passivate it.
+/// With <c>HistorySize</c> &gt; 0 it also numbers its events and keeps the last ones for subscribers
+/// that resume (<see cref="StreamHistory"/>); the history goes when the entity stops or moves.
 /// </summary>
 public abstract class SubscriberSetActor : UntypedActor, IWithTimers
 {
@@ -17,10 +19,18 @@ public abstract class SubscriberSetActor : UntypedActor, IWithTimers
     private readonly HashSet<IActorRef> _localSubscribers = [];
     private readonly Dictionary<Address, RemoteNode> _remoteNodes = [];
     private readonly TimeSpan _emptyPassivation;
+    private readonly StreamHistory? _history;
 
-    protected SubscriberSetActor(TimeSpan emptyPassivation)
+    /// <summary>
+    /// Most bytes of events replayed to a subscriber on another node in one acknowledgement, under
+    /// Akka.Remote's default maximum frame (128,000 bytes); a larger replay answers a gap instead.
+    /// </summary>
+    internal const long MaxRemoteReplayBytes = 96 * 1024;
+
+    protected SubscriberSetActor(TimeSpan emptyPassivation, int historySize)
     {
         _emptyPassivation = emptyPassivation;
+        _history = historySize > 0 ? new StreamHistory(historySize) : null;
     }
 
     /// <summary>The entity's own protocol; false for a message it does not know.</summary>
@@ -57,6 +67,16 @@ public abstract class SubscriberSetActor : UntypedActor, IWithTimers
     protected bool HasRemoteSubscribers => _remoteNodes.Count > 0;
 
     protected override void PreStart() => Timers.StartSingleTimer(PassivateTimer, PassivateIfEmpty.Instance, _emptyPassivation);
+
+    /// <summary>With history on, numbers and keeps the event of <paramref name="stream"/>; otherwise the event as it is.</summary>
+    protected SseEvent Record(string stream, SseEvent sseEvent) => _history?.Append(stream, sseEvent) ?? sseEvent;
+
+    /// <summary>
+    /// With history on, what <paramref name="subscriber"/> missed after <paramref name="from"/>: it is
+    /// acknowledged in the same receive that adds it, so nothing falls between the replay and the live events.
+    /// </summary>
+    protected StreamReplay? ReplayFor(IActorRef subscriber, StreamPosition? from) =>
+        _history?.ReplayAfter(from, subscriber.Path.Address.HasLocalScope ? long.MaxValue : MaxRemoteReplayBytes);
 
     /// <summary>Adds (or confirms again) a subscriber and acknowledges it, so a retried subscribe is harmless.</summary>
     protected void AddSubscriber(IActorRef subscriber, object acknowledgement)

@@ -1,5 +1,6 @@
 using Akka.Actor;
 using Sse.Actors.Broker;
+using Sse.Actors.Events;
 using Sse.Actors.Subscriptions;
 using static Sse.Actors.Topics.TopicProtocol;
 
@@ -8,21 +9,26 @@ namespace Sse.Actors.Topics;
 /// <summary>Sharded entity for one topic: its subscribed connections on every node, and the fan-out.</summary>
 public sealed class TopicActor : SubscriberSetActor
 {
-    public TopicActor(TimeSpan emptyPassivation) : base(emptyPassivation)
+    // The stream's name on its events, made once (history on only).
+    private string? _stream;
+
+    public TopicActor(TimeSpan emptyPassivation, int historySize = 0) : base(emptyPassivation, historySize)
     {
     }
 
-    public static Props Props(TimeSpan emptyPassivation) => Akka.Actor.Props.Create(() => new TopicActor(emptyPassivation));
+    public static Props Props(TimeSpan emptyPassivation, int historySize = 0) =>
+        Akka.Actor.Props.Create(() => new TopicActor(emptyPassivation, historySize));
 
     protected override bool ReceiveStreamMessage(object message)
     {
         switch (message)
         {
             case PublishToTopic m:
-                Deliver(m.Event, HasRemoteSubscribers ? new NodeFanOut.TopicEvent(m.Topic, m.Event) : null);
+                var sseEvent = Record(_stream ??= StreamIds.Topic(m.Topic), m.Event);
+                Deliver(sseEvent, HasRemoteSubscribers ? new NodeFanOut.TopicEvent(m.Topic, sseEvent) : null);
                 return true;
             case SubscribeToTopic m:
-                AddSubscriber(m.Subscriber, new SubscribedToTopic(m.Topic));
+                AddSubscriber(m.Subscriber, new SubscribedToTopic(m.Topic, ReplayFor(m.Subscriber, m.From)));
                 return true;
             case UnsubscribeFromTopic m:
                 RemoveSubscriber(m.Subscriber);

@@ -1,5 +1,6 @@
 using Akka.Actor;
 using Sse.Actors.Broker;
+using Sse.Actors.Events;
 using Sse.Actors.Subscriptions;
 using static Sse.Actors.Users.UserProtocol;
 
@@ -11,21 +12,26 @@ namespace Sse.Actors.Users;
 /// </summary>
 public sealed class UserActor : SubscriberSetActor
 {
-    public UserActor(TimeSpan emptyPassivation) : base(emptyPassivation)
+    // The stream's name on its events, made once (history on only).
+    private string? _stream;
+
+    public UserActor(TimeSpan emptyPassivation, int historySize = 0) : base(emptyPassivation, historySize)
     {
     }
 
-    public static Props Props(TimeSpan emptyPassivation) => Akka.Actor.Props.Create(() => new UserActor(emptyPassivation));
+    public static Props Props(TimeSpan emptyPassivation, int historySize = 0) =>
+        Akka.Actor.Props.Create(() => new UserActor(emptyPassivation, historySize));
 
     protected override bool ReceiveStreamMessage(object message)
     {
         switch (message)
         {
             case DeliverToUser m:
-                Deliver(m.Event, HasRemoteSubscribers ? new NodeFanOut.UserEvent(m.UserId, m.Event) : null);
+                var sseEvent = Record(_stream ??= StreamIds.User(m.UserId), m.Event);
+                Deliver(sseEvent, HasRemoteSubscribers ? new NodeFanOut.UserEvent(m.UserId, sseEvent) : null);
                 return true;
             case SubscribeToUser m:
-                AddSubscriber(m.Subscriber, new SubscribedToUser(m.UserId));
+                AddSubscriber(m.Subscriber, new SubscribedToUser(m.UserId, ReplayFor(m.Subscriber, m.From)));
                 return true;
             case UnsubscribeFromUser m:
                 RemoveSubscriber(m.Subscriber);

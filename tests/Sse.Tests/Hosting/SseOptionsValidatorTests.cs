@@ -90,9 +90,15 @@ public sealed class SseOptionsValidatorTests
     }
 
     [Fact]
-    public void Positive_history_size_is_rejected_until_replay_is_implemented()
+    public void History_size_up_to_its_maximum_is_accepted()
     {
-        AssertFailsNaming("HistorySize", Validate(new SseOptions { HistorySize = 10 }));
+        Assert.True(Validate(new SseOptions { HistorySize = SseOptions.MaxHistorySize }).Succeeded);
+    }
+
+    [Fact]
+    public void History_size_over_its_maximum_is_rejected()
+    {
+        AssertFailsNaming("HistorySize", Validate(new SseOptions { HistorySize = SseOptions.MaxHistorySize + 1 }));
     }
 
     [Fact]

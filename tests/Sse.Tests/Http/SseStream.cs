@@ -26,9 +26,15 @@ public sealed class SseStream : IAsyncDisposable
     /// <summary>Completes when the server ends the stream (or the connection breaks).</summary>
     public Task Ended => _received.Reader.Completion;
 
-    public static async Task<SseStream> OpenAsync(HttpClient client, string path)
+    /// <param name="lastEventId">Sent as the <c>Last-Event-ID</c> header, as a reconnecting browser does.</param>
+    public static async Task<SseStream> OpenAsync(HttpClient client, string path, string? lastEventId = null)
     {
-        var response = await client.GetAsync(path, HttpCompletionOption.ResponseHeadersRead);
+        using var request = new HttpRequestMessage(HttpMethod.Get, path);
+        if (lastEventId is not null)
+        {
+            request.Headers.TryAddWithoutValidation("Last-Event-ID", lastEventId);
+        }
+        var response = await client.SendAsync(request, HttpCompletionOption.ResponseHeadersRead);
         if (response.StatusCode != HttpStatusCode.OK)
         {
             var body = await response.Content.ReadAsStringAsync();
@@ -74,9 +80,13 @@ public sealed class SseStream : IAsyncDisposable
         }
     }
 
+    /// <summary>The welcome's id: with history on, where each of the connection's streams starts.</summary>
+    public string? WelcomeId { get; private set; }
+
     public async Task WelcomeAsync()
     {
         var welcome = await NextEventAsync();
+        WelcomeId = welcome.EventId;
         using var data = JsonDocument.Parse(welcome.Data);
         if (welcome.EventType != "message" || data.RootElement.GetProperty("type").GetString() != "welcome")
         {

@@ -4,6 +4,7 @@ using Akka.Serialization;
 using Sse.Actors.Broker;
 using Sse.Actors.Events;
 using Sse.Actors.Serialization;
+using Sse.Actors.Subscriptions;
 using static Sse.Actors.Broker.BrokerCommands;
 using static Sse.Actors.Broker.BrokerQueries;
 using static Sse.Actors.Topics.TopicProtocol;
@@ -15,19 +16,21 @@ public sealed class SseWireSerializerTests() : Akka.TestKit.Xunit2.TestKit(SseTe
 {
     private static readonly Guid UserId = Guid.Parse("0b9a4cbe-3bd4-4f4c-9a53-2a4a0f0d6e11");
     private static readonly SseEvent Event = SseEncoder.Encode("1234", "update", "line one\nline two ✓");
+    private static readonly SseEvent NumberedEvent = Event with { Stream = StreamIds.Topic("news/sport"), Position = new StreamPosition(0xdeadbeef, 42) };
+    private static readonly StreamReplay Replay = new(new StreamPosition(0xdeadbeef, 43), Gap: false, [NumberedEvent, Event]);
 
     /// <summary>One sample of every wire message; a new message type needs one here.</summary>
     private static IEnumerable<ISseWireMessage> Samples(IActorRef subscriber) =>
     [
         Event,
-        new SubscribeToUser(UserId, subscriber),
+        new SubscribeToUser(UserId, subscriber, new StreamPosition(7, 41)),
         new UnsubscribeFromUser(UserId, subscriber),
         new DeliverToUser(UserId, Event),
-        new SubscribedToUser(UserId),
-        new SubscribeToTopic("news/sport", subscriber),
+        new SubscribedToUser(UserId, Replay),
+        new SubscribeToTopic("news/sport", subscriber, new StreamPosition(uint.MaxValue, long.MaxValue)),
         new UnsubscribeFromTopic("news/sport", subscriber),
         new PublishToTopic("news/sport", Event),
-        new SubscribedToTopic("news/sport"),
+        new SubscribedToTopic("news/sport", Replay with { Gap = true, Missed = [] }),
         new SendToUser(UserId, "update", "{\"n\":1}"),
         new SendToTopic("news/sport", "score", "1-0", UserId),
         new Broadcast("notice", "maintenance at 10:00"),
@@ -43,7 +46,7 @@ public sealed class SseWireSerializerTests() : Akka.TestKit.Xunit2.TestKit(SseTe
         GetNodeReport.Instance,
         new NodeReport(Stats, [UserId, Guid.NewGuid()], ["news/sport", "approval:pending"]),
         new Sse.Actors.Broker.NodeFanOut.UserEvent(UserId, Event),
-        new Sse.Actors.Broker.NodeFanOut.TopicEvent("news/sport", Event),
+        new Sse.Actors.Broker.NodeFanOut.TopicEvent("news/sport", NumberedEvent),
     ];
 
     private static readonly BrokerStats Stats = new("akka.tcp://sse@127.0.0.1:4053", 10, 7, 4, true, 256, 1000, 5, long.MaxValue, 12, 3);
@@ -102,6 +105,29 @@ public sealed class SseWireSerializerTests() : Akka.TestKit.Xunit2.TestKit(SseTe
         Assert.InRange(copy.PublishedAt, before, System.Diagnostics.Stopwatch.GetTimestamp());
     }
 
+    /// <summary>With history off nothing carries a position or a replay: the absent values round-trip too.</summary>
+    public static TheoryData<string> WithoutHistory => new(["SU", "AU", "ST", "AT", "EV"]);
+
+    [Theory]
+    [MemberData(nameof(WithoutHistory))]
+    public void Messages_without_history_round_trip_without_positions(string manifest)
+    {
+        var subscriber = CreateTestProbe().Ref;
+        object message = manifest switch
+        {
+            "SU" => new SubscribeToUser(UserId, subscriber),
+            "AU" => new SubscribedToUser(UserId),
+            "ST" => new SubscribeToTopic("news", subscriber),
+            "AT" => new SubscribedToTopic("news"),
+            _ => Event,
+        };
+        var serializer = (SerializerWithStringManifest)Sys.Serialization.FindSerializerFor(message);
+
+        var copy = serializer.FromBinary(serializer.ToBinary(message), serializer.Manifest(message));
+
+        AssertSameContent(message, copy);
+    }
+
     [Fact]
     public void Unknown_manifest_is_a_serialization_error()
     {
@@ -121,8 +147,16 @@ public sealed class SseWireSerializerTests() : Akka.TestKit.Xunit2.TestKit(SseTe
             var (want, got) = (property.GetValue(expected), property.GetValue(actual));
             switch (want)
             {
-                case ISseWireMessage nested:
-                    AssertSameContent(nested, got);
+                case ISseWireMessage or StreamReplay:
+                    AssertSameContent(want, got);
+                    break;
+                case IEnumerable<SseEvent> events:
+                    var copies = ((IEnumerable<SseEvent>)got!).ToList();
+                    Assert.Equal(events.Count(), copies.Count);
+                    foreach (var (one, copy) in events.Zip(copies))
+                    {
+                        AssertSameContent(one, copy);
+                    }
                     break;
                 case IEnumerable sequence and not string:
                     Assert.True(sequence.Cast<object>().SequenceEqual(((IEnumerable)got!).Cast<object>()), $"{property.Name} differs after the round trip");

@@ -1,0 +1,219 @@
+using System.Net.ServerSentEvents;
+using System.Text.Json;
+using Sse.Actors.Events;
+using Xunit;
+
+namespace Sse.Tests.Http;
+
+/// <summary>A host with history on, kept long enough (empty entities live 5 minutes) for the tests' reconnects.</summary>
+public sealed class HistoryBrokerHost : IAsyncLifetime
+{
+    // Holds a reconnect test's missed and racing live events (1 + 3 + 3 per stream).
+    public const int HistorySize = 8;
+
+    public BrokerHost Host { get; private set; } = null!;
+
+    public async Task InitializeAsync() => Host = await BrokerHost.StartAsync(new Dictionary<string, string>
+    {
+        ["Sse:HistorySize"] = HistorySize.ToString(System.Globalization.CultureInfo.InvariantCulture),
+        ["Sse:EmptyEntityPassivation"] = "00:05:00",
+    });
+
+    public async Task DisposeAsync() => await Host.DisposeAsync();
+}
+
+public sealed class HistoryTests(HistoryBrokerHost fixture) : IClassFixture<HistoryBrokerHost>
+{
+    private BrokerHost Host => fixture.Host;
+
+    [Fact]
+    public async Task A_first_connection_gets_no_reset_and_its_welcome_id_names_each_of_its_streams()
+    {
+        var userId = Guid.NewGuid();
+        await using var stream = await Host.ConnectAsync(userId, "a,b");
+
+        Assert.True(PositionVector.TryParse(stream.WelcomeId, 3, out var start));
+        Assert.All(start, position => Assert.Equal(0, position.Seq));
+        await Host.Broker.SendToUserAsync(userId, "update", "live");
+        var live = await stream.NextEventAsync();
+        Assert.Equal(("update", "live"), (live.EventType, live.Data));
+        Assert.True(PositionVector.TryParse(live.EventId, 3, out var after));
+        Assert.Equal(new StreamPosition(start[0].Epoch, 1), after[0]);
+    }
+
+    [Fact]
+    public async Task Reconnecting_with_the_last_id_replays_what_each_stream_missed_in_order_then_live_events()
+    {
+        var userId = Guid.NewGuid();
+        var topic = $"news-{Guid.NewGuid():N}";
+        var lastId = await LastIdAfterOneEventAsync(userId, topic);
+        for (var i = 1; i <= 3; i++)
+        {
+            await Host.Broker.SendToUserAsync(userId, "update", $"user-{i}");
+            await Host.Broker.SendToTopicAsync(topic, "update", $"topic-{i}");
+        }
+
+        // Live events race the reconnect: each must arrive once, after the stream's replay.
+        var reconnecting = SseStream.OpenAsync(Host.Client, BrokerHost.StreamPath(userId, topic), lastId);
+        for (var i = 1; i <= 3; i++)
+        {
+            await Host.Broker.SendToUserAsync(userId, "update", $"user-live-{i}");
+            await Host.Broker.SendToTopicAsync(topic, "update", $"topic-live-{i}");
+        }
+        await using var second = await reconnecting;
+        await second.WelcomeAsync();
+
+        var received = new List<string>();
+        for (var i = 0; i < 12; i++)
+        {
+            received.Add((await second.NextEventAsync()).Data);
+        }
+        Assert.Equal(["user-1", "user-2", "user-3", "user-live-1", "user-live-2", "user-live-3"], received.Where(d => d.StartsWith("user-", StringComparison.Ordinal)));
+        Assert.Equal(["topic-1", "topic-2", "topic-3", "topic-live-1", "topic-live-2", "topic-live-3"], received.Where(d => d.StartsWith("topic-", StringComparison.Ordinal)));
+        await AssertNextIsOnlyAsync(second, userId);
+    }
+
+    [Fact]
+    public async Task The_last_event_id_query_parameter_resumes_like_the_header()
+    {
+        var userId = Guid.NewGuid();
+        var lastId = await LastIdAfterOneEventAsync(userId);
+        await Host.Broker.SendToUserAsync(userId, "update", "missed");
+
+        await using var second = await SseStream.OpenAsync(Host.Client, BrokerHost.StreamPath(userId) + $"&last_event_id={Uri.EscapeDataString(lastId)}");
+        await second.WelcomeAsync();
+
+        Assert.Equal("missed", (await second.NextEventAsync()).Data);
+        await AssertNextIsOnlyAsync(second, userId);
+    }
+
+    [Fact]
+    public async Task A_welcome_id_resumes_everything_sent_after_it()
+    {
+        var userId = Guid.NewGuid();
+        string welcomeId;
+        await using (var first = await Host.ConnectAsync(userId))
+        {
+            welcomeId = first.WelcomeId!;
+        }
+        await Host.Broker.SendToUserAsync(userId, "update", "missed");
+
+        await using var second = await SseStream.OpenAsync(Host.Client, BrokerHost.StreamPath(userId), welcomeId);
+        await second.WelcomeAsync();
+
+        Assert.Equal("missed", (await second.NextEventAsync()).Data);
+    }
+
+    [Fact]
+    public async Task A_gap_larger_than_the_history_gets_a_reset_then_live_events()
+    {
+        var userId = Guid.NewGuid();
+        var lastId = await LastIdAfterOneEventAsync(userId);
+        for (var i = 0; i < HistoryBrokerHost.HistorySize + 1; i++)
+        {
+            await Host.Broker.SendToUserAsync(userId, "update", $"missed-{i}");
+        }
+
+        await using var second = await SseStream.OpenAsync(Host.Client, BrokerHost.StreamPath(userId), lastId);
+        await second.WelcomeAsync();
+
+        await AssertResetAsync(second, "user");
+        await AssertNextIsOnlyAsync(second, userId);
+    }
+
+    [Theory]
+    [InlineData("garbage")]
+    [InlineData("1741700000000001")]
+    [InlineData("v1.zz-1")]
+    [InlineData("v1.1-1.1-1")]
+    [InlineData("v1.1--1")]
+    [InlineData("v1.ffffffff-7fffffffffffffff")]
+    public async Task A_malformed_or_foreign_last_event_id_gets_a_reset_then_live_events_never_an_error(string lastEventId)
+    {
+        var userId = Guid.NewGuid();
+
+        await using var stream = await SseStream.OpenAsync(Host.Client, BrokerHost.StreamPath(userId), lastEventId);
+        await stream.WelcomeAsync();
+
+        await AssertResetAsync(stream, "user");
+        await AssertNextIsOnlyAsync(stream, userId);
+    }
+
+    [Fact]
+    public async Task A_forged_position_ahead_of_the_stream_gets_a_reset()
+    {
+        var userId = Guid.NewGuid();
+        StreamPosition[] start;
+        await using (var first = await Host.ConnectAsync(userId))
+        {
+            Assert.True(PositionVector.TryParse(first.WelcomeId, 1, out start));
+        }
+        var forged = PositionVector.Format([start[0] with { Seq = 100 }]);
+
+        await using var second = await SseStream.OpenAsync(Host.Client, BrokerHost.StreamPath(userId), forged);
+        await second.WelcomeAsync();
+
+        await AssertResetAsync(second, "user");
+        await AssertNextIsOnlyAsync(second, userId);
+    }
+
+    [Fact]
+    public async Task Another_users_last_event_id_never_gives_their_events()
+    {
+        var alice = Guid.NewGuid();
+        var mallory = Guid.NewGuid();
+        var alicesId = await LastIdAfterOneEventAsync(alice);
+        await Host.Broker.SendToUserAsync(alice, "update", "also for alice");
+
+        await using var stream = await SseStream.OpenAsync(Host.Client, BrokerHost.StreamPath(mallory), alicesId);
+        await stream.WelcomeAsync();
+
+        // Mallory's own stream has another epoch: the position resumes nothing, and nothing of Alice's comes.
+        await AssertResetAsync(stream, "user");
+        await AssertNextIsOnlyAsync(stream, mallory);
+    }
+
+    [Fact]
+    public async Task A_topic_that_cannot_be_resumed_is_named_in_the_reset_while_the_user_stream_replays()
+    {
+        var userId = Guid.NewGuid();
+        var topic = $"news-{Guid.NewGuid():N}";
+        var lastId = await LastIdAfterOneEventAsync(userId, topic);
+        Assert.True(PositionVector.TryParse(lastId, 2, out var positions));
+        await Host.Broker.SendToUserAsync(userId, "update", "missed");
+        var topicOfAnotherEpoch = PositionVector.Format([positions[0], positions[1] with { Epoch = unchecked(positions[1].Epoch + 1) }]);
+
+        await using var second = await SseStream.OpenAsync(Host.Client, BrokerHost.StreamPath(userId, topic), topicOfAnotherEpoch);
+        await second.WelcomeAsync();
+
+        await AssertResetAsync(second, $"topic:{topic}");
+        Assert.Equal("missed", (await second.NextEventAsync()).Data);
+        await AssertNextIsOnlyAsync(second, userId);
+    }
+
+    /// <summary>Connects, receives one user event, disconnects: the id a browser would send back.</summary>
+    private async Task<string> LastIdAfterOneEventAsync(Guid userId, string? topics = null)
+    {
+        await using var stream = await Host.ConnectAsync(userId, topics);
+        await Host.Broker.SendToUserAsync(userId, "update", "seen");
+        return (await stream.NextEventAsync()).EventId!;
+    }
+
+    private static async Task AssertResetAsync(SseStream stream, string streamName)
+    {
+        var reset = await stream.NextEventAsync();
+        Assert.Equal("reset", reset.EventType);
+        using var data = JsonDocument.Parse(reset.Data);
+        Assert.Equal("reset", data.RootElement.GetProperty("type").GetString());
+        Assert.Equal([streamName], data.RootElement.GetProperty("streams").EnumerateArray().Select(s => s.GetString()));
+    }
+
+    /// <summary>A marker sent now is the next event: nothing else (a duplicate, another user's event) is queued before it.</summary>
+    private async Task AssertNextIsOnlyAsync(SseStream stream, Guid userId)
+    {
+        var marker = $"marker-{Guid.NewGuid():N}";
+        await Host.Broker.SendToUserAsync(userId, "marker", marker);
+        SseItem<string> next = await stream.NextEventAsync();
+        Assert.Equal(("marker", marker), (next.EventType, next.Data));
+    }
+}

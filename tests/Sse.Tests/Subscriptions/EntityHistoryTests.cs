@@ -1,0 +1,186 @@
+using Akka.Actor;
+using Akka.TestKit;
+using Sse.Actors.Events;
+using Sse.Actors.Subscriptions;
+using Sse.Actors.Topics;
+using Sse.Actors.Users;
+using static Sse.Actors.Users.UserProtocol;
+
+namespace Sse.Tests.Subscriptions;
+
+/// <summary>A user or topic entity with history on: it numbers its events, keeps the last ones and replays them to a resuming subscriber.</summary>
+public sealed class EntityHistoryTests() : Akka.TestKit.Xunit2.TestKit(SseTestConfig.SerializeMessages)
+{
+    private const int HistorySize = 3;
+    private readonly Guid _userId = Guid.NewGuid();
+
+    [Fact]
+    public void Events_are_numbered_from_one_within_the_entitys_epoch()
+    {
+        var entity = StartUser();
+        var subscriber = Subscribe(entity);
+
+        Publish(entity, "a", "b");
+
+        var first = subscriber.ExpectMsg<SseEvent>();
+        var second = subscriber.ExpectMsg<SseEvent>();
+        Assert.Equal(StreamIds.User(_userId), first.Stream);
+        Assert.Equal(1, first.Position!.Value.Seq);
+        Assert.Equal(new StreamPosition(first.Position.Value.Epoch, 2), second.Position);
+        Assert.NotEqual(0u, first.Position.Value.Epoch);
+    }
+
+    [Fact]
+    public void A_first_subscription_gets_the_current_position_and_no_replay()
+    {
+        var entity = StartUser();
+        Publish(entity, "a", "b");
+
+        var replay = SubscribeFrom(entity, null);
+
+        Assert.Equal(2, replay.Now.Seq);
+        Assert.False(replay.Gap);
+        Assert.Empty(replay.Missed);
+    }
+
+    [Fact]
+    public void A_subscriber_resuming_within_the_window_gets_what_it_missed_in_order()
+    {
+        var entity = StartUser();
+        Publish(entity, "a", "b", "c", "d");
+        var epoch = SubscribeFrom(entity, null).Now.Epoch;
+
+        var replay = SubscribeFrom(entity, new StreamPosition(epoch, 1));
+
+        Assert.False(replay.Gap);
+        Assert.Equal(["b", "c", "d"], replay.Missed.Select(Data));
+        Assert.Equal([2L, 3, 4], replay.Missed.Select(e => e.Position!.Value.Seq));
+    }
+
+    [Fact]
+    public void A_subscriber_that_saw_everything_gets_an_empty_replay()
+    {
+        var entity = StartUser();
+        Publish(entity, "a");
+        var now = SubscribeFrom(entity, null).Now;
+
+        var replay = SubscribeFrom(entity, now);
+
+        Assert.False(replay.Gap);
+        Assert.Empty(replay.Missed);
+    }
+
+    [Fact]
+    public void A_position_older_than_the_kept_window_is_a_gap()
+    {
+        var entity = StartUser();
+        Publish(entity, "a", "b", "c", "d", "e");
+        var epoch = SubscribeFrom(entity, null).Now.Epoch;
+
+        Assert.True(SubscribeFrom(entity, new StreamPosition(epoch, 1)).Gap);
+        Assert.Equal(["c", "d", "e"], SubscribeFrom(entity, new StreamPosition(epoch, 2)).Missed.Select(Data));
+    }
+
+    [Fact]
+    public void A_position_ahead_of_the_stream_is_forged_and_a_gap()
+    {
+        var entity = StartUser();
+        Publish(entity, "a");
+        var epoch = SubscribeFrom(entity, null).Now.Epoch;
+
+        var replay = SubscribeFrom(entity, new StreamPosition(epoch, 2));
+
+        Assert.True(replay.Gap);
+        Assert.Empty(replay.Missed);
+    }
+
+    [Fact]
+    public void A_position_of_another_epoch_is_a_gap()
+    {
+        var entity = StartUser();
+        Publish(entity, "a", "b");
+        var epoch = SubscribeFrom(entity, null).Now.Epoch;
+
+        Assert.True(SubscribeFrom(entity, new StreamPosition(unchecked(epoch + 1), 1)).Gap);
+    }
+
+    [Fact]
+    public void A_restarted_entity_has_another_epoch()
+    {
+        var before = SubscribeFrom(StartUser(), null).Now.Epoch;
+
+        Assert.NotEqual(before, SubscribeFrom(StartUser(), null).Now.Epoch);
+    }
+
+    [Fact]
+    public void Events_published_after_the_resume_follow_the_replay_in_order()
+    {
+        var entity = StartUser();
+        Publish(entity, "a", "b");
+        var epoch = SubscribeFrom(entity, null).Now.Epoch;
+        var resuming = CreateTestProbe();
+
+        entity.Tell(new SubscribeToUser(_userId, resuming.Ref, new StreamPosition(epoch, 1)));
+        Publish(entity, "c");
+
+        Assert.Equal(["b"], resuming.ExpectMsg<SubscribedToUser>().Replay!.Missed.Select(Data));
+        Assert.Equal(new StreamPosition(epoch, 3), resuming.ExpectMsg<SseEvent>().Position);
+    }
+
+    [Fact]
+    public void A_topic_entity_keeps_its_history_too()
+    {
+        var entity = Sys.ActorOf(TopicActor.Props(TimeSpan.FromMinutes(1), HistorySize));
+        entity.Tell(new TopicProtocol.PublishToTopic("news", SseEncoder.Encode("update", "a")));
+        var probe = CreateTestProbe();
+        entity.Tell(new TopicProtocol.SubscribeToTopic("news", probe.Ref));
+        var epoch = probe.ExpectMsg<TopicProtocol.SubscribedToTopic>().Replay!.Now.Epoch;
+
+        entity.Tell(new TopicProtocol.SubscribeToTopic("news", probe.Ref, new StreamPosition(epoch, 0)));
+
+        var missed = Assert.Single(probe.ExpectMsg<TopicProtocol.SubscribedToTopic>().Replay!.Missed);
+        Assert.Equal(StreamIds.Topic("news"), missed.Stream);
+    }
+
+    [Fact]
+    public void Without_history_events_carry_no_position_and_acknowledgements_no_replay()
+    {
+        var entity = Sys.ActorOf(UserActor.Props(TimeSpan.FromMinutes(1)));
+        var probe = CreateTestProbe();
+
+        entity.Tell(new SubscribeToUser(_userId, probe.Ref, new StreamPosition(1, 1)));
+        Assert.Null(probe.ExpectMsg<SubscribedToUser>().Replay);
+        Publish(entity, "a");
+
+        var sseEvent = probe.ExpectMsg<SseEvent>();
+        Assert.Null(sseEvent.Stream);
+        Assert.Null(sseEvent.Position);
+    }
+
+    private IActorRef StartUser() => Sys.ActorOf(UserActor.Props(TimeSpan.FromMinutes(1), HistorySize));
+
+    private void Publish(IActorRef entity, params string[] data)
+    {
+        foreach (var one in data)
+        {
+            entity.Tell(new DeliverToUser(_userId, SseEncoder.Encode("update", one)));
+        }
+    }
+
+    private TestProbe Subscribe(IActorRef entity)
+    {
+        var probe = CreateTestProbe();
+        entity.Tell(new SubscribeToUser(_userId, probe.Ref));
+        probe.ExpectMsg<SubscribedToUser>();
+        return probe;
+    }
+
+    private StreamReplay SubscribeFrom(IActorRef entity, StreamPosition? from)
+    {
+        var probe = CreateTestProbe();
+        entity.Tell(new SubscribeToUser(_userId, probe.Ref, from));
+        return probe.ExpectMsg<SubscribedToUser>().Replay!;
+    }
+
+    private static string Data(SseEvent sseEvent) => System.Text.Encoding.UTF8.GetString(sseEvent.Utf8).Split('\n').Single(l => l.StartsWith("data: ", StringComparison.Ordinal))["data: ".Length..];
+}
