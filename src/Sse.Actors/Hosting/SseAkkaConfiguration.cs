@@ -81,9 +81,9 @@ public static class SseAkkaConfiguration
             ShouldPassivateIdleEntities = false,
         };
         return builder
-            .WithShardRegion<UserActor>("sse-user", _ => UserActor.Props(options.EmptyEntityPassivation, options.HistorySize),
+            .WithShardRegion<UserActor>("sse-user", _ => UserActor.Props(options.EmptyEntityPassivation, options.HistorySize, options.HistoryRetention),
                 new UserMessageExtractor(options.ShardCount), shardOptions)
-            .WithShardRegion<TopicActor>("sse-topic", _ => TopicActor.Props(options.EmptyEntityPassivation, options.HistorySize),
+            .WithShardRegion<TopicActor>("sse-topic", _ => TopicActor.Props(options.EmptyEntityPassivation, options.HistorySize, options.HistoryRetention),
                 new TopicMessageExtractor(options.ShardCount), shardOptions);
     }
 }

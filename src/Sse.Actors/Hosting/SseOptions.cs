@@ -47,6 +47,13 @@ public sealed class SseOptions
     /// <summary>How long a user or topic entity without subscribers lives before it is passivated.</summary>
     public TimeSpan EmptyEntityPassivation { get; set; } = TimeSpan.FromMinutes(1);
 
+    /// <summary>
+    /// With <see cref="HistorySize"/> &gt; 0: how long a user or topic entity whose history holds events
+    /// lives after its last subscriber left (instead of <see cref="EmptyEntityPassivation"/>), so a
+    /// browser that comes back within it resumes. The history goes with the entity.
+    /// </summary>
+    public TimeSpan HistoryRetention { get; set; } = TimeSpan.FromMinutes(10);
+
     /// <summary>On shutdown, how long a stream may take to drain its buffer and the <c>close</c> event before it is cut.</summary>
     public TimeSpan ShutdownGrace { get; set; } = TimeSpan.FromSeconds(2);
 

@@ -35,6 +35,8 @@ public sealed class SseOptionsValidator(IHostEnvironment environment) : IValidat
         Require(options.RefusedRetryAfter >= TimeSpan.FromSeconds(1), $"{s}:RefusedRetryAfter must be at least 1 second (is {options.RefusedRetryAfter}).");
         Require(options.SubscribeRetryInterval > TimeSpan.Zero, $"{s}:SubscribeRetryInterval must be positive (is {options.SubscribeRetryInterval}).");
         Require(options.EmptyEntityPassivation > TimeSpan.Zero, $"{s}:EmptyEntityPassivation must be positive (is {options.EmptyEntityPassivation}).");
+        Require(options.HistorySize == 0 || options.HistoryRetention >= options.EmptyEntityPassivation,
+            $"{s}:HistoryRetention must be at least {s}:EmptyEntityPassivation (is {options.HistoryRetention}, passivation {options.EmptyEntityPassivation}).");
         Require(options.ShutdownGrace >= TimeSpan.Zero, $"{s}:ShutdownGrace must not be negative (is {options.ShutdownGrace}).");
         Require(options.ShardCount >= 1, $"{s}:ShardCount must be at least 1 (is {options.ShardCount}).");
 

@@ -1,3 +1,4 @@
+using System.Diagnostics;
 using Akka.Actor;
 using Akka.Cluster.Sharding;
 using Sse.Actors.Broker;
@@ -19,7 +20,10 @@ public abstract class SubscriberSetActor : UntypedActor, IWithTimers
     private readonly HashSet<IActorRef> _localSubscribers = [];
     private readonly Dictionary<Address, RemoteNode> _remoteNodes = [];
     private readonly TimeSpan _emptyPassivation;
+    private readonly TimeSpan _historyRetention;
     private readonly StreamHistory? _history;
+    // When the entity last had no subscriber: passivation counts from there.
+    private long _emptySince = Stopwatch.GetTimestamp();
 
     /// <summary>
     /// Most bytes of events replayed to a subscriber on another node in one acknowledgement, under
@@ -27,9 +31,11 @@ public abstract class SubscriberSetActor : UntypedActor, IWithTimers
     /// </summary>
     internal const long MaxRemoteReplayBytes = 96 * 1024;
 
-    protected SubscriberSetActor(TimeSpan emptyPassivation, int historySize)
+    /// <param name="historyRetention">With history holding events, how long the entity outlives its last subscriber, so a browser that comes back within it resumes.</param>
+    protected SubscriberSetActor(TimeSpan emptyPassivation, int historySize, TimeSpan historyRetention = default)
     {
         _emptyPassivation = emptyPassivation;
+        _historyRetention = historyRetention;
         _history = historySize > 0 ? new StreamHistory(historySize) : null;
     }
 
@@ -49,6 +55,13 @@ public abstract class SubscriberSetActor : UntypedActor, IWithTimers
                 RemoveSubscriber(t.ActorRef);
                 break;
             case PassivateIfEmpty when SubscriberCount == 0:
+                var left = EmptyLifetime - Stopwatch.GetElapsedTime(_emptySince);
+                if (left > TimeSpan.Zero)
+                {
+                    // Events arrived since the timer started: their history is kept for the retention.
+                    Timers.StartSingleTimer(PassivateTimer, PassivateIfEmpty.Instance, left);
+                    break;
+                }
                 Context.Parent.Tell(new Passivate(PoisonPill.Instance));
                 break;
             case PassivateIfEmpty:
@@ -67,6 +80,10 @@ public abstract class SubscriberSetActor : UntypedActor, IWithTimers
     protected bool HasRemoteSubscribers => _remoteNodes.Count > 0;
 
     protected override void PreStart() => Timers.StartSingleTimer(PassivateTimer, PassivateIfEmpty.Instance, _emptyPassivation);
+
+    /// <summary>How long the entity lives without subscribers: longer while its history has events to replay.</summary>
+    private TimeSpan EmptyLifetime =>
+        _history is { Seq: > 0 } && _historyRetention > _emptyPassivation ? _historyRetention : _emptyPassivation;
 
     /// <summary>With history on, numbers and keeps the event of <paramref name="stream"/>; otherwise the event as it is.</summary>
     protected SseEvent Record(string stream, SseEvent sseEvent) => _history?.Append(stream, sseEvent) ?? sseEvent;
@@ -100,7 +117,8 @@ public abstract class SubscriberSetActor : UntypedActor, IWithTimers
         Context.Unwatch(subscriber);
         if (SubscriberCount == 0)
         {
-            Timers.StartSingleTimer(PassivateTimer, PassivateIfEmpty.Instance, _emptyPassivation);
+            _emptySince = Stopwatch.GetTimestamp();
+            Timers.StartSingleTimer(PassivateTimer, PassivateIfEmpty.Instance, EmptyLifetime);
         }
     }
 

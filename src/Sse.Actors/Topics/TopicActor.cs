@@ -12,12 +12,12 @@ public sealed class TopicActor : SubscriberSetActor
     // The stream's name on its events, made once (history on only).
     private string? _stream;
 
-    public TopicActor(TimeSpan emptyPassivation, int historySize = 0) : base(emptyPassivation, historySize)
+    public TopicActor(TimeSpan emptyPassivation, int historySize = 0, TimeSpan historyRetention = default) : base(emptyPassivation, historySize, historyRetention)
     {
     }
 
-    public static Props Props(TimeSpan emptyPassivation, int historySize = 0) =>
-        Akka.Actor.Props.Create(() => new TopicActor(emptyPassivation, historySize));
+    public static Props Props(TimeSpan emptyPassivation, int historySize = 0, TimeSpan historyRetention = default) =>
+        Akka.Actor.Props.Create(() => new TopicActor(emptyPassivation, historySize, historyRetention));
 
     protected override bool ReceiveStreamMessage(object message)
     {

@@ -15,12 +15,12 @@ public sealed class UserActor : SubscriberSetActor
     // The stream's name on its events, made once (history on only).
     private string? _stream;
 
-    public UserActor(TimeSpan emptyPassivation, int historySize = 0) : base(emptyPassivation, historySize)
+    public UserActor(TimeSpan emptyPassivation, int historySize = 0, TimeSpan historyRetention = default) : base(emptyPassivation, historySize, historyRetention)
     {
     }
 
-    public static Props Props(TimeSpan emptyPassivation, int historySize = 0) =>
-        Akka.Actor.Props.Create(() => new UserActor(emptyPassivation, historySize));
+    public static Props Props(TimeSpan emptyPassivation, int historySize = 0, TimeSpan historyRetention = default) =>
+        Akka.Actor.Props.Create(() => new UserActor(emptyPassivation, historySize, historyRetention));
 
     protected override bool ReceiveStreamMessage(object message)
     {

@@ -102,6 +102,15 @@ public sealed class SseOptionsValidatorTests
     }
 
     [Fact]
+    public void With_history_on_the_retention_must_cover_the_empty_passivation()
+    {
+        var options = new SseOptions { HistorySize = 10, EmptyEntityPassivation = TimeSpan.FromMinutes(20), HistoryRetention = TimeSpan.FromMinutes(10) };
+
+        AssertFailsNaming("HistoryRetention", Validate(options));
+        Assert.True(Validate(new SseOptions { HistorySize = 0, EmptyEntityPassivation = TimeSpan.FromMinutes(20) }).Succeeded);
+    }
+
+    [Fact]
     public void Every_broken_rule_is_reported()
     {
         var options = new SseOptions { ClientBufferSize = 0, MaxConnections = -1, ShardCount = 0 };

@@ -157,6 +157,35 @@ public sealed class EntityHistoryTests() : Akka.TestKit.Xunit2.TestKit(SseTestCo
         Assert.Null(sseEvent.Position);
     }
 
+    [Fact]
+    public void An_entity_whose_history_holds_events_outlives_its_last_subscriber_for_the_retention()
+    {
+        var shard = CreateTestProbe();
+        var entity = shard.ChildActorOf(UserActor.Props(TimeSpan.FromMilliseconds(200), HistorySize, historyRetention: TimeSpan.FromSeconds(1.5)));
+        var subscriber = Subscribe(entity);
+        Publish(entity, "a");
+        subscriber.ExpectMsg<SseEvent>();
+
+        entity.Tell(new UnsubscribeFromUser(_userId, subscriber.Ref));
+
+        // Well past the empty passivation, still alive for a browser coming back...
+        shard.ExpectNoMsg(TimeSpan.FromMilliseconds(800));
+        // ...and passivated once the retention is over.
+        shard.ExpectMsg<Akka.Cluster.Sharding.Passivate>(TimeSpan.FromSeconds(5));
+    }
+
+    [Fact]
+    public void An_entity_without_events_passivates_after_the_empty_passivation_whatever_the_retention()
+    {
+        var shard = CreateTestProbe();
+        var entity = shard.ChildActorOf(UserActor.Props(TimeSpan.FromMilliseconds(200), HistorySize, historyRetention: TimeSpan.FromMinutes(10)));
+        var subscriber = Subscribe(entity);
+
+        entity.Tell(new UnsubscribeFromUser(_userId, subscriber.Ref));
+
+        shard.ExpectMsg<Akka.Cluster.Sharding.Passivate>(TimeSpan.FromSeconds(5));
+    }
+
     private IActorRef StartUser() => Sys.ActorOf(UserActor.Props(TimeSpan.FromMinutes(1), HistorySize));
 
     private void Publish(IActorRef entity, params string[] data)
