@@ -13,7 +13,8 @@ namespace Sse.Actors.Api;
 
 /// <summary>
 /// <see cref="ISseBroker"/> over the actors: validates and encodes on the caller's thread, then
-/// tells the user or topic shard region directly, or publishes a broadcast once to every node's broker.
+/// tells the user or topic shard region directly, or publishes a broadcast once to every node's broker
+/// (with history on, through the broadcasts' entity, which numbers and keeps it first).
 /// </summary>
 public sealed class SseBroker(
     ActorSystem system,
@@ -48,7 +49,7 @@ public sealed class SseBroker(
     public Task<string> BroadcastAsync(string eventName, string data, CancellationToken cancellationToken = default)
     {
         var message = Publication.ToEveryone(eventName, data, options.Value, metrics);
-        DistributedPubSub.Get(system).Mediator.Tell(new Publish(BrokerActor.BroadcastTopic, message));
+        Publication.Send(message, options.Value, topics.ActorRef, DistributedPubSub.Get(system).Mediator);
         return Task.FromResult(message.Event.Id);
     }
 

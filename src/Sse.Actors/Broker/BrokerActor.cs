@@ -201,7 +201,7 @@ public sealed class BrokerActor : ReceiveActor
 
     private string Route(DeliverBroadcast message)
     {
-        _mediator.Tell(new Publish(BroadcastTopic, message));
+        Publication.Send(message, _options, _topicRegion, _mediator);
         return message.Event.Id;
     }
 

@@ -1,3 +1,5 @@
+using Akka.Actor;
+using Akka.Cluster.Tools.PublishSubscribe;
 using Sse.Actors.Diagnostics;
 using Sse.Actors.Events;
 using Sse.Actors.Hosting;
@@ -38,6 +40,22 @@ internal static class Publication
         ValidateEvent(eventName, data, options.Limits);
         metrics.Published(SseMetrics.Targets.Broadcast);
         return new DeliverBroadcast(SseEncoder.EncodePublished(eventName, data, WriteId(options)));
+    }
+
+    /// <summary>
+    /// With history on, hands the broadcast to its entity, which numbers and keeps it before publishing
+    /// it to every node's broker; without, publishes it to every node's broker at once.
+    /// </summary>
+    public static void Send(DeliverBroadcast broadcast, SseOptions options, IActorRef topicRegion, IActorRef mediator)
+    {
+        if (options.HistorySize > 0)
+        {
+            topicRegion.Tell(new TopicProtocol.PublishToTopic(TopicKeys.Broadcast, broadcast.Event));
+        }
+        else
+        {
+            mediator.Tell(new Publish(BrokerActor.BroadcastTopic, broadcast));
+        }
     }
 
     // With history on, each connection's writer writes its own id (the position of its streams).

@@ -16,7 +16,9 @@ namespace Sse.Actors.Clients;
 /// buffer is full the client is a slow consumer and drops itself. The welcome event is sent once
 /// every subscription is acknowledged, so after it nothing addressed to the connection is missed.
 /// With history on it also resumes: each stream's acknowledgement carries what the connection
-/// missed, written after the welcome, and every stream's last position filters out duplicates.
+/// missed, written after the welcome, and every stream's last position filters out duplicates. The
+/// broadcasts are one of those streams: their entity only answers the replay, and the live ones
+/// come through the node's broker, which knew this client before it subscribed.
 /// </summary>
 public sealed class ClientActor : UntypedActor, IWithTimers, IWithStash
 {
@@ -37,7 +39,7 @@ public sealed class ClientActor : UntypedActor, IWithTimers, IWithStash
     // Each stream the connection listens to, with the entity that acknowledged it (null while pending).
     private readonly Dictionary<StreamKey, IActorRef?> _streams = [];
 
-    // History on only: each stream's state in the connection's order (user, then topics), and by the name events carry.
+    // History on only: each stream's state in the connection's order (user, topics, broadcasts), and by the name events carry.
     private readonly StreamState[] _ordered = [];
     private readonly Dictionary<string, StreamState>? _byName;
 
@@ -49,15 +51,16 @@ public sealed class ClientActor : UntypedActor, IWithTimers, IWithStash
         _topicRegion = topicRegion;
         _options = options;
         StreamKey[] keys = [new StreamKey.User(connection.UserId), .. connection.TopicKeys.Select(topic => new StreamKey.Topic(topic))];
+        if (options.HistorySize > 0)
+        {
+            // Kept broadcasts are one more stream, last, so a reconnect gets the ones it missed too.
+            keys = [.. keys, StreamKey.Broadcast.Instance];
+            _ordered = [.. keys.Select((key, i) => new StreamState(key, connection.StreamNames[i], Label(key, i), connection.ResumeFrom?[i]))];
+            _byName = _ordered.ToDictionary(s => s.Name);
+        }
         foreach (var key in keys)
         {
             _streams[key] = null;
-        }
-        if (options.HistorySize > 0)
-        {
-            _ordered = [.. keys.Select((key, i) => new StreamState(key, connection.StreamNames[i],
-                i == 0 ? "user" : $"topic:{connection.Topics[i - 1]}", connection.ResumeFrom?[i]))];
-            _byName = _ordered.ToDictionary(s => s.Name);
         }
     }
 
@@ -92,7 +95,10 @@ public sealed class ClientActor : UntypedActor, IWithTimers, IWithStash
     {
         foreach (var (stream, entity) in _streams)
         {
-            (entity ?? RegionOf(stream)).Tell(stream.Unsubscribe(Self));
+            if (stream.Unsubscribe(Self) is { } unsubscribe)
+            {
+                (entity ?? RegionOf(stream)).Tell(unsubscribe);
+            }
         }
         _connection.Complete();
     }
@@ -121,6 +127,9 @@ public sealed class ClientActor : UntypedActor, IWithTimers, IWithStash
                 break;
             case UserProtocol.SubscribedToUser m:
                 Acknowledged(new StreamKey.User(m.UserId), m.Replay);
+                break;
+            case TopicProtocol.SubscribedToTopic { Topic: TopicKeys.Broadcast } m:
+                Acknowledged(StreamKey.Broadcast.Instance, m.Replay);
                 break;
             case TopicProtocol.SubscribedToTopic m:
                 Acknowledged(new StreamKey.Topic(m.Topic), m.Replay);
@@ -281,7 +290,8 @@ public sealed class ClientActor : UntypedActor, IWithTimers, IWithStash
 
     /// <summary>
     /// False for an event of a stream at or before the position the connection already has: a live
-    /// event that also came in a replay, or came through another node's broker before the acknowledgement.
+    /// event that also came in a replay, or came through another node's broker before the acknowledgement;
+    /// or of a restarted stream not yet subscribed again.
     /// </summary>
     private bool IsNew(SseEvent sseEvent)
     {
@@ -291,6 +301,12 @@ public sealed class ClientActor : UntypedActor, IWithTimers, IWithStash
         }
         if (stream.Position is { } seen && seen.Epoch == position.Epoch && position.Seq <= seen.Seq)
         {
+            return false;
+        }
+        if (stream.Position is { } before && before.Epoch != position.Epoch && _streams[stream.Key] is null)
+        {
+            // The entity restarted and has not acknowledged the new subscription yet (broadcasts come
+            // through the broker meanwhile): the acknowledgement answers a reset, which covers this event.
             return false;
         }
         stream.Position = position;
@@ -337,6 +353,14 @@ public sealed class ClientActor : UntypedActor, IWithTimers, IWithStash
 
     private IActorRef RegionOf(StreamKey stream) => stream is StreamKey.User ? _userRegion : _topicRegion;
 
+    /// <summary>How the <c>reset</c> event names the stream at <paramref name="index"/> of the connection's order.</summary>
+    private string Label(StreamKey stream, int index) => stream switch
+    {
+        StreamKey.User => "user",
+        StreamKey.Broadcast => "broadcast",
+        _ => $"topic:{_connection.Topics[index - 1]}",
+    };
+
     private sealed record WelcomeData(string Type, Guid ClientId, string Timestamp);
 
     private sealed record ResetData(string Type, IReadOnlyList<string> Streams);
@@ -348,7 +372,7 @@ public sealed class ClientActor : UntypedActor, IWithTimers, IWithStash
 
         public string Name { get; } = name;
 
-        /// <summary>How the <c>reset</c> event names it: <c>user</c> or <c>topic:&lt;name&gt;</c>.</summary>
+        /// <summary>How the <c>reset</c> event names it: <c>user</c>, <c>topic:&lt;name&gt;</c> or <c>broadcast</c>.</summary>
         public string Label { get; } = label;
 
         /// <summary>The last position the connection has: asked in Last-Event-ID, then set by the acknowledgement and each event.</summary>

@@ -41,7 +41,7 @@ public sealed class ClientConnection
         if (!string.IsNullOrEmpty(lastEventId))
         {
             // Positions can only name this connection's own streams, so an id copied from another user resumes nothing of theirs.
-            ResumeFrom = PositionVector.TryParse(lastEventId, 1 + Topics.Count, out var positions) ? positions : null;
+            ResumeFrom = PositionVector.TryParse(lastEventId, StreamNames.Count, out var positions) ? positions : null;
             ResumeRefused = ResumeFrom is null;
         }
         _buffer = Channel.CreateBounded<SseEvent>(new BoundedChannelOptions(bufferSize)
@@ -75,8 +75,11 @@ public sealed class ClientConnection
     /// <summary>The request carried a Last-Event-ID that does not address this connection's streams: it starts with a <c>reset</c>.</summary>
     public bool ResumeRefused { get; }
 
-    /// <summary>The connection's streams as events name them (<see cref="StreamIds"/>): its user, then its topics in order.</summary>
-    public IReadOnlyList<string> StreamNames => _streamNames ??= [StreamIds.User(UserId), .. TopicKeys.Select(StreamIds.Topic)];
+    /// <summary>
+    /// With history on, the connection's streams as events name them (<see cref="StreamIds"/>): its user,
+    /// then its topics in order, then the broadcasts.
+    /// </summary>
+    public IReadOnlyList<string> StreamNames => _streamNames ??= [StreamIds.User(UserId), .. TopicKeys.Select(StreamIds.Topic), StreamIds.Broadcast];
 
     /// <summary>What the response writer drains. Completes when the client actor stops.</summary>
     public ChannelReader<SseEvent> Events => _buffer.Reader;

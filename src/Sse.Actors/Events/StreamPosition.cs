@@ -1,7 +1,7 @@
 namespace Sse.Actors.Events;
 
 /// <summary>
-/// A place in one stream (a user's or a topic's), with history on: the stream's epoch, drawn at
+/// A place in one stream (a user's, a topic's or the broadcasts'), with history on: the stream's epoch, drawn at
 /// random when its entity started (a restarted entity has lost its history and a new epoch), and
 /// the sequence number of an event in it (1, 2, 3…; 0 before the first).
 /// </summary>
@@ -13,4 +13,7 @@ public static class StreamIds
     public static string User(Guid userId) => $"u:{userId:N}";
 
     public static string Topic(string topicKey) => $"t:{topicKey}";
+
+    /// <summary>The broadcasts' stream, kept by the topic entity of <see cref="Topics.TopicKeys.Broadcast"/>.</summary>
+    public const string Broadcast = "t:" + Topics.TopicKeys.Broadcast;
 }

@@ -30,7 +30,7 @@ public sealed class SseOptions
     public const int MaxHistorySize = 10_000;
 
     /// <summary>
-    /// Events kept per user and topic stream for replay after a reconnect (<c>Last-Event-ID</c>); 0 turns
+    /// Events kept per user and topic stream, and of the broadcasts, for replay after a reconnect (<c>Last-Event-ID</c>); 0 turns
     /// replay off. Up to <see cref="MaxHistorySize"/>. See docs/history.md.
     /// </summary>
     public int HistorySize { get; set; }

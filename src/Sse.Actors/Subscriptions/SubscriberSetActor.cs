@@ -24,6 +24,7 @@ public abstract class SubscriberSetActor : UntypedActor, IWithTimers
     private readonly StreamHistory? _history;
     // When the entity last had no subscriber: passivation counts from there.
     private long _emptySince = Stopwatch.GetTimestamp();
+    private bool _neverPassivate;
 
     /// <summary>
     /// Most bytes of events replayed to a subscriber on another node in one acknowledgement, under
@@ -53,6 +54,8 @@ public abstract class SubscriberSetActor : UntypedActor, IWithTimers
         {
             case Terminated t:
                 RemoveSubscriber(t.ActorRef);
+                break;
+            case PassivateIfEmpty when _neverPassivate:
                 break;
             case PassivateIfEmpty when SubscriberCount == 0:
                 var left = EmptyLifetime - Stopwatch.GetElapsedTime(_emptySince);
@@ -84,6 +87,20 @@ public abstract class SubscriberSetActor : UntypedActor, IWithTimers
     /// <summary>How long the entity lives without subscribers: longer while its history has events to replay.</summary>
     private TimeSpan EmptyLifetime =>
         _history is { Seq: > 0 } && _historyRetention > _emptyPassivation ? _historyRetention : _emptyPassivation;
+
+    /// <summary>
+    /// With history on, the entity stays for as long as its node: for one whose history every
+    /// connection resumes from but which keeps no subscribers to count (the broadcasts').
+    /// </summary>
+    protected void KeepHistoryForever()
+    {
+        if (_history is null || _neverPassivate)
+        {
+            return;
+        }
+        _neverPassivate = true;
+        Timers.Cancel(PassivateTimer);
+    }
 
     /// <summary>With history on, numbers and keeps the event of <paramref name="stream"/>; otherwise the event as it is.</summary>
     protected SseEvent Record(string stream, SseEvent sseEvent) => _history?.Append(stream, sseEvent) ?? sseEvent;

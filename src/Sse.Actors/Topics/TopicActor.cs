@@ -1,4 +1,5 @@
 using Akka.Actor;
+using Akka.Cluster.Tools.PublishSubscribe;
 using Sse.Actors.Broker;
 using Sse.Actors.Events;
 using Sse.Actors.Subscriptions;
@@ -6,7 +7,12 @@ using static Sse.Actors.Topics.TopicProtocol;
 
 namespace Sse.Actors.Topics;
 
-/// <summary>Sharded entity for one topic: its subscribed connections on every node, and the fan-out.</summary>
+/// <summary>
+/// Sharded entity for one topic: its subscribed connections on every node, and the fan-out. With
+/// history on, the entity of <see cref="TopicKeys.Broadcast"/> numbers and keeps the broadcasts
+/// instead: it never passivates, keeps no subscribers (that would be every connection of the
+/// cluster) and publishes each numbered broadcast once to every node's broker.
+/// </summary>
 public sealed class TopicActor : SubscriberSetActor
 {
     // The stream's name on its events, made once (history on only).
@@ -23,6 +29,19 @@ public sealed class TopicActor : SubscriberSetActor
     {
         switch (message)
         {
+            case PublishToTopic m when m.Topic == TopicKeys.Broadcast:
+                KeepHistoryForever();
+                // One message per node, as without history: each node's broker hands it to all its connections.
+                DistributedPubSub.Get(Context.System).Mediator.Tell(
+                    new Publish(BrokerActor.BroadcastTopic, new BrokerCommands.DeliverBroadcast(Record(StreamIds.Broadcast, m.Event))));
+                return true;
+            case SubscribeToTopic m when m.Topic == TopicKeys.Broadcast:
+                KeepHistoryForever();
+                // Only the replay and the position: the live broadcasts reach the connection through its broker.
+                m.Subscriber.Tell(new SubscribedToTopic(m.Topic, ReplayFor(m.Subscriber, m.From)));
+                return true;
+            case UnsubscribeFromTopic m when m.Topic == TopicKeys.Broadcast:
+                return true;
             case PublishToTopic m:
                 var sseEvent = Record(_stream ??= StreamIds.Topic(m.Topic), m.Event);
                 Deliver(sseEvent, HasRemoteSubscribers ? new NodeFanOut.TopicEvent(m.Topic, sseEvent) : null);

@@ -7,5 +7,11 @@ namespace Sse.Actors.Topics;
 /// </summary>
 public static class TopicKeys
 {
+    /// <summary>
+    /// With history on, the entity that numbers and keeps broadcasts: a key that starts with a comma,
+    /// which no topic name (nor a tenant's key) can produce.
+    /// </summary>
+    public const string Broadcast = ",broadcast";
+
     public static string For(Guid? tenantId, string topic) => tenantId is { } tenant ? $"{tenant:N},{topic}" : topic;
 }

@@ -224,6 +224,32 @@ public sealed class BrokerActorTests : Akka.TestKit.Xunit2.TestKit
     }
 
     [Fact]
+    public void With_history_a_broadcast_goes_to_the_broadcast_entity_to_be_numbered_and_kept()
+    {
+        var broker = StartBroker(new SseOptions { HistorySize = 10 });
+
+        broker.Tell(new Broadcast("notice", "hello everyone"));
+
+        var accepted = ExpectMsg<PublishAccepted>();
+        var publish = _topicRegion.ExpectMsg<PublishToTopic>();
+        Assert.Equal((Sse.Actors.Topics.TopicKeys.Broadcast, accepted.EventId), (publish.Topic, publish.Event.Id));
+    }
+
+    [Fact]
+    public void With_history_a_client_also_subscribes_to_the_broadcasts_which_are_not_counted_as_a_topic()
+    {
+        var broker = StartBroker(new SseOptions { HistorySize = 10 });
+        var connection = NewConnection(Guid.NewGuid(), "news");
+
+        var client = Connect(broker, connection);
+
+        var subscriptions = _topicRegion.ReceiveN(2).Cast<SubscribeToTopic>().ToList();
+        Assert.Equal(["news", Sse.Actors.Topics.TopicKeys.Broadcast], subscriptions.Select(m => m.Topic));
+        Assert.All(subscriptions, m => Assert.Equal(client, m.Subscriber));
+        Assert.Equal(1, Stats(broker).TotalTopics);
+    }
+
+    [Fact]
     public async Task Close_all_sends_close_to_every_client_and_ends_its_stream()
     {
         var broker = StartBroker();

@@ -4,6 +4,8 @@ using Akka.TestKit;
 using Sse.Actors.Clients;
 using Sse.Actors.Events;
 using Sse.Actors.Hosting;
+using Sse.Actors.Subscriptions;
+using Sse.Actors.Topics;
 using static Sse.Actors.Topics.TopicProtocol;
 using static Sse.Actors.Users.UserProtocol;
 
@@ -228,6 +230,62 @@ public sealed class ClientActorTests : Akka.TestKit.Xunit2.TestKit
         await aborted.Task.WaitAsync(SseReading.DefaultWait);
     }
 
+    [Fact]
+    public async Task With_history_a_client_resumes_the_broadcasts_from_their_entity_and_drops_the_live_ones_it_was_replayed()
+    {
+        var (client, connection) = StartClient(options: HistoryOptions(), lastEventId: "v1.1-0.7-1");
+        var broadcasts = await GoLiveWithHistory(client, connection, broadcastsNow: 2, missed: [Broadcast(7, 2, "missed")]);
+        Assert.Equal("missed", (await connection.Events.ReadEventAsync()).Data);
+
+        client.Tell(Broadcast(7, 2, "missed"));
+        client.Tell(Broadcast(7, 3, "live"));
+
+        Assert.Equal("live", (await connection.Events.ReadEventAsync()).Data);
+        client.Tell(ClientProtocol.Disconnect.Instance);
+        // The broadcasts' entity keeps no subscribers: nothing to unsubscribe from.
+        broadcasts.ExpectNoMsg(Short);
+    }
+
+    [Fact]
+    public async Task With_history_a_broadcast_of_a_restarted_entity_before_its_acknowledgement_is_covered_by_the_reset()
+    {
+        var (client, connection) = StartClient(options: HistoryOptions());
+        var broadcasts = await GoLiveWithHistory(client, connection, broadcastsNow: 0, missed: []);
+
+        Sys.Stop(broadcasts.Ref);
+        _topicRegion.ExpectMsg<SubscribeToTopic>(m => m.Topic == TopicKeys.Broadcast && m.From == new StreamPosition(7, 0));
+        client.Tell(Broadcast(8, 1, "before the acknowledgement"));
+        CreateTestProbe().Send(client, new SubscribedToTopic(TopicKeys.Broadcast, new StreamReplay(new StreamPosition(8, 1), Gap: true, [])));
+        client.Tell(Broadcast(8, 2, "after"));
+
+        var reset = await connection.Events.ReadEventAsync();
+        Assert.Equal(("reset", """{"type":"reset","streams":["broadcast"]}"""), (reset.EventType, reset.Data));
+        Assert.Equal("after", (await connection.Events.ReadEventAsync()).Data);
+    }
+
+    private static SseOptions HistoryOptions()
+    {
+        var options = Options();
+        options.HistorySize = 10;
+        return options;
+    }
+
+    private static SseEvent Broadcast(uint epoch, long seq, string data) =>
+        SseEncoder.EncodeWithoutId("notice", data) with { Stream = StreamIds.Broadcast, Position = new StreamPosition(epoch, seq) };
+
+    /// <summary>Acknowledges the user stream (epoch 1) and the broadcasts (epoch 7) as their entities would, and reads the welcome.</summary>
+    private async Task<TestProbe> GoLiveWithHistory(IActorRef client, ClientConnection connection, long broadcastsNow, SseEvent[] missed)
+    {
+        _userRegion.ExpectMsg<SubscribeToUser>();
+        var broadcastsFrom = connection.ResumeFrom?[1];
+        _topicRegion.ExpectMsg<SubscribeToTopic>(m => m.Topic == TopicKeys.Broadcast && m.From == broadcastsFrom);
+        CreateTestProbe().Send(client, new SubscribedToUser(_userId, new StreamReplay(new StreamPosition(1, 0), Gap: false, [])));
+        var broadcasts = CreateTestProbe();
+        broadcasts.Send(client, new SubscribedToTopic(TopicKeys.Broadcast, new StreamReplay(new StreamPosition(7, broadcastsNow), Gap: false, missed)));
+        Assert.Contains("\"welcome\"", (await connection.Events.ReadEventAsync()).Data);
+        return broadcasts;
+    }
+
     private static SseOptions Options(TimeSpan? heartbeat = null, TimeSpan? retry = null, int bufferSize = 16) => new()
     {
         HeartbeatInterval = heartbeat ?? Never,
@@ -237,10 +295,10 @@ public sealed class ClientActorTests : Akka.TestKit.Xunit2.TestKit
     };
 
     private (IActorRef Client, ClientConnection Connection) StartClient(
-        IReadOnlyList<string>? topics = null, SseOptions? options = null, int bufferSize = 16)
+        IReadOnlyList<string>? topics = null, SseOptions? options = null, int bufferSize = 16, string? lastEventId = null)
     {
         options ??= Options(bufferSize: bufferSize);
-        var connection = new ClientConnection(_userId, tenantId: null, topics ?? [], options.ClientBufferSize);
+        var connection = new ClientConnection(_userId, tenantId: null, topics ?? [], options.ClientBufferSize, lastEventId);
         var client = _broker.ChildActorOf(ClientActor.Props(connection, _userRegion.Ref, _topicRegion.Ref, options, Diagnostics.TestMetrics.Create()));
         return (client, connection);
     }

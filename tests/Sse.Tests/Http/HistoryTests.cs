@@ -8,7 +8,7 @@ namespace Sse.Tests.Http;
 /// <summary>A host with history on, kept long enough (empty entities live 5 minutes) for the tests' reconnects.</summary>
 public sealed class HistoryBrokerHost : IAsyncLifetime
 {
-    // Holds a reconnect test's missed and racing live events (1 + 3 + 3 per stream).
+    // Holds a reconnect test's missed and racing live events (1 + 3 + 3 per stream, broadcasts included).
     public const int HistorySize = 8;
 
     public BrokerHost Host { get; private set; } = null!;
@@ -32,12 +32,13 @@ public sealed class HistoryTests(HistoryBrokerHost fixture) : IClassFixture<Hist
         var userId = Guid.NewGuid();
         await using var stream = await Host.ConnectAsync(userId, "a,b");
 
-        Assert.True(PositionVector.TryParse(stream.WelcomeId, 3, out var start));
-        Assert.All(start, position => Assert.Equal(0, position.Seq));
+        Assert.True(PositionVector.TryParse(stream.WelcomeId, 4, out var start));
+        // The broadcasts' slot is last; other tests of this host may have broadcast already.
+        Assert.All(start[..3], position => Assert.Equal(0, position.Seq));
         await Host.Broker.SendToUserAsync(userId, "update", "live");
         var live = await stream.NextEventAsync();
         Assert.Equal(("update", "live"), (live.EventType, live.Data));
-        Assert.True(PositionVector.TryParse(live.EventId, 3, out var after));
+        Assert.True(PositionVector.TryParse(live.EventId, 4, out var after));
         Assert.Equal(new StreamPosition(start[0].Epoch, 1), after[0]);
     }
 
@@ -125,7 +126,7 @@ public sealed class HistoryTests(HistoryBrokerHost fixture) : IClassFixture<Hist
     [InlineData("garbage")]
     [InlineData("1741700000000001")]
     [InlineData("v1.zz-1")]
-    [InlineData("v1.1-1.1-1")]
+    [InlineData("v1.1-1.1-1.1-1")]
     [InlineData("v1.1--1")]
     [InlineData("v1.ffffffff-7fffffffffffffff")]
     public async Task A_malformed_or_foreign_last_event_id_gets_a_reset_then_live_events_never_an_error(string lastEventId)
@@ -135,7 +136,7 @@ public sealed class HistoryTests(HistoryBrokerHost fixture) : IClassFixture<Hist
         await using var stream = await SseStream.OpenAsync(Host.Client, BrokerHost.StreamPath(userId), lastEventId);
         await stream.WelcomeAsync();
 
-        await AssertResetAsync(stream, "user");
+        await AssertResetAsync(stream, "user", "broadcast");
         await AssertNextIsOnlyAsync(stream, userId);
     }
 
@@ -146,9 +147,9 @@ public sealed class HistoryTests(HistoryBrokerHost fixture) : IClassFixture<Hist
         StreamPosition[] start;
         await using (var first = await Host.ConnectAsync(userId))
         {
-            Assert.True(PositionVector.TryParse(first.WelcomeId, 1, out start));
+            Assert.True(PositionVector.TryParse(first.WelcomeId, 2, out start));
         }
-        var forged = PositionVector.Format([start[0] with { Seq = 100 }]);
+        var forged = PositionVector.Format([start[0] with { Seq = 100 }, start[1]]);
 
         await using var second = await SseStream.OpenAsync(Host.Client, BrokerHost.StreamPath(userId), forged);
         await second.WelcomeAsync();
@@ -179,9 +180,9 @@ public sealed class HistoryTests(HistoryBrokerHost fixture) : IClassFixture<Hist
         var userId = Guid.NewGuid();
         var topic = $"news-{Guid.NewGuid():N}";
         var lastId = await LastIdAfterOneEventAsync(userId, topic);
-        Assert.True(PositionVector.TryParse(lastId, 2, out var positions));
+        Assert.True(PositionVector.TryParse(lastId, 3, out var positions));
         await Host.Broker.SendToUserAsync(userId, "update", "missed");
-        var topicOfAnotherEpoch = PositionVector.Format([positions[0], positions[1] with { Epoch = unchecked(positions[1].Epoch + 1) }]);
+        var topicOfAnotherEpoch = PositionVector.Format([positions[0], positions[1] with { Epoch = unchecked(positions[1].Epoch + 1) }, positions[2]]);
 
         await using var second = await SseStream.OpenAsync(Host.Client, BrokerHost.StreamPath(userId, topic), topicOfAnotherEpoch);
         await second.WelcomeAsync();
@@ -189,6 +190,87 @@ public sealed class HistoryTests(HistoryBrokerHost fixture) : IClassFixture<Hist
         await AssertResetAsync(second, $"topic:{topic}");
         Assert.Equal("missed", (await second.NextEventAsync()).Data);
         await AssertNextIsOnlyAsync(second, userId);
+    }
+
+    [Fact]
+    public async Task A_broadcast_advances_the_broadcast_slot_last_in_the_id()
+    {
+        var userId = Guid.NewGuid();
+        await using var stream = await Host.ConnectAsync(userId, "a");
+        Assert.True(PositionVector.TryParse(stream.WelcomeId, 3, out var start));
+
+        await Host.Broker.BroadcastAsync("notice", "to everyone");
+
+        var broadcast = await stream.NextEventAsync();
+        Assert.Equal(("notice", "to everyone"), (broadcast.EventType, broadcast.Data));
+        Assert.True(PositionVector.TryParse(broadcast.EventId, 3, out var after));
+        Assert.Equal([start[0], start[1], start[2] with { Seq = start[2].Seq + 1 }], after);
+    }
+
+    [Fact]
+    public async Task Reconnecting_replays_the_missed_broadcasts_in_order_with_the_user_and_topic_events_then_live_ones()
+    {
+        var userId = Guid.NewGuid();
+        var topic = $"news-{Guid.NewGuid():N}";
+        var lastId = await LastIdAfterOneEventAsync(userId, topic);
+        for (var i = 1; i <= 3; i++)
+        {
+            await Host.Broker.BroadcastAsync("notice", $"broadcast-{i}");
+            await Host.Broker.SendToUserAsync(userId, "update", $"user-{i}");
+            await Host.Broker.SendToTopicAsync(topic, "update", $"topic-{i}");
+        }
+
+        // Live broadcasts race the reconnect: each must arrive once, after the missed ones.
+        var reconnecting = SseStream.OpenAsync(Host.Client, BrokerHost.StreamPath(userId, topic), lastId);
+        for (var i = 1; i <= 3; i++)
+        {
+            await Host.Broker.BroadcastAsync("notice", $"broadcast-live-{i}");
+        }
+        await using var second = await reconnecting;
+        await second.WelcomeAsync();
+
+        var received = new List<string>();
+        for (var i = 0; i < 12; i++)
+        {
+            received.Add((await second.NextEventAsync()).Data);
+        }
+        Assert.Equal(["broadcast-1", "broadcast-2", "broadcast-3", "broadcast-live-1", "broadcast-live-2", "broadcast-live-3"],
+            received.Where(d => d.StartsWith("broadcast-", StringComparison.Ordinal)));
+        Assert.Equal(["user-1", "user-2", "user-3"], received.Where(d => d.StartsWith("user-", StringComparison.Ordinal)));
+        Assert.Equal(["topic-1", "topic-2", "topic-3"], received.Where(d => d.StartsWith("topic-", StringComparison.Ordinal)));
+        await AssertNextIsOnlyAsync(second, userId);
+        await Host.Broker.BroadcastAsync("notice", "broadcast-after");
+        Assert.Equal("broadcast-after", (await second.NextEventAsync()).Data);
+    }
+
+    [Fact]
+    public async Task A_broadcast_gap_larger_than_the_history_gets_a_reset_naming_the_broadcasts_while_the_user_stream_replays()
+    {
+        var userId = Guid.NewGuid();
+        var lastId = await LastIdAfterOneEventAsync(userId);
+        await Host.Broker.SendToUserAsync(userId, "update", "missed");
+        for (var i = 0; i < HistoryBrokerHost.HistorySize + 1; i++)
+        {
+            await Host.Broker.BroadcastAsync("notice", $"missed-broadcast-{i}");
+        }
+
+        await using var second = await SseStream.OpenAsync(Host.Client, BrokerHost.StreamPath(userId), lastId);
+        await second.WelcomeAsync();
+
+        await AssertResetAsync(second, "broadcast");
+        Assert.Equal("missed", (await second.NextEventAsync()).Data);
+        await AssertNextIsOnlyAsync(second, userId);
+    }
+
+    [Fact]
+    public async Task The_broadcast_stream_is_not_counted_as_a_topic()
+    {
+        var userId = Guid.NewGuid();
+        await using var stream = await Host.ConnectAsync(userId, $"counted-{Guid.NewGuid():N}");
+
+        var stats = await Host.StatsAsync();
+
+        Assert.Equal(1, stats.GetProperty("total_topics").GetInt32());
     }
 
     /// <summary>Connects, receives one user event, disconnects: the id a browser would send back.</summary>
@@ -199,13 +281,13 @@ public sealed class HistoryTests(HistoryBrokerHost fixture) : IClassFixture<Hist
         return (await stream.NextEventAsync()).EventId!;
     }
 
-    private static async Task AssertResetAsync(SseStream stream, string streamName)
+    private static async Task AssertResetAsync(SseStream stream, params string[] streamNames)
     {
         var reset = await stream.NextEventAsync();
         Assert.Equal("reset", reset.EventType);
         using var data = JsonDocument.Parse(reset.Data);
         Assert.Equal("reset", data.RootElement.GetProperty("type").GetString());
-        Assert.Equal([streamName], data.RootElement.GetProperty("streams").EnumerateArray().Select(s => s.GetString()));
+        Assert.Equal(streamNames, data.RootElement.GetProperty("streams").EnumerateArray().Select(s => s.GetString()));
     }
 
     /// <summary>A marker sent now is the next event: nothing else (a duplicate, another user's event) is queued before it.</summary>

@@ -128,6 +128,27 @@ public sealed class SseWireSerializerTests() : Akka.TestKit.Xunit2.TestKit(SseTe
         AssertSameContent(message, copy);
     }
 
+    /// <summary>With history on, broadcasts travel numbered, and the broadcasts' entity is addressed by its reserved topic key.</summary>
+    [Fact]
+    public void Broadcast_history_messages_round_trip_with_their_stream_and_position()
+    {
+        var subscriber = CreateTestProbe().Ref;
+        var numbered = Event with { Stream = StreamIds.Broadcast, Position = new StreamPosition(0xcafef00d, 7) };
+        ISseWireMessage[] messages =
+        [
+            new DeliverBroadcast(numbered),
+            new PublishToTopic(Sse.Actors.Topics.TopicKeys.Broadcast, Event),
+            new SubscribeToTopic(Sse.Actors.Topics.TopicKeys.Broadcast, subscriber, new StreamPosition(0xcafef00d, 5)),
+            new SubscribedToTopic(Sse.Actors.Topics.TopicKeys.Broadcast, new StreamReplay(new StreamPosition(0xcafef00d, 7), Gap: false, [numbered with { Position = new StreamPosition(0xcafef00d, 6) }, numbered])),
+        ];
+
+        foreach (var message in messages)
+        {
+            var serializer = (SerializerWithStringManifest)Sys.Serialization.FindSerializerFor(message);
+            AssertSameContent(message, serializer.FromBinary(serializer.ToBinary(message), serializer.Manifest(message)));
+        }
+    }
+
     [Fact]
     public void Unknown_manifest_is_a_serialization_error()
     {

@@ -1,0 +1,104 @@
+using Akka.Actor;
+using Akka.Cluster.Tools.PublishSubscribe;
+using Akka.TestKit;
+using Sse.Actors.Broker;
+using Sse.Actors.Events;
+using Sse.Actors.Subscriptions;
+using Sse.Actors.Topics;
+using static Sse.Actors.Broker.BrokerCommands;
+using static Sse.Actors.Topics.TopicProtocol;
+
+namespace Sse.Tests.Topics;
+
+/// <summary>
+/// With history on, the topic entity of <see cref="TopicKeys.Broadcast"/> numbers and keeps the
+/// broadcasts, publishes each once through distributed pub-sub, and only answers replays.
+/// </summary>
+public sealed class BroadcastHistoryTests() : Akka.TestKit.Xunit2.TestKit(SseTestConfig.SerializeMessagesOnClusterNode)
+{
+    private const int HistorySize = 3;
+
+    [Fact]
+    public void A_broadcast_is_numbered_and_published_once_to_every_nodes_broker_through_pub_sub()
+    {
+        var brokers = ListenToBroadcasts();
+        var entity = StartBroadcasts();
+
+        Publish(entity, "a", "b");
+
+        var first = brokers.ExpectMsg<DeliverBroadcast>().Event;
+        var second = brokers.ExpectMsg<DeliverBroadcast>().Event;
+        Assert.Equal(StreamIds.Broadcast, first.Stream);
+        Assert.Equal(1, first.Position!.Value.Seq);
+        Assert.Equal(new StreamPosition(first.Position.Value.Epoch, 2), second.Position);
+        brokers.ExpectNoMsg(TimeSpan.FromMilliseconds(200));
+    }
+
+    [Fact]
+    public void A_subscriber_gets_the_missed_broadcasts_in_its_acknowledgement_but_no_live_ones()
+    {
+        var entity = StartBroadcasts();
+        Publish(entity, "a", "b", "c");
+        var subscriber = CreateTestProbe();
+        entity.Tell(new SubscribeToTopic(TopicKeys.Broadcast, subscriber.Ref));
+        var epoch = subscriber.ExpectMsg<SubscribedToTopic>().Replay!.Now.Epoch;
+
+        entity.Tell(new SubscribeToTopic(TopicKeys.Broadcast, subscriber.Ref, new StreamPosition(epoch, 1)));
+        var replay = subscriber.ExpectMsg<SubscribedToTopic>(m => m.Topic == TopicKeys.Broadcast).Replay!;
+        Publish(entity, "d");
+
+        Assert.False(replay.Gap);
+        Assert.Equal(new StreamPosition(epoch, 3), replay.Now);
+        Assert.Equal([2L, 3], replay.Missed.Select(e => e.Position!.Value.Seq));
+        // Live broadcasts reach connections through their node's broker, never from the entity.
+        subscriber.ExpectNoMsg(TimeSpan.FromMilliseconds(200));
+    }
+
+    [Fact]
+    public void The_broadcast_entity_never_passivates_even_without_subscribers()
+    {
+        var shard = CreateTestProbe();
+        var entity = shard.ChildActorOf(TopicActor.Props(TimeSpan.FromMilliseconds(100), HistorySize, historyRetention: TimeSpan.FromMilliseconds(200)));
+        var subscriber = CreateTestProbe();
+        entity.Tell(new SubscribeToTopic(TopicKeys.Broadcast, subscriber.Ref));
+        subscriber.ExpectMsg<SubscribedToTopic>();
+
+        entity.Tell(new UnsubscribeFromTopic(TopicKeys.Broadcast, subscriber.Ref));
+
+        // Many times the empty passivation and the retention.
+        shard.ExpectNoMsg(TimeSpan.FromSeconds(1));
+    }
+
+    [Fact]
+    public void A_topic_entity_still_passivates_when_empty()
+    {
+        var shard = CreateTestProbe();
+        var entity = shard.ChildActorOf(TopicActor.Props(TimeSpan.FromMilliseconds(100), HistorySize));
+        var subscriber = CreateTestProbe();
+        entity.Tell(new SubscribeToTopic("news", subscriber.Ref));
+        subscriber.ExpectMsg<SubscribedToTopic>();
+
+        entity.Tell(new UnsubscribeFromTopic("news", subscriber.Ref));
+
+        shard.ExpectMsg<Akka.Cluster.Sharding.Passivate>();
+    }
+
+    private IActorRef StartBroadcasts() => Sys.ActorOf(TopicActor.Props(TimeSpan.FromMinutes(1), HistorySize));
+
+    /// <summary>A probe in the place of the node's broker: subscribed to the broadcasts' pub-sub topic.</summary>
+    private TestProbe ListenToBroadcasts()
+    {
+        var broker = CreateTestProbe();
+        DistributedPubSub.Get(Sys).Mediator.Tell(new Subscribe(BrokerActor.BroadcastTopic, broker.Ref), broker.Ref);
+        broker.ExpectMsg<SubscribeAck>();
+        return broker;
+    }
+
+    private static void Publish(IActorRef entity, params string[] data)
+    {
+        foreach (var one in data)
+        {
+            entity.Tell(new PublishToTopic(TopicKeys.Broadcast, SseEncoder.Encode("notice", one)));
+        }
+    }
+}
