@@ -7,21 +7,9 @@ public sealed class ThreeNodeCluster : IAsyncLifetime
 {
     public BrokerHost[] Nodes { get; private set; } = [];
 
-    public async Task InitializeAsync()
-    {
-        var (first, seed) = await ClusterNodes.StartSeedAsync();
-        Nodes = [first, await ClusterNodes.StartMemberAsync(seed), await ClusterNodes.StartMemberAsync(seed)];
-        await ClusterNodes.AwaitMembersUpAsync(Nodes);
-        await ClusterNodes.AwaitBroadcastsReachEveryNodeAsync(Nodes);
-    }
+    public async Task InitializeAsync() => Nodes = await ClusterNodes.StartThreeAsync();
 
-    public async Task DisposeAsync()
-    {
-        foreach (var node in Nodes.Reverse())
-        {
-            await node.DisposeAsync();
-        }
-    }
+    public Task DisposeAsync() => ClusterNodes.StopAllAsync(Nodes);
 }
 
 public sealed class ClusterDeliveryTests(ThreeNodeCluster cluster) : IClassFixture<ThreeNodeCluster>

@@ -24,6 +24,25 @@ public static class ClusterNodes
     public static Task<BrokerHost> StartMemberAsync(string seed, IDictionary<string, string>? settings = null) =>
         BrokerHost.StartAsync(With(settings, new() { ["Sse:Cluster:SeedNodes:0"] = seed }), hocon: ClusterHocon);
 
+    /// <summary>Three nodes with the same settings, returned once they are Up and broadcasts reach all of them.</summary>
+    public static async Task<BrokerHost[]> StartThreeAsync(IDictionary<string, string>? settings = null)
+    {
+        var (first, seed) = await StartSeedAsync(settings);
+        BrokerHost[] nodes = [first, await StartMemberAsync(seed, settings), await StartMemberAsync(seed, settings)];
+        await AwaitMembersUpAsync(nodes);
+        await AwaitBroadcastsReachEveryNodeAsync(nodes);
+        return nodes;
+    }
+
+    /// <summary>Stops the nodes, the seed last.</summary>
+    public static async Task StopAllAsync(BrokerHost[] nodes)
+    {
+        foreach (var node in nodes.Reverse())
+        {
+            await node.DisposeAsync();
+        }
+    }
+
     /// <summary>Waits until every given host sees exactly <paramref name="hosts"/> as Up members.</summary>
     public static async Task AwaitMembersUpAsync(params BrokerHost[] hosts)
     {

@@ -273,6 +273,51 @@ public sealed class HistoryTests(HistoryBrokerHost fixture) : IClassFixture<Hist
         Assert.Equal(1, stats.GetProperty("total_topics").GetInt32());
     }
 
+    [Fact]
+    public async Task Heartbeats_carry_no_id_so_the_browsers_last_event_id_stays_the_last_events()
+    {
+        var userId = Guid.NewGuid();
+        await using var stream = await Host.ConnectAsync(userId);
+        await Host.Broker.SendToUserAsync(userId, "update", "real");
+        var received = new List<SseItem<string>> { await stream.NextEventAsync() };
+
+        // The host beats every second: wait for two heartbeats after the event.
+        while (received.Count(item => item.EventType == "heartbeat") < 2)
+        {
+            received.Add(await stream.NextAsync());
+        }
+
+        Assert.All(received.Where(item => item.EventType == "heartbeat"), heartbeat => Assert.Null(heartbeat.EventId));
+        Assert.Equal(received[0].EventId, LastEventIdOf(received));
+        // The user stream and the broadcasts.
+        Assert.True(PositionVector.TryParse(LastEventIdOf(received), 2, out _));
+    }
+
+    [Fact]
+    public async Task Close_carries_no_id_so_the_browsers_last_event_id_stays_the_last_events()
+    {
+        var host = await BrokerHost.StartAsync(new Dictionary<string, string> { ["Sse:HistorySize"] = "4" });
+        await using (host)
+        {
+            var userId = Guid.NewGuid();
+            await using var stream = await host.ConnectAsync(userId);
+            await host.Broker.SendToUserAsync(userId, "update", "real");
+            var real = await stream.NextEventAsync();
+
+            var stop = host.StopAsync();
+            var rest = await stream.ReadToEndAsync();
+            await stop.WaitAsync(BrokerHost.FactTimeout);
+
+            var close = rest.Last(item => item.EventType != "heartbeat");
+            Assert.Equal("close", close.EventType);
+            Assert.Null(close.EventId);
+            Assert.Equal(real.EventId, LastEventIdOf([real, .. rest]));
+        }
+    }
+
+    /// <summary>What a browser sends back as Last-Event-ID: the value of the last <c>id:</c> field it read.</summary>
+    private static string? LastEventIdOf(IEnumerable<SseItem<string>> items) => items.LastOrDefault(item => item.EventId is not null).EventId;
+
     /// <summary>Connects, receives one user event, disconnects: the id a browser would send back.</summary>
     private async Task<string> LastIdAfterOneEventAsync(Guid userId, string? topics = null)
     {
@@ -297,5 +342,30 @@ public sealed class HistoryTests(HistoryBrokerHost fixture) : IClassFixture<Hist
         await Host.Broker.SendToUserAsync(userId, "marker", marker);
         SseItem<string> next = await stream.NextEventAsync();
         Assert.Equal(("marker", marker), (next.EventType, next.Data));
+    }
+}
+
+public sealed class HistoryOffTests(SharedBrokerHost fixture) : IClassFixture<SharedBrokerHost>
+{
+    private BrokerHost Host => fixture.Host;
+
+    [Fact]
+    public async Task Without_history_events_keep_the_id_the_publisher_was_told_and_heartbeats_keep_theirs()
+    {
+        var userId = Guid.NewGuid();
+        var topic = $"news-{Guid.NewGuid():N}";
+        await using var stream = await Host.ConnectAsync(userId, topic);
+
+        var userEventId = await Host.Broker.SendToUserAsync(userId, "update", "to the user");
+        var topicEventId = await Host.Broker.SendToTopicAsync(topic, "update", "to the topic");
+
+        // Two streams, two entities: the events may come in either order.
+        var received = new[] { await stream.NextEventAsync(), await stream.NextEventAsync() }.ToDictionary(item => item.Data, item => item.EventId);
+        Assert.Equal(userEventId, received["to the user"]);
+        Assert.Equal(topicEventId, received["to the topic"]);
+        Assert.False(PositionVector.TryParse(userEventId, 2, out _));
+        var heartbeat = await stream.NextAsync();
+        Assert.Equal("heartbeat", heartbeat.EventType);
+        Assert.False(string.IsNullOrEmpty(heartbeat.EventId));
     }
 }

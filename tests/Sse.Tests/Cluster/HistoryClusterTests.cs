@@ -1,0 +1,184 @@
+using System.Globalization;
+using System.Text.Json;
+using Akka.Actor;
+using Akka.Cluster.Sharding;
+using Sse.Actors.Events;
+using Sse.Tests.Http;
+
+namespace Sse.Tests.Cluster;
+
+/// <summary>Three nodes with history on, empty entities kept 5 minutes so a reconnect finds its history.</summary>
+public sealed class HistoryCluster : IAsyncLifetime
+{
+    // Holds a reconnect test's seen, missed and racing events (1 + 3 + at most 40 per stream); small, far under the 96 KB remote replay cap.
+    public const int HistorySize = 64;
+
+    public BrokerHost[] Nodes { get; private set; } = [];
+
+    public async Task InitializeAsync() => Nodes = await ClusterNodes.StartThreeAsync(new Dictionary<string, string>
+    {
+        ["Sse:HistorySize"] = HistorySize.ToString(CultureInfo.InvariantCulture),
+        ["Sse:EmptyEntityPassivation"] = "00:05:00",
+    });
+
+    public Task DisposeAsync() => ClusterNodes.StopAllAsync(Nodes);
+}
+
+public sealed class HistoryClusterTests(HistoryCluster cluster) : IClassFixture<HistoryCluster>
+{
+    private const int Missed = 3;
+
+    // Racing events stop at the welcome or here, so missed and racing events stay within the history.
+    private const int MaxRacing = 40;
+
+    [Fact]
+    public async Task Reconnecting_to_another_node_replays_what_each_stream_missed_in_order_then_live_events_once()
+    {
+        var (userId, topic, first, second, sender) = await StreamsLivingOffTheReconnectNodeAsync();
+        // Another tab of the user on the reconnect node: that node's broker then also hands the
+        // reconnecting connection the live events of both streams, before its acknowledgements arrive.
+        await using var otherTab = await second.ConnectAsync(userId, topic);
+        var lastId = await LastIdAfterOneEventPerStreamAsync(first, userId, topic);
+        List<string> user = [], topicEvents = [];
+        for (var i = 1; i <= Missed; i++)
+        {
+            await SendAsync(sender, userId, topic, $"missed-{i}", user, topicEvents);
+        }
+
+        // Live events race the reconnect until its welcome, then a few more: each must arrive once, after its stream's replay.
+        var reconnecting = ReconnectAsync(second, userId, topic, lastId);
+        for (var i = 1; !reconnecting.IsCompleted && i <= MaxRacing; i++)
+        {
+            await SendAsync(sender, userId, topic, $"racing-{i}", user, topicEvents);
+        }
+        await using var stream = await reconnecting;
+        for (var i = 1; i <= 2; i++)
+        {
+            await SendAsync(sender, userId, topic, $"live-{i}", user, topicEvents);
+        }
+
+        var marker = $"marker-{Guid.NewGuid():N}";
+        await SendAsync(sender, userId, topic, marker, user, topicEvents);
+        var received = new List<(string Data, string? Id)>();
+        while (received.Count(r => r.Data.EndsWith(marker, StringComparison.Ordinal)) < 2)
+        {
+            var item = await stream.NextEventAsync();
+            received.Add((item.Data, item.EventId));
+        }
+        Assert.Equal(user, received.Select(r => r.Data).Where(d => d.StartsWith("user-", StringComparison.Ordinal)));
+        Assert.Equal(topicEvents, received.Select(r => r.Data).Where(d => d.StartsWith("topic-", StringComparison.Ordinal)));
+        // The same streams, resumed: the epochs of the first connection's id, each stream at its last event.
+        // (user, topic, broadcasts): this test sends no broadcast, so only the first two move.
+        Assert.True(PositionVector.TryParse(lastId, 3, out var before));
+        Assert.True(PositionVector.TryParse(received[^1].Id, 3, out var after));
+        Assert.Equal([before[0] with { Seq = 1 + user.Count }, before[1] with { Seq = 1 + topicEvents.Count }, before[2]], after);
+    }
+
+    [Fact]
+    public async Task Reconnecting_to_another_node_after_more_than_the_history_gets_a_reset_then_live_events()
+    {
+        var (userId, topic, first, second, sender) = await StreamsLivingOffTheReconnectNodeAsync();
+        var lastId = await LastIdAfterOneEventPerStreamAsync(first, userId, topic);
+        // A send is accepted before its entity records it: another connection tells when both entities have.
+        await using var witness = await first.ConnectAsync(userId, topic);
+        for (var i = 1; i <= HistoryCluster.HistorySize + 1; i++)
+        {
+            await sender.Broker.SendToUserAsync(userId, "update", $"user-missed-{i}");
+            await sender.Broker.SendToTopicAsync(topic, "update", $"topic-missed-{i}");
+        }
+        HashSet<string> lastOfEach = [$"user-missed-{HistoryCluster.HistorySize + 1}", $"topic-missed-{HistoryCluster.HistorySize + 1}"];
+        while (lastOfEach.Count > 0)
+        {
+            lastOfEach.Remove((await witness.NextEventAsync()).Data);
+        }
+
+        await using var stream = await SseStream.OpenAsync(second.Client, BrokerHost.StreamPath(userId, topic), lastId);
+        await stream.WelcomeAsync();
+
+        var reset = await stream.NextEventAsync();
+        Assert.Equal("reset", reset.EventType);
+        using var data = JsonDocument.Parse(reset.Data);
+        Assert.Equal(["user", $"topic:{topic}"], data.RootElement.GetProperty("streams").EnumerateArray().Select(s => s.GetString()));
+        await AssertNextAreOnlyMarkersAsync(stream, sender, userId, topic);
+    }
+
+    /// <summary>
+    /// A user and a topic whose entities both live off <c>Second</c>, a node other than <c>First</c>: a replay
+    /// to a connection on <c>Second</c> then travels in an acknowledgement from another node. Sharding places
+    /// entities by hash, so new ids are drawn until such a node exists; <c>Sender</c> is the third node.
+    /// </summary>
+    private async Task<(Guid UserId, string Topic, BrokerHost First, BrokerHost Second, BrokerHost Sender)> StreamsLivingOffTheReconnectNodeAsync()
+    {
+        var nodes = cluster.Nodes;
+        for (var attempt = 0; attempt < 20; attempt++)
+        {
+            var userId = Guid.NewGuid();
+            var topic = $"news-{Guid.NewGuid():N}";
+            // The welcome comes once both entities acknowledged: they exist from then on.
+            await using (await nodes[0].ConnectAsync(userId, topic))
+            {
+            }
+            var userNode = await NodeHoldingAsync("sse-user", userId.ToString("N"));
+            var topicNode = await NodeHoldingAsync("sse-topic", topic);
+            var second = Array.FindIndex(nodes, n => n != nodes[0] && n != userNode && n != topicNode);
+            if (second >= 0)
+            {
+                var sender = nodes.First(n => n != nodes[0] && n != nodes[second]);
+                return (userId, topic, nodes[0], nodes[second], sender);
+            }
+        }
+        throw new InvalidOperationException("no user and topic found whose entities live off a node other than the first");
+    }
+
+    private async Task<BrokerHost> NodeHoldingAsync(string typeName, string entityId)
+    {
+        foreach (var node in cluster.Nodes)
+        {
+            var region = ClusterSharding.Get(node.ActorSystem).ShardRegion(typeName);
+            var state = await region.Ask<CurrentShardRegionState>(GetShardRegionState.Instance, BrokerHost.FactTimeout);
+            if (state.Shards.Any(shard => shard.EntityIds.Contains(entityId)))
+            {
+                return node;
+            }
+        }
+        throw new InvalidOperationException($"no node holds {typeName} entity {entityId}");
+    }
+
+    /// <summary>Connects to <paramref name="node"/>, receives one event of each stream, disconnects: the id a browser would send back.</summary>
+    private static async Task<string> LastIdAfterOneEventPerStreamAsync(BrokerHost node, Guid userId, string topic)
+    {
+        await using var stream = await node.ConnectAsync(userId, topic);
+        await node.Broker.SendToUserAsync(userId, "update", "user-seen");
+        Assert.Equal("user-seen", (await stream.NextEventAsync()).Data);
+        await node.Broker.SendToTopicAsync(topic, "update", "topic-seen");
+        var last = await stream.NextEventAsync();
+        Assert.Equal("topic-seen", last.Data);
+        return last.EventId!;
+    }
+
+    /// <summary>Sends <paramref name="data"/> to the user and to the topic, each prefixed with its stream, and notes what each stream should carry.</summary>
+    private static async Task SendAsync(BrokerHost sender, Guid userId, string topic, string data, List<string> user, List<string> topicEvents)
+    {
+        user.Add($"user-{data}");
+        await sender.Broker.SendToUserAsync(userId, "update", $"user-{data}");
+        topicEvents.Add($"topic-{data}");
+        await sender.Broker.SendToTopicAsync(topic, "update", $"topic-{data}");
+    }
+
+    private static async Task<SseStream> ReconnectAsync(BrokerHost node, Guid userId, string topic, string lastId)
+    {
+        var stream = await SseStream.OpenAsync(node.Client, BrokerHost.StreamPath(userId, topic), lastId);
+        await stream.WelcomeAsync();
+        return stream;
+    }
+
+    /// <summary>A marker sent now on each stream is all that comes next: nothing (a duplicate) is queued before it on either stream.</summary>
+    private static async Task AssertNextAreOnlyMarkersAsync(SseStream stream, BrokerHost sender, Guid userId, string topic)
+    {
+        var marker = $"marker-{Guid.NewGuid():N}";
+        await sender.Broker.SendToUserAsync(userId, "marker", $"user-{marker}");
+        await sender.Broker.SendToTopicAsync(topic, "marker", $"topic-{marker}");
+        var next = new[] { (await stream.NextEventAsync()).Data, (await stream.NextEventAsync()).Data };
+        Assert.Equal([$"topic-{marker}", $"user-{marker}"], next.Order(StringComparer.Ordinal));
+    }
+}
