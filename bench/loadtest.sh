@@ -1,7 +1,8 @@
 #!/usr/bin/env bash
 # Starts the broker or the baseline on a free loopback port, runs the load tool against it, stops it.
 #   bench/loadtest.sh broker|baseline --scenario fanout --connections 1000 --events 200 [load tool options]
-# Needs `dotnet build Actors.sln -c Release` first. The exit code is the load tool's: non-zero when
+# Needs `dotnet build Actors.sln -c Release` first. SSE_BROKER_ARGS adds broker settings
+# (e.g. SSE_BROKER_ARGS="--Sse:HistorySize=100"). The exit code is the load tool's: non-zero when
 # a connection failed or an event was lost.
 set -uo pipefail
 cd "$(dirname "$0")/.."
@@ -12,7 +13,7 @@ log=$(mktemp)
 case "$server" in
   # Development: query-string identities, open publishing, every topic allowed. Warnings only, like a busy production log.
   broker) dotnet src/Sse.Host/bin/Release/net10.0/Sse.Host.dll --urls "http://127.0.0.1:$port" --environment Development \
-            --Serilog:MinimumLevel:Default=Warning --Serilog:MinimumLevel:Override:Akka=Warning >"$log" 2>&1 & ;;
+            --Serilog:MinimumLevel:Default=Warning --Serilog:MinimumLevel:Override:Akka=Warning ${SSE_BROKER_ARGS:-} >"$log" 2>&1 & ;;
   baseline) dotnet bench/Sse.Baseline/bin/Release/net10.0/Sse.Baseline.dll --urls "http://127.0.0.1:$port" >"$log" 2>&1 & ;;
   *) echo "usage: $0 broker|baseline [load tool options]"; exit 2 ;;
 esac
