@@ -102,6 +102,46 @@ public sealed class HistoryClusterTests(HistoryCluster cluster) : IClassFixture<
         await AssertNextAreOnlyMarkersAsync(stream, sender, userId, topic);
     }
 
+    [Fact]
+    public async Task Reconnecting_to_another_node_replays_the_missed_broadcasts_from_the_broadcast_entity_once()
+    {
+        var userId = Guid.NewGuid();
+        // The broadcast entity exists once any connection subscribed; reconnect on a node that does not hold it.
+        await using (await cluster.Nodes[0].ConnectAsync(userId))
+        {
+        }
+        var holder = await NodeHoldingAsync("sse-topic", Actors.Topics.TopicKeys.Broadcast);
+        var others = cluster.Nodes.Where(n => n != holder).ToArray();
+        var (first, second) = (others[0], others[1]);
+
+        string lastId;
+        await using (var stream = await first.ConnectAsync(userId))
+        {
+            await holder.Broker.BroadcastAsync("notice", "seen");
+            var seen = await stream.NextEventAsync();
+            Assert.Equal("seen", seen.Data);
+            lastId = seen.EventId!;
+        }
+        for (var i = 1; i <= Missed; i++)
+        {
+            await holder.Broker.BroadcastAsync("notice", $"missed-{i}");
+        }
+
+        await using var resumed = await SseStream.OpenAsync(second.Client, BrokerHost.StreamPath(userId), lastId);
+        await resumed.WelcomeAsync();
+        await first.Broker.BroadcastAsync("notice", "live");
+
+        List<string> received = [];
+        for (var i = 0; i < Missed + 1; i++)
+        {
+            received.Add((await resumed.NextEventAsync()).Data);
+        }
+        Assert.Equal(["missed-1", "missed-2", "missed-3", "live"], received);
+        // Nothing doubled is queued behind them.
+        await second.Broker.SendToUserAsync(userId, "marker", "after");
+        Assert.Equal("after", (await resumed.NextEventAsync()).Data);
+    }
+
     /// <summary>
     /// A user and a topic whose entities both live off <c>Second</c>, a node other than <c>First</c>: a replay
     /// to a connection on <c>Second</c> then travels in an acknowledgement from another node. Sharding places
