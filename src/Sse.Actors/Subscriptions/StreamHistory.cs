@@ -13,7 +13,7 @@ public sealed record StreamReplay(StreamPosition Now, bool Gap, IReadOnlyList<Ss
 
 /// <summary>
 /// One stream's numbering and its last events, in a ring of <c>HistorySize</c> slots (allocated on
-/// the first event: most entities of a quiet system never get one). Lives and dies with its entity.
+/// the first event: most entities of a quiet system never get one). Lives with its entity, and moves with it in a <see cref="HistorySnapshot"/>.
 /// </summary>
 internal sealed class StreamHistory(int size)
 {
