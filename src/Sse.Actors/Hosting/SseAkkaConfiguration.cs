@@ -51,6 +51,8 @@ public static class SseAkkaConfiguration
                     cluster.Join(cluster.SelfAddress);
                 }
                 metrics.BindNode(cluster.SelfAddress.ToString());
+                // The replicator starts with the node, not with its first entity: a hand-off written to all nodes reaches a node that just joined.
+                HistoryReplicator(system, options);
                 var broker = system.ActorOf(BrokerActor.Props(options, registry.Get<UserActor>(), registry.Get<TopicActor>(), metrics), BrokerActor.Name);
                 registry.Register<BrokerActor>(broker);
             });

@@ -32,8 +32,8 @@ public sealed record HistorySnapshot(StreamPosition Now, IReadOnlyList<SseEvent>
 
 /// <summary>
 /// One entity's snapshot in Akka.DistributedData, replicated in memory on every node: written to all
-/// nodes before the entity stops for a hand-off, read from the local replica when its next
-/// incarnation starts, then emptied so a later restart (after passivation) does not reuse it.
+/// nodes before the entity stops for a hand-off, read from a majority when its next incarnation
+/// starts, then emptied so a later restart (after passivation) does not reuse it.
 /// </summary>
 internal sealed class HistoryHandover(IActorRef replicator, UniqueAddress self, string entityKey)
 {
@@ -45,8 +45,16 @@ internal sealed class HistoryHandover(IActorRef replicator, UniqueAddress self, 
     public static HistoryHandover For(IActorContext context, IActorRef replicator, string kind) =>
         new(replicator, Cluster.Get(context.System).SelfUniqueAddress, $"{kind}-{context.Self.Path.Name}");
 
-    /// <summary>Asks for the snapshot a previous incarnation left; the answer is an <see cref="IGetResponse"/>.</summary>
-    public void RequestSnapshot(IActorRef replyTo) => replicator.Tell(Dsl.Get(_key, ReadLocal.Instance), replyTo);
+    // A majority overlaps every write to all nodes, even one that missed a node that had just joined.
+    private static readonly IReadConsistency ReadFromMajority = new ReadMajority(TimeSpan.FromSeconds(1));
+
+    /// <summary>
+    /// Asks a majority of the nodes for the snapshot a previous incarnation left (only this node's replica
+    /// when <paramref name="localOnly"/>); the answer is an <see cref="IGetResponse"/>.
+    /// </summary>
+    public void RequestSnapshot(IActorRef replyTo, bool localOnly = false) =>
+        // The local read carries a request, so that its answer is told from the majority's.
+        replicator.Tell(localOnly ? Dsl.Get(_key, ReadLocal.Instance, ReadLocal.Instance) : Dsl.Get(_key, ReadFromMajority), replyTo);
 
     /// <summary>The snapshot in <paramref name="response"/>, or null when there is none to take over.</summary>
     public HistorySnapshot? Taken(IGetResponse response) =>

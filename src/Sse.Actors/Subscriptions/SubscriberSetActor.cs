@@ -122,6 +122,12 @@ public abstract class SubscriberSetActor : UntypedActor, IWithTimers, IWithUnbou
             Stash.Stash();
             return;
         }
+        if (response is GetFailure { Request: null })
+        {
+            // No majority answered in time (a node unreachable): what this node's replica holds is the best there is.
+            _handover!.RequestSnapshot(Self, localOnly: true);
+            return;
+        }
         if (_handover!.Taken(response) is { } snapshot)
         {
             _history!.Restore(snapshot);

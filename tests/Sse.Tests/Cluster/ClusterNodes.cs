@@ -123,7 +123,11 @@ public static class ClusterNodes
     }
 
     /// <summary>The node whose shard region holds the entity <paramref name="entityId"/> of <paramref name="typeName"/>.</summary>
-    public static async Task<BrokerHost> NodeHoldingAsync(IEnumerable<BrokerHost> nodes, string typeName, string entityId)
+    public static async Task<BrokerHost> NodeHoldingAsync(IEnumerable<BrokerHost> nodes, string typeName, string entityId) =>
+        await FindNodeHoldingAsync(nodes, typeName, entityId) ?? throw new InvalidOperationException($"no node holds {typeName} entity {entityId}");
+
+    /// <summary>As <see cref="NodeHoldingAsync"/>, or null while none does (its shard is being handed off).</summary>
+    public static async Task<BrokerHost?> FindNodeHoldingAsync(IEnumerable<BrokerHost> nodes, string typeName, string entityId)
     {
         foreach (var node in nodes)
         {
@@ -134,7 +138,7 @@ public static class ClusterNodes
                 return node;
             }
         }
-        throw new InvalidOperationException($"no node holds {typeName} entity {entityId}");
+        return null;
     }
 
     public static int FreePort()

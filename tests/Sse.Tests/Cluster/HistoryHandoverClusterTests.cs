@@ -3,17 +3,13 @@ using Sse.Tests.Http;
 
 namespace Sse.Tests.Cluster;
 
-/// <summary>History on, a node leaves gracefully: its entities leave their history to their next incarnation elsewhere.</summary>
+/// <summary>History on, sharding moves entities (a node leaves gracefully, or joins): they take their history to their next incarnation.</summary>
 public sealed class HistoryHandoverClusterTests
 {
     [Fact]
     public async Task A_client_resumes_without_reset_after_the_node_holding_its_user_entity_leaves_gracefully()
     {
-        var nodes = await ClusterNodes.StartThreeAsync(new Dictionary<string, string>
-        {
-            ["Sse:HistorySize"] = HistoryCluster.HistorySize.ToString(CultureInfo.InvariantCulture),
-            ["Sse:EmptyEntityPassivation"] = "00:05:00",
-        });
+        var nodes = await ClusterNodes.StartThreeAsync(Settings);
         try
         {
             var (userId, leaving) = await UserLivingOffTheFirstNodeAsync(nodes);
@@ -55,6 +51,74 @@ public sealed class HistoryHandoverClusterTests
             await ClusterNodes.StopAllAsync(nodes);
         }
     }
+
+    [Fact]
+    public async Task A_client_resumes_without_reset_after_a_joining_node_took_its_user_entity()
+    {
+        var (a, seed) = await ClusterNodes.StartSeedAsync(Settings);
+        var b = await ClusterNodes.StartMemberAsync(seed, Settings);
+        BrokerHost? c = null;
+        try
+        {
+            await ClusterNodes.AwaitMembersUpAsync(a, b);
+            var lastIds = new Dictionary<Guid, string>();
+            for (var i = 0; i < 12; i++)
+            {
+                var userId = Guid.NewGuid();
+                await using var stream = await a.ConnectAsync(userId);
+                await a.Broker.SendToUserAsync(userId, "update", "seen");
+                lastIds[userId] = (await stream.NextEventAsync()).EventId!;
+            }
+
+            c = await ClusterNodes.StartMemberAsync(seed, Settings);
+            await ClusterNodes.AwaitMembersUpAsync(a, b, c);
+            // Events keep coming while shards move to the new node, until one of the users' entities lives there.
+            var sent = new List<string>();
+            Guid? moved = null;
+            for (var round = 1; moved is null && round <= 40; round++)
+            {
+                sent.Add($"r{round}");
+                foreach (var userId in lastIds.Keys)
+                {
+                    await a.Broker.SendToUserAsync(userId, "update", $"r{round}");
+                }
+                await Task.Delay(250);
+                foreach (var userId in lastIds.Keys)
+                {
+                    if (await ClusterNodes.FindNodeHoldingAsync([a, b, c], "sse-user", userId.ToString("N")) == c)
+                    {
+                        moved = userId;
+                        break;
+                    }
+                }
+            }
+            Assert.NotNull(moved);
+
+            await using var resumed = await SseStream.OpenAsync(a.Client, BrokerHost.StreamPath(moved.Value), lastIds[moved.Value]);
+            await resumed.WelcomeAsync();
+            var received = new List<string>();
+            while (received.Count < sent.Count)
+            {
+                received.Add((await resumed.NextEventAsync()).Data);
+            }
+            Assert.Equal(sent, received);
+        }
+        finally
+        {
+            if (c is not null)
+            {
+                await c.DisposeAsync();
+            }
+            await b.DisposeAsync();
+            await a.DisposeAsync();
+        }
+    }
+
+    private static Dictionary<string, string> Settings => new()
+    {
+        ["Sse:HistorySize"] = HistoryCluster.HistorySize.ToString(CultureInfo.InvariantCulture),
+        ["Sse:EmptyEntityPassivation"] = "00:05:00",
+    };
 
     /// <summary>A user whose entity sharding placed on a node other than the first (the seed, which stays).</summary>
     private static async Task<(Guid UserId, BrokerHost Holder)> UserLivingOffTheFirstNodeAsync(BrokerHost[] nodes)

@@ -118,6 +118,23 @@ public sealed class HistoryHandoverTests : Akka.TestKit.Xunit2.TestKit
     }
 
     [Fact]
+    public void When_no_majority_answers_in_time_the_entity_takes_what_its_own_node_holds()
+    {
+        var replicator = CreateTestProbe();
+        var entity = Sys.ActorOf(UserActor.Props(TimeSpan.FromMinutes(1), HistorySize, replicator: replicator.Ref), "f");
+        var left = new HistorySnapshot(new StreamPosition(0xcafef00d, 7), []);
+
+        var majority = replicator.ExpectMsg<Get>();
+        replicator.Reply(new GetFailure(majority.Key, majority.Request));
+        var local = replicator.ExpectMsg<Get>();
+        replicator.Reply(new GetSuccess(local.Key, local.Request, new LWWRegister<HistorySnapshot>(Akka.Cluster.Cluster.Get(Sys).SelfUniqueAddress, left)));
+
+        Assert.IsType<ReadMajority>(majority.Consistency);
+        Assert.IsType<ReadLocal>(local.Consistency);
+        Assert.Equal(left.Now, SubscribeFrom(entity, left.Now).Now);
+    }
+
+    [Fact]
     public void The_snapshot_in_its_register_goes_through_the_wire_serializer()
     {
         var snapshot = new HistorySnapshot(new StreamPosition(0xcafef00d, 2),
