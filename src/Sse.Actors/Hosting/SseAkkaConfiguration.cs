@@ -1,6 +1,7 @@
 using Akka.Cluster;
 using Akka.Cluster.Hosting;
 using Akka.Cluster.Sharding;
+using Akka.DistributedData;
 using Akka.Hosting;
 using Akka.Logger.Serilog;
 using Akka.Remote.Hosting;
@@ -50,6 +51,8 @@ public static class SseAkkaConfiguration
                     cluster.Join(cluster.SelfAddress);
                 }
                 metrics.BindNode(cluster.SelfAddress.ToString());
+                // The replicator starts with the node, not with its first entity: a hand-off written to all nodes reaches a node that just joined.
+                HistoryReplicator(system, options);
                 var broker = system.ActorOf(BrokerActor.Props(options, registry.Get<UserActor>(), registry.Get<TopicActor>(), metrics), BrokerActor.Name);
                 registry.Register<BrokerActor>(broker);
             });
@@ -74,16 +77,24 @@ public static class SseAkkaConfiguration
     private static AkkaConfigurationBuilder WithSseEntities(this AkkaConfigurationBuilder builder, SseOptions options)
     {
         // Entities passivate themselves when empty; idle passivation would drop live subscribers.
+        // A moved entity gets StopForHandOff, so that it leaves its history to its next incarnation.
         var shardOptions = new ShardOptions
         {
             StateStoreMode = StateStoreMode.DData,
             RememberEntities = false,
             ShouldPassivateIdleEntities = false,
+            HandOffStopMessage = StopForHandOff.Instance,
         };
         return builder
-            .WithShardRegion<UserActor>("sse-user", _ => UserActor.Props(options.EmptyEntityPassivation, options.HistorySize, options.HistoryRetention),
+            .WithShardRegion<UserActor>("sse-user", (system, _) => _ => UserActor.Props(options.EmptyEntityPassivation, options.HistorySize,
+                    options.HistoryRetention, HistoryReplicator(system, options)),
                 new UserMessageExtractor(options.ShardCount), shardOptions)
-            .WithShardRegion<TopicActor>("sse-topic", _ => TopicActor.Props(options.EmptyEntityPassivation, options.HistorySize, options.HistoryRetention),
+            .WithShardRegion<TopicActor>("sse-topic", (system, _) => _ => TopicActor.Props(options.EmptyEntityPassivation, options.HistorySize,
+                    options.HistoryRetention, HistoryReplicator(system, options)),
                 new TopicMessageExtractor(options.ShardCount), shardOptions);
     }
+
+    // Only with history on is there anything to hand over; without it no replicator is started.
+    private static Akka.Actor.IActorRef? HistoryReplicator(Akka.Actor.ActorSystem system, SseOptions options) =>
+        options.HistorySize > 0 ? DistributedData.Get(system).Replicator : null;
 }

@@ -48,6 +48,7 @@ public sealed class SseWireSerializer(ExtendedActorSystem system) : SerializerWi
         NodeReport => "RN",
         NodeFanOut.UserEvent => "NU",
         NodeFanOut.TopicEvent => "NT",
+        HistorySnapshot => "HS",
         _ => throw new ArgumentException($"No wire format for {o.GetType()}.", nameof(o)),
     };
 
@@ -91,6 +92,7 @@ public sealed class SseWireSerializer(ExtendedActorSystem system) : SerializerWi
             "RN" => new NodeReport(ReadStats(r), ReadGuids(r), ReadStrings(r)),
             "NU" => new NodeFanOut.UserEvent(ReadGuid(r), ReadEvent(r)),
             "NT" => new NodeFanOut.TopicEvent(r.ReadString(), ReadEvent(r)),
+            "HS" => new HistorySnapshot(ReadPosition(r), ReadEvents(r)),
             _ => throw new System.Runtime.Serialization.SerializationException($"Unknown manifest '{manifest}' for {nameof(SseWireSerializer)}."),
         };
     }
@@ -128,6 +130,7 @@ public sealed class SseWireSerializer(ExtendedActorSystem system) : SerializerWi
             case NodeReport m: WriteStats(w, m.Stats); WriteGuids(w, m.Users); WriteStrings(w, m.Topics); break;
             case NodeFanOut.UserEvent m: WriteGuid(w, m.UserId); WriteEvent(w, m.Event); break;
             case NodeFanOut.TopicEvent m: w.Write(m.Topic); WriteEvent(w, m.Event); break;
+            case HistorySnapshot m: WritePosition(w, m.Now); WriteEvents(w, m.Events); break;
             default: throw new ArgumentException($"No wire format for {obj.GetType()}.", nameof(obj));
         }
     }
@@ -184,11 +187,26 @@ public sealed class SseWireSerializer(ExtendedActorSystem system) : SerializerWi
         }
         WritePosition(w, replay.Now);
         w.Write(replay.Gap);
-        w.Write(replay.Missed.Count);
-        foreach (var missed in replay.Missed)
+        WriteEvents(w, replay.Missed);
+    }
+
+    private static void WriteEvents(BinaryWriter w, IReadOnlyList<SseEvent> events)
+    {
+        w.Write(events.Count);
+        foreach (var e in events)
         {
-            WriteEvent(w, missed);
+            WriteEvent(w, e);
         }
+    }
+
+    private static SseEvent[] ReadEvents(BinaryReader r)
+    {
+        var events = new SseEvent[r.ReadInt32()];
+        for (var i = 0; i < events.Length; i++)
+        {
+            events[i] = ReadEvent(r);
+        }
+        return events;
     }
 
     private static StreamReplay? ReadReplay(BinaryReader r)
@@ -199,12 +217,7 @@ public sealed class SseWireSerializer(ExtendedActorSystem system) : SerializerWi
         }
         var now = ReadPosition(r);
         var gap = r.ReadBoolean();
-        var missed = new SseEvent[r.ReadInt32()];
-        for (var i = 0; i < missed.Length; i++)
-        {
-            missed[i] = ReadEvent(r);
-        }
-        return new StreamReplay(now, gap, missed);
+        return new StreamReplay(now, gap, ReadEvents(r));
     }
 
     private static void WriteGuid(BinaryWriter w, Guid id)

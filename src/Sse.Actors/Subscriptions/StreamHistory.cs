@@ -13,14 +13,16 @@ public sealed record StreamReplay(StreamPosition Now, bool Gap, IReadOnlyList<Ss
 
 /// <summary>
 /// One stream's numbering and its last events, in a ring of <c>HistorySize</c> slots (allocated on
-/// the first event: most entities of a quiet system never get one). Lives and dies with its entity.
+/// the first event: most entities of a quiet system never get one). Lives with its entity, and moves with it in a <see cref="HistorySnapshot"/>.
 /// </summary>
 internal sealed class StreamHistory(int size)
 {
     private SseEvent[]? _ring;
+    // The oldest sequence number kept, above the window only after a snapshot that kept fewer events.
+    private long _firstKept = 1;
 
     /// <summary>Never 0, so a zero epoch is never taken for a stream's.</summary>
-    public uint Epoch { get; } = (uint)Random.Shared.NextInt64(1, 1L << 32);
+    public uint Epoch { get; private set; } = (uint)Random.Shared.NextInt64(1, 1L << 32);
 
     public long Seq { get; private set; }
 
@@ -40,7 +42,7 @@ internal sealed class StreamHistory(int size)
         {
             return new StreamReplay(now, Gap: false, []);
         }
-        var oldestKept = Seq - Math.Min(Seq, size) + 1;
+        var oldestKept = Math.Max(_firstKept, Seq - size + 1);
         if (position.Epoch != Epoch || position.Seq > Seq || position.Seq < oldestKept - 1)
         {
             return new StreamReplay(now, Gap: true, []);
@@ -54,5 +56,39 @@ internal sealed class StreamHistory(int size)
         }
         // Too much for one message to another node: the subscriber refetches instead.
         return bytes > maxBytes ? new StreamReplay(now, Gap: true, []) : new StreamReplay(now, Gap: false, missed);
+    }
+
+    /// <summary>The position and the newest kept events, oldest first, as many as fit in <paramref name="maxBytes"/>.</summary>
+    public HistorySnapshot Snapshot(long maxBytes)
+    {
+        var events = new List<SseEvent>();
+        long bytes = 0;
+        for (var seq = Seq; seq >= Math.Max(_firstKept, Seq - size + 1) && seq > 0; seq--)
+        {
+            var kept = _ring![(seq - 1) % size];
+            // Its id and stream name travel with it, up to 3 bytes a character in UTF-8.
+            var cost = kept.Length + 3L * (kept.Id.Length + (kept.Stream?.Length ?? 0)) + 16;
+            if (bytes + cost > maxBytes)
+            {
+                break;
+            }
+            bytes += cost;
+            events.Add(kept);
+        }
+        events.Reverse();
+        return new HistorySnapshot(new StreamPosition(Epoch, Seq), events);
+    }
+
+    /// <summary>Continues the stream a previous incarnation left in <paramref name="snapshot"/>: same epoch, same numbering, its events kept.</summary>
+    public void Restore(HistorySnapshot snapshot)
+    {
+        Epoch = snapshot.Now.Epoch;
+        Seq = snapshot.Now.Seq;
+        var events = snapshot.Events.Count > size ? snapshot.Events.Skip(snapshot.Events.Count - size).ToArray() : snapshot.Events;
+        _firstKept = Seq - events.Count + 1;
+        for (var i = 0; i < events.Count; i++)
+        {
+            (_ring ??= new SseEvent[size])[(_firstKept + i - 1) % size] = events[i];
+        }
     }
 }

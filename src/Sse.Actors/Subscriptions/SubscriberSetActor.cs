@@ -1,6 +1,7 @@
 using System.Diagnostics;
 using Akka.Actor;
 using Akka.Cluster.Sharding;
+using Akka.DistributedData;
 using Sse.Actors.Broker;
 using Sse.Actors.Events;
 
@@ -12,9 +13,10 @@ namespace Sse.Actors.Subscriptions;
 /// node's broker fans out to its own connections). An entity with subscribers is never
 /// passivated; one that stays empty for <c>EmptyEntityPassivation</c> asks its shard to passivate it.
 /// With <c>HistorySize</c> &gt; 0 it also numbers its events and keeps the last ones for subscribers
-/// that resume (<see cref="StreamHistory"/>); the history goes when the entity stops or moves.
+/// that resume (<see cref="StreamHistory"/>). Given a replicator, an entity that sharding moves leaves its
+/// history to its next incarnation (<see cref="HistoryHandover"/>); otherwise the history goes when the entity stops.
 /// </summary>
-public abstract class SubscriberSetActor : UntypedActor, IWithTimers
+public abstract class SubscriberSetActor : UntypedActor, IWithTimers, IWithUnboundedStash
 {
     private const string PassivateTimer = "passivate-when-empty";
     private readonly HashSet<IActorRef> _localSubscribers = [];
@@ -22,6 +24,8 @@ public abstract class SubscriberSetActor : UntypedActor, IWithTimers
     private readonly TimeSpan _emptyPassivation;
     private readonly TimeSpan _historyRetention;
     private readonly StreamHistory? _history;
+    private readonly IActorRef? _replicator;
+    private HistoryHandover? _handover;
     // When the entity last had no subscriber: passivation counts from there.
     private long _emptySince = Stopwatch.GetTimestamp();
     private bool _neverPassivate;
@@ -33,15 +37,20 @@ public abstract class SubscriberSetActor : UntypedActor, IWithTimers
     internal const long MaxRemoteReplayBytes = 96 * 1024;
 
     /// <param name="historyRetention">With history holding events, how long the entity outlives its last subscriber, so a browser that comes back within it resumes.</param>
-    protected SubscriberSetActor(TimeSpan emptyPassivation, int historySize, TimeSpan historyRetention = default)
+    /// <param name="replicator">With history on, where the history is left when sharding moves the entity (null: it is not).</param>
+    protected SubscriberSetActor(TimeSpan emptyPassivation, int historySize, TimeSpan historyRetention = default, IActorRef? replicator = null)
     {
         _emptyPassivation = emptyPassivation;
         _historyRetention = historyRetention;
         _history = historySize > 0 ? new StreamHistory(historySize) : null;
+        _replicator = replicator;
     }
 
     /// <summary>The entity's own protocol; false for a message it does not know.</summary>
     protected abstract bool ReceiveStreamMessage(object message);
+
+    /// <summary>Which region the entity belongs to ("user", "topic"): with its id, names its left history.</summary>
+    protected abstract string StreamKind { get; }
 
     // One switch instead of ReceiveActor's handler objects: a node holds one entity per online user.
     protected sealed override void OnReceive(object message)
@@ -69,6 +78,16 @@ public abstract class SubscriberSetActor : UntypedActor, IWithTimers
                 break;
             case PassivateIfEmpty:
                 break;
+            case StopForHandOff when _handover is not null && _history is { Seq: > 0 }:
+                _handover.Save(_history.Snapshot(MaxRemoteReplayBytes), Self);
+                Context.Become(HandingOff);
+                break;
+            case StopForHandOff:
+                Context.Stop(Self);
+                break;
+            case IUpdateResponse:
+                // The emptied snapshot, written after taking over: nothing waits for it.
+                break;
             default:
                 Unhandled(message);
                 break;
@@ -77,12 +96,55 @@ public abstract class SubscriberSetActor : UntypedActor, IWithTimers
 
     public ITimerScheduler Timers { get; set; } = null!;
 
+    public IStash Stash { get; set; } = null!;
 
     protected int SubscriberCount { get; private set; }
 
     protected bool HasRemoteSubscribers => _remoteNodes.Count > 0;
 
-    protected override void PreStart() => Timers.StartSingleTimer(PassivateTimer, PassivateIfEmpty.Instance, _emptyPassivation);
+    protected override void PreStart()
+    {
+        Timers.StartSingleTimer(PassivateTimer, PassivateIfEmpty.Instance, _emptyPassivation);
+        if (_history is null || _replicator is null)
+        {
+            return;
+        }
+        // A previous incarnation may have left its history when sharding moved it: nothing is handled before the answer.
+        _handover = HistoryHandover.For(Context, _replicator, StreamKind);
+        _handover.RequestSnapshot(Self);
+        Context.Become(TakingOver);
+    }
+
+    private void TakingOver(object message)
+    {
+        if (message is not IGetResponse response)
+        {
+            Stash.Stash();
+            return;
+        }
+        if (response is GetFailure { Request: null })
+        {
+            // No majority answered in time (a node unreachable): what this node's replica holds is the best there is.
+            _handover!.RequestSnapshot(Self, localOnly: true);
+            return;
+        }
+        if (_handover!.Taken(response) is { } snapshot)
+        {
+            _history!.Restore(snapshot);
+            _handover.Clear(Self);
+        }
+        Context.Become(OnReceive);
+        Stash.UnstashAll();
+    }
+
+    /// <summary>Stops once the snapshot is written, or could not be written in time: sharding waits for the stop.</summary>
+    private void HandingOff(object message)
+    {
+        if (message is IUpdateResponse { Request: StopForHandOff })
+        {
+            Context.Stop(Self);
+        }
+    }
 
     /// <summary>How long the entity lives without subscribers: longer while its history has events to replay.</summary>
     private TimeSpan EmptyLifetime =>

@@ -15,12 +15,16 @@ public sealed class UserActor : SubscriberSetActor
     // The stream's name on its events, made once (history on only).
     private string? _stream;
 
-    public UserActor(TimeSpan emptyPassivation, int historySize = 0, TimeSpan historyRetention = default) : base(emptyPassivation, historySize, historyRetention)
+    public UserActor(TimeSpan emptyPassivation, int historySize = 0, TimeSpan historyRetention = default, IActorRef? replicator = null)
+        : base(emptyPassivation, historySize, historyRetention, replicator)
     {
     }
 
-    public static Props Props(TimeSpan emptyPassivation, int historySize = 0, TimeSpan historyRetention = default) =>
-        Akka.Actor.Props.Create(() => new UserActor(emptyPassivation, historySize, historyRetention));
+    /// <param name="replicator">With history on, where the entity leaves its history when sharding moves it.</param>
+    public static Props Props(TimeSpan emptyPassivation, int historySize = 0, TimeSpan historyRetention = default, IActorRef? replicator = null) =>
+        Akka.Actor.Props.Create(() => new UserActor(emptyPassivation, historySize, historyRetention, replicator));
+
+    protected override string StreamKind => "user";
 
     protected override bool ReceiveStreamMessage(object message)
     {

@@ -1,6 +1,8 @@
 using System.Net;
 using System.Net.Sockets;
+using Akka.Actor;
 using Akka.Cluster;
+using Akka.Cluster.Sharding;
 using Sse.Tests.Http;
 
 namespace Sse.Tests.Cluster;
@@ -118,6 +120,25 @@ public static class ClusterNodes
             cluster[key] = value;
         }
         return cluster;
+    }
+
+    /// <summary>The node whose shard region holds the entity <paramref name="entityId"/> of <paramref name="typeName"/>.</summary>
+    public static async Task<BrokerHost> NodeHoldingAsync(IEnumerable<BrokerHost> nodes, string typeName, string entityId) =>
+        await FindNodeHoldingAsync(nodes, typeName, entityId) ?? throw new InvalidOperationException($"no node holds {typeName} entity {entityId}");
+
+    /// <summary>As <see cref="NodeHoldingAsync"/>, or null while none does (its shard is being handed off).</summary>
+    public static async Task<BrokerHost?> FindNodeHoldingAsync(IEnumerable<BrokerHost> nodes, string typeName, string entityId)
+    {
+        foreach (var node in nodes)
+        {
+            var region = ClusterSharding.Get(node.ActorSystem).ShardRegion(typeName);
+            var state = await region.Ask<CurrentShardRegionState>(GetShardRegionState.Instance, BrokerHost.FactTimeout);
+            if (state.Shards.Any(shard => shard.EntityIds.Contains(entityId)))
+            {
+                return node;
+            }
+        }
+        return null;
     }
 
     public static int FreePort()

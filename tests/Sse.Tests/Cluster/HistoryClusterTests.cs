@@ -158,8 +158,8 @@ public sealed class HistoryClusterTests(HistoryCluster cluster) : IClassFixture<
             await using (await nodes[0].ConnectAsync(userId, topic))
             {
             }
-            var userNode = await NodeHoldingAsync("sse-user", userId.ToString("N"));
-            var topicNode = await NodeHoldingAsync("sse-topic", topic);
+            var userNode = await ClusterNodes.NodeHoldingAsync(nodes, "sse-user", userId.ToString("N"));
+            var topicNode = await ClusterNodes.NodeHoldingAsync(nodes, "sse-topic", topic);
             var second = Array.FindIndex(nodes, n => n != nodes[0] && n != userNode && n != topicNode);
             if (second >= 0)
             {
@@ -168,20 +168,6 @@ public sealed class HistoryClusterTests(HistoryCluster cluster) : IClassFixture<
             }
         }
         throw new InvalidOperationException("no user and topic found whose entities live off a node other than the first");
-    }
-
-    private async Task<BrokerHost> NodeHoldingAsync(string typeName, string entityId)
-    {
-        foreach (var node in cluster.Nodes)
-        {
-            var region = ClusterSharding.Get(node.ActorSystem).ShardRegion(typeName);
-            var state = await region.Ask<CurrentShardRegionState>(GetShardRegionState.Instance, BrokerHost.FactTimeout);
-            if (state.Shards.Any(shard => shard.EntityIds.Contains(entityId)))
-            {
-                return node;
-            }
-        }
-        throw new InvalidOperationException($"no node holds {typeName} entity {entityId}");
     }
 
     /// <summary>Connects to <paramref name="node"/>, receives one event of each stream, disconnects: the id a browser would send back.</summary>

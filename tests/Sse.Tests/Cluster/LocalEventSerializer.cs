@@ -8,7 +8,9 @@ namespace Sse.Tests.Cluster;
 /// For tests with <c>serialize-messages = on</c> and several nodes: passes Akka.NET's own cluster
 /// membership events (published to subscribers on the same node, never sent between nodes)
 /// through the verification as they are. Round-tripped through the fallback serializer they lose
-/// each member's age, and sharding then looks for its coordinator on the wrong node.
+/// each member's age, and sharding then looks for its coordinator on the wrong node. Likewise the
+/// replicator's read repair, which a majority read sends to its own node's replicator: the fallback
+/// serializer cannot write it, and the read would never be answered.
 /// </summary>
 public sealed class LocalEventSerializer(ExtendedActorSystem system) : Serializer(system)
 {
@@ -18,6 +20,8 @@ public sealed class LocalEventSerializer(ExtendedActorSystem system) : Serialize
           serialization-bindings {
             "Akka.Cluster.ClusterEvent+IClusterDomainEvent, Akka.Cluster" = local-cluster-events
             "Akka.Cluster.ClusterEvent+CurrentClusterState, Akka.Cluster" = local-cluster-events
+            "Akka.DistributedData.Internal.ReadRepair, Akka.DistributedData" = local-cluster-events
+            "Akka.DistributedData.Internal.ReadRepairAck, Akka.DistributedData" = local-cluster-events
           }
           serialization-identifiers { "Sse.Tests.Cluster.LocalEventSerializer, Sse.Tests" = 7499 }
         }

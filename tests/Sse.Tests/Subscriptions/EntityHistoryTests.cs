@@ -9,10 +9,13 @@ using static Sse.Actors.Users.UserProtocol;
 namespace Sse.Tests.Subscriptions;
 
 /// <summary>A user or topic entity with history on: it numbers its events, keeps the last ones and replays them to a resuming subscriber.</summary>
-public sealed class EntityHistoryTests() : Akka.TestKit.Xunit2.TestKit(SseTestConfig.SerializeMessages)
+public sealed class EntityHistoryTests : Akka.TestKit.Xunit2.TestKit
 {
     private const int HistorySize = 3;
     private readonly Guid _userId = Guid.NewGuid();
+    private readonly UserEntityClient _client;
+
+    public EntityHistoryTests() : base(SseTestConfig.SerializeMessages) => _client = new UserEntityClient(this, _userId);
 
     [Fact]
     public void Events_are_numbered_from_one_within_the_entitys_epoch()
@@ -188,28 +191,11 @@ public sealed class EntityHistoryTests() : Akka.TestKit.Xunit2.TestKit(SseTestCo
 
     private IActorRef StartUser() => Sys.ActorOf(UserActor.Props(TimeSpan.FromMinutes(1), HistorySize));
 
-    private void Publish(IActorRef entity, params string[] data)
-    {
-        foreach (var one in data)
-        {
-            entity.Tell(new DeliverToUser(_userId, SseEncoder.Encode("update", one)));
-        }
-    }
+    private void Publish(IActorRef entity, params string[] data) => _client.Publish(entity, data);
 
-    private TestProbe Subscribe(IActorRef entity)
-    {
-        var probe = CreateTestProbe();
-        entity.Tell(new SubscribeToUser(_userId, probe.Ref));
-        probe.ExpectMsg<SubscribedToUser>();
-        return probe;
-    }
+    private TestProbe Subscribe(IActorRef entity) => _client.Subscribe(entity);
 
-    private StreamReplay SubscribeFrom(IActorRef entity, StreamPosition? from)
-    {
-        var probe = CreateTestProbe();
-        entity.Tell(new SubscribeToUser(_userId, probe.Ref, from));
-        return probe.ExpectMsg<SubscribedToUser>().Replay!;
-    }
+    private StreamReplay SubscribeFrom(IActorRef entity, StreamPosition? from) => _client.SubscribeFrom(entity, from);
 
-    private static string Data(SseEvent sseEvent) => System.Text.Encoding.UTF8.GetString(sseEvent.Utf8).Split('\n').Single(l => l.StartsWith("data: ", StringComparison.Ordinal))["data: ".Length..];
+    private static string Data(SseEvent sseEvent) => UserEntityClient.Data(sseEvent);
 }

@@ -1,0 +1,141 @@
+using System.Globalization;
+using Sse.Tests.Http;
+
+namespace Sse.Tests.Cluster;
+
+/// <summary>History on, sharding moves entities (a node leaves gracefully, or joins): they take their history to their next incarnation.</summary>
+public sealed class HistoryHandoverClusterTests
+{
+    [Fact]
+    public async Task A_client_resumes_without_reset_after_the_node_holding_its_user_entity_leaves_gracefully()
+    {
+        var nodes = await ClusterNodes.StartThreeAsync(Settings);
+        try
+        {
+            var (userId, leaving) = await UserLivingOffTheFirstNodeAsync(nodes);
+            var stayer = nodes[0];
+            string lastId;
+            await using (var stream = await stayer.ConnectAsync(userId))
+            {
+                await stayer.Broker.SendToUserAsync(userId, "update", "seen");
+                var seen = await stream.NextEventAsync();
+                Assert.Equal("seen", seen.Data);
+                lastId = seen.EventId!;
+            }
+            // A send is accepted before the entity records it: a witness connection tells when it has.
+            await using (var witness = await stayer.ConnectAsync(userId))
+            {
+                for (var i = 1; i <= 3; i++)
+                {
+                    await stayer.Broker.SendToUserAsync(userId, "update", $"missed-{i}");
+                }
+                while ((await witness.NextEventAsync()).Data != "missed-3")
+                {
+                }
+            }
+
+            await leaving.StopAsync();
+            var survivors = nodes.Where(n => n != leaving).ToArray();
+            await ClusterNodes.AwaitMembersUpAsync(survivors);
+
+            await using var resumed = await SseStream.OpenAsync(stayer.Client, BrokerHost.StreamPath(userId), lastId);
+            await resumed.WelcomeAsync();
+            Assert.Equal(["missed-1", "missed-2", "missed-3"],
+                [(await resumed.NextEventAsync()).Data, (await resumed.NextEventAsync()).Data, (await resumed.NextEventAsync()).Data]);
+            await stayer.Broker.SendToUserAsync(userId, "update", "live");
+            Assert.Equal("live", (await resumed.NextEventAsync()).Data);
+            Assert.NotEqual(leaving, await ClusterNodes.NodeHoldingAsync(survivors, "sse-user", userId.ToString("N")));
+        }
+        finally
+        {
+            await ClusterNodes.StopAllAsync(nodes);
+        }
+    }
+
+    [Fact]
+    public async Task A_client_resumes_without_reset_after_a_joining_node_took_its_user_entity()
+    {
+        var (a, seed) = await ClusterNodes.StartSeedAsync(Settings);
+        var b = await ClusterNodes.StartMemberAsync(seed, Settings);
+        BrokerHost? c = null;
+        try
+        {
+            await ClusterNodes.AwaitMembersUpAsync(a, b);
+            var lastIds = new Dictionary<Guid, string>();
+            for (var i = 0; i < 12; i++)
+            {
+                var userId = Guid.NewGuid();
+                await using var stream = await a.ConnectAsync(userId);
+                await a.Broker.SendToUserAsync(userId, "update", "seen");
+                lastIds[userId] = (await stream.NextEventAsync()).EventId!;
+            }
+
+            c = await ClusterNodes.StartMemberAsync(seed, Settings);
+            await ClusterNodes.AwaitMembersUpAsync(a, b, c);
+            // Events keep coming while shards move to the new node, until one of the users' entities lives there.
+            var sent = new List<string>();
+            Guid? moved = null;
+            for (var round = 1; moved is null && round <= 40; round++)
+            {
+                sent.Add($"r{round}");
+                foreach (var userId in lastIds.Keys)
+                {
+                    await a.Broker.SendToUserAsync(userId, "update", $"r{round}");
+                }
+                await Task.Delay(250);
+                foreach (var userId in lastIds.Keys)
+                {
+                    if (await ClusterNodes.FindNodeHoldingAsync([a, b, c], "sse-user", userId.ToString("N")) == c)
+                    {
+                        moved = userId;
+                        break;
+                    }
+                }
+            }
+            Assert.NotNull(moved);
+
+            await using var resumed = await SseStream.OpenAsync(a.Client, BrokerHost.StreamPath(moved.Value), lastIds[moved.Value]);
+            await resumed.WelcomeAsync();
+            var received = new List<string>();
+            while (received.Count < sent.Count)
+            {
+                received.Add((await resumed.NextEventAsync()).Data);
+            }
+            Assert.Equal(sent, received);
+        }
+        finally
+        {
+            if (c is not null)
+            {
+                await c.DisposeAsync();
+            }
+            await b.DisposeAsync();
+            await a.DisposeAsync();
+        }
+    }
+
+    private static Dictionary<string, string> Settings => new()
+    {
+        ["Sse:HistorySize"] = HistoryCluster.HistorySize.ToString(CultureInfo.InvariantCulture),
+        ["Sse:EmptyEntityPassivation"] = "00:05:00",
+    };
+
+    /// <summary>A user whose entity sharding placed on a node other than the first (the seed, which stays).</summary>
+    private static async Task<(Guid UserId, BrokerHost Holder)> UserLivingOffTheFirstNodeAsync(BrokerHost[] nodes)
+    {
+        for (var attempt = 0; attempt < 20; attempt++)
+        {
+            var userId = Guid.NewGuid();
+            // The welcome comes once the entity acknowledged: it exists from then on.
+            await using (await nodes[0].ConnectAsync(userId))
+            {
+            }
+            var holder = await ClusterNodes.NodeHoldingAsync(nodes, "sse-user", userId.ToString("N"));
+            if (holder != nodes[0])
+            {
+                return (userId, holder);
+            }
+        }
+        throw new InvalidOperationException("no user found whose entity lives off the first node");
+    }
+}

@@ -1,0 +1,179 @@
+using Akka.Actor;
+using Akka.Cluster;
+using Akka.DistributedData;
+using Akka.TestKit;
+using Sse.Actors.Events;
+using Sse.Actors.Subscriptions;
+using Sse.Actors.Users;
+using static Sse.Actors.Users.UserProtocol;
+
+namespace Sse.Tests.Subscriptions;
+
+/// <summary>
+/// An entity with history on that sharding moves: it leaves its history in Akka.DistributedData when
+/// told <see cref="StopForHandOff"/>, and its next incarnation continues the stream from there.
+/// </summary>
+public sealed class HistoryHandoverTests : Akka.TestKit.Xunit2.TestKit
+{
+    private const int HistorySize = 3;
+    private readonly Guid _userId = Guid.NewGuid();
+    private readonly IActorRef _replicator;
+    private readonly UserEntityClient _client;
+
+    public HistoryHandoverTests() : base(SseTestConfig.SerializeMessagesOnClusterNode)
+    {
+        var cluster = Akka.Cluster.Cluster.Get(Sys);
+        cluster.Join(cluster.SelfAddress);
+        AwaitCondition(() => cluster.SelfMember.Status == MemberStatus.Up, TimeSpan.FromSeconds(10));
+        _replicator = DistributedData.Get(Sys).Replicator;
+        _client = new UserEntityClient(this, _userId);
+    }
+
+    [Fact]
+    public void A_handed_off_entity_leaves_its_position_and_kept_events_then_stops()
+    {
+        var entity = StartUser("a");
+        Publish(entity, "1", "2", "3", "4");
+        var epoch = SubscribeFrom(entity, null).Now.Epoch;
+
+        HandOff(entity);
+
+        var snapshot = Left("a");
+        Assert.Equal(new StreamPosition(epoch, 4), snapshot.Now);
+        Assert.Equal(["2", "3", "4"], snapshot.Events.Select(Data));
+        Assert.Equal([2L, 3, 4], snapshot.Events.Select(e => e.Position!.Value.Seq));
+    }
+
+    [Fact]
+    public void The_next_incarnation_resumes_the_epoch_the_numbering_and_the_kept_events()
+    {
+        var first = StartUser("b");
+        Publish(first, "1", "2", "3", "4");
+        var epoch = SubscribeFrom(first, null).Now.Epoch;
+        HandOff(first);
+
+        var next = StartUser("b");
+        var replay = SubscribeFrom(next, new StreamPosition(epoch, 1));
+        var live = Subscribe(next);
+        Publish(next, "5");
+
+        Assert.False(replay.Gap);
+        Assert.Equal(new StreamPosition(epoch, 4), replay.Now);
+        Assert.Equal(["2", "3", "4"], replay.Missed.Select(Data));
+        Assert.Equal(new StreamPosition(epoch, 5), live.ExpectMsg<SseEvent>().Position);
+    }
+
+    [Fact]
+    public void A_taken_over_history_is_emptied_so_a_later_restart_draws_a_new_epoch()
+    {
+        var first = StartUser("c");
+        Publish(first, "1");
+        var epoch = SubscribeFrom(first, null).Now.Epoch;
+        HandOff(first);
+        var next = StartUser("c");
+        Assert.Equal(epoch, SubscribeFrom(next, null).Now.Epoch);
+
+        AwaitAssert(() => Assert.Equal(HistorySnapshot.None.Now, Left("c").Now));
+        Watch(next);
+        next.Tell(PoisonPill.Instance);
+        ExpectTerminated(next);
+        var later = SubscribeFrom(StartUser("c"), new StreamPosition(epoch, 1));
+
+        Assert.True(later.Gap);
+        Assert.NotEqual(epoch, later.Now.Epoch);
+        Assert.Equal(0, later.Now.Seq);
+    }
+
+    [Fact]
+    public void An_entity_with_nothing_left_starts_a_new_stream()
+    {
+        var entity = StartUser("d");
+
+        var replay = SubscribeFrom(entity, new StreamPosition(1, 1));
+
+        Assert.True(replay.Gap);
+        Assert.Equal(0, replay.Now.Seq);
+        Assert.NotEqual(0u, replay.Now.Epoch);
+    }
+
+    [Fact]
+    public void An_entity_without_events_stops_at_once_and_leaves_nothing()
+    {
+        var entity = StartUser("e");
+        Subscribe(entity);
+
+        HandOff(entity);
+
+        _replicator.Tell(Dsl.Get(Key("e"), ReadLocal.Instance));
+        ExpectMsg<NotFound>();
+    }
+
+    [Fact]
+    public void Without_a_replicator_a_handed_off_entity_stops_at_once()
+    {
+        var entity = Sys.ActorOf(UserActor.Props(TimeSpan.FromMinutes(1), HistorySize));
+        Publish(entity, "1");
+
+        HandOff(entity);
+    }
+
+    [Fact]
+    public void When_no_majority_answers_in_time_the_entity_takes_what_its_own_node_holds()
+    {
+        var replicator = CreateTestProbe();
+        var entity = Sys.ActorOf(UserActor.Props(TimeSpan.FromMinutes(1), HistorySize, replicator: replicator.Ref), "f");
+        var left = new HistorySnapshot(new StreamPosition(0xcafef00d, 7), []);
+
+        var majority = replicator.ExpectMsg<Get>();
+        replicator.Reply(new GetFailure(majority.Key, majority.Request));
+        var local = replicator.ExpectMsg<Get>();
+        replicator.Reply(new GetSuccess(local.Key, local.Request, new LWWRegister<HistorySnapshot>(Akka.Cluster.Cluster.Get(Sys).SelfUniqueAddress, left)));
+
+        Assert.IsType<ReadMajority>(majority.Consistency);
+        Assert.IsType<ReadLocal>(local.Consistency);
+        Assert.Equal(left.Now, SubscribeFrom(entity, left.Now).Now);
+    }
+
+    [Fact]
+    public void The_snapshot_in_its_register_goes_through_the_wire_serializer()
+    {
+        var snapshot = new HistorySnapshot(new StreamPosition(0xcafef00d, 2),
+            [SseEncoder.Encode("update", "x") with { Stream = StreamIds.User(_userId), Position = new StreamPosition(0xcafef00d, 2) }]);
+        var register = new LWWRegister<HistorySnapshot>(Akka.Cluster.Cluster.Get(Sys).SelfUniqueAddress, snapshot);
+
+        var serializer = Sys.Serialization.FindSerializerFor(register);
+        var copy = (LWWRegister<HistorySnapshot>)Sys.Serialization.Deserialize(serializer.ToBinary(register), serializer.Identifier,
+            Akka.Serialization.Serialization.ManifestFor(serializer, register));
+
+        Assert.IsNotType<Akka.Serialization.NewtonSoftJsonSerializer>(serializer);
+        Assert.Equal(snapshot.Now, copy.Value.Now);
+        Assert.Equal(snapshot.Events.Single().Utf8, copy.Value.Events.Single().Utf8);
+        Assert.Equal(snapshot.Events.Single().Position, copy.Value.Events.Single().Position);
+    }
+
+    private IActorRef StartUser(string name) =>
+        Sys.ActorOf(UserActor.Props(TimeSpan.FromMinutes(1), HistorySize, replicator: _replicator), name);
+
+    private void HandOff(IActorRef entity)
+    {
+        Watch(entity);
+        entity.Tell(StopForHandOff.Instance);
+        ExpectTerminated(entity);
+    }
+
+    private static LWWRegisterKey<HistorySnapshot> Key(string name) => new($"sse-history-user-{name}");
+
+    private HistorySnapshot Left(string name)
+    {
+        _replicator.Tell(Dsl.Get(Key(name), ReadLocal.Instance));
+        return ExpectMsg<GetSuccess>().Get(Key(name)).Value;
+    }
+
+    private void Publish(IActorRef entity, params string[] data) => _client.Publish(entity, data);
+
+    private TestProbe Subscribe(IActorRef entity) => _client.Subscribe(entity);
+
+    private StreamReplay SubscribeFrom(IActorRef entity, StreamPosition? from) => _client.SubscribeFrom(entity, from);
+
+    private static string Data(SseEvent sseEvent) => UserEntityClient.Data(sseEvent);
+}

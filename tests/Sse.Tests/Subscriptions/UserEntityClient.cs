@@ -1,0 +1,38 @@
+using Akka.Actor;
+using Akka.TestKit;
+using Sse.Actors.Events;
+using Sse.Actors.Subscriptions;
+using static Sse.Actors.Users.UserProtocol;
+
+namespace Sse.Tests.Subscriptions;
+
+/// <summary>What the history tests do to a user entity: publish to it, subscribe to it, read what it numbered.</summary>
+internal sealed class UserEntityClient(TestKitBase kit, Guid userId)
+{
+    public void Publish(IActorRef entity, params string[] data)
+    {
+        foreach (var one in data)
+        {
+            entity.Tell(new DeliverToUser(userId, SseEncoder.Encode("update", one)));
+        }
+    }
+
+    public TestProbe Subscribe(IActorRef entity)
+    {
+        var probe = kit.CreateTestProbe();
+        entity.Tell(new SubscribeToUser(userId, probe.Ref));
+        probe.ExpectMsg<SubscribedToUser>();
+        return probe;
+    }
+
+    public StreamReplay SubscribeFrom(IActorRef entity, StreamPosition? from)
+    {
+        var probe = kit.CreateTestProbe();
+        entity.Tell(new SubscribeToUser(userId, probe.Ref, from));
+        return probe.ExpectMsg<SubscribedToUser>().Replay!;
+    }
+
+    /// <summary>The data of an event with one data line.</summary>
+    public static string Data(SseEvent sseEvent) =>
+        System.Text.Encoding.UTF8.GetString(sseEvent.Utf8).Split('\n').Single(l => l.StartsWith("data: ", StringComparison.Ordinal))["data: ".Length..];
+}
