@@ -110,7 +110,7 @@ public sealed class HistoryClusterTests(HistoryCluster cluster) : IClassFixture<
         await using (await cluster.Nodes[0].ConnectAsync(userId))
         {
         }
-        var holder = await NodeHoldingAsync("sse-topic", Actors.Topics.TopicKeys.Broadcast);
+        var holder = await ClusterNodes.NodeHoldingAsync(cluster.Nodes, "sse-topic", Actors.Topics.TopicKeys.Broadcast);
         var others = cluster.Nodes.Where(n => n != holder).ToArray();
         var (first, second) = (others[0], others[1]);
 
