@@ -25,6 +25,8 @@ public sealed class ClientActor : UntypedActor, IWithTimers, IWithStash
     private const string HeartbeatTimer = "heartbeat";
     private const string RetryTimer = "retry-subscriptions";
 
+    private static readonly SseEvent HeartbeatWithoutId = SseEncoder.EncodeWithoutId("heartbeat", "ping");
+
     private readonly ClientConnection _connection;
     private readonly IActorRef _userRegion;
     private readonly IActorRef _topicRegion;
@@ -144,7 +146,8 @@ public sealed class ClientActor : UntypedActor, IWithTimers, IWithStash
                 End("token expired", _options.ShutdownGrace);
                 break;
             case SendHeartbeat when _live:
-                Deliver(Encode("heartbeat", "ping"));
+                // With history on a heartbeat has no id, so every connection can share one encoded copy.
+                Deliver(_byName is null ? SseEncoder.Encode("heartbeat", "ping") : HeartbeatWithoutId);
                 break;
             case SendHeartbeat:
                 break;
