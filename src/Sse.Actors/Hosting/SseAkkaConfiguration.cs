@@ -4,6 +4,7 @@ using Akka.Cluster.Sharding;
 using Akka.DistributedData;
 using Akka.Hosting;
 using Akka.Logger.Serilog;
+using Akka.Persistence.Sql.Hosting;
 using Akka.Remote.Hosting;
 using Sse.Actors.Broker;
 using Sse.Actors.Diagnostics;
@@ -41,6 +42,7 @@ public static class SseAkkaConfiguration
             })
             .WithSseCluster(options.Cluster)
             .WithCustomSerializer("sse-wire", [typeof(ISseWireMessage)], system => new SseWireSerializer(system))
+            .WithSseHistoryStore(options)
             .WithSseEntities(options)
             .WithDistributedPubSub(role: "")
             .WithActors((system, registry) =>
@@ -87,14 +89,37 @@ public static class SseAkkaConfiguration
         };
         return builder
             .WithShardRegion<UserActor>("sse-user", (system, _) => _ => UserActor.Props(options.EmptyEntityPassivation, options.HistorySize,
-                    options.HistoryRetention, HistoryReplicator(system, options)),
+                    options.HistoryRetention, HistoryReplicator(system, options), IsHistoryDurable(options)),
                 new UserMessageExtractor(options.ShardCount), shardOptions)
             .WithShardRegion<TopicActor>("sse-topic", (system, _) => _ => TopicActor.Props(options.EmptyEntityPassivation, options.HistorySize,
-                    options.HistoryRetention, HistoryReplicator(system, options)),
+                    options.HistoryRetention, HistoryReplicator(system, options), IsHistoryDurable(options)),
                 new TopicMessageExtractor(options.ShardCount), shardOptions);
     }
 
-    // Only with history on is there anything to hand over; without it no replicator is started.
+    /// <summary>
+    /// With a durable history store, Akka.Persistence.Sql as the default journal: the tables are created
+    /// at first use. Nothing else in the broker persists; sharding keeps its state in distributed data.
+    /// </summary>
+    private static AkkaConfigurationBuilder WithSseHistoryStore(this AkkaConfigurationBuilder builder, SseOptions options)
+    {
+        if (!IsHistoryDurable(options))
+        {
+            return builder;
+        }
+        var store = options.HistoryStore;
+        var connectionString = store.EffectiveConnectionString;
+        if (store.Provider == SseHistoryStore.Sqlite)
+        {
+            SqliteHistoryFile.Prepare(connectionString);
+        }
+        return builder.WithSqlPersistence(connectionString,
+            store.Provider == SseHistoryStore.Sqlite ? LinqToDB.ProviderName.SQLiteMS : LinqToDB.ProviderName.PostgreSQL15,
+            autoInitialize: true);
+    }
+
+    private static bool IsHistoryDurable(SseOptions options) => options.HistorySize > 0 && options.HistoryStore.Provider != SseHistoryStore.Memory;
+
+    // Only with history in memory is there anything to hand over; otherwise no replicator is started.
     private static Akka.Actor.IActorRef? HistoryReplicator(Akka.Actor.ActorSystem system, SseOptions options) =>
-        options.HistorySize > 0 ? DistributedData.Get(system).Replicator : null;
+        options.HistorySize > 0 && !IsHistoryDurable(options) ? DistributedData.Get(system).Replicator : null;
 }

@@ -35,6 +35,9 @@ public sealed class SseOptions
     /// </summary>
     public int HistorySize { get; set; }
 
+    /// <summary>Where the history is kept: in memory (default), or durably in SQLite (one node) or PostgreSQL (a cluster).</summary>
+    public SseHistoryStoreOptions HistoryStore { get; set; } = new();
+
     /// <summary>The <c>retry:</c> sent to browsers: how long they wait before reconnecting.</summary>
     public TimeSpan ReconnectDelay { get; set; } = TimeSpan.FromSeconds(3);
 

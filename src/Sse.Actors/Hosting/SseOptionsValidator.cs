@@ -37,6 +37,14 @@ public sealed class SseOptionsValidator(IHostEnvironment environment) : IValidat
         Require(options.EmptyEntityPassivation > TimeSpan.Zero, $"{s}:EmptyEntityPassivation must be positive (is {options.EmptyEntityPassivation}).");
         Require(options.HistorySize == 0 || options.HistoryRetention >= options.EmptyEntityPassivation,
             $"{s}:HistoryRetention must be at least {s}:EmptyEntityPassivation (is {options.HistoryRetention}, passivation {options.EmptyEntityPassivation}).");
+        var store = options.HistoryStore;
+        Require(Enum.IsDefined(store.Provider), $"{s}:HistoryStore:Provider must be Memory, Sqlite or PostgreSql (is {store.Provider}).");
+        Require(store.Provider == SseHistoryStore.Memory || options.HistorySize > 0,
+            $"{s}:HistoryStore:Provider {store.Provider} needs {s}:HistorySize above 0: there is no history to store.");
+        Require(store.Provider != SseHistoryStore.PostgreSql || !string.IsNullOrWhiteSpace(store.ConnectionString),
+            $"{s}:HistoryStore:ConnectionString is required when {s}:HistoryStore:Provider is PostgreSql.");
+        Require(store.Provider != SseHistoryStore.Sqlite || options.Cluster.SeedNodes.Length == 0,
+            $"{s}:HistoryStore:Provider Sqlite is a file on one node; a cluster ({s}:Cluster:SeedNodes is set) needs PostgreSql, which every node shares.");
         Require(options.ShutdownGrace >= TimeSpan.Zero, $"{s}:ShutdownGrace must not be negative (is {options.ShutdownGrace}).");
         Require(options.ShardCount >= 1, $"{s}:ShardCount must be at least 1 (is {options.ShardCount}).");
 

@@ -49,6 +49,7 @@ public sealed class SseWireSerializer(ExtendedActorSystem system) : SerializerWi
         NodeFanOut.UserEvent => "NU",
         NodeFanOut.TopicEvent => "NT",
         HistorySnapshot => "HS",
+        StoredEvent => "JE",
         _ => throw new ArgumentException($"No wire format for {o.GetType()}.", nameof(o)),
     };
 
@@ -93,6 +94,7 @@ public sealed class SseWireSerializer(ExtendedActorSystem system) : SerializerWi
             "NU" => new NodeFanOut.UserEvent(ReadGuid(r), ReadEvent(r)),
             "NT" => new NodeFanOut.TopicEvent(r.ReadString(), ReadEvent(r)),
             "HS" => new HistorySnapshot(ReadPosition(r), ReadEvents(r)),
+            "JE" => ReadStoredEvent(r),
             _ => throw new System.Runtime.Serialization.SerializationException($"Unknown manifest '{manifest}' for {nameof(SseWireSerializer)}."),
         };
     }
@@ -131,8 +133,20 @@ public sealed class SseWireSerializer(ExtendedActorSystem system) : SerializerWi
             case NodeFanOut.UserEvent m: WriteGuid(w, m.UserId); WriteEvent(w, m.Event); break;
             case NodeFanOut.TopicEvent m: w.Write(m.Topic); WriteEvent(w, m.Event); break;
             case HistorySnapshot m: WritePosition(w, m.Now); WriteEvents(w, m.Events); break;
+            case StoredEvent m: w.Write(StoredEventFormat); WriteEvent(w, m.Event); break;
             default: throw new ArgumentException($"No wire format for {obj.GetType()}.", nameof(obj));
         }
+    }
+
+    // Stored events outlive the process that wrote them: their format is versioned, unlike messages between nodes of one version.
+    private const byte StoredEventFormat = 1;
+
+    private static StoredEvent ReadStoredEvent(BinaryReader r)
+    {
+        var format = r.ReadByte();
+        return format == StoredEventFormat
+            ? new StoredEvent(ReadEvent(r))
+            : throw new System.Runtime.Serialization.SerializationException($"Stored event format {format} is not known to this version (knows {StoredEventFormat}).");
     }
 
     private static void WriteEvent(BinaryWriter w, SseEvent e)

@@ -21,17 +21,35 @@ internal sealed class StreamHistory(int size)
     // The oldest sequence number kept, above the window only after a snapshot that kept fewer events.
     private long _firstKept = 1;
 
+    /// <summary>Events kept, the oldest dropped first.</summary>
+    public int Size => size;
+
     /// <summary>Never 0, so a zero epoch is never taken for a stream's.</summary>
     public uint Epoch { get; private set; } = (uint)Random.Shared.NextInt64(1, 1L << 32);
 
+    /// <summary>The sequence number of the last event kept: what subscribers can be given.</summary>
     public long Seq { get; private set; }
+
+    // The sequence number of the last event numbered; ahead of Seq while the durable store writes.
+    private long _numbered;
 
     /// <summary>Numbers the event for <paramref name="stream"/> and keeps it; the bytes stay shared, only the record is copied.</summary>
     public SseEvent Append(string stream, SseEvent sseEvent)
     {
-        var numbered = sseEvent with { Stream = stream, Position = new StreamPosition(Epoch, ++Seq) };
-        (_ring ??= new SseEvent[size])[(Seq - 1) % size] = numbered;
+        var numbered = Number(stream, sseEvent);
+        Keep(numbered);
         return numbered;
+    }
+
+    /// <summary>Numbers the event for <paramref name="stream"/> without keeping it yet: the durable store writes it first.</summary>
+    public SseEvent Number(string stream, SseEvent sseEvent) =>
+        sseEvent with { Stream = stream, Position = new StreamPosition(Epoch, ++_numbered) };
+
+    /// <summary>Keeps a numbered event, in the order they were numbered: from then on it is replayed.</summary>
+    public void Keep(SseEvent numbered)
+    {
+        Seq = numbered.Position!.Value.Seq;
+        (_ring ??= new SseEvent[size])[(Seq - 1) % size] = numbered;
     }
 
     /// <summary>The answer to a subscriber that asks to resume after <paramref name="from"/> (none: a first connection).</summary>
@@ -56,6 +74,20 @@ internal sealed class StreamHistory(int size)
         }
         // Too much for one message to another node: the subscriber refetches instead.
         return bytes > maxBytes ? new StreamReplay(now, Gap: true, []) : new StreamReplay(now, Gap: false, missed);
+    }
+
+    /// <summary>
+    /// The epoch of a stored stream that never had an event: the same in every incarnation (FNV-1a of its
+    /// name, never 0). Any other stream draws its epoch at random.
+    /// </summary>
+    public static uint StableEpoch(string streamName)
+    {
+        var hash = 2166136261u;
+        foreach (var c in streamName)
+        {
+            hash = (hash ^ c) * 16777619u;
+        }
+        return hash == 0 ? 1u : hash;
     }
 
     /// <summary>The position and the newest kept events, oldest first, as many as fit in <paramref name="maxBytes"/>.</summary>
@@ -83,7 +115,7 @@ internal sealed class StreamHistory(int size)
     public void Restore(HistorySnapshot snapshot)
     {
         Epoch = snapshot.Now.Epoch;
-        Seq = snapshot.Now.Seq;
+        Seq = _numbered = snapshot.Now.Seq;
         var events = snapshot.Events.Count > size ? snapshot.Events.Skip(snapshot.Events.Count - size).ToArray() : snapshot.Events;
         _firstKept = Seq - events.Count + 1;
         for (var i = 0; i < events.Count; i++)

@@ -2,6 +2,7 @@ using System.Diagnostics;
 using Akka.Actor;
 using Akka.Cluster.Sharding;
 using Akka.DistributedData;
+using Akka.Event;
 using Sse.Actors.Broker;
 using Sse.Actors.Events;
 
@@ -13,8 +14,10 @@ namespace Sse.Actors.Subscriptions;
 /// node's broker fans out to its own connections). An entity with subscribers is never
 /// passivated; one that stays empty for <c>EmptyEntityPassivation</c> asks its shard to passivate it.
 /// With <c>HistorySize</c> &gt; 0 it also numbers its events and keeps the last ones for subscribers
-/// that resume (<see cref="StreamHistory"/>). Given a replicator, an entity that sharding moves leaves its
-/// history to its next incarnation (<see cref="HistoryHandover"/>); otherwise the history goes when the entity stops.
+/// that resume (<see cref="StreamHistory"/>). With the durable history store, every event is written by
+/// a child <see cref="HistoryJournal"/> before it is delivered, and read back when the entity starts again.
+/// Otherwise, given a replicator, an entity that sharding moves leaves its history to its next incarnation
+/// (<see cref="HistoryHandover"/>); without either, the history goes when the entity stops.
 /// </summary>
 public abstract class SubscriberSetActor : UntypedActor, IWithTimers, IWithUnboundedStash
 {
@@ -25,7 +28,10 @@ public abstract class SubscriberSetActor : UntypedActor, IWithTimers, IWithUnbou
     private readonly TimeSpan _historyRetention;
     private readonly StreamHistory? _history;
     private readonly IActorRef? _replicator;
+    private readonly bool _durable;
     private HistoryHandover? _handover;
+    private IActorRef? _journal;
+    private string? _persistenceId;
     // When the entity last had no subscriber: passivation counts from there.
     private long _emptySince = Stopwatch.GetTimestamp();
     private bool _neverPassivate;
@@ -38,19 +44,25 @@ public abstract class SubscriberSetActor : UntypedActor, IWithTimers, IWithUnbou
 
     /// <param name="historyRetention">With history holding events, how long the entity outlives its last subscriber, so a browser that comes back within it resumes.</param>
     /// <param name="replicator">With history on, where the history is left when sharding moves the entity (null: it is not).</param>
-    protected SubscriberSetActor(TimeSpan emptyPassivation, int historySize, TimeSpan historyRetention = default, IActorRef? replicator = null)
+    /// <param name="durableHistory">With history on, write every event to the Akka.Persistence journal before delivering it (the replicator is then not used).</param>
+    protected SubscriberSetActor(TimeSpan emptyPassivation, int historySize, TimeSpan historyRetention = default, IActorRef? replicator = null,
+        bool durableHistory = false)
     {
         _emptyPassivation = emptyPassivation;
         _historyRetention = historyRetention;
         _history = historySize > 0 ? new StreamHistory(historySize) : null;
-        _replicator = replicator;
+        _durable = durableHistory && _history is not null;
+        _replicator = _durable ? null : replicator;
     }
 
     /// <summary>The entity's own protocol; false for a message it does not know.</summary>
     protected abstract bool ReceiveStreamMessage(object message);
 
-    /// <summary>Which region the entity belongs to ("user", "topic"): with its id, names its left history.</summary>
+    /// <summary>Which region the entity belongs to ("user", "topic"): with its id, names its left or stored history.</summary>
     protected abstract string StreamKind { get; }
+
+    /// <summary>Hands a numbered event (or, with history off, the event as published) to the stream's subscribers.</summary>
+    protected abstract void Distribute(SseEvent sseEvent);
 
     // One switch instead of ReceiveActor's handler objects: a node holds one entity per online user.
     protected sealed override void OnReceive(object message)
@@ -61,6 +73,13 @@ public abstract class SubscriberSetActor : UntypedActor, IWithTimers, IWithUnbou
         }
         switch (message)
         {
+            case StoredEvent m:
+                _history!.Keep(m.Event);
+                Distribute(m.Event);
+                break;
+            case Terminated t when t.ActorRef.Equals(_journal):
+                JournalFailed();
+                break;
             case Terminated t:
                 RemoveSubscriber(t.ActorRef);
                 break;
@@ -74,13 +93,19 @@ public abstract class SubscriberSetActor : UntypedActor, IWithTimers, IWithUnbou
                     Timers.StartSingleTimer(PassivateTimer, PassivateIfEmpty.Instance, left);
                     break;
                 }
-                Context.Parent.Tell(new Passivate(PoisonPill.Instance));
+                // A stored history ends with its retention, as a history in memory does.
+                Context.Parent.Tell(new Passivate(_journal is null ? PoisonPill.Instance : HistoryJournal.Forget.Instance));
                 break;
             case PassivateIfEmpty:
                 break;
             case StopForHandOff when _handover is not null && _history is { Seq: > 0 }:
                 _handover.Save(_history.Snapshot(MaxRemoteReplayBytes), Self);
                 Context.Become(HandingOff);
+                break;
+            case StopForHandOff or HistoryJournal.Forget when _journal is not null:
+                // Every event accepted is written before the entity stops, and delivered to whoever still listens.
+                _journal.Tell(message is StopForHandOff ? HistoryJournal.StopWhenStored.Instance : message);
+                Context.Become(StoppingJournal);
                 break;
             case StopForHandOff:
                 Context.Stop(Self);
@@ -105,6 +130,14 @@ public abstract class SubscriberSetActor : UntypedActor, IWithTimers, IWithUnbou
     protected override void PreStart()
     {
         Timers.StartSingleTimer(PassivateTimer, PassivateIfEmpty.Instance, _emptyPassivation);
+        if (_durable)
+        {
+            // Nothing is handled before the store has answered with what it keeps of the stream.
+            _persistenceId = $"sse-{StreamKind}-{Uri.UnescapeDataString(Self.Path.Name)}";
+            _journal = Context.Watch(Context.ActorOf(HistoryJournal.Props(_persistenceId, _history!.Size, Self), "history"));
+            Context.Become(Recovering);
+            return;
+        }
         if (_history is null || _replicator is null)
         {
             return;
@@ -137,6 +170,58 @@ public abstract class SubscriberSetActor : UntypedActor, IWithTimers, IWithUnbou
         Stash.UnstashAll();
     }
 
+    private void Recovering(object message)
+    {
+        switch (message)
+        {
+            case HistoryJournal.Recovered { History: var stored } recovered:
+                if (stored.Now.Epoch != 0)
+                {
+                    _history!.Restore(stored);
+                }
+                else if (recovered.NeverWritten)
+                {
+                    // Nothing was ever missed: a browser that saw the stream empty before a restart resumes without a reset.
+                    _history!.Restore(new HistorySnapshot(new StreamPosition(StreamHistory.StableEpoch(_persistenceId!), 0), []));
+                }
+                Context.Become(OnReceive);
+                Stash.UnstashAll();
+                break;
+            case Terminated t when t.ActorRef.Equals(_journal):
+                JournalFailed();
+                break;
+            default:
+                Stash.Stash();
+                break;
+        }
+    }
+
+    /// <summary>Delivers the last written events, and stops with the journal: sharding waits for the stop.</summary>
+    private void StoppingJournal(object message)
+    {
+        switch (message)
+        {
+            case StoredEvent m:
+                _history!.Keep(m.Event);
+                Distribute(m.Event);
+                break;
+            case Terminated t when t.ActorRef.Equals(_journal):
+                Context.Stop(Self);
+                break;
+        }
+    }
+
+    /// <summary>
+    /// The store could not be read or written (the journal logged why and stopped): the entity stops
+    /// too, its subscribers subscribe again, and its next incarnation reads the store again.
+    /// </summary>
+    private void JournalFailed()
+    {
+        Context.GetLogger().Warning("The history store failed for {StreamKind} entity {Entity}; the entity stops and starts again on its next message",
+            StreamKind, Self.Path.Name);
+        Context.Stop(Self);
+    }
+
     /// <summary>Stops once the snapshot is written, or could not be written in time: sharding waits for the stop.</summary>
     private void HandingOff(object message)
     {
@@ -164,8 +249,25 @@ public abstract class SubscriberSetActor : UntypedActor, IWithTimers, IWithUnbou
         Timers.Cancel(PassivateTimer);
     }
 
-    /// <summary>With history on, numbers and keeps the event of <paramref name="stream"/>; otherwise the event as it is.</summary>
-    protected SseEvent Record(string stream, SseEvent sseEvent) => _history?.Append(stream, sseEvent) ?? sseEvent;
+    /// <summary>
+    /// Publishes an event of <paramref name="stream"/> through <see cref="Distribute"/>: at once with history
+    /// off or in memory (numbered and kept), and once written with the durable store.
+    /// </summary>
+    protected void Publish(string stream, SseEvent sseEvent)
+    {
+        if (_history is null)
+        {
+            Distribute(sseEvent);
+        }
+        else if (_journal is null)
+        {
+            Distribute(_history.Append(stream, sseEvent));
+        }
+        else
+        {
+            _journal.Tell(new HistoryJournal.Store(_history.Number(stream, sseEvent)));
+        }
+    }
 
     /// <summary>
     /// With history on, what <paramref name="subscriber"/> missed after <paramref name="from"/>: it is

@@ -17,17 +17,32 @@ public sealed class TopicActor : SubscriberSetActor
 {
     // The stream's name on its events, made once (history on only).
     private string? _stream;
+    private string _topic = "";
 
-    public TopicActor(TimeSpan emptyPassivation, int historySize = 0, TimeSpan historyRetention = default, IActorRef? replicator = null)
-        : base(emptyPassivation, historySize, historyRetention, replicator)
+    public TopicActor(TimeSpan emptyPassivation, int historySize = 0, TimeSpan historyRetention = default, IActorRef? replicator = null,
+        bool durableHistory = false)
+        : base(emptyPassivation, historySize, historyRetention, replicator, durableHistory)
     {
     }
 
     /// <param name="replicator">With history on, where the entity leaves its history when sharding moves it.</param>
-    public static Props Props(TimeSpan emptyPassivation, int historySize = 0, TimeSpan historyRetention = default, IActorRef? replicator = null) =>
-        Akka.Actor.Props.Create(() => new TopicActor(emptyPassivation, historySize, historyRetention, replicator));
+    /// <param name="durableHistory">With history on, keep it in the Akka.Persistence journal (written before delivery).</param>
+    public static Props Props(TimeSpan emptyPassivation, int historySize = 0, TimeSpan historyRetention = default, IActorRef? replicator = null,
+        bool durableHistory = false) =>
+        Akka.Actor.Props.Create(() => new TopicActor(emptyPassivation, historySize, historyRetention, replicator, durableHistory));
 
     protected override string StreamKind => "topic";
+
+    protected override void Distribute(SseEvent sseEvent)
+    {
+        if (_topic == TopicKeys.Broadcast)
+        {
+            // One message per node, as without history: each node's broker hands it to all its connections.
+            DistributedPubSub.Get(Context.System).Mediator.Tell(new Publish(BrokerActor.BroadcastTopic, new BrokerCommands.DeliverBroadcast(sseEvent)));
+            return;
+        }
+        Deliver(sseEvent, HasRemoteSubscribers ? new NodeFanOut.TopicEvent(_topic, sseEvent) : null);
+    }
 
     protected override bool ReceiveStreamMessage(object message)
     {
@@ -35,9 +50,8 @@ public sealed class TopicActor : SubscriberSetActor
         {
             case PublishToTopic m when m.Topic == TopicKeys.Broadcast:
                 KeepHistoryForever();
-                // One message per node, as without history: each node's broker hands it to all its connections.
-                DistributedPubSub.Get(Context.System).Mediator.Tell(
-                    new Publish(BrokerActor.BroadcastTopic, new BrokerCommands.DeliverBroadcast(Record(StreamIds.Broadcast, m.Event))));
+                _topic = m.Topic;
+                Publish(StreamIds.Broadcast, m.Event);
                 return true;
             case SubscribeToTopic m when m.Topic == TopicKeys.Broadcast:
                 KeepHistoryForever();
@@ -47,8 +61,8 @@ public sealed class TopicActor : SubscriberSetActor
             case UnsubscribeFromTopic m when m.Topic == TopicKeys.Broadcast:
                 return true;
             case PublishToTopic m:
-                var sseEvent = Record(_stream ??= StreamIds.Topic(m.Topic), m.Event);
-                Deliver(sseEvent, HasRemoteSubscribers ? new NodeFanOut.TopicEvent(m.Topic, sseEvent) : null);
+                _topic = m.Topic;
+                Publish(_stream ??= StreamIds.Topic(m.Topic), m.Event);
                 return true;
             case SubscribeToTopic m:
                 AddSubscriber(m.Subscriber, new SubscribedToTopic(m.Topic, ReplayFor(m.Subscriber, m.From)));

@@ -14,25 +14,32 @@ public sealed class UserActor : SubscriberSetActor
 {
     // The stream's name on its events, made once (history on only).
     private string? _stream;
+    private Guid _userId;
 
-    public UserActor(TimeSpan emptyPassivation, int historySize = 0, TimeSpan historyRetention = default, IActorRef? replicator = null)
-        : base(emptyPassivation, historySize, historyRetention, replicator)
+    public UserActor(TimeSpan emptyPassivation, int historySize = 0, TimeSpan historyRetention = default, IActorRef? replicator = null,
+        bool durableHistory = false)
+        : base(emptyPassivation, historySize, historyRetention, replicator, durableHistory)
     {
     }
 
     /// <param name="replicator">With history on, where the entity leaves its history when sharding moves it.</param>
-    public static Props Props(TimeSpan emptyPassivation, int historySize = 0, TimeSpan historyRetention = default, IActorRef? replicator = null) =>
-        Akka.Actor.Props.Create(() => new UserActor(emptyPassivation, historySize, historyRetention, replicator));
+    /// <param name="durableHistory">With history on, keep it in the Akka.Persistence journal (written before delivery).</param>
+    public static Props Props(TimeSpan emptyPassivation, int historySize = 0, TimeSpan historyRetention = default, IActorRef? replicator = null,
+        bool durableHistory = false) =>
+        Akka.Actor.Props.Create(() => new UserActor(emptyPassivation, historySize, historyRetention, replicator, durableHistory));
 
     protected override string StreamKind => "user";
+
+    protected override void Distribute(SseEvent sseEvent) =>
+        Deliver(sseEvent, HasRemoteSubscribers ? new NodeFanOut.UserEvent(_userId, sseEvent) : null);
 
     protected override bool ReceiveStreamMessage(object message)
     {
         switch (message)
         {
             case DeliverToUser m:
-                var sseEvent = Record(_stream ??= StreamIds.User(m.UserId), m.Event);
-                Deliver(sseEvent, HasRemoteSubscribers ? new NodeFanOut.UserEvent(m.UserId, sseEvent) : null);
+                _userId = m.UserId;
+                Publish(_stream ??= StreamIds.User(m.UserId), m.Event);
                 return true;
             case SubscribeToUser m:
                 AddSubscriber(m.Subscriber, new SubscribedToUser(m.UserId, ReplayFor(m.Subscriber, m.From)));

@@ -48,6 +48,7 @@ public sealed class SseWireSerializerTests() : Akka.TestKit.Xunit2.TestKit(SseTe
         new Sse.Actors.Broker.NodeFanOut.UserEvent(UserId, Event),
         new Sse.Actors.Broker.NodeFanOut.TopicEvent("news/sport", NumberedEvent),
         new HistorySnapshot(new StreamPosition(0xdeadbeef, 43), [NumberedEvent, NumberedEvent with { Position = new StreamPosition(0xdeadbeef, 43) }]),
+        new StoredEvent(NumberedEvent),
     ];
 
     private static readonly BrokerStats Stats = new("akka.tcp://sse@127.0.0.1:4053", 10, 7, 4, true, 256, 1000, 5, long.MaxValue, 12, 3);
