@@ -44,7 +44,8 @@ public sealed class HostProcess : IAsyncDisposable
         }
     }
 
-    public static HostProcess Start(string seed, int akkaPort, IDictionary<string, string> settings)
+    /// <param name="seed">The cluster's seed node; null: a single node that joins itself.</param>
+    public static HostProcess Start(string? seed, int akkaPort, IDictionary<string, string> settings)
     {
         var httpPort = ClusterNodes.FreePort();
         var info = new ProcessStartInfo("dotnet")
@@ -57,7 +58,10 @@ public sealed class HostProcess : IAsyncDisposable
         info.ArgumentList.Add(Path.Combine(AppContext.BaseDirectory, "Sse.Host.dll"));
         info.ArgumentList.Add($"--urls=http://127.0.0.1:{httpPort}");
         info.ArgumentList.Add($"--Sse:Cluster:Port={akkaPort}");
-        info.ArgumentList.Add($"--Sse:Cluster:SeedNodes:0={seed}");
+        if (seed is not null)
+        {
+            info.ArgumentList.Add($"--Sse:Cluster:SeedNodes:0={seed}");
+        }
         foreach (var (key, value) in settings)
         {
             info.ArgumentList.Add($"--{key}={value}");
