@@ -14,23 +14,24 @@ public static class ClusterNodes
     /// <summary>Shards move quickly in tests (a new node gets some within seconds); membership events stay as they are.</summary>
     public const string ClusterHocon = "akka.cluster.sharding.rebalance-interval = 1s\n" + LocalEventSerializer.Hocon;
 
-    public static async Task<(BrokerHost Host, string Seed)> StartSeedAsync(IDictionary<string, string>? settings = null)
+    /// <param name="hocon">Akka.NET settings over <see cref="ClusterHocon"/>.</param>
+    public static async Task<(BrokerHost Host, string Seed)> StartSeedAsync(IDictionary<string, string>? settings = null, string hocon = "")
     {
         var port = FreePort();
         var seed = $"akka.tcp://sse@127.0.0.1:{port}";
         var host = await BrokerHost.StartAsync(
-            With(settings, new() { ["Sse:Cluster:Port"] = port.ToString(), ["Sse:Cluster:SeedNodes:0"] = seed }), hocon: ClusterHocon);
+            With(settings, new() { ["Sse:Cluster:Port"] = port.ToString(), ["Sse:Cluster:SeedNodes:0"] = seed }), hocon: $"{ClusterHocon}\n{hocon}");
         return (host, seed);
     }
 
-    public static Task<BrokerHost> StartMemberAsync(string seed, IDictionary<string, string>? settings = null) =>
-        BrokerHost.StartAsync(With(settings, new() { ["Sse:Cluster:SeedNodes:0"] = seed }), hocon: ClusterHocon);
+    public static Task<BrokerHost> StartMemberAsync(string seed, IDictionary<string, string>? settings = null, string hocon = "") =>
+        BrokerHost.StartAsync(With(settings, new() { ["Sse:Cluster:SeedNodes:0"] = seed }), hocon: $"{ClusterHocon}\n{hocon}");
 
     /// <summary>Three nodes with the same settings, returned once they are Up and broadcasts reach all of them.</summary>
-    public static async Task<BrokerHost[]> StartThreeAsync(IDictionary<string, string>? settings = null)
+    public static async Task<BrokerHost[]> StartThreeAsync(IDictionary<string, string>? settings = null, string hocon = "")
     {
-        var (first, seed) = await StartSeedAsync(settings);
-        BrokerHost[] nodes = [first, await StartMemberAsync(seed, settings), await StartMemberAsync(seed, settings)];
+        var (first, seed) = await StartSeedAsync(settings, hocon);
+        BrokerHost[] nodes = [first, await StartMemberAsync(seed, settings, hocon), await StartMemberAsync(seed, settings, hocon)];
         await AwaitMembersUpAsync(nodes);
         await AwaitBroadcastsReachEveryNodeAsync(nodes);
         return nodes;
@@ -120,6 +121,25 @@ public static class ClusterNodes
             cluster[key] = value;
         }
         return cluster;
+    }
+
+    /// <summary>A user whose entity sharding placed on a node other than the first (the seed, which stays).</summary>
+    public static async Task<(Guid UserId, BrokerHost Holder)> UserLivingOffTheFirstNodeAsync(BrokerHost[] nodes)
+    {
+        for (var attempt = 0; attempt < 20; attempt++)
+        {
+            var userId = Guid.NewGuid();
+            // The welcome comes once the entity acknowledged: it exists from then on.
+            await using (await nodes[0].ConnectAsync(userId))
+            {
+            }
+            var holder = await ClusterNodes.NodeHoldingAsync(nodes, "sse-user", userId.ToString("N"));
+            if (holder != nodes[0])
+            {
+                return (userId, holder);
+            }
+        }
+        throw new InvalidOperationException("no user found whose entity lives off the first node");
     }
 
     /// <summary>The node whose shard region holds the entity <paramref name="entityId"/> of <paramref name="typeName"/>.</summary>

@@ -12,7 +12,7 @@ public sealed class HistoryHandoverClusterTests
         var nodes = await ClusterNodes.StartThreeAsync(Settings);
         try
         {
-            var (userId, leaving) = await UserLivingOffTheFirstNodeAsync(nodes);
+            var (userId, leaving) = await ClusterNodes.UserLivingOffTheFirstNodeAsync(nodes);
             var stayer = nodes[0];
             string lastId;
             await using (var stream = await stayer.ConnectAsync(userId))
@@ -119,23 +119,4 @@ public sealed class HistoryHandoverClusterTests
         ["Sse:HistorySize"] = HistoryCluster.HistorySize.ToString(CultureInfo.InvariantCulture),
         ["Sse:EmptyEntityPassivation"] = "00:05:00",
     };
-
-    /// <summary>A user whose entity sharding placed on a node other than the first (the seed, which stays).</summary>
-    private static async Task<(Guid UserId, BrokerHost Holder)> UserLivingOffTheFirstNodeAsync(BrokerHost[] nodes)
-    {
-        for (var attempt = 0; attempt < 20; attempt++)
-        {
-            var userId = Guid.NewGuid();
-            // The welcome comes once the entity acknowledged: it exists from then on.
-            await using (await nodes[0].ConnectAsync(userId))
-            {
-            }
-            var holder = await ClusterNodes.NodeHoldingAsync(nodes, "sse-user", userId.ToString("N"));
-            if (holder != nodes[0])
-            {
-                return (userId, holder);
-            }
-        }
-        throw new InvalidOperationException("no user found whose entity lives off the first node");
-    }
 }
