@@ -135,6 +135,16 @@ internal sealed class HistoryJournal : UntypedPersistentActor
         }
     }
 
+    /// <summary>
+    /// The journal refused a write (its buffer is full): the base logs it; stopping makes the entity stop too and its
+    /// next incarnation read the store again, rather than go on with a hole in its numbering.
+    /// </summary>
+    protected override void OnPersistRejected(Exception cause, object @event, long sequenceNr)
+    {
+        base.OnPersistRejected(cause, @event, sequenceNr);
+        Context.Stop(Self);
+    }
+
     /// <summary>Entity → journal: write this numbered event; <see cref="StoredEvent"/> answers once it is durable.</summary>
     internal sealed record Store(SseEvent Event) : INoSerializationVerificationNeeded;
 

@@ -74,8 +74,7 @@ public abstract class SubscriberSetActor : UntypedActor, IWithTimers, IWithUnbou
         switch (message)
         {
             case StoredEvent m:
-                _history!.Keep(m.Event);
-                Distribute(m.Event);
+                Stored(m.Event);
                 break;
             case Terminated t when t.ActorRef.Equals(_journal):
                 JournalFailed();
@@ -202,13 +201,24 @@ public abstract class SubscriberSetActor : UntypedActor, IWithTimers, IWithUnbou
         switch (message)
         {
             case StoredEvent m:
-                _history!.Keep(m.Event);
-                Distribute(m.Event);
+                Stored(m.Event);
                 break;
             case Terminated t when t.ActorRef.Equals(_journal):
                 Context.Stop(Self);
                 break;
         }
+    }
+
+    /// <summary>An event the journal has written: kept and delivered, unless one before it was refused.</summary>
+    private void Stored(SseEvent sseEvent)
+    {
+        if (sseEvent.Position!.Value.Seq != _history!.Seq + 1)
+        {
+            // The journal stops after a refused write; nothing after the hole is kept or delivered.
+            return;
+        }
+        _history.Keep(sseEvent);
+        Distribute(sseEvent);
     }
 
     /// <summary>

@@ -158,6 +158,27 @@ public sealed class StoredHistoryRestartTests(PostgresServer postgres) : IAsyncL
         Assert.Equal(["user"], data.RootElement.GetProperty("streams").EnumerateArray().Select(s => s.GetString()));
     }
 
+    [Fact]
+    public async Task The_store_keeps_a_bounded_number_of_events_per_stream()
+    {
+        var settings = await StoreAsync("Sqlite");
+        var userId = Guid.NewGuid();
+        await using var host = await BrokerHost.StartAsync(settings);
+        await using var witness = await host.ConnectAsync(userId);
+        const int sent = 1200;
+        for (var i = 1; i <= sent; i++)
+        {
+            await host.Broker.SendToUserAsync(userId, "update", $"e{i}");
+        }
+        await ReadAllAsync(witness, sent);
+
+        // HistorySize, plus at most one trim step (500 events) not yet deleted; a delete completes after the delivery.
+        long kept = 0;
+        await Eventually.HoldsAsync(async () => (kept = await StoredEventsAsync("Sqlite", settings, $"sse-user-{userId:N}")) <= HistorySize + 500,
+            TimeSpan.FromSeconds(15), () => Task.FromResult($"{kept} events stored"));
+        Assert.True(kept >= HistorySize, $"{kept} events stored");
+    }
+
     private async Task<Dictionary<string, string>> StoreAsync(string provider) => new()
     {
         ["Sse:HistorySize"] = HistorySize.ToString(System.Globalization.CultureInfo.InvariantCulture),

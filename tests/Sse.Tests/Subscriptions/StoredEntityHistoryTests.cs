@@ -1,0 +1,85 @@
+using Akka.Actor;
+using Akka.Configuration;
+using Sse.Actors.Events;
+using Sse.Actors.Subscriptions;
+using Sse.Actors.Users;
+
+namespace Sse.Tests.Subscriptions;
+
+/// <summary>
+/// A user entity with the durable history store, on Akka.Persistence's in-memory journal (it stands for
+/// SQLite and PostgreSQL, which the HistoryStore tests use): events are written before delivery, and
+/// an entity started again under the same name goes on from what the journal holds.
+/// </summary>
+public sealed class StoredEntityHistoryTests : Akka.TestKit.Xunit2.TestKit
+{
+    private const int HistorySize = 3;
+    private readonly Guid _userId = Guid.NewGuid();
+    private readonly UserEntityClient _client;
+
+    public StoredEntityHistoryTests()
+        : base(ConfigurationFactory.ParseString("akka.persistence.journal.plugin = \"akka.persistence.journal.inmem\"")
+            .WithFallback(SseTestConfig.SerializeMessages)) =>
+        _client = new UserEntityClient(this, _userId);
+
+    [Fact]
+    public void An_entity_started_again_continues_the_epoch_and_numbering_and_replays_what_was_missed()
+    {
+        var first = StartUser();
+        var subscriber = _client.Subscribe(first);
+        _client.Publish(first, "a", "b");
+        var seen = subscriber.ExpectMsg<SseEvent>();
+        subscriber.ExpectMsg<SseEvent>();
+        StopAndWait(first);
+
+        var again = StartUser();
+        var replay = _client.SubscribeFrom(again, seen.Position);
+
+        Assert.False(replay.Gap);
+        Assert.Equal(["b"], replay.Missed.Select(UserEntityClient.Data));
+        Assert.Equal(new StreamPosition(seen.Position!.Value.Epoch, 2), replay.Now);
+        var live = _client.Subscribe(again);
+        _client.Publish(again, "c");
+        Assert.Equal(new StreamPosition(seen.Position.Value.Epoch, 3), live.ExpectMsg<SseEvent>().Position);
+    }
+
+    [Fact]
+    public void A_stream_that_never_had_an_event_has_the_same_epoch_in_every_incarnation()
+    {
+        var first = StartUser();
+        var before = _client.SubscribeFrom(first, null).Now;
+        StopAndWait(first);
+
+        var after = _client.SubscribeFrom(StartUser(), null).Now;
+
+        Assert.Equal(new StreamPosition(before.Epoch, 0), after);
+    }
+
+    [Fact]
+    public void Trimming_the_journal_keeps_the_last_events_of_the_window()
+    {
+        var first = StartUser();
+        var subscriber = _client.Subscribe(first);
+        // More than one trim step (TrimEvery is at least 500 events).
+        var data = Enumerable.Range(1, 1200).Select(i => $"e{i}").ToArray();
+        _client.Publish(first, data);
+        var last = subscriber.ReceiveN(data.Length).Cast<SseEvent>().Last();
+        StopAndWait(first);
+
+        var again = StartUser();
+        var epoch = last.Position!.Value.Epoch;
+
+        Assert.Equal(["e1198", "e1199", "e1200"], _client.SubscribeFrom(again, new StreamPosition(epoch, 1197)).Missed.Select(UserEntityClient.Data));
+        Assert.True(_client.SubscribeFrom(again, new StreamPosition(epoch, 1196)).Gap);
+    }
+
+    private IActorRef StartUser() =>
+        Sys.ActorOf(UserActor.Props(TimeSpan.FromMinutes(1), HistorySize, TimeSpan.FromMinutes(10), durableHistory: true), $"user-{_userId:N}");
+
+    private void StopAndWait(IActorRef entity)
+    {
+        Watch(entity);
+        entity.Tell(StopForHandOff.Instance);
+        ExpectTerminated(entity);
+    }
+}
