@@ -12,6 +12,7 @@ public sealed class ThreeNodeCluster : IAsyncLifetime
     public Task DisposeAsync() => ClusterNodes.StopAllAsync(Nodes);
 }
 
+[Collection(ClusterCollection.Name)]
 public sealed class ClusterDeliveryTests(ThreeNodeCluster cluster) : IClassFixture<ThreeNodeCluster>
 {
     private BrokerHost A => cluster.Nodes[0];

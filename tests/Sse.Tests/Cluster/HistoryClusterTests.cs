@@ -24,6 +24,7 @@ public sealed class HistoryCluster : IAsyncLifetime
     public Task DisposeAsync() => ClusterNodes.StopAllAsync(Nodes);
 }
 
+[Collection(ClusterCollection.Name)]
 public sealed class HistoryClusterTests(HistoryCluster cluster) : IClassFixture<HistoryCluster>
 {
     private const int Missed = 3;

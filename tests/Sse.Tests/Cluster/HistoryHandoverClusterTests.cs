@@ -4,6 +4,7 @@ using Sse.Tests.Http;
 namespace Sse.Tests.Cluster;
 
 /// <summary>History on, sharding moves entities (a node leaves gracefully, or joins): they take their history to their next incarnation.</summary>
+[Collection(ClusterCollection.Name)]
 public sealed class HistoryHandoverClusterTests
 {
     [Fact]

@@ -8,6 +8,7 @@ namespace Sse.Tests.Cluster;
 /// Nodes leave and join while events keep flowing: once the change has settled, every connection
 /// on the remaining nodes receives every event sent to it, in order, exactly once.
 /// </summary>
+[Collection(ClusterCollection.Name)]
 public sealed class MembershipChangeTests
 {
     private const int UsersCount = 12;

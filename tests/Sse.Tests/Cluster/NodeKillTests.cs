@@ -9,6 +9,7 @@ namespace Sse.Tests.Cluster;
 /// shards come back on the survivors, their connections keep receiving, and the stats stop
 /// counting the dead node. Timings are shortened through the documented settings.
 /// </summary>
+[Collection(ClusterCollection.Name)]
 public sealed class NodeKillTests(ITestOutputHelper output)
 {
     [Theory]

@@ -8,7 +8,7 @@ namespace Sse.Tests.HistoryStore;
 /// Three nodes sharing one PostgreSQL history store; the node holding a user's entity dies without
 /// leaving or handing off. The entity starts again on a survivor from the store, so a browser resumes without a reset.
 /// </summary>
-[Collection(PostgresCollection.Name)]
+[Collection(ClusterCollection.Name)]
 public sealed class StoredHistoryClusterTests(PostgresServer postgres)
 {
     // The node's actor system stops with no leaving and no hand-off, as if killed; the others must detect and down it.
