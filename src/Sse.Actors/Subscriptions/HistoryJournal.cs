@@ -49,6 +49,9 @@ internal sealed class HistoryJournal : UntypedPersistentActor
 
     public override string PersistenceId { get; }
 
+    // Only events are stored: no snapshot to look for, one query fewer per entity start.
+    public override Recovery Recovery { get; } = new(SnapshotSelectionCriteria.None);
+
     public static Props Props(string persistenceId, int historySize, IActorRef entity) =>
         Akka.Actor.Props.Create(() => new HistoryJournal(persistenceId, historySize, entity));
 
