@@ -53,7 +53,9 @@ public static class SseServiceCollectionExtensions
                 instrument.Meter.Name == SseMetrics.MeterName && instrument.Meter.Scope != ownFactory ? MetricStreamConfiguration.Drop : null);
         });
         services.AddHostedService<StreamShutdown>();
-        services.AddHealthChecks().AddCheck<SseReadinessCheck>("sse", tags: [SseReadinessTag]);
+        services.AddHealthChecks()
+            .AddCheck<SseReadinessCheck>("sse", tags: [SseReadinessTag])
+            .AddCheck<SseHistoryStoreCheck>("sse-history-store", tags: [SseReadinessTag]);
         services.AddCors();
         services.AddRateLimiter(_ => { });
         services.AddOptions<RateLimiterOptions>().Configure<IOptions<SseOptions>>((limiter, sse) => SseRateLimits.Configure(limiter, sse.Value.Limits));
