@@ -88,13 +88,23 @@ public static class SseAkkaConfiguration
             HandOffStopMessage = StopForHandOff.Instance,
         };
         return builder
-            .WithShardRegion<UserActor>("sse-user", (system, _) => _ => UserActor.Props(options.EmptyEntityPassivation, options.HistorySize,
-                    options.HistoryRetention, HistoryReplicator(system, options), IsHistoryDurable(options)),
+            .WithShardRegion<UserActor>("sse-user", (system, _) =>
+                {
+                    var (replicator, durable, replayLimit) = (HistoryReplicator(system, options), IsHistoryDurable(options), RemoteReplayLimit(system));
+                    return _ => UserActor.Props(options.EmptyEntityPassivation, options.HistorySize, options.HistoryRetention, replicator, durable, replayLimit);
+                },
                 new UserMessageExtractor(options.ShardCount), shardOptions)
-            .WithShardRegion<TopicActor>("sse-topic", (system, _) => _ => TopicActor.Props(options.EmptyEntityPassivation, options.HistorySize,
-                    options.HistoryRetention, HistoryReplicator(system, options), IsHistoryDurable(options)),
+            .WithShardRegion<TopicActor>("sse-topic", (system, _) =>
+                {
+                    var (replicator, durable, replayLimit) = (HistoryReplicator(system, options), IsHistoryDurable(options), RemoteReplayLimit(system));
+                    return _ => TopicActor.Props(options.EmptyEntityPassivation, options.HistorySize, options.HistoryRetention, replicator, durable, replayLimit);
+                },
                 new TopicMessageExtractor(options.ShardCount), shardOptions);
     }
+
+    // A replay to another node is one message: as large as the remote frame allows (akka.hocon ships 4 MiB).
+    private static long RemoteReplayLimit(Akka.Actor.ActorSystem system) =>
+        SubscriberSetActor.RemoteReplayLimit(system.Settings.Config.GetByteSize("akka.remote.dot-netty.tcp.maximum-frame-size", 128_000) ?? 128_000);
 
     /// <summary>
     /// With a durable history store, Akka.Persistence.Sql as the default journal: the tables are created

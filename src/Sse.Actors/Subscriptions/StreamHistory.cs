@@ -70,11 +70,14 @@ internal sealed class StreamHistory(int size)
         for (var i = 0; i < missed.Length; i++)
         {
             missed[i] = _ring![(position.Seq + i) % size];
-            bytes += missed[i].Length;
+            bytes += WireCost(missed[i]);
         }
         // Too much for one message to another node: the subscriber refetches instead.
         return bytes > maxBytes ? new StreamReplay(now, Gap: true, []) : new StreamReplay(now, Gap: false, missed);
     }
+
+    /// <summary>At most what one kept event adds to a message: its bytes, and its id and stream name, up to 3 bytes a character in UTF-8.</summary>
+    internal static long WireCost(SseEvent kept) => kept.Length + 3L * (kept.Id.Length + (kept.Stream?.Length ?? 0)) + 16;
 
     /// <summary>
     /// The epoch of a stored stream that never had an event: the same in every incarnation (FNV-1a of its
@@ -98,8 +101,7 @@ internal sealed class StreamHistory(int size)
         for (var seq = Seq; seq >= Math.Max(_firstKept, Seq - size + 1) && seq > 0; seq--)
         {
             var kept = _ring![(seq - 1) % size];
-            // Its id and stream name travel with it, up to 3 bytes a character in UTF-8.
-            var cost = kept.Length + 3L * (kept.Id.Length + (kept.Stream?.Length ?? 0)) + 16;
+            var cost = WireCost(kept);
             if (bytes + cost > maxBytes)
             {
                 break;

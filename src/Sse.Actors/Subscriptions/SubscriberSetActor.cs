@@ -37,17 +37,30 @@ public abstract class SubscriberSetActor : UntypedActor, IWithTimers, IWithUnbou
     private bool _neverPassivate;
 
     /// <summary>
-    /// Most bytes of events replayed to a subscriber on another node in one acknowledgement, under
-    /// Akka.Remote's default maximum frame (128,000 bytes); a larger replay answers a gap instead.
+    /// Most bytes of events in one remote message by default: the hand-off snapshot always, and a replay to a
+    /// subscriber on another node unless the remote frame allows more (<see cref="RemoteReplayLimit"/>).
+    /// Under Akka.Remote's default maximum frame (128,000 bytes).
     /// </summary>
     internal const long MaxRemoteReplayBytes = 96 * 1024;
+
+    private readonly long _maxRemoteReplayBytes;
+
+    /// <summary>
+    /// Most bytes of events replayed to a subscriber on another node in one acknowledgement, for a remote
+    /// frame of <paramref name="maximumFrameSize"/> bytes: the frame less a quarter or 64 KiB of room
+    /// for the message around them, and never less than <see cref="MaxRemoteReplayBytes"/>. A larger replay answers a gap instead.
+    /// </summary>
+    public static long RemoteReplayLimit(long maximumFrameSize) =>
+        Math.Max(MaxRemoteReplayBytes, maximumFrameSize - Math.Min(maximumFrameSize / 4, 64 * 1024));
 
     /// <param name="historyRetention">With history holding events, how long the entity outlives its last subscriber, so a browser that comes back within it resumes.</param>
     /// <param name="replicator">With history on, where the history is left when sharding moves the entity (null: it is not).</param>
     /// <param name="durableHistory">With history on, write every event to the Akka.Persistence journal before delivering it (the replicator is then not used).</param>
+    /// <param name="maxRemoteReplayBytes">With history on, the most bytes of events replayed in one message to a subscriber on another node.</param>
     protected SubscriberSetActor(TimeSpan emptyPassivation, int historySize, TimeSpan historyRetention = default, IActorRef? replicator = null,
-        bool durableHistory = false)
+        bool durableHistory = false, long maxRemoteReplayBytes = MaxRemoteReplayBytes)
     {
+        _maxRemoteReplayBytes = maxRemoteReplayBytes;
         _emptyPassivation = emptyPassivation;
         _historyRetention = historyRetention;
         _history = historySize > 0 ? new StreamHistory(historySize) : null;
@@ -284,7 +297,7 @@ public abstract class SubscriberSetActor : UntypedActor, IWithTimers, IWithUnbou
     /// acknowledged in the same receive that adds it, so nothing falls between the replay and the live events.
     /// </summary>
     protected StreamReplay? ReplayFor(IActorRef subscriber, StreamPosition? from) =>
-        _history?.ReplayAfter(from, subscriber.Path.Address.HasLocalScope ? long.MaxValue : MaxRemoteReplayBytes);
+        _history?.ReplayAfter(from, subscriber.Path.Address.HasLocalScope ? long.MaxValue : _maxRemoteReplayBytes);
 
     /// <summary>Adds (or confirms again) a subscriber and acknowledges it, so a retried subscribe is harmless.</summary>
     protected void AddSubscriber(IActorRef subscriber, object acknowledgement)

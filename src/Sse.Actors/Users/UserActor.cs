@@ -17,16 +17,17 @@ public sealed class UserActor : SubscriberSetActor
     private Guid _userId;
 
     public UserActor(TimeSpan emptyPassivation, int historySize = 0, TimeSpan historyRetention = default, IActorRef? replicator = null,
-        bool durableHistory = false)
-        : base(emptyPassivation, historySize, historyRetention, replicator, durableHistory)
+        bool durableHistory = false, long maxRemoteReplayBytes = MaxRemoteReplayBytes)
+        : base(emptyPassivation, historySize, historyRetention, replicator, durableHistory, maxRemoteReplayBytes)
     {
     }
 
     /// <param name="replicator">With history on, where the entity leaves its history when sharding moves it.</param>
     /// <param name="durableHistory">With history on, keep it in the Akka.Persistence journal (written before delivery).</param>
+    /// <param name="maxRemoteReplayBytes">With history on, the most bytes of events replayed in one message to a connection on another node.</param>
     public static Props Props(TimeSpan emptyPassivation, int historySize = 0, TimeSpan historyRetention = default, IActorRef? replicator = null,
-        bool durableHistory = false) =>
-        Akka.Actor.Props.Create(() => new UserActor(emptyPassivation, historySize, historyRetention, replicator, durableHistory));
+        bool durableHistory = false, long maxRemoteReplayBytes = MaxRemoteReplayBytes) =>
+        Akka.Actor.Props.Create(() => new UserActor(emptyPassivation, historySize, historyRetention, replicator, durableHistory, maxRemoteReplayBytes));
 
     protected override string StreamKind => "user";
 

@@ -10,7 +10,7 @@ namespace Sse.Tests.Cluster;
 /// <summary>Three nodes with history on, empty entities kept 5 minutes so a reconnect finds its history.</summary>
 public sealed class HistoryCluster : IAsyncLifetime
 {
-    // Holds a reconnect test's seen, missed and racing events (1 + 3 + at most 40 per stream); small, far under the 96 KB remote replay cap.
+    // Holds a reconnect test's seen, missed and racing events (1 + 3 + at most 40 per stream), and a large replay's 60 events.
     public const int HistorySize = 64;
 
     public BrokerHost[] Nodes { get; private set; } = [];
@@ -169,6 +169,30 @@ public sealed class HistoryClusterTests(HistoryCluster cluster) : IClassFixture<
             }
         }
         throw new InvalidOperationException("no user and topic found whose entities live off a node other than the first");
+    }
+
+    [Fact]
+    public async Task A_replay_to_another_node_larger_than_akka_remotes_default_frame_arrives_whole()
+    {
+        var (userId, topic, first, second, sender) = await StreamsLivingOffTheReconnectNodeAsync();
+        var lastId = await LastIdAfterOneEventPerStreamAsync(first, userId, topic);
+        // 60 events of 4 KB: about 250 KB in one replay, over the 128,000-byte default frame; akka.hocon allows 4 MiB.
+        var padding = new string('x', 4096);
+        var sent = Enumerable.Range(1, 60).Select(i => $"big-{i}-{padding}").ToList();
+        foreach (var data in sent)
+        {
+            await sender.Broker.SendToUserAsync(userId, "update", data);
+        }
+
+        await using var stream = await ReconnectAsync(second, userId, topic, lastId);
+        var received = new List<string>();
+        while (received.Count < sent.Count)
+        {
+            var item = await stream.NextEventAsync();
+            Assert.NotEqual("reset", item.EventType);
+            received.Add(item.Data);
+        }
+        Assert.Equal(sent, received);
     }
 
     /// <summary>Connects to <paramref name="node"/>, receives one event of each stream, disconnects: the id a browser would send back.</summary>

@@ -3,6 +3,7 @@ using Akka.Configuration;
 using Akka.TestKit;
 using Sse.Actors.Broker;
 using Sse.Actors.Events;
+using Sse.Actors.Subscriptions;
 using Sse.Actors.Topics;
 using Sse.Actors.Users;
 using static Sse.Actors.Topics.TopicProtocol;
@@ -74,6 +75,51 @@ public sealed class RemoteFanOutTests() : Akka.TestKit.Xunit2.TestKit(Remoting)
             await other.Terminate();
         }
     }
+
+    [Fact]
+    public async Task A_replay_to_another_node_goes_up_to_the_limit_and_a_larger_one_is_a_gap()
+    {
+        var other = ActorSystem.Create("other", Remoting);
+        try
+        {
+            var userId = Guid.NewGuid();
+            // 10 events of at most about 220 bytes each on the wire (counting 3 bytes a character of id and stream): 5 fit, 10 do not.
+            var user = Sys.ActorOf(UserActor.Props(TimeSpan.FromMinutes(1), historySize: 100, maxRemoteReplayBytes: 1_500));
+            for (var i = 1; i <= 10; i++)
+            {
+                user.Tell(new DeliverToUser(userId, SseEncoder.Encode("update", $"event {i}")));
+            }
+            var local = CreateTestProbe();
+            local.Send(user, new SubscribeToUser(userId, local.Ref));
+            var epoch = local.ExpectMsg<SubscribedToUser>().Replay!.Now.Epoch;
+
+            var replays = new List<StreamReplay>();
+            foreach (var from in new long[] { 5, 0 })
+            {
+                var remote = CreateTestProbe(other);
+                await SubscribeFromAsync(other, user, [remote], probe => new SubscribeToUser(userId, probe.Ref, new StreamPosition(epoch, from)),
+                    probe => replays.Add(probe.ExpectMsg<SubscribedToUser>().Replay!));
+            }
+            local.Send(user, new SubscribeToUser(userId, local.Ref, new StreamPosition(epoch, 0)));
+            var localReplay = local.ExpectMsg<SubscribedToUser>().Replay!;
+
+            Assert.Equal([6L, 7, 8, 9, 10], replays[0].Missed.Select(e => e.Position!.Value.Seq));
+            Assert.True(replays[1].Gap);
+            Assert.Empty(replays[1].Missed);
+            // A subscriber on the entity's own node has no message to fit in.
+            Assert.Equal(10, localReplay.Missed.Count);
+        }
+        finally
+        {
+            await other.Terminate();
+        }
+    }
+
+    [Theory]
+    [InlineData(128_000, 96 * 1024)]
+    [InlineData(4 * 1024 * 1024, 4 * 1024 * 1024 - 64 * 1024)]
+    public void The_remote_replay_limit_leaves_room_in_the_remote_frame(long frame, long limit) =>
+        Assert.Equal(limit, SubscriberSetActor.RemoteReplayLimit(frame));
 
     /// <summary>A stand-in for the other node's broker (a probe behind <c>/user/sse-broker</c>) and subscribers living there.</summary>
     private (TestProbe Broker, List<TestProbe> Subscribers) RemoteNode(ActorSystem other)
