@@ -1,6 +1,5 @@
 using System.Collections.Concurrent;
 using System.Text.Json;
-using System.Threading.Channels;
 using Akka.Actor;
 using Microsoft.AspNetCore.Builder;
 using Microsoft.AspNetCore.Hosting;
@@ -98,10 +97,7 @@ public sealed class ReconnectTests(ReconnectBrokerHost fixture, ChromiumFixture 
         """;
 
     private readonly ConcurrentQueue<string> _pageErrors = new();
-    // The browser's reconnects, held until the test lets them through, so events are sent while it is away.
-    private readonly Channel<IRoute> _reconnects = Channel.CreateUnbounded<IRoute>();
-    private int _streamRequests;
-    private volatile bool _holdReconnects = true;
+    private readonly HeldReconnects _reconnects = new();
     private IBrowserContext _context = null!;
     private IPage _page = null!;
 
@@ -113,15 +109,7 @@ public sealed class ReconnectTests(ReconnectBrokerHost fixture, ChromiumFixture 
         _context.SetDefaultTimeout((float)BrokerHost.FactTimeout.TotalMilliseconds);
         _page = await _context.NewPageAsync();
         _page.PageError += (_, error) => _pageErrors.Enqueue(error);
-        await _page.RouteAsync("**/api/v1/sse/stream**", route =>
-        {
-            if (Interlocked.Increment(ref _streamRequests) > 1 && _holdReconnects)
-            {
-                _reconnects.Writer.TryWrite(route);
-                return Task.CompletedTask;
-            }
-            return route.ContinueAsync();
-        });
+        await _reconnects.InstallAsync(_page);
         await _page.GotoAsync("/");
     }
 
@@ -153,10 +141,9 @@ public sealed class ReconnectTests(ReconnectBrokerHost fixture, ChromiumFixture 
         var lastIdBeforeDrop = await _page.EvaluateAsync<string>("() => window.received.at(-1).id");
 
         drop(userId, clientId);
-        var reconnect = await ReconnectRequestAsync();
+        var reconnect = await _reconnects.NextAsync();
         await SendAsync(userId, topic, "missed", 1, 3);
-        _holdReconnects = false;
-        await reconnect.ContinueAsync();
+        await _reconnects.ReleaseAsync(reconnect);
 
         await WelcomedClientIdAsync(2);
         Assert.Equal(["", lastIdBeforeDrop], fixture.Requests.LastEventIds(userId));
@@ -185,12 +172,6 @@ public sealed class ReconnectTests(ReconnectBrokerHost fixture, ChromiumFixture 
         await _page.WaitForFunctionAsync($"n => ({welcomes})().length >= n", count);
         var welcome = await _page.EvaluateAsync<string>($"() => ({welcomes})().at(-1).data");
         return JsonDocument.Parse(welcome).RootElement.GetProperty("client_id").GetGuid();
-    }
-
-    private async Task<IRoute> ReconnectRequestAsync()
-    {
-        using var timeout = new CancellationTokenSource(BrokerHost.FactTimeout);
-        return await _reconnects.Reader.ReadAsync(timeout.Token);
     }
 
     private async Task SendAsync(Guid userId, string topic, string phase, int first, int last)
