@@ -12,14 +12,23 @@ internal static class SqliteHistoryFile
     public static void Prepare(string connectionString)
     {
         var dataSource = new SqliteConnectionStringBuilder(connectionString).DataSource;
-        if (Path.GetDirectoryName(Path.GetFullPath(dataSource)) is { Length: > 0 } folder)
+        try
         {
-            Directory.CreateDirectory(folder);
+            if (Path.GetDirectoryName(Path.GetFullPath(dataSource)) is { Length: > 0 } folder)
+            {
+                Directory.CreateDirectory(folder);
+            }
+            using var connection = new SqliteConnection(connectionString);
+            connection.Open();
+            using var command = connection.CreateCommand();
+            command.CommandText = "PRAGMA journal_mode=WAL;";
+            command.ExecuteNonQuery();
         }
-        using var connection = new SqliteConnection(connectionString);
-        connection.Open();
-        using var command = connection.CreateCommand();
-        command.CommandText = "PRAGMA journal_mode=WAL;";
-        command.ExecuteNonQuery();
+        catch (Exception e) when (e is SqliteException or IOException or UnauthorizedAccessException)
+        {
+            // At start, once: the node does not run without the store it was told to use.
+            throw new InvalidOperationException(
+                $"{SseOptions.SectionName}:HistoryStore:ConnectionString: the SQLite file '{dataSource}' cannot be opened: {e.Message}", e);
+        }
     }
 }

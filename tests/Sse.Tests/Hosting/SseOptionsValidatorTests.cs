@@ -72,6 +72,51 @@ public sealed class SseOptionsValidatorTests
     }
 
     [Fact]
+    public void A_durable_history_store_without_history_is_rejected() =>
+        AssertFailsNaming("HistoryStore:Provider", Validate(new SseOptions { HistoryStore = { Provider = SseHistoryStore.Sqlite } }));
+
+    [Fact]
+    public void A_postgresql_history_store_without_a_connection_string_is_rejected() =>
+        AssertFailsNaming("HistoryStore:ConnectionString",
+            Validate(new SseOptions { HistorySize = 10, HistoryStore = { Provider = SseHistoryStore.PostgreSql } }));
+
+    [Fact]
+    public void A_sqlite_history_store_in_a_cluster_is_rejected() =>
+        AssertFailsNaming("HistoryStore:Provider", Validate(new SseOptions
+        {
+            HistorySize = 10,
+            HistoryStore = { Provider = SseHistoryStore.Sqlite },
+            Cluster = { SeedNodes = ["akka.tcp://sse@10.0.0.1:4053"] },
+        }));
+
+    [Fact]
+    public void A_sqlite_history_store_on_one_node_needs_no_connection_string() =>
+        Assert.True(Validate(new SseOptions { HistorySize = 10, HistoryStore = { Provider = SseHistoryStore.Sqlite } }).Succeeded);
+
+    [Fact]
+    public async Task A_sqlite_file_that_cannot_be_opened_stops_the_start_naming_the_option()
+    {
+        // A folder where the file should be: SQLite cannot open it.
+        var folder = Directory.CreateTempSubdirectory("sse-sqlite-").FullName;
+        try
+        {
+            var start = Http.BrokerHost.StartAsync(new Dictionary<string, string>
+            {
+                ["Sse:HistorySize"] = "10",
+                ["Sse:HistoryStore:Provider"] = "Sqlite",
+                ["Sse:HistoryStore:ConnectionString"] = $"Data Source={folder}",
+            });
+
+            var error = await Assert.ThrowsAnyAsync<Exception>(() => start);
+            Assert.Contains("Sse:HistoryStore:ConnectionString", error.ToString());
+        }
+        finally
+        {
+            Directory.Delete(folder, recursive: true);
+        }
+    }
+
+    [Fact]
     public void Negative_max_connections_is_rejected()
     {
         AssertFailsNaming("MaxConnections", Validate(new SseOptions { MaxConnections = -1 }));
