@@ -63,7 +63,7 @@ public sealed class StoredHistoryRestartTests(PostgresServer postgres) : IAsyncL
         Assert.Equal(["user-1", "user-2", "user-3"], received.Select(item => item.Data).Where(d => d.StartsWith("user-", StringComparison.Ordinal)));
         Assert.Equal(["topic-1", "topic-2", "topic-3"], received.Select(item => item.Data).Where(d => d.StartsWith("topic-", StringComparison.Ordinal)));
         Assert.Equal(["broadcast-1", "broadcast-2", "broadcast-3"], received.Select(item => item.Data).Where(d => d.StartsWith("broadcast-", StringComparison.Ordinal)));
-        await AssertNextIsOnlyAsync(after, second, userId);
+        await HistoryContract.AssertNextIsOnlyAsync(after, second, userId);
         // The restarted streams go on with the same numbering.
         Assert.True(PositionVector.TryParse(received[^1].EventId, 3, out var positions));
         Assert.True(PositionVector.TryParse(lastId, 3, out var seen));
@@ -89,7 +89,7 @@ public sealed class StoredHistoryRestartTests(PostgresServer postgres) : IAsyncL
         await second.WelcomeAsync();
 
         Assert.Equal(welcomeId, second.WelcomeId);
-        await AssertNextIsOnlyAsync(after, second, userId);
+        await HistoryContract.AssertNextIsOnlyAsync(after, second, userId);
     }
 
     [Fact]
@@ -229,13 +229,5 @@ public sealed class StoredHistoryRestartTests(PostgresServer postgres) : IAsyncL
             received.Add(await stream.NextEventAsync());
         }
         return received;
-    }
-
-    private static async Task AssertNextIsOnlyAsync(BrokerHost host, SseStream stream, Guid userId)
-    {
-        var marker = $"marker-{Guid.NewGuid():N}";
-        await host.Broker.SendToUserAsync(userId, "marker", marker);
-        var next = await stream.NextEventAsync();
-        Assert.Equal(("marker", marker), (next.EventType, next.Data));
     }
 }

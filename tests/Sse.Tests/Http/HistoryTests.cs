@@ -354,10 +354,13 @@ public abstract class HistoryContract(HistoryBrokerHost fixture)
     }
 
     /// <summary>A marker sent now is the next event: nothing else (a duplicate, another user's event) is queued before it.</summary>
-    protected async Task AssertNextIsOnlyAsync(SseStream stream, Guid userId)
+    protected Task AssertNextIsOnlyAsync(SseStream stream, Guid userId) => AssertNextIsOnlyAsync(Host, stream, userId);
+
+    /// <inheritdoc cref="AssertNextIsOnlyAsync(SseStream, Guid)"/>
+    internal static async Task AssertNextIsOnlyAsync(BrokerHost host, SseStream stream, Guid userId)
     {
         var marker = $"marker-{Guid.NewGuid():N}";
-        await Host.Broker.SendToUserAsync(userId, "marker", marker);
+        await host.Broker.SendToUserAsync(userId, "marker", marker);
         SseItem<string> next = await stream.NextEventAsync();
         Assert.Equal(("marker", marker), (next.EventType, next.Data));
     }

@@ -32,7 +32,7 @@ public sealed class StoredEntityHistoryTests : Akka.TestKit.Xunit2.TestKit
         subscriber.ExpectMsg<SseEvent>();
         StopAndWait(first);
 
-        var again = StartUser();
+        var again = StartAgain();
         var replay = _client.SubscribeFrom(again, seen.Position);
 
         Assert.False(replay.Gap);
@@ -50,7 +50,7 @@ public sealed class StoredEntityHistoryTests : Akka.TestKit.Xunit2.TestKit
         var before = _client.SubscribeFrom(first, null).Now;
         StopAndWait(first);
 
-        var after = _client.SubscribeFrom(StartUser(), null).Now;
+        var after = _client.SubscribeFrom(StartAgain(), null).Now;
 
         Assert.Equal(new StreamPosition(before.Epoch, 0), after);
     }
@@ -66,7 +66,7 @@ public sealed class StoredEntityHistoryTests : Akka.TestKit.Xunit2.TestKit
         var last = subscriber.ReceiveN(data.Length).Cast<SseEvent>().Last();
         StopAndWait(first);
 
-        var again = StartUser();
+        var again = StartAgain();
         var epoch = last.Position!.Value.Epoch;
 
         Assert.Equal(["e1198", "e1199", "e1200"], _client.SubscribeFrom(again, new StreamPosition(epoch, 1197)).Missed.Select(UserEntityClient.Data));
@@ -75,6 +75,14 @@ public sealed class StoredEntityHistoryTests : Akka.TestKit.Xunit2.TestKit
 
     private IActorRef StartUser() =>
         Sys.ActorOf(UserActor.Props(TimeSpan.FromMinutes(1), HistorySize, TimeSpan.FromMinutes(10), durableHistory: true), $"user-{_userId:N}");
+
+    /// <summary>The next incarnation, under the same name (so the same persistence id), released a moment after the last one's Terminated.</summary>
+    private IActorRef StartAgain()
+    {
+        IActorRef again = ActorRefs.Nobody;
+        AwaitAssert(() => again = StartUser());
+        return again;
+    }
 
     private void StopAndWait(IActorRef entity)
     {

@@ -1,0 +1,93 @@
+using Akka.Actor;
+using Akka.Configuration;
+using Akka.Persistence;
+using Akka.Persistence.TestKit;
+using Sse.Actors.Events;
+using Sse.Actors.Subscriptions;
+using Sse.Actors.Users;
+using static Sse.Actors.Users.UserProtocol;
+
+namespace Sse.Tests.Subscriptions;
+
+/// <summary>
+/// A user entity with the durable history store whose journal fails (Akka.Persistence.TestKit's test
+/// journal): an event that could not be written is never delivered, the entity stops, and its next
+/// incarnation numbers as if the event had never been sent.
+/// </summary>
+public sealed class StoredEntityFailureTests : Akka.TestKit.Xunit2.TestKit
+{
+    private readonly Guid _userId = Guid.NewGuid();
+    private readonly UserEntityClient _client;
+
+    public StoredEntityFailureTests()
+        : base(ConfigurationFactory.ParseString("""
+            # The journal's own failure replies carry exceptions, which only ever travel inside one node.
+            akka.actor.serialize-messages = off
+            akka.persistence.journal {
+              plugin = "akka.persistence.journal.test"
+              test { class = "Akka.Persistence.TestKit.TestJournal, Akka.Persistence.TestKit", plugin-dispatcher = "akka.actor.default-dispatcher" }
+            }
+            akka.persistence.snapshot-store {
+              plugin = "akka.persistence.snapshot-store.test"
+              test { class = "Akka.Persistence.TestKit.TestSnapshotStore, Akka.Persistence.TestKit", plugin-dispatcher = "akka.actor.default-dispatcher" }
+            }
+            """).WithFallback(SseTestConfig.SerializeMessages)) =>
+        _client = new UserEntityClient(this, _userId);
+
+    private ITestJournal Journal => TestJournal.FromRef(Persistence.Instance.Apply(Sys).JournalFor(null));
+
+    [Theory]
+    [InlineData("fails")]
+    [InlineData("refuses")]
+    public async Task An_event_the_journal_does_not_write_is_never_delivered_and_the_entity_stops(string journalWrite)
+    {
+        var entity = StartUser();
+        var subscriber = _client.Subscribe(entity);
+        Watch(entity);
+        await (journalWrite == "fails" ? Journal.OnWrite.Fail() : Journal.OnWrite.Reject());
+
+        _client.Publish(entity, "lost");
+
+        ExpectTerminated(entity);
+        subscriber.ExpectNoMsg(TimeSpan.FromMilliseconds(200));
+        await Journal.OnWrite.Pass();
+        await AssertNextIncarnationStartsAtOneAsync();
+    }
+
+    [Fact]
+    public async Task An_entity_whose_stream_cannot_be_read_stops_without_acknowledging()
+    {
+        var first = StartUser();
+        var seen = _client.Subscribe(first);
+        _client.Publish(first, "written");
+        seen.ExpectMsg<SseEvent>();
+        Watch(first);
+        first.Tell(StopForHandOff.Instance);
+        ExpectTerminated(first);
+        // The test journal fails a replay, not an empty stream's read: the stream above has an event.
+        await Journal.OnRecovery.Fail();
+
+        IActorRef entity = ActorRefs.Nobody;
+        await AwaitAssertAsync(() => entity = StartUser());
+        Watch(entity);
+        var subscriber = CreateTestProbe();
+        entity.Tell(new SubscribeToUser(_userId, subscriber.Ref));
+
+        ExpectTerminated(entity);
+        subscriber.ExpectNoMsg(TimeSpan.FromMilliseconds(200));
+    }
+
+    /// <summary>The next incarnation reads the store: nothing of the unwritten event, so the next one is the stream's first.</summary>
+    private async Task AssertNextIncarnationStartsAtOneAsync()
+    {
+        // The stopped incarnation's name is released a moment after its Terminated.
+        IActorRef again = ActorRefs.Nobody;
+        await AwaitAssertAsync(() => again = StartUser());
+        var subscriber = _client.Subscribe(again);
+        _client.Publish(again, "written");
+        Assert.Equal(1, subscriber.ExpectMsg<SseEvent>().Position!.Value.Seq);
+    }
+
+    private IActorRef StartUser() =>
+        Sys.ActorOf(UserActor.Props(TimeSpan.FromMinutes(1), historySize: 3, TimeSpan.FromMinutes(10), durableHistory: true), $"user-{_userId:N}");
+}
