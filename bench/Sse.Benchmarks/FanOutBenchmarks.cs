@@ -8,8 +8,7 @@ using Sse.Actors.Clients;
 using Sse.Actors.Diagnostics;
 using Sse.Actors.Events;
 using Sse.Actors.Hosting;
-using Sse.Actors.Topics;
-using Sse.Actors.Users;
+using Sse.Actors.Streams;
 
 namespace Sse.Benchmarks;
 
@@ -21,6 +20,7 @@ namespace Sse.Benchmarks;
 [MemoryDiagnoser]
 public class FanOutBenchmarks
 {
+    private static readonly StreamKey Topic = new StreamKey.Topic("bench");
     private ActorSystem _system = null!;
     private IActorRef _topic = null!;
     private ClientConnection[] _connections = [];
@@ -33,13 +33,13 @@ public class FanOutBenchmarks
     public void Setup()
     {
         _system = ActorSystem.Create("bench", ConfigurationFactory.ParseString("akka.loglevel = WARNING"));
-        _topic = _system.ActorOf(TopicActor.Props(TimeSpan.FromHours(1)));
+        _topic = _system.ActorOf(StreamEntity.Props(Topic, new StreamEntitySettings(TimeSpan.FromHours(1))));
         var options = new SseOptions { ClientBufferSize = 1024, HeartbeatInterval = TimeSpan.FromHours(1), ClientTimeout = TimeSpan.FromHours(2) };
         var region = _system.ActorOf(Props.Create(() => new TopicRegionStandIn(_topic)));
         _connections = [.. Enumerable.Range(0, Subscribers).Select(_ => new ClientConnection(Guid.NewGuid(), null, ["bench"], options.ClientBufferSize))];
         foreach (var connection in _connections)
         {
-            _system.ActorOf(ClientActor.Props(connection, region, region, options, BenchMetrics.Unobserved));
+            _system.ActorOf(ClientActor.Props(connection, new StreamRegions(region, region, region), options.ClientSettings(), BenchMetrics.Unobserved));
         }
         // Every client is live once its welcome is queued.
         foreach (var connection in _connections)
@@ -52,7 +52,7 @@ public class FanOutBenchmarks
     [Benchmark]
     public async Task Publish_to_topic()
     {
-        _topic.Tell(new TopicProtocol.PublishToTopic("bench", _event));
+        _topic.Tell(new StreamProtocol.PublishToStream(Topic, _event));
         foreach (var connection in _connections)
         {
             await connection.Events.ReadAsync();
@@ -62,13 +62,13 @@ public class FanOutBenchmarks
     [GlobalCleanup]
     public void Cleanup() => _system.Terminate().Wait();
 
-    /// <summary>Stands in for both shard regions: topic subscriptions go to the entity, the user subscription is acknowledged at once.</summary>
+    /// <summary>Stands in for the shard regions: topic subscriptions go to the entity, the user subscription is acknowledged at once.</summary>
     private sealed class TopicRegionStandIn : ReceiveActor
     {
         public TopicRegionStandIn(IActorRef topic)
         {
-            Receive<TopicProtocol.SubscribeToTopic>(m => topic.Forward(m));
-            Receive<UserProtocol.SubscribeToUser>(m => m.Subscriber.Tell(new UserProtocol.SubscribedToUser(m.UserId)));
+            Receive<StreamProtocol.SubscribeToStream>(m => m.Stream is StreamKey.Topic, m => topic.Forward(m));
+            Receive<StreamProtocol.SubscribeToStream>(m => m.Subscriber.Tell(new StreamProtocol.SubscribedToStream(m.Stream)));
             ReceiveAny(_ => { });
         }
     }
@@ -80,6 +80,8 @@ public class SendToUserBenchmarks
 {
     private ActorSystem _system = null!;
     private IActorRef _user = null!;
+    private readonly Guid _userId = Guid.NewGuid();
+    private PublishSettings _publish = null!;
     private ClientConnection _connection = null!;
     private readonly SseOptions _options = new() { ClientBufferSize = 1024, HeartbeatInterval = TimeSpan.FromHours(1), ClientTimeout = TimeSpan.FromHours(2) };
 
@@ -87,17 +89,18 @@ public class SendToUserBenchmarks
     public void Setup()
     {
         _system = ActorSystem.Create("bench", ConfigurationFactory.ParseString("akka.loglevel = WARNING"));
-        _user = _system.ActorOf(UserActor.Props(TimeSpan.FromHours(1)));
+        _user = _system.ActorOf(StreamEntity.Props(new StreamKey.User(_userId), new StreamEntitySettings(TimeSpan.FromHours(1))));
         var region = _system.ActorOf(Props.Create(() => new UserRegionStandIn(_user)));
-        _connection = new ClientConnection(Guid.NewGuid(), null, [], _options.ClientBufferSize);
-        _system.ActorOf(ClientActor.Props(_connection, region, region, _options, BenchMetrics.Unobserved));
+        _publish = _options.PublishSettings();
+        _connection = new ClientConnection(_userId, null, [], _options.ClientBufferSize);
+        _system.ActorOf(ClientActor.Props(_connection, new StreamRegions(region, region, region), _options.ClientSettings(), BenchMetrics.Unobserved));
         _connection.Events.ReadAsync().AsTask().Wait();
     }
 
     [Benchmark]
     public async Task Send_to_user()
     {
-        _user.Tell(Publication.ToUser(_connection.UserId, "notification", """{"title":"New message"}""", _options, BenchMetrics.Unobserved));
+        _user.Tell(Publication.ToUser(_connection.UserId, "notification", """{"title":"New message"}""", _publish, BenchMetrics.Unobserved));
         await _connection.Events.ReadAsync();
     }
 

@@ -5,30 +5,32 @@ using Microsoft.Extensions.Options;
 using Sse.Actors.Broker;
 using Sse.Actors.Diagnostics;
 using Sse.Actors.Hosting;
-using Sse.Actors.Topics;
-using Sse.Actors.Users;
+using Sse.Actors.Streams;
 using static Sse.Actors.Broker.BrokerQueries;
 
 namespace Sse.Actors.Api;
 
 /// <summary>
 /// <see cref="ISseBroker"/> over the actors: validates and encodes on the caller's thread, then
-/// tells the user or topic shard region directly, or publishes a broadcast once to every node's broker
+/// tells the stream's shard region directly, or publishes a broadcast once to every node's broker
 /// (with history on, through the broadcasts' entity, which numbers and keeps it first).
 /// </summary>
 public sealed class SseBroker(
     ActorSystem system,
     IRequiredActor<BrokerActor> broker,
-    IRequiredActor<UserActor> users,
-    IRequiredActor<TopicActor> topics,
+    IRequiredActor<UserStreams> users,
+    IRequiredActor<TopicStreams> topics,
+    IRequiredActor<BroadcastStream> broadcasts,
     IOptions<SseOptions> options,
     SseMetrics metrics) : ISseBroker
 {
     private static readonly TimeSpan QueryTimeout = TimeSpan.FromSeconds(10);
 
+    private readonly PublishSettings _settings = options.Value.PublishSettings();
+
     public Task<string> SendToUserAsync(Guid userId, string eventName, string data, CancellationToken cancellationToken = default)
     {
-        var message = Publication.ToUser(userId, eventName, data, options.Value, metrics);
+        var message = Publication.ToUser(userId, eventName, data, _settings, metrics);
         users.ActorRef.Tell(message);
         return Task.FromResult(message.Event.Id);
     }
@@ -41,15 +43,15 @@ public sealed class SseBroker(
 
     private Task<string> SendToTopic(Guid? tenantId, string topic, string eventName, string data)
     {
-        var message = Publication.ToTopic(tenantId, topic, eventName, data, options.Value, metrics);
+        var message = Publication.ToTopic(tenantId, topic, eventName, data, _settings, metrics);
         topics.ActorRef.Tell(message);
         return Task.FromResult(message.Event.Id);
     }
 
     public Task<string> BroadcastAsync(string eventName, string data, CancellationToken cancellationToken = default)
     {
-        var message = Publication.ToEveryone(eventName, data, options.Value, metrics);
-        Publication.Send(message, options.Value, topics.ActorRef, DistributedPubSub.Get(system).Mediator);
+        var message = Publication.ToEveryone(eventName, data, _settings, metrics);
+        Publication.Send(message, _settings, broadcasts.ActorRef, DistributedPubSub.Get(system).Mediator);
         return Task.FromResult(message.Event.Id);
     }
 

@@ -3,12 +3,18 @@ using Akka.Cluster.Tools.PublishSubscribe;
 using Akka.Event;
 using Sse.Actors.Clients;
 using Sse.Actors.Diagnostics;
-using Sse.Actors.Hosting;
+using Sse.Actors.Streams;
 using static Sse.Actors.Broker.BrokerCommands;
 using static Sse.Actors.Broker.BrokerConnections;
 using static Sse.Actors.Broker.BrokerQueries;
 
 namespace Sse.Actors.Broker;
+
+/// <summary>What the node's broker needs to know of the broker's settings.</summary>
+/// <param name="MaxConnections">Connections this node accepts; 0: unlimited.</param>
+/// <param name="MaxConnectionsPerUser">Connections one user may hold on this node; 0: unlimited.</param>
+/// <param name="QueryTimeout">How long a cluster-wide question waits for the other nodes.</param>
+public sealed record BrokerSettings(int MaxConnections, int MaxConnectionsPerUser, TimeSpan QueryTimeout, ClientSettings Clients, PublishSettings Publish);
 
 /// <summary>
 /// The node's broker: admits or refuses connections, supervises one <see cref="ClientActor"/>
@@ -24,27 +30,25 @@ public sealed class BrokerActor : ReceiveActor
     /// <summary>The distributed pub-sub topic every node's broker listens to for broadcasts.</summary>
     public const string BroadcastTopic = "sse-broadcast";
 
-    private readonly SseOptions _options;
-    private readonly IActorRef _userRegion;
-    private readonly IActorRef _topicRegion;
+    private readonly BrokerSettings _settings;
+    private readonly StreamRegions _regions;
     private readonly SseMetrics _metrics;
     private readonly IActorRef _mediator = DistributedPubSub.Get(Context.System).Mediator;
     private readonly ILoggingAdapter _log = Context.GetLogger();
 
     private readonly Dictionary<IActorRef, ClientConnection> _clients = [];
-    private readonly Dictionary<Guid, HashSet<IActorRef>> _clientsByUser = [];
-    private readonly Dictionary<string, HashSet<IActorRef>> _clientsByTopic = [];
+    // The node's connections of each of their streams (users and topics), for what entities send once per node.
+    private readonly Dictionary<StreamKey, HashSet<IActorRef>> _clientsByStream = [];
     private readonly string _node;
     private long _accepted;
     private long _refused;
     private long _slowConsumers;
     private bool _closing;
 
-    public BrokerActor(SseOptions options, IActorRef userRegion, IActorRef topicRegion, SseMetrics metrics)
+    public BrokerActor(BrokerSettings settings, StreamRegions regions, SseMetrics metrics)
     {
-        _options = options;
-        _userRegion = userRegion;
-        _topicRegion = topicRegion;
+        _settings = settings;
+        _regions = regions;
         _metrics = metrics;
         _node = Akka.Cluster.Cluster.Get(Context.System).SelfAddress.ToString();
 
@@ -57,23 +61,22 @@ public sealed class BrokerActor : ReceiveActor
         });
         Receive<CloseAll>(CloseAllConnections);
 
-        Receive<SendToUser>(m => Publish(() => Route(Publication.ToUser(m.UserId, m.Event, m.Data, _options, _metrics))));
-        Receive<SendToTopic>(m => Publish(() => Route(Publication.ToTopic(m.TenantId, m.Topic, m.Event, m.Data, _options, _metrics))));
-        Receive<Broadcast>(m => Publish(() => Route(Publication.ToEveryone(m.Event, m.Data, _options, _metrics))));
+        Receive<SendToUser>(m => Publish(() => Route(Publication.ToUser(m.UserId, m.Event, m.Data, _settings.Publish, _metrics))));
+        Receive<SendToTopic>(m => Publish(() => Route(Publication.ToTopic(m.TenantId, m.Topic, m.Event, m.Data, _settings.Publish, _metrics))));
+        Receive<Broadcast>(m => Publish(() => Route(Publication.ToEveryone(m.Event, m.Data, _settings.Publish, _metrics))));
 
         Receive<DeliverBroadcast>(m => DeliverLocally(_clients.Keys, m.Event));
-        Receive<NodeFanOut.UserEvent>(m => DeliverLocally(_clientsByUser.GetValueOrDefault(m.UserId), m.Event));
-        Receive<NodeFanOut.TopicEvent>(m => DeliverLocally(_clientsByTopic.GetValueOrDefault(m.Topic), m.Event));
+        Receive<NodeFanOut.StreamEvent>(m => DeliverLocally(_clientsByStream.GetValueOrDefault(m.Stream), m.Event));
         Receive<SubscribeAck>(_ => { });
 
         Receive<GetStats>(m => AskTheCluster(m));
         Receive<GetOnlineUsers>(m => AskTheCluster(m));
-        Receive<GetUserConnectionCount>(m => _userRegion.Forward(m));
-        Receive<GetNodeReport>(_ => Sender.Tell(new NodeReport(NodeStats(), [.. _clientsByUser.Keys], [.. _clientsByTopic.Keys])));
+        Receive<GetUserConnectionCount>(m => _regions.Users.Forward(m));
+        Receive<GetNodeReport>(_ => Sender.Tell(new NodeReport(NodeStats(), [.. Users()], [.. _clientsByStream.Keys.OfType<StreamKey.Topic>().Select(t => t.Key)])));
     }
 
-    public static Props Props(SseOptions options, IActorRef userRegion, IActorRef topicRegion, SseMetrics metrics) =>
-        Akka.Actor.Props.Create(() => new BrokerActor(options, userRegion, topicRegion, metrics));
+    public static Props Props(BrokerSettings settings, StreamRegions regions, SseMetrics metrics) =>
+        Akka.Actor.Props.Create(() => new BrokerActor(settings, regions, metrics));
 
     protected override void PreStart() => _mediator.Tell(new Subscribe(BroadcastTopic, Self));
 
@@ -92,13 +95,16 @@ public sealed class BrokerActor : ReceiveActor
             Sender.Tell(refusal);
             return;
         }
-        var client = Context.ActorOf(ClientActor.Props(connection, _userRegion, _topicRegion, _options, _metrics), $"client-{connection.ClientId:N}");
+        var client = Context.ActorOf(ClientActor.Props(connection, _regions, _settings.Clients, _metrics), $"client-{connection.ClientId:N}");
         Context.Watch(client);
         _clients.Add(client, connection);
-        Index(_clientsByUser, connection.UserId).Add(client);
-        foreach (var topic in connection.TopicKeys)
+        foreach (var stream in IndexedStreams(connection))
         {
-            Index(_clientsByTopic, topic).Add(client);
+            if (!_clientsByStream.TryGetValue(stream, out var clients))
+            {
+                _clientsByStream[stream] = clients = [];
+            }
+            clients.Add(client);
         }
         _accepted++;
         _metrics.ConnectionOpened();
@@ -111,12 +117,12 @@ public sealed class BrokerActor : ReceiveActor
         {
             return new Refused(RefusalReason.ShuttingDown, "the server is shutting down");
         }
-        if (_options.MaxConnections > 0 && _clients.Count >= _options.MaxConnections)
+        if (_settings.MaxConnections > 0 && _clients.Count >= _settings.MaxConnections)
         {
-            return new Refused(RefusalReason.NodeFull, $"this node holds its maximum of {_options.MaxConnections} connections");
+            return new Refused(RefusalReason.NodeFull, $"this node holds its maximum of {_settings.MaxConnections} connections");
         }
-        var perUser = _options.MaxConnectionsPerUser;
-        if (perUser > 0 && _clientsByUser.GetValueOrDefault(connection.UserId)?.Count >= perUser)
+        var perUser = _settings.MaxConnectionsPerUser;
+        if (perUser > 0 && _clientsByStream.GetValueOrDefault(new StreamKey.User(connection.UserId))?.Count >= perUser)
         {
             return new Refused(RefusalReason.UserLimit, $"the user already holds the maximum of {perUser} connections");
         }
@@ -130,31 +136,22 @@ public sealed class BrokerActor : ReceiveActor
             return;
         }
         _metrics.ConnectionsClosed(1);
-        Unindex(_clientsByUser, connection.UserId, client);
-        foreach (var topic in connection.TopicKeys)
+        foreach (var stream in IndexedStreams(connection))
         {
-            Unindex(_clientsByTopic, topic, client);
+            var clients = _clientsByStream[stream];
+            clients.Remove(client);
+            if (clients.Count == 0)
+            {
+                _clientsByStream.Remove(stream);
+            }
         }
     }
 
-    private static HashSet<IActorRef> Index<TKey>(Dictionary<TKey, HashSet<IActorRef>> index, TKey key) where TKey : notnull
-    {
-        if (!index.TryGetValue(key, out var clients))
-        {
-            index[key] = clients = [];
-        }
-        return clients;
-    }
+    // Its user and topics: the broadcasts reach every connection of the node.
+    private static IEnumerable<StreamKey> IndexedStreams(ClientConnection connection) =>
+        connection.Streams.Where(stream => stream is not StreamKey.Broadcasts);
 
-    private static void Unindex<TKey>(Dictionary<TKey, HashSet<IActorRef>> index, TKey key, IActorRef client) where TKey : notnull
-    {
-        var clients = index[key];
-        clients.Remove(client);
-        if (clients.Count == 0)
-        {
-            index.Remove(key);
-        }
-    }
+    private IEnumerable<Guid> Users() => _clientsByStream.Keys.OfType<StreamKey.User>().Select(user => user.UserId);
 
     // Concrete collection types: their struct enumerators keep a fan-out free of allocation.
     private static void DeliverLocally(HashSet<IActorRef>? clients, Events.SseEvent sseEvent)
@@ -187,21 +184,15 @@ public sealed class BrokerActor : ReceiveActor
         }
     }
 
-    private string Route(Users.UserProtocol.DeliverToUser message)
+    private string Route(Streams.StreamProtocol.PublishToStream message)
     {
-        _userRegion.Tell(message);
-        return message.Event.Id;
-    }
-
-    private string Route(Topics.TopicProtocol.PublishToTopic message)
-    {
-        _topicRegion.Tell(message);
+        _regions.For(message.Stream).Tell(message);
         return message.Event.Id;
     }
 
     private string Route(DeliverBroadcast message)
     {
-        Publication.Send(message, _options, _topicRegion, _mediator);
+        Publication.Send(message, _settings.Publish, _regions.Broadcasts, _mediator);
         return message.Event.Id;
     }
 
@@ -224,17 +215,17 @@ public sealed class BrokerActor : ReceiveActor
     }
 
     private void AskTheCluster(object question) =>
-        Context.ActorOf(ClusterQueryActor.Props(Sender, question, Self, _options));
+        Context.ActorOf(ClusterQueryActor.Props(Sender, question, Self, _settings));
 
     private BrokerStats NodeStats() => new(
         Node: _node,
         TotalClients: _clients.Count,
-        TotalUsers: _clientsByUser.Count,
-        TotalTopics: _clientsByTopic.Count,
+        TotalUsers: Users().Count(),
+        TotalTopics: _clientsByStream.Count - Users().Count(),
         IsRunning: !_closing,
-        BufferSize: _options.ClientBufferSize,
-        MaxConnections: _options.MaxConnections,
-        MaxConnectionsPerUser: _options.MaxConnectionsPerUser,
+        BufferSize: _settings.Clients.BufferSize,
+        MaxConnections: _settings.MaxConnections,
+        MaxConnectionsPerUser: _settings.MaxConnectionsPerUser,
         ConnectionsAccepted: _accepted,
         ConnectionsRefused: _refused,
         SlowConsumerDisconnects: _slowConsumers);

@@ -2,6 +2,7 @@ using Akka.Actor;
 using Sse.Actors.Clients;
 using Sse.Actors.Events;
 using Sse.Actors.Serialization;
+using Sse.Actors.Streams;
 
 namespace Sse.Actors.Broker;
 
@@ -43,7 +44,10 @@ public static class BrokerQueries
     }
 
     /// <summary>Routed to the user's entity, which counts the user's subscribed connections on every node.</summary>
-    public sealed record GetUserConnectionCount(Guid UserId) : Users.IUserEntityMessage;
+    public sealed record GetUserConnectionCount(Guid UserId) : IStreamMessage
+    {
+        public StreamKey Stream => new StreamKey.User(UserId);
+    }
 
     public sealed record UserConnectionCount(Guid UserId, int Connections) : ISseWireMessage;
 
@@ -97,13 +101,11 @@ public sealed record SseStats(
 
 /// <summary>
 /// What an entity sends to the broker of a node that holds its subscribers: one message per node
-/// and event, fanned out there to the node's own connections of that user or topic.
+/// and event, fanned out there to the node's own connections of that stream.
 /// </summary>
 public static class NodeFanOut
 {
-    public sealed record UserEvent(Guid UserId, SseEvent Event) : ISseWireMessage;
-
-    public sealed record TopicEvent(string Topic, SseEvent Event) : ISseWireMessage;
+    public sealed record StreamEvent(StreamKey Stream, SseEvent Event) : ISseWireMessage;
 }
 
 /// <summary>How the endpoint and the broker agree on a new connection. Local only: it carries the response's buffer.</summary>

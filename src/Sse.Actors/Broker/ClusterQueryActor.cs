@@ -1,6 +1,5 @@
 using Akka.Actor;
 using Akka.Cluster;
-using Sse.Actors.Hosting;
 using static Sse.Actors.Broker.BrokerQueries;
 
 namespace Sse.Actors.Broker;
@@ -13,15 +12,15 @@ internal sealed class ClusterQueryActor : ReceiveActor, IWithTimers
 {
     private readonly IActorRef _replyTo;
     private readonly object _question;
-    private readonly SseOptions _options;
+    private readonly BrokerSettings _settings;
     private readonly HashSet<string> _waitingFor;
     private readonly List<NodeReport> _reports = [];
 
-    public ClusterQueryActor(IActorRef replyTo, object question, IActorRef localBroker, SseOptions options)
+    public ClusterQueryActor(IActorRef replyTo, object question, IActorRef localBroker, BrokerSettings settings)
     {
         _replyTo = replyTo;
         _question = question;
-        _options = options;
+        _settings = settings;
         var cluster = Cluster.Get(Context.System);
         var others = cluster.State.Members
             .Where(member => member.Status == MemberStatus.Up && member.Address != cluster.SelfAddress)
@@ -50,10 +49,10 @@ internal sealed class ClusterQueryActor : ReceiveActor, IWithTimers
 
     public ITimerScheduler Timers { get; set; } = null!;
 
-    public static Props Props(IActorRef replyTo, object question, IActorRef localBroker, SseOptions options) =>
-        Akka.Actor.Props.Create(() => new ClusterQueryActor(replyTo, question, localBroker, options));
+    public static Props Props(IActorRef replyTo, object question, IActorRef localBroker, BrokerSettings settings) =>
+        Akka.Actor.Props.Create(() => new ClusterQueryActor(replyTo, question, localBroker, settings));
 
-    protected override void PreStart() => Timers.StartSingleTimer("deadline", Deadline.Instance, _options.Cluster.QueryTimeout);
+    protected override void PreStart() => Timers.StartSingleTimer("deadline", Deadline.Instance, _settings.QueryTimeout);
 
     private void Answer()
     {
@@ -71,9 +70,9 @@ internal sealed class ClusterQueryActor : ReceiveActor, IWithTimers
         TotalUsers: users,
         TotalTopics: _reports.SelectMany(r => r.Topics).Distinct().Count(),
         IsRunning: _reports.Count > 0 && _reports.All(r => r.Stats.IsRunning),
-        BufferSize: _options.ClientBufferSize,
-        MaxConnections: _options.MaxConnections,
-        MaxConnectionsPerUser: _options.MaxConnectionsPerUser,
+        BufferSize: _settings.Clients.BufferSize,
+        MaxConnections: _settings.MaxConnections,
+        MaxConnectionsPerUser: _settings.MaxConnectionsPerUser,
         ConnectionsAccepted: _reports.Sum(r => r.Stats.ConnectionsAccepted),
         ConnectionsRefused: _reports.Sum(r => r.Stats.ConnectionsRefused),
         SlowConsumerDisconnects: _reports.Sum(r => r.Stats.SlowConsumerDisconnects),

@@ -2,12 +2,15 @@ using Akka.Actor;
 using Akka.Cluster.Tools.PublishSubscribe;
 using Sse.Actors.Diagnostics;
 using Sse.Actors.Events;
-using Sse.Actors.Hosting;
-using Sse.Actors.Topics;
-using Sse.Actors.Users;
+using Sse.Actors.Streams;
 using static Sse.Actors.Broker.BrokerCommands;
+using static Sse.Actors.Streams.StreamProtocol;
 
 namespace Sse.Actors.Broker;
+
+/// <summary>What a publish is checked against, and whether events are numbered by their streams.</summary>
+/// <param name="History">History is on: each connection's writer writes its own id, and broadcasts go through their entity.</param>
+public sealed record PublishSettings(bool EnableTopics, int MaxTopicLength, int MaxEventNameLength, int MaxEventDataBytes, bool History);
 
 /// <summary>
 /// Validates a publish and encodes its event once (stamped for the delivery latency); the result
@@ -15,42 +18,42 @@ namespace Sse.Actors.Broker;
 /// </summary>
 internal static class Publication
 {
-    public static UserProtocol.DeliverToUser ToUser(Guid userId, string eventName, string data, SseOptions options, SseMetrics metrics)
+    public static PublishToStream ToUser(Guid userId, string eventName, string data, PublishSettings settings, SseMetrics metrics)
     {
         SseNames.ValidateUserId(userId);
-        ValidateEvent(eventName, data, options.Limits);
+        ValidateEvent(eventName, data, settings);
         metrics.Published(SseMetrics.Targets.User);
-        return new UserProtocol.DeliverToUser(userId, SseEncoder.EncodePublished(eventName, data, WriteId(options)));
+        return new PublishToStream(new StreamKey.User(userId), Encode(eventName, data, settings));
     }
 
-    public static TopicProtocol.PublishToTopic ToTopic(Guid? tenantId, string topic, string eventName, string data, SseOptions options, SseMetrics metrics)
+    public static PublishToStream ToTopic(Guid? tenantId, string topic, string eventName, string data, PublishSettings settings, SseMetrics metrics)
     {
-        if (!options.EnableTopics)
+        if (!settings.EnableTopics)
         {
             throw new TopicsDisabledException();
         }
-        SseNames.ValidateTopic(topic, maxLength: options.Limits.MaxTopicLength);
-        ValidateEvent(eventName, data, options.Limits);
+        SseNames.ValidateTopic(topic, maxLength: settings.MaxTopicLength);
+        ValidateEvent(eventName, data, settings);
         metrics.Published(SseMetrics.Targets.Topic);
-        return new TopicProtocol.PublishToTopic(TopicKeys.For(tenantId, topic), SseEncoder.EncodePublished(eventName, data, WriteId(options)));
+        return new PublishToStream(StreamKey.Topic.For(tenantId, topic), Encode(eventName, data, settings));
     }
 
-    public static DeliverBroadcast ToEveryone(string eventName, string data, SseOptions options, SseMetrics metrics)
+    public static DeliverBroadcast ToEveryone(string eventName, string data, PublishSettings settings, SseMetrics metrics)
     {
-        ValidateEvent(eventName, data, options.Limits);
+        ValidateEvent(eventName, data, settings);
         metrics.Published(SseMetrics.Targets.Broadcast);
-        return new DeliverBroadcast(SseEncoder.EncodePublished(eventName, data, WriteId(options)));
+        return new DeliverBroadcast(Encode(eventName, data, settings));
     }
 
     /// <summary>
     /// With history on, hands the broadcast to its entity, which numbers and keeps it before publishing
     /// it to every node's broker; without, publishes it to every node's broker at once.
     /// </summary>
-    public static void Send(DeliverBroadcast broadcast, SseOptions options, IActorRef topicRegion, IActorRef mediator)
+    public static void Send(DeliverBroadcast broadcast, PublishSettings settings, IActorRef broadcastRegion, IActorRef mediator)
     {
-        if (options.HistorySize > 0)
+        if (settings.History)
         {
-            topicRegion.Tell(new TopicProtocol.PublishToTopic(TopicKeys.Broadcast, broadcast.Event));
+            broadcastRegion.Tell(new PublishToStream(StreamKey.Broadcasts.Instance, broadcast.Event));
         }
         else
         {
@@ -59,12 +62,13 @@ internal static class Publication
     }
 
     // With history on, each connection's writer writes its own id (the position of its streams).
-    private static bool WriteId(SseOptions options) => options.HistorySize == 0;
+    private static SseEvent Encode(string eventName, string data, PublishSettings settings) =>
+        SseEncoder.EncodePublished(eventName, data, writeId: !settings.History);
 
-    private static void ValidateEvent(string eventName, string data, SseLimitsOptions limits)
+    private static void ValidateEvent(string eventName, string data, PublishSettings settings)
     {
-        SseNames.ValidateEventName(eventName, maxLength: limits.MaxEventNameLength);
-        SseNames.ValidateData(data, maxBytes: limits.MaxEventDataBytes);
+        SseNames.ValidateEventName(eventName, maxLength: settings.MaxEventNameLength);
+        SseNames.ValidateData(data, maxBytes: settings.MaxEventDataBytes);
     }
 }
 

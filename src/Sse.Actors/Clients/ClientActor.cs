@@ -1,22 +1,32 @@
-using System.Text.Json;
 using Akka.Actor;
 using Akka.Event;
 using Sse.Actors.Diagnostics;
 using Sse.Actors.Events;
-using Sse.Actors.Hosting;
-using Sse.Actors.Topics;
-using Sse.Actors.Users;
+using Sse.Actors.Streams;
 using static Sse.Actors.Clients.ClientProtocol;
+using static Sse.Actors.Streams.StreamProtocol;
 
 namespace Sse.Actors.Clients;
+
+/// <summary>What a client actor needs to know of the broker's settings.</summary>
+/// <param name="BufferSize">Events queued per connection before it counts as a slow consumer.</param>
+/// <param name="History">History is on: the connection resumes its streams and its own events carry no id.</param>
+public sealed record ClientSettings(
+    int BufferSize,
+    TimeSpan HeartbeatInterval,
+    TimeSpan ClientTimeout,
+    TimeSpan SubscribeRetryInterval,
+    TimeSpan ReconnectDelay,
+    TimeSpan ShutdownGrace,
+    bool History);
 
 /// <summary>
 /// One per connection. Subscribes itself to its user's entity and its topics' entities, and
 /// queues what they deliver into the connection's bounded buffer without ever waiting: when the
 /// buffer is full the client is a slow consumer and drops itself. The welcome event is sent once
 /// every subscription is acknowledged, so after it nothing addressed to the connection is missed.
-/// With history on it also resumes: each stream's acknowledgement carries what the connection
-/// missed, written after the welcome, and every stream's last position filters out duplicates. The
+/// With history on it also resumes (<see cref="StreamPositions"/>): each stream's acknowledgement carries
+/// what the connection missed, written after the welcome, and duplicates are filtered out. The
 /// broadcasts are one of those streams: their entity only answers the replay, and the live ones
 /// come through the node's broker, which knew this client before it subscribed.
 /// </summary>
@@ -25,46 +35,39 @@ public sealed class ClientActor : UntypedActor, IWithTimers, IWithStash
     private const string HeartbeatTimer = "heartbeat";
     private const string RetryTimer = "retry-subscriptions";
 
-    private static readonly SseEvent HeartbeatWithoutId = SseEncoder.EncodeWithoutId("heartbeat", "ping");
-
     private readonly ClientConnection _connection;
-    private readonly IActorRef _userRegion;
-    private readonly IActorRef _topicRegion;
-    private readonly SseOptions _options;
+    private readonly StreamRegions _regions;
+    private readonly ClientSettings _settings;
     private readonly SseMetrics _metrics;
+    // Each stream the connection listens to, with the entity that acknowledged it (null while pending).
+    private readonly Dictionary<StreamKey, IActorRef?> _streams = [];
+    // History on only.
+    private readonly StreamPositions? _positions;
     private ILoggingAdapter? _log;
-
     private int _queuedBeforeWelcome;
     // False while subscribing (events are stashed behind the welcome), true once the welcome is sent.
     private bool _live;
 
-    // Each stream the connection listens to, with the entity that acknowledged it (null while pending).
-    private readonly Dictionary<StreamKey, IActorRef?> _streams = [];
-
-    // History on only: each stream's state in the connection's order (user, topics, broadcasts), and by the name events carry.
-    private readonly StreamState[] _ordered = [];
-    private readonly Dictionary<string, StreamState>? _byName;
-
-    public ClientActor(ClientConnection connection, IActorRef userRegion, IActorRef topicRegion, SseOptions options, SseMetrics metrics)
+    public ClientActor(ClientConnection connection, StreamRegions regions, ClientSettings settings, SseMetrics metrics)
     {
-        _metrics = metrics;
         _connection = connection;
-        _userRegion = userRegion;
-        _topicRegion = topicRegion;
-        _options = options;
-        StreamKey[] keys = [new StreamKey.User(connection.UserId), .. connection.TopicKeys.Select(topic => new StreamKey.Topic(topic))];
-        if (options.HistorySize > 0)
+        _regions = regions;
+        _settings = settings;
+        _metrics = metrics;
+        // With history on, the kept broadcasts are one more stream, so a reconnect gets the ones it missed too.
+        var streams = settings.History ? connection.Streams : [.. connection.Streams.Where(stream => stream is not StreamKey.Broadcasts)];
+        foreach (var stream in streams)
         {
-            // Kept broadcasts are one more stream, last, so a reconnect gets the ones it missed too.
-            keys = [.. keys, StreamKey.Broadcast.Instance];
-            _ordered = [.. keys.Select((key, i) => new StreamState(key, connection.StreamNames[i], Label(key, i), connection.ResumeFrom?[i]))];
-            _byName = _ordered.ToDictionary(s => s.Name);
+            _streams[stream] = null;
         }
-        foreach (var key in keys)
+        if (settings.History)
         {
-            _streams[key] = null;
+            _positions = new StreamPositions(streams, connection.ResumeFrom, connection.ResumeRefused);
         }
     }
+
+    public static Props Props(ClientConnection connection, StreamRegions regions, ClientSettings settings, SseMetrics metrics) =>
+        Akka.Actor.Props.Create(() => new ClientActor(connection, regions, settings, metrics));
 
     public ITimerScheduler Timers { get; set; } = null!;
 
@@ -72,9 +75,6 @@ public sealed class ClientActor : UntypedActor, IWithTimers, IWithStash
 
     // Created on first use: most connections never log.
     private ILoggingAdapter Log => _log ??= Context.GetLogger();
-
-    public static Props Props(ClientConnection connection, IActorRef userRegion, IActorRef topicRegion, SseOptions options, SseMetrics metrics) =>
-        Akka.Actor.Props.Create(() => new ClientActor(connection, userRegion, topicRegion, options, metrics));
 
     protected override void PreStart()
     {
@@ -85,21 +85,22 @@ public sealed class ClientActor : UntypedActor, IWithTimers, IWithStash
             return;
         }
         // Ticks from the start: the stalled-writes check runs on it too.
-        Timers.StartPeriodicTimer(HeartbeatTimer, SendHeartbeat.Instance, _options.HeartbeatInterval);
+        Timers.StartPeriodicTimer(HeartbeatTimer, SendHeartbeat.Instance, _settings.HeartbeatInterval);
         foreach (var stream in _streams.Keys)
         {
             Subscribe(stream);
         }
-        Timers.StartPeriodicTimer(RetryTimer, RetrySubscriptions.Instance, _options.SubscribeRetryInterval);
+        Timers.StartPeriodicTimer(RetryTimer, RetrySubscriptions.Instance, _settings.SubscribeRetryInterval);
     }
 
     protected override void PostStop()
     {
         foreach (var (stream, entity) in _streams)
         {
-            if (stream.Unsubscribe(Self) is { } unsubscribe)
+            // The broadcasts' entity keeps no subscribers: nothing to end there.
+            if (stream is not StreamKey.Broadcasts)
             {
-                (entity ?? RegionOf(stream)).Tell(unsubscribe);
+                (entity ?? _regions.For(stream)).Tell(new UnsubscribeFromStream(stream, Self));
             }
         }
         _connection.Complete();
@@ -111,14 +112,14 @@ public sealed class ClientActor : UntypedActor, IWithTimers, IWithStash
         switch (message)
         {
             case SseEvent sseEvent when _live:
-                if (IsNew(sseEvent))
+                if (_positions?.IsNew(sseEvent) ?? true)
                 {
                     Deliver(sseEvent);
                 }
                 break;
             case SseEvent:
                 // An event from a stream acknowledged early waits behind the welcome event, within the same bound.
-                if (++_queuedBeforeWelcome > _options.ClientBufferSize)
+                if (++_queuedBeforeWelcome > _settings.BufferSize)
                 {
                     // This event and every stashed one are lost with the connection.
                     _metrics.Dropped(_queuedBeforeWelcome);
@@ -127,27 +128,20 @@ public sealed class ClientActor : UntypedActor, IWithTimers, IWithStash
                 }
                 Stash.Stash();
                 break;
-            case UserProtocol.SubscribedToUser m:
-                Acknowledged(new StreamKey.User(m.UserId), m.Replay);
+            case SubscribedToStream m:
+                Acknowledged(m.Stream, m.Replay);
                 break;
-            case TopicProtocol.SubscribedToTopic { Topic: TopicKeys.Broadcast } m:
-                Acknowledged(StreamKey.Broadcast.Instance, m.Replay);
-                break;
-            case TopicProtocol.SubscribedToTopic m:
-                Acknowledged(new StreamKey.Topic(m.Topic), m.Replay);
-                break;
-            case SendHeartbeat when _connection.PendingFlush > _options.ClientTimeout:
-                Log.Warning("Client {ClientId}: no write progress for {ClientTimeout}; closing it", _connection.ClientId, _options.ClientTimeout);
+            case SendHeartbeat when _connection.PendingFlush > _settings.ClientTimeout:
+                Log.Warning("Client {ClientId}: no write progress for {ClientTimeout}; closing it", _connection.ClientId, _settings.ClientTimeout);
                 _connection.Abort();
                 Context.Stop(Self);
                 break;
             case SendHeartbeat when _connection.ExpiresAt <= DateTimeOffset.UtcNow:
                 Log.Info("Client {ClientId} of user {UserId}: its token expired; closing the stream", _connection.ClientId, _connection.UserId);
-                End("token expired", _options.ShutdownGrace);
+                End("token expired", _settings.ShutdownGrace);
                 break;
             case SendHeartbeat when _live:
-                // With history on a heartbeat has no id, so every connection can share one encoded copy.
-                Deliver(_byName is null ? SseEncoder.Encode("heartbeat", "ping") : HeartbeatWithoutId);
+                Deliver(ConnectionEvents.Heartbeat(_settings.History));
                 break;
             case SendHeartbeat:
                 break;
@@ -163,8 +157,9 @@ public sealed class ClientActor : UntypedActor, IWithTimers, IWithStash
             case SubscriptionLost m:
                 Log.Info("Client {ClientId}: {Stream} entity stopped or moved; subscribing again", _connection.ClientId, m.Stream);
                 _streams[m.Stream] = null;
+                _positions?.Lost(m.Stream);
                 Subscribe(m.Stream);
-                Timers.StartPeriodicTimer(RetryTimer, RetrySubscriptions.Instance, _options.SubscribeRetryInterval);
+                Timers.StartPeriodicTimer(RetryTimer, RetrySubscriptions.Instance, _settings.SubscribeRetryInterval);
                 break;
             case Disconnect:
                 Context.Stop(Self);
@@ -181,13 +176,17 @@ public sealed class ClientActor : UntypedActor, IWithTimers, IWithStash
     /// <summary>A last <c>close</c> event, then the response ends once drained (or is cut after the grace).</summary>
     private void End(string reason, TimeSpan grace)
     {
-        _connection.TryWrite(Encode("close", reason));
+        _connection.TryWrite(ConnectionEvents.Close(reason, _settings.History));
         _connection.Complete();
         _connection.AbortAfter(grace);
         Context.Stop(Self);
     }
 
-    private void Acknowledged(StreamKey stream, Subscriptions.StreamReplay? replay)
+    /// <summary>
+    /// Before the welcome a stream's replay waits for the other streams; after it (the entity moved and was
+    /// subscribed again) what was missed is written at once, or a <c>reset</c> when the stream cannot be resumed.
+    /// </summary>
+    private void Acknowledged(StreamKey stream, StreamReplay? replay)
     {
         if (!_streams.TryGetValue(stream, out var entity) || entity is not null)
         {
@@ -195,10 +194,18 @@ public sealed class ClientActor : UntypedActor, IWithTimers, IWithStash
         }
         _streams[stream] = Sender;
         Context.WatchWith(Sender, new SubscriptionLost(stream));
-        if (_byName is not null)
+        if (_positions is not null)
         {
             // No replay: the entity runs without history (settings differ between nodes); nothing to resume.
-            Resumed(_ordered.First(s => s.Key == stream), replay ?? new Subscriptions.StreamReplay(default, Gap: true, []));
+            replay ??= new StreamReplay(default, Gap: true, []);
+            if (_live)
+            {
+                Write(_positions.Resubscribed(stream, replay));
+            }
+            else
+            {
+                _positions.Acknowledged(stream, replay);
+            }
         }
         if (_streams.Values.All(e => e is not null))
         {
@@ -211,117 +218,38 @@ public sealed class ClientActor : UntypedActor, IWithTimers, IWithStash
     }
 
     /// <summary>
-    /// Before the welcome the replay waits for the other streams; after it (the entity moved and was
-    /// subscribed again) it is written at once, or a <c>reset</c> when the stream cannot be resumed.
+    /// The welcome, then with history on one <c>reset</c> naming the streams that could not be resumed and
+    /// each resumed stream's missed events in order. Stashed events follow, filtered.
     /// </summary>
-    private void Resumed(StreamState stream, Subscriptions.StreamReplay replay)
-    {
-        if (!_live)
-        {
-            stream.Replay = replay;
-            return;
-        }
-        if (replay.Gap || stream.Position is not { } seen || seen.Epoch != replay.Now.Epoch)
-        {
-            stream.Position = replay.Now;
-            Deliver(Reset([stream.Label]));
-            return;
-        }
-        DeliverNew(replay.Missed);
-    }
-
     private void GoLive()
     {
-        if (_byName is null)
+        var welcome = ConnectionEvents.Welcome(_connection.ClientId, _settings.ReconnectDelay, _settings.History);
+        if (_positions is null)
         {
-            Deliver(Welcome());
+            Deliver(welcome);
         }
         else
         {
-            WelcomeAndReplay();
+            var resumption = _positions.Welcome();
+            Deliver(welcome with { StartPositions = resumption.Starts });
+            Write(resumption);
         }
-        Timers.StartPeriodicTimer(HeartbeatTimer, SendHeartbeat.Instance, _options.HeartbeatInterval);
+        Timers.StartPeriodicTimer(HeartbeatTimer, SendHeartbeat.Instance, _settings.HeartbeatInterval);
         _live = true;
         Stash.UnstashAll();
     }
 
-    /// <summary>
-    /// The welcome carries where each stream starts (the asked position when it resumes, the
-    /// stream's current one otherwise), then one <c>reset</c> naming the streams that could not be
-    /// resumed, then each resumed stream's missed events in order. Stashed events follow, filtered.
-    /// </summary>
-    private void WelcomeAndReplay()
+    private void Write(Resumption resumption)
     {
-        List<string> notResumed = [];
-        foreach (var stream in _ordered)
+        if (resumption.Reset.Count > 0)
         {
-            var replay = stream.Replay!;
-            if (stream.Position is null || replay.Gap)
-            {
-                if (stream.Position is not null || _connection.ResumeRefused)
-                {
-                    notResumed.Add(stream.Label);
-                }
-                stream.Position = replay.Now;
-            }
+            Deliver(ConnectionEvents.Reset(resumption.Reset));
         }
-        Deliver(Welcome() with { StartPositions = [.. _ordered.Select(s => s.Position!.Value)] });
-        if (notResumed.Count > 0)
+        foreach (var sseEvent in resumption.Missed)
         {
-            Deliver(Reset(notResumed));
-        }
-        foreach (var stream in _ordered)
-        {
-            if (!stream.Replay!.Gap)
-            {
-                DeliverNew(stream.Replay.Missed);
-            }
-            stream.Replay = null;
+            Deliver(sseEvent);
         }
     }
-
-    private void DeliverNew(IReadOnlyList<SseEvent> events)
-    {
-        foreach (var sseEvent in events)
-        {
-            if (IsNew(sseEvent))
-            {
-                Deliver(sseEvent);
-            }
-        }
-    }
-
-    /// <summary>
-    /// False for an event of a stream at or before the position the connection already has: a live
-    /// event that also came in a replay, or came through another node's broker before the acknowledgement;
-    /// or of a restarted stream not yet subscribed again.
-    /// </summary>
-    private bool IsNew(SseEvent sseEvent)
-    {
-        if (_byName is null || sseEvent is not { Stream: { } name, Position: { } position } || !_byName.TryGetValue(name, out var stream))
-        {
-            return true;
-        }
-        if (stream.Position is { } seen && seen.Epoch == position.Epoch && position.Seq <= seen.Seq)
-        {
-            return false;
-        }
-        if (stream.Position is { } before && before.Epoch != position.Epoch && _streams[stream.Key] is null)
-        {
-            // The entity restarted and has not acknowledged the new subscription yet (broadcasts come
-            // through the broker meanwhile): the acknowledgement answers a reset, which covers this event.
-            return false;
-        }
-        stream.Position = position;
-        return true;
-    }
-
-    // With history on, a connection's own events carry no id: only stream events move the browser's Last-Event-ID.
-    private SseEvent Encode(string eventName, string data) =>
-        _byName is null ? SseEncoder.Encode(eventName, data) : SseEncoder.EncodeWithoutId(eventName, data);
-
-    private static SseEvent Reset(IReadOnlyList<string> streams) =>
-        SseEncoder.EncodeWithoutId("reset", JsonSerializer.Serialize(new ResetData("reset", streams), WelcomeJson.Options));
 
     private void Deliver(SseEvent sseEvent)
     {
@@ -335,62 +263,13 @@ public sealed class ClientActor : UntypedActor, IWithTimers, IWithStash
     private void DropAsSlowConsumer()
     {
         Log.Warning("Client {ClientId} of user {UserId} is a slow consumer ({BufferSize} events queued); disconnecting it",
-            _connection.ClientId, _connection.UserId, _options.ClientBufferSize);
+            _connection.ClientId, _connection.UserId, _settings.BufferSize);
         Context.Parent.Tell(new SlowConsumerDropped(_connection.ClientId, _connection.UserId));
         _connection.Abort();
         Context.Stop(Self);
     }
 
-    private SseEvent Welcome()
-    {
-        var data = JsonSerializer.Serialize(new WelcomeData("welcome", _connection.ClientId, DateTime.UtcNow.ToString("yyyy-MM-dd'T'HH:mm:ss.fff'Z'", System.Globalization.CultureInfo.InvariantCulture)), WelcomeJson.Options);
-        var retry = (int)_options.ReconnectDelay.TotalMilliseconds;
-        return _byName is null
-            ? SseEncoder.Encode(SseEncoder.DefaultEventName, data, retry)
-            : SseEncoder.EncodeWithoutId(SseEncoder.DefaultEventName, data, retry);
-    }
-
     // With history on, every (re)subscription asks to resume after the last position the connection has.
     private void Subscribe(StreamKey stream) =>
-        RegionOf(stream).Tell(stream.Subscribe(Self, _byName is null ? null : _ordered.First(s => s.Key == stream).Position));
-
-    private IActorRef RegionOf(StreamKey stream) => stream is StreamKey.User ? _userRegion : _topicRegion;
-
-    /// <summary>How the <c>reset</c> event names the stream at <paramref name="index"/> of the connection's order.</summary>
-    private string Label(StreamKey stream, int index) => stream switch
-    {
-        StreamKey.User => "user",
-        StreamKey.Broadcast => "broadcast",
-        _ => $"topic:{_connection.Topics[index - 1]}",
-    };
-
-    private sealed record WelcomeData(string Type, Guid ClientId, string Timestamp);
-
-    private sealed record ResetData(string Type, IReadOnlyList<string> Streams);
-
-    /// <summary>One stream of a connection with history on.</summary>
-    private sealed class StreamState(StreamKey key, string name, string label, StreamPosition? resumeFrom)
-    {
-        public StreamKey Key { get; } = key;
-
-        public string Name { get; } = name;
-
-        /// <summary>How the <c>reset</c> event names it: <c>user</c>, <c>topic:&lt;name&gt;</c> or <c>broadcast</c>.</summary>
-        public string Label { get; } = label;
-
-        /// <summary>The last position the connection has: asked in Last-Event-ID, then set by the acknowledgement and each event.</summary>
-        public StreamPosition? Position { get; set; } = resumeFrom;
-
-        /// <summary>The acknowledgement's replay, held from the acknowledgement until the welcome.</summary>
-        public Subscriptions.StreamReplay? Replay { get; set; }
-    }
-
-    private static class WelcomeJson
-    {
-        public static readonly JsonSerializerOptions Options = new()
-        {
-            PropertyNamingPolicy = JsonNamingPolicy.SnakeCaseLower,
-            Encoder = System.Text.Encodings.Web.JavaScriptEncoder.UnsafeRelaxedJsonEscaping,
-        };
-    }
+        _regions.For(stream).Tell(new SubscribeToStream(stream, Self, _positions?.ResumeFrom(stream)));
 }

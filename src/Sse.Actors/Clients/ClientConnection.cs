@@ -2,6 +2,8 @@ using System.Diagnostics;
 using System.Threading.Channels;
 using Akka.Actor;
 using Sse.Actors.Events;
+using Sse.Actors.History;
+using Sse.Actors.Streams;
 
 namespace Sse.Actors.Clients;
 
@@ -25,7 +27,6 @@ public sealed class ClientConnection
     private IActorRef? _client;
     private int _ended;
     private long _flushStartedAt;
-    private IReadOnlyList<string>? _streamNames;
 
     /// <param name="lastEventId">With history on, the Last-Event-ID the request carried (null or empty: none).</param>
     /// <param name="expiresAt">When the stream's credential expires (a JWT's exp); the stream is closed then.</param>
@@ -37,11 +38,11 @@ public sealed class ClientConnection
         TenantId = tenantId;
         // Each topic once: a stream's position has one place in the connection's event ids.
         Topics = [.. topics.Distinct(StringComparer.Ordinal)];
-        TopicKeys = [.. Topics.Select(topic => Sse.Actors.Topics.TopicKeys.For(tenantId, topic))];
+        Streams = [new StreamKey.User(userId), .. Topics.Select(topic => StreamKey.Topic.For(tenantId, topic)), StreamKey.Broadcasts.Instance];
         if (!string.IsNullOrEmpty(lastEventId))
         {
             // Positions can only name this connection's own streams, so an id copied from another user resumes nothing of theirs.
-            ResumeFrom = PositionVector.TryParse(lastEventId, StreamNames.Count, out var positions) ? positions : null;
+            ResumeFrom = PositionVector.TryParse(lastEventId, Streams.Count, out var positions) ? positions : null;
             ResumeRefused = ResumeFrom is null;
         }
         _buffer = Channel.CreateBounded<SseEvent>(new BoundedChannelOptions(bufferSize)
@@ -63,23 +64,20 @@ public sealed class ClientConnection
 
     public IReadOnlyList<string> Topics { get; }
 
-    /// <summary>The topic entities this connection subscribes to: its topics within its tenant.</summary>
-    public IReadOnlyList<string> TopicKeys { get; }
+    /// <summary>
+    /// The connection's streams: its user, then its topics within its tenant in order, then the broadcasts
+    /// (a stream of their own with history on only). Their positions make up its event ids.
+    /// </summary>
+    public IReadOnlyList<StreamKey> Streams { get; }
 
     /// <summary>
-    /// Where the connection resumes, one position per stream in <see cref="StreamNames"/> order (read
+    /// Where the connection resumes, one position per stream in <see cref="Streams"/> order (read
     /// from its Last-Event-ID); null for a first connection or an id that could not be read.
     /// </summary>
     public StreamPosition[]? ResumeFrom { get; }
 
     /// <summary>The request carried a Last-Event-ID that does not address this connection's streams: it starts with a <c>reset</c>.</summary>
     public bool ResumeRefused { get; }
-
-    /// <summary>
-    /// With history on, the connection's streams as events name them (<see cref="StreamIds"/>): its user,
-    /// then its topics in order, then the broadcasts.
-    /// </summary>
-    public IReadOnlyList<string> StreamNames => _streamNames ??= [StreamIds.User(UserId), .. TopicKeys.Select(StreamIds.Topic), StreamIds.Broadcast];
 
     /// <summary>What the response writer drains. Completes when the client actor stops.</summary>
     public ChannelReader<SseEvent> Events => _buffer.Reader;

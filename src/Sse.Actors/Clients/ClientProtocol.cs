@@ -1,4 +1,5 @@
 using Akka.Actor;
+using Sse.Actors.Streams;
 
 namespace Sse.Actors.Clients;
 

@@ -1,3 +1,5 @@
+using Sse.Actors.History;
+
 namespace Sse.Actors.Events;
 
 /// <summary>
@@ -19,7 +21,7 @@ public sealed record SseEvent(string Id, byte[] Utf8) : Serialization.ISseWireMe
     /// </summary>
     public long PublishedAt { get; init; }
 
-    /// <summary>With history on: the stream the event belongs to (<see cref="StreamIds"/>), set by its entity; null otherwise.</summary>
+    /// <summary>With history on: the stream the event belongs to (its <see cref="Streams.StreamKey.Name"/>), set by its entity; null otherwise.</summary>
     public string? Stream { get; init; }
 
     /// <summary>With history on: the event's place in <see cref="Stream"/>, set by its entity.</summary>

@@ -9,9 +9,8 @@ using Akka.Remote.Hosting;
 using Sse.Actors.Broker;
 using Sse.Actors.Diagnostics;
 using Sse.Actors.Serialization;
-using Sse.Actors.Subscriptions;
-using Sse.Actors.Topics;
-using Sse.Actors.Users;
+using Sse.Actors.History;
+using Sse.Actors.Streams;
 
 namespace Sse.Actors.Hosting;
 
@@ -23,7 +22,7 @@ public static class SseAkkaConfiguration
 
     /// <summary>
     /// Adds remoting and clustering (a node with no seed nodes forms a one-node cluster with
-    /// itself, so embedded and clustered run the same code), the user and topic shard regions,
+    /// itself, so embedded and clustered run the same code), the stream shard regions (user, topic, broadcast),
     /// the wire serializer and the node's <see cref="BrokerActor"/>; the node's address becomes the
     /// <c>node</c> tag of the <paramref name="metrics"/>.
     /// </summary>
@@ -55,7 +54,8 @@ public static class SseAkkaConfiguration
                 metrics.BindNode(cluster.SelfAddress.ToString());
                 // The replicator starts with the node, not with its first entity: a hand-off written to all nodes reaches a node that just joined.
                 HistoryReplicator(system, options);
-                var broker = system.ActorOf(BrokerActor.Props(options, registry.Get<UserActor>(), registry.Get<TopicActor>(), metrics), BrokerActor.Name);
+                var regions = new StreamRegions(registry.Get<UserStreams>(), registry.Get<TopicStreams>(), registry.Get<BroadcastStream>());
+                var broker = system.ActorOf(BrokerActor.Props(options.BrokerSettings(), regions, metrics), BrokerActor.Name);
                 registry.Register<BrokerActor>(broker);
             });
     }
@@ -88,23 +88,24 @@ public static class SseAkkaConfiguration
             HandOffStopMessage = StopForHandOff.Instance,
         };
         return builder
-            .WithShardRegion<UserActor>("sse-user", (system, _) =>
-                {
-                    var (replicator, durable, replayLimit) = (HistoryReplicator(system, options), IsHistoryDurable(options), RemoteReplayLimit(system));
-                    return _ => UserActor.Props(options.EmptyEntityPassivation, options.HistorySize, options.HistoryRetention, replicator, durable, replayLimit);
-                },
-                new UserMessageExtractor(options.ShardCount), shardOptions)
-            .WithShardRegion<TopicActor>("sse-topic", (system, _) =>
-                {
-                    var (replicator, durable, replayLimit) = (HistoryReplicator(system, options), IsHistoryDurable(options), RemoteReplayLimit(system));
-                    return _ => TopicActor.Props(options.EmptyEntityPassivation, options.HistorySize, options.HistoryRetention, replicator, durable, replayLimit);
-                },
-                new TopicMessageExtractor(options.ShardCount), shardOptions);
+            .WithStreamRegion<UserStreams>(StreamKey.User.KindName, options, shardOptions)
+            .WithStreamRegion<TopicStreams>(StreamKey.Topic.KindName, options, shardOptions)
+            .WithStreamRegion<BroadcastStream>(StreamKey.Broadcasts.KindName, options, shardOptions);
     }
+
+    /// <summary>One shard region of <see cref="StreamEntity"/>s: every kind of stream runs the same entity.</summary>
+    private static AkkaConfigurationBuilder WithStreamRegion<TRegion>(this AkkaConfigurationBuilder builder, string kind, SseOptions options, ShardOptions shardOptions) =>
+        builder.WithShardRegion<TRegion>(StreamRegions.NameOf(kind), (system, _) =>
+            {
+                var settings = new StreamEntitySettings(options.EmptyEntityPassivation, options.HistorySize, options.HistoryRetention,
+                    RemoteReplayLimit(system), IsHistoryDurable(options), HistoryReplicator(system, options));
+                return entityId => StreamEntity.Props(StreamKey.Of(kind, entityId), settings);
+            },
+            new StreamMessageExtractor(options.ShardCount), shardOptions);
 
     // A replay to another node is one message: as large as the remote frame allows (akka.hocon ships 4 MiB).
     private static long RemoteReplayLimit(Akka.Actor.ActorSystem system) =>
-        SubscriberSetActor.RemoteReplayLimit(system.Settings.Config.GetByteSize("akka.remote.dot-netty.tcp.maximum-frame-size", 128_000) ?? 128_000);
+        HistoryRing.RemoteReplayLimit(system.Settings.Config.GetByteSize("akka.remote.dot-netty.tcp.maximum-frame-size", 128_000) ?? 128_000);
 
     /// <summary>
     /// With a durable history store, Akka.Persistence.Sql as the default journal: the tables are created

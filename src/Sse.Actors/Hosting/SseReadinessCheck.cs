@@ -5,8 +5,7 @@ using Akka.Hosting;
 using Microsoft.Extensions.Diagnostics.HealthChecks;
 using Microsoft.Extensions.Hosting;
 using Sse.Actors.Broker;
-using Sse.Actors.Topics;
-using Sse.Actors.Users;
+using Sse.Actors.Streams;
 
 namespace Sse.Actors.Hosting;
 
@@ -29,7 +28,7 @@ internal sealed class SseReadinessCheck(ActorSystem system, IActorRegistry regis
         {
             return HealthCheckResult.Unhealthy($"the node is {status} in the cluster, not Up");
         }
-        if (!registry.TryGet<BrokerActor>(out _) || !registry.TryGet<UserActor>(out var users) || !registry.TryGet<TopicActor>(out var topics))
+        if (!registry.TryGet<BrokerActor>(out _) || !registry.TryGet<UserStreams>(out var users) || !registry.TryGet<TopicStreams>(out var topics))
         {
             return HealthCheckResult.Unhealthy("the broker has not started");
         }

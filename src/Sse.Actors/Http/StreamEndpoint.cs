@@ -13,6 +13,7 @@ using Sse.Actors.Broker;
 using Sse.Actors.Clients;
 using Sse.Actors.Diagnostics;
 using Sse.Actors.Events;
+using Sse.Actors.History;
 using Sse.Actors.Hosting;
 using static Sse.Actors.Broker.BrokerConnections;
 
@@ -156,7 +157,7 @@ public sealed class StreamEndpoint(
         var events = connection.Events;
         var output = context.Response.BodyWriter;
         // History on: the position of each of the connection's streams, written as each stream event's id.
-        var ids = options.Value.HistorySize > 0 ? new EventIdWriter(connection.StreamNames) : null;
+        var ids = options.Value.HistorySize > 0 ? new EventIdWriter([.. connection.Streams.Select(stream => stream.Name)]) : null;
         connection.OnAbort(context.Abort);
         try
         {

@@ -3,11 +3,11 @@ using Akka.Actor;
 using Akka.Serialization;
 using Sse.Actors.Broker;
 using Sse.Actors.Events;
-using Sse.Actors.Subscriptions;
+using Sse.Actors.History;
+using Sse.Actors.Streams;
 using static Sse.Actors.Broker.BrokerCommands;
 using static Sse.Actors.Broker.BrokerQueries;
-using static Sse.Actors.Topics.TopicProtocol;
-using static Sse.Actors.Users.UserProtocol;
+using static Sse.Actors.Streams.StreamProtocol;
 
 namespace Sse.Actors.Serialization;
 
@@ -24,14 +24,10 @@ public sealed class SseWireSerializer(ExtendedActorSystem system) : SerializerWi
     public override string Manifest(object o) => o switch
     {
         SseEvent => "EV",
-        SubscribeToUser => "SU",
-        UnsubscribeFromUser => "UU",
-        DeliverToUser => "DU",
-        SubscribedToUser => "AU",
-        SubscribeToTopic => "ST",
-        UnsubscribeFromTopic => "UT",
-        PublishToTopic => "PT",
-        SubscribedToTopic => "AT",
+        SubscribeToStream => "SS",
+        UnsubscribeFromStream => "US",
+        PublishToStream => "PS",
+        SubscribedToStream => "AS",
         SendToUser => "CU",
         SendToTopic => "CT",
         Broadcast => "CB",
@@ -46,8 +42,7 @@ public sealed class SseWireSerializer(ExtendedActorSystem system) : SerializerWi
         BrokerStats => "BS",
         GetNodeReport => "QN",
         NodeReport => "RN",
-        NodeFanOut.UserEvent => "NU",
-        NodeFanOut.TopicEvent => "NT",
+        NodeFanOut.StreamEvent => "NS",
         HistorySnapshot => "HS",
         StoredEvent => "JE",
         _ => throw new ArgumentException($"No wire format for {o.GetType()}.", nameof(o)),
@@ -69,14 +64,10 @@ public sealed class SseWireSerializer(ExtendedActorSystem system) : SerializerWi
         return manifest switch
         {
             "EV" => ReadEvent(r),
-            "SU" => new SubscribeToUser(ReadGuid(r), ReadRef(r), ReadOptionalPosition(r)),
-            "UU" => new UnsubscribeFromUser(ReadGuid(r), ReadRef(r)),
-            "DU" => new DeliverToUser(ReadGuid(r), ReadEvent(r)),
-            "AU" => new SubscribedToUser(ReadGuid(r), ReadReplay(r)),
-            "ST" => new SubscribeToTopic(r.ReadString(), ReadRef(r), ReadOptionalPosition(r)),
-            "UT" => new UnsubscribeFromTopic(r.ReadString(), ReadRef(r)),
-            "PT" => new PublishToTopic(r.ReadString(), ReadEvent(r)),
-            "AT" => new SubscribedToTopic(r.ReadString(), ReadReplay(r)),
+            "SS" => new SubscribeToStream(ReadStream(r), ReadRef(r), ReadOptionalPosition(r)),
+            "US" => new UnsubscribeFromStream(ReadStream(r), ReadRef(r)),
+            "PS" => new PublishToStream(ReadStream(r), ReadEvent(r)),
+            "AS" => new SubscribedToStream(ReadStream(r), ReadReplay(r)),
             "CU" => new SendToUser(ReadGuid(r), r.ReadString(), r.ReadString()),
             "CT" => new SendToTopic(r.ReadString(), r.ReadString(), r.ReadString(), r.ReadBoolean() ? ReadGuid(r) : null),
             "CB" => new Broadcast(r.ReadString(), r.ReadString()),
@@ -91,8 +82,7 @@ public sealed class SseWireSerializer(ExtendedActorSystem system) : SerializerWi
             "BS" => ReadStats(r),
             "QN" => GetNodeReport.Instance,
             "RN" => new NodeReport(ReadStats(r), ReadGuids(r), ReadStrings(r)),
-            "NU" => new NodeFanOut.UserEvent(ReadGuid(r), ReadEvent(r)),
-            "NT" => new NodeFanOut.TopicEvent(r.ReadString(), ReadEvent(r)),
+            "NS" => new NodeFanOut.StreamEvent(ReadStream(r), ReadEvent(r)),
             "HS" => new HistorySnapshot(ReadPosition(r), ReadEvents(r)),
             "JE" => ReadStoredEvent(r),
             _ => throw new System.Runtime.Serialization.SerializationException($"Unknown manifest '{manifest}' for {nameof(SseWireSerializer)}."),
@@ -104,14 +94,10 @@ public sealed class SseWireSerializer(ExtendedActorSystem system) : SerializerWi
         switch (obj)
         {
             case SseEvent e: WriteEvent(w, e); break;
-            case SubscribeToUser m: WriteGuid(w, m.UserId); WriteRef(w, m.Subscriber); WriteOptionalPosition(w, m.From); break;
-            case UnsubscribeFromUser m: WriteGuid(w, m.UserId); WriteRef(w, m.Subscriber); break;
-            case DeliverToUser m: WriteGuid(w, m.UserId); WriteEvent(w, m.Event); break;
-            case SubscribedToUser m: WriteGuid(w, m.UserId); WriteReplay(w, m.Replay); break;
-            case SubscribeToTopic m: w.Write(m.Topic); WriteRef(w, m.Subscriber); WriteOptionalPosition(w, m.From); break;
-            case UnsubscribeFromTopic m: w.Write(m.Topic); WriteRef(w, m.Subscriber); break;
-            case PublishToTopic m: w.Write(m.Topic); WriteEvent(w, m.Event); break;
-            case SubscribedToTopic m: w.Write(m.Topic); WriteReplay(w, m.Replay); break;
+            case SubscribeToStream m: WriteStream(w, m.Stream); WriteRef(w, m.Subscriber); WriteOptionalPosition(w, m.From); break;
+            case UnsubscribeFromStream m: WriteStream(w, m.Stream); WriteRef(w, m.Subscriber); break;
+            case PublishToStream m: WriteStream(w, m.Stream); WriteEvent(w, m.Event); break;
+            case SubscribedToStream m: WriteStream(w, m.Stream); WriteReplay(w, m.Replay); break;
             case SendToUser m: WriteGuid(w, m.UserId); w.Write(m.Event); w.Write(m.Data); break;
             case SendToTopic m:
                 w.Write(m.Topic); w.Write(m.Event); w.Write(m.Data); w.Write(m.TenantId.HasValue);
@@ -130,8 +116,7 @@ public sealed class SseWireSerializer(ExtendedActorSystem system) : SerializerWi
             case OnlineUsers m: WriteGuids(w, m.UserIds); break;
             case BrokerStats m: WriteStats(w, m); break;
             case NodeReport m: WriteStats(w, m.Stats); WriteGuids(w, m.Users); WriteStrings(w, m.Topics); break;
-            case NodeFanOut.UserEvent m: WriteGuid(w, m.UserId); WriteEvent(w, m.Event); break;
-            case NodeFanOut.TopicEvent m: w.Write(m.Topic); WriteEvent(w, m.Event); break;
+            case NodeFanOut.StreamEvent m: WriteStream(w, m.Stream); WriteEvent(w, m.Event); break;
             case HistorySnapshot m: WritePosition(w, m.Now); WriteEvents(w, m.Events); break;
             case StoredEvent m: w.Write(StoredEventFormat); WriteEvent(w, m.Event); break;
             default: throw new ArgumentException($"No wire format for {obj.GetType()}.", nameof(obj));
@@ -148,6 +133,33 @@ public sealed class SseWireSerializer(ExtendedActorSystem system) : SerializerWi
             ? new StoredEvent(ReadEvent(r))
             : throw new System.Runtime.Serialization.SerializationException($"Stored event format {format} is not known to this version (knows {StoredEventFormat}).");
     }
+
+    // A stream key is its kind's tag and what names it within the kind.
+    private static void WriteStream(BinaryWriter w, StreamKey stream)
+    {
+        switch (stream)
+        {
+            case StreamKey.User user:
+                w.Write((byte)'u');
+                WriteGuid(w, user.UserId);
+                break;
+            case StreamKey.Topic topic:
+                w.Write((byte)'t');
+                w.Write(topic.Key);
+                break;
+            default:
+                w.Write((byte)'b');
+                break;
+        }
+    }
+
+    private static StreamKey ReadStream(BinaryReader r) => r.ReadByte() switch
+    {
+        (byte)'u' => new StreamKey.User(ReadGuid(r)),
+        (byte)'t' => new StreamKey.Topic(r.ReadString()),
+        (byte)'b' => StreamKey.Broadcasts.Instance,
+        var tag => throw new System.Runtime.Serialization.SerializationException($"Unknown stream kind '{(char)tag}'."),
+    };
 
     private static void WriteEvent(BinaryWriter w, SseEvent e)
     {

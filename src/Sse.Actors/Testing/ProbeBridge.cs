@@ -2,8 +2,7 @@ using Akka.Actor;
 using Akka.Cluster.Tools.PublishSubscribe;
 using Sse.Actors.Broker;
 using Sse.Actors.Events;
-using Sse.Actors.Topics;
-using Sse.Actors.Users;
+using Sse.Actors.Streams;
 
 namespace Sse.Actors.Testing;
 
@@ -38,7 +37,7 @@ internal sealed class ProbeBridge : UntypedActor
                 _probe.Tell(ReceivedSseEvent.From(broadcast.Event));
                 break;
             // Acknowledgements stay here: the test waits for them in Listen…Async, not on its probe.
-            case UserProtocol.SubscribedToUser or TopicProtocol.SubscribedToTopic or SubscribeAck:
+            case StreamProtocol.SubscribedToStream or SubscribeAck:
                 _subscribed.TrySetResult();
                 break;
             default:

@@ -9,8 +9,7 @@ using Sse.Actors.Api;
 using Sse.Actors.Broker;
 using Sse.Actors.Events;
 using Sse.Actors.Hosting;
-using Sse.Actors.Topics;
-using Sse.Actors.Users;
+using Sse.Actors.Streams;
 
 namespace Sse.Actors.Testing;
 
@@ -107,7 +106,7 @@ public sealed class SseTestBroker : IAsyncDisposable
     public Task ListenAsUserAsync(IActorRef probe, Guid userId)
     {
         SseNames.ValidateUserId(userId);
-        return ListenAsync(probe, Registry.Get<UserActor>(), bridge => new UserProtocol.SubscribeToUser(userId, bridge));
+        return ListenAsync(probe, Registry.Get<UserStreams>(), bridge => new StreamProtocol.SubscribeToStream(new StreamKey.User(userId), bridge));
     }
 
     /// <summary>
@@ -123,8 +122,8 @@ public sealed class SseTestBroker : IAsyncDisposable
             throw new TopicsDisabledException();
         }
         SseNames.ValidateTopic(topic, maxLength: options.Limits.MaxTopicLength);
-        var key = TopicKeys.For(tenantId, topic);
-        return ListenAsync(probe, Registry.Get<TopicActor>(), bridge => new TopicProtocol.SubscribeToTopic(key, bridge));
+        var stream = StreamKey.Topic.For(tenantId, topic);
+        return ListenAsync(probe, Registry.Get<TopicStreams>(), bridge => new StreamProtocol.SubscribeToStream(stream, bridge));
     }
 
     /// <summary>Makes <paramref name="probe"/> receive every broadcast from the moment this completes.</summary>

@@ -6,8 +6,8 @@ using Sse.Actors.Hosting;
 using static Sse.Actors.Broker.BrokerCommands;
 using static Sse.Actors.Broker.BrokerConnections;
 using static Sse.Actors.Broker.BrokerQueries;
-using static Sse.Actors.Topics.TopicProtocol;
-using static Sse.Actors.Users.UserProtocol;
+using Sse.Actors.Streams;
+using static Sse.Actors.Streams.StreamProtocol;
 
 namespace Sse.Tests.Broker;
 
@@ -15,11 +15,13 @@ public sealed class BrokerActorTests : Akka.TestKit.Xunit2.TestKit
 {
     private readonly TestProbe _userRegion;
     private readonly TestProbe _topicRegion;
+    private readonly TestProbe _broadcastRegion;
 
     public BrokerActorTests() : base(SseTestConfig.SerializeMessagesOnClusterNode)
     {
         _userRegion = CreateTestProbe();
         _topicRegion = CreateTestProbe();
+        _broadcastRegion = CreateTestProbe();
     }
 
     [Fact]
@@ -30,7 +32,7 @@ public sealed class BrokerActorTests : Akka.TestKit.Xunit2.TestKit
 
         var client = Connect(broker, connection);
 
-        _userRegion.ExpectMsg<SubscribeToUser>(m => m.UserId == connection.UserId && m.Subscriber.Equals(client));
+        _userRegion.ExpectMsg<SubscribeToStream>(m => m.Stream == new StreamKey.User(connection.UserId) && m.Subscriber.Equals(client));
     }
 
     [Fact]
@@ -180,8 +182,8 @@ public sealed class BrokerActorTests : Akka.TestKit.Xunit2.TestKit
         broker.Tell(new SendToUser(userId, "update", "hello"));
 
         var accepted = ExpectMsg<PublishAccepted>();
-        var delivery = _userRegion.ExpectMsg<DeliverToUser>();
-        Assert.Equal((userId, accepted.EventId), (delivery.UserId, delivery.Event.Id));
+        var delivery = _userRegion.ExpectMsg<PublishToStream>();
+        Assert.Equal((userId, accepted.EventId), (((StreamKey.User)delivery.Stream).UserId, delivery.Event.Id));
         var parsed = delivery.Event.Parse();
         Assert.Equal(("update", "hello"), (parsed.EventType, parsed.Data));
     }
@@ -194,8 +196,8 @@ public sealed class BrokerActorTests : Akka.TestKit.Xunit2.TestKit
         broker.Tell(new SendToTopic("news", "update", "hello"));
 
         var accepted = ExpectMsg<PublishAccepted>();
-        var publication = _topicRegion.ExpectMsg<PublishToTopic>();
-        Assert.Equal(("news", accepted.EventId), (publication.Topic, publication.Event.Id));
+        var publication = _topicRegion.ExpectMsg<PublishToStream>();
+        Assert.Equal(("news", accepted.EventId), (((StreamKey.Topic)publication.Stream).Key, publication.Event.Id));
     }
 
     [Fact]
@@ -231,8 +233,8 @@ public sealed class BrokerActorTests : Akka.TestKit.Xunit2.TestKit
         broker.Tell(new Broadcast("notice", "hello everyone"));
 
         var accepted = ExpectMsg<PublishAccepted>();
-        var publish = _topicRegion.ExpectMsg<PublishToTopic>();
-        Assert.Equal((Sse.Actors.Topics.TopicKeys.Broadcast, accepted.EventId), (publish.Topic, publish.Event.Id));
+        var publish = _broadcastRegion.ExpectMsg<PublishToStream>();
+        Assert.Equal((StreamKey.Broadcasts.Instance, accepted.EventId), (publish.Stream, publish.Event.Id));
     }
 
     [Fact]
@@ -243,8 +245,8 @@ public sealed class BrokerActorTests : Akka.TestKit.Xunit2.TestKit
 
         var client = Connect(broker, connection);
 
-        var subscriptions = _topicRegion.ReceiveN(2).Cast<SubscribeToTopic>().ToList();
-        Assert.Equal(["news", Sse.Actors.Topics.TopicKeys.Broadcast], subscriptions.Select(m => m.Topic));
+        List<SubscribeToStream> subscriptions = [_topicRegion.ExpectMsg<SubscribeToStream>(), _broadcastRegion.ExpectMsg<SubscribeToStream>()];
+        Assert.Equal([new StreamKey.Topic("news"), StreamKey.Broadcasts.Instance], subscriptions.Select(m => m.Stream));
         Assert.All(subscriptions, m => Assert.Equal(client, m.Subscriber));
         Assert.Equal(1, Stats(broker).TotalTopics);
     }
@@ -335,7 +337,7 @@ public sealed class BrokerActorTests : Akka.TestKit.Xunit2.TestKit
         options.HeartbeatInterval = TimeSpan.FromMinutes(10);
         options.ClientTimeout = TimeSpan.FromMinutes(20);
         options.SubscribeRetryInterval = TimeSpan.FromMinutes(10);
-        return Sys.ActorOf(BrokerActor.Props(options, _userRegion.Ref, _topicRegion.Ref, Diagnostics.TestMetrics.Create()));
+        return Sys.ActorOf(BrokerActor.Props(options.BrokerSettings(), new StreamRegions(_userRegion.Ref, _topicRegion.Ref, _broadcastRegion.Ref), Diagnostics.TestMetrics.Create()));
     }
 
     private static ClientConnection NewConnection(Guid userId, params string[] topics) =>
@@ -356,8 +358,8 @@ public sealed class BrokerActorTests : Akka.TestKit.Xunit2.TestKit
     /// <summary>Acknowledges the client's user subscription from an entity probe, as the user entity would.</summary>
     private async Task GoLive(IActorRef client, ClientConnection connection, bool readWelcome = true)
     {
-        _userRegion.ExpectMsg<SubscribeToUser>(m => m.Subscriber.Equals(client));
-        CreateTestProbe().Send(client, new SubscribedToUser(connection.UserId));
+        _userRegion.ExpectMsg<SubscribeToStream>(m => m.Subscriber.Equals(client));
+        CreateTestProbe().Send(client, new SubscribedToStream(new StreamKey.User(connection.UserId)));
         if (readWelcome)
         {
             Assert.Contains("\"welcome\"", (await connection.Events.ReadEventAsync()).Data);

@@ -4,10 +4,9 @@ using Akka.TestKit;
 using Sse.Actors.Clients;
 using Sse.Actors.Events;
 using Sse.Actors.Hosting;
-using Sse.Actors.Subscriptions;
-using Sse.Actors.Topics;
-using static Sse.Actors.Topics.TopicProtocol;
-using static Sse.Actors.Users.UserProtocol;
+using Sse.Actors.Streams;
+using Sse.Actors.History;
+using static Sse.Actors.Streams.StreamProtocol;
 
 namespace Sse.Tests.Clients;
 
@@ -19,12 +18,14 @@ public sealed class ClientActorTests : Akka.TestKit.Xunit2.TestKit
     private readonly Guid _userId = Guid.NewGuid();
     private readonly TestProbe _userRegion;
     private readonly TestProbe _topicRegion;
+    private readonly TestProbe _broadcastRegion;
     private readonly TestProbe _broker;
 
     public ClientActorTests() : base(SseTestConfig.SerializeMessages)
     {
         _userRegion = CreateTestProbe();
         _topicRegion = CreateTestProbe();
+        _broadcastRegion = CreateTestProbe();
         _broker = CreateTestProbe();
     }
 
@@ -33,9 +34,9 @@ public sealed class ClientActorTests : Akka.TestKit.Xunit2.TestKit
     {
         var (client, _) = StartClient(topics: ["news", "sport"]);
 
-        _userRegion.ExpectMsg<SubscribeToUser>(m => m.UserId == _userId && m.Subscriber.Equals(client));
-        var topics = _topicRegion.ReceiveN(2).Cast<SubscribeToTopic>().ToList();
-        Assert.Equal(new[] { "news", "sport" }, topics.Select(m => m.Topic).Order());
+        _userRegion.ExpectMsg<SubscribeToStream>(m => m.Stream == new StreamKey.User(_userId) && m.Subscriber.Equals(client));
+        var topics = _topicRegion.ReceiveN(2).Cast<SubscribeToStream>().ToList();
+        Assert.Equal(new[] { "news", "sport" }, topics.Select(m => ((StreamKey.Topic)m.Stream).Key).Order());
         Assert.All(topics, m => Assert.Equal(client, m.Subscriber));
     }
 
@@ -45,7 +46,7 @@ public sealed class ClientActorTests : Akka.TestKit.Xunit2.TestKit
         var (client, connection) = StartClient(topics: ["news"]);
         var entity = CreateTestProbe();
 
-        entity.Send(client, new SubscribedToUser(_userId));
+        entity.Send(client, new SubscribedToStream(new StreamKey.User(_userId)));
 
         Assert.True(await connection.Events.StaysEmptyAsync(TimeSpan.FromMilliseconds(300)));
     }
@@ -56,8 +57,8 @@ public sealed class ClientActorTests : Akka.TestKit.Xunit2.TestKit
         var (client, connection) = StartClient(topics: ["news"]);
         var entity = CreateTestProbe();
 
-        entity.Send(client, new SubscribedToUser(_userId));
-        entity.Send(client, new SubscribedToTopic("news"));
+        entity.Send(client, new SubscribedToStream(new StreamKey.User(_userId)));
+        entity.Send(client, new SubscribedToStream(new StreamKey.Topic("news")));
 
         var welcome = await connection.Events.ReadEventAsync();
         Assert.Equal("message", welcome.EventType);
@@ -73,9 +74,9 @@ public sealed class ClientActorTests : Akka.TestKit.Xunit2.TestKit
         var (client, connection) = StartClient(topics: ["news"]);
         var entity = CreateTestProbe();
 
-        entity.Send(client, new SubscribedToUser(_userId));
+        entity.Send(client, new SubscribedToStream(new StreamKey.User(_userId)));
         entity.Send(client, SseEncoder.Encode("update", "early"));
-        entity.Send(client, new SubscribedToTopic("news"));
+        entity.Send(client, new SubscribedToStream(new StreamKey.Topic("news")));
 
         Assert.Equal("message", (await connection.Events.ReadEventAsync()).EventType);
         var early = await connection.Events.ReadEventAsync();
@@ -123,15 +124,15 @@ public sealed class ClientActorTests : Akka.TestKit.Xunit2.TestKit
     {
         StartClient(options: Options(retry: Short));
 
-        _userRegion.ExpectMsg<SubscribeToUser>();
-        _userRegion.ExpectMsg<SubscribeToUser>();
+        _userRegion.ExpectMsg<SubscribeToStream>();
+        _userRegion.ExpectMsg<SubscribeToStream>();
     }
 
     [Fact]
     public async Task Acknowledged_subscription_is_not_sent_again()
     {
         var (client, connection) = StartClient(options: Options(retry: Short));
-        _userRegion.ExpectMsg<SubscribeToUser>();
+        _userRegion.ExpectMsg<SubscribeToStream>();
         await GoLive(client, connection);
         // A retry sent before the acknowledgement was handled may already be queued; only later ones count.
         _userRegion.ReceiveWhile<object>(TimeSpan.Zero, m => m);
@@ -143,12 +144,12 @@ public sealed class ClientActorTests : Akka.TestKit.Xunit2.TestKit
     public async Task Client_subscribes_again_through_the_region_when_the_entity_stops()
     {
         var (client, connection) = StartClient();
-        _userRegion.ExpectMsg<SubscribeToUser>();
+        _userRegion.ExpectMsg<SubscribeToStream>();
         var entity = await GoLive(client, connection);
 
         Sys.Stop(entity.Ref);
 
-        _userRegion.ExpectMsg<SubscribeToUser>(m => m.UserId == _userId && m.Subscriber.Equals(client));
+        _userRegion.ExpectMsg<SubscribeToStream>(m => m.Stream == new StreamKey.User(_userId) && m.Subscriber.Equals(client));
     }
 
     [Fact]
@@ -159,18 +160,18 @@ public sealed class ClientActorTests : Akka.TestKit.Xunit2.TestKit
 
         client.Tell(ClientProtocol.Disconnect.Instance);
 
-        entity.ExpectMsg<UnsubscribeFromUser>(m => m.UserId == _userId && m.Subscriber.Equals(client));
+        entity.ExpectMsg<UnsubscribeFromStream>(m => m.Stream == new StreamKey.User(_userId) && m.Subscriber.Equals(client));
     }
 
     [Fact]
     public void Stopping_client_unsubscribes_pending_subscriptions_through_the_region()
     {
         var (client, _) = StartClient(topics: ["news"]);
-        _topicRegion.ExpectMsg<SubscribeToTopic>();
+        _topicRegion.ExpectMsg<SubscribeToStream>();
 
         client.Tell(ClientProtocol.Disconnect.Instance);
 
-        _topicRegion.ExpectMsg<UnsubscribeFromTopic>(m => m.Topic == "news" && m.Subscriber.Equals(client));
+        _topicRegion.ExpectMsg<UnsubscribeFromStream>(m => m.Stream == new StreamKey.Topic("news") && m.Subscriber.Equals(client));
     }
 
     [Fact]
@@ -191,7 +192,7 @@ public sealed class ClientActorTests : Akka.TestKit.Xunit2.TestKit
         var (client, connection) = StartClient(bufferSize: 2);
         Watch(client);
         var entity = CreateTestProbe();
-        entity.Send(client, new SubscribedToUser(_userId));
+        entity.Send(client, new SubscribedToStream(new StreamKey.User(_userId)));
 
         for (var i = 0; i < 3; i++)
         {
@@ -253,9 +254,9 @@ public sealed class ClientActorTests : Akka.TestKit.Xunit2.TestKit
         var broadcasts = await GoLiveWithHistory(client, connection, broadcastsNow: 0, missed: []);
 
         Sys.Stop(broadcasts.Ref);
-        _topicRegion.ExpectMsg<SubscribeToTopic>(m => m.Topic == TopicKeys.Broadcast && m.From == new StreamPosition(7, 0));
+        _broadcastRegion.ExpectMsg<SubscribeToStream>(m => m.Stream == StreamKey.Broadcasts.Instance && m.From == new StreamPosition(7, 0));
         client.Tell(Broadcast(8, 1, "before the acknowledgement"));
-        CreateTestProbe().Send(client, new SubscribedToTopic(TopicKeys.Broadcast, new StreamReplay(new StreamPosition(8, 1), Gap: true, [])));
+        CreateTestProbe().Send(client, new SubscribedToStream(StreamKey.Broadcasts.Instance, new StreamReplay(new StreamPosition(8, 1), Gap: true, [])));
         client.Tell(Broadcast(8, 2, "after"));
 
         var reset = await connection.Events.ReadEventAsync();
@@ -271,17 +272,17 @@ public sealed class ClientActorTests : Akka.TestKit.Xunit2.TestKit
     }
 
     private static SseEvent Broadcast(uint epoch, long seq, string data) =>
-        SseEncoder.EncodeWithoutId("notice", data) with { Stream = StreamIds.Broadcast, Position = new StreamPosition(epoch, seq) };
+        SseEncoder.EncodeWithoutId("notice", data) with { Stream = StreamKey.Broadcasts.Instance.Name, Position = new StreamPosition(epoch, seq) };
 
     /// <summary>Acknowledges the user stream (epoch 1) and the broadcasts (epoch 7) as their entities would, and reads the welcome.</summary>
     private async Task<TestProbe> GoLiveWithHistory(IActorRef client, ClientConnection connection, long broadcastsNow, SseEvent[] missed)
     {
-        _userRegion.ExpectMsg<SubscribeToUser>();
+        _userRegion.ExpectMsg<SubscribeToStream>();
         var broadcastsFrom = connection.ResumeFrom?[1];
-        _topicRegion.ExpectMsg<SubscribeToTopic>(m => m.Topic == TopicKeys.Broadcast && m.From == broadcastsFrom);
-        CreateTestProbe().Send(client, new SubscribedToUser(_userId, new StreamReplay(new StreamPosition(1, 0), Gap: false, [])));
+        _broadcastRegion.ExpectMsg<SubscribeToStream>(m => m.Stream == StreamKey.Broadcasts.Instance && m.From == broadcastsFrom);
+        CreateTestProbe().Send(client, new SubscribedToStream(new StreamKey.User(_userId), new StreamReplay(new StreamPosition(1, 0), Gap: false, [])));
         var broadcasts = CreateTestProbe();
-        broadcasts.Send(client, new SubscribedToTopic(TopicKeys.Broadcast, new StreamReplay(new StreamPosition(7, broadcastsNow), Gap: false, missed)));
+        broadcasts.Send(client, new SubscribedToStream(StreamKey.Broadcasts.Instance, new StreamReplay(new StreamPosition(7, broadcastsNow), Gap: false, missed)));
         Assert.Contains("\"welcome\"", (await connection.Events.ReadEventAsync()).Data);
         return broadcasts;
     }
@@ -299,7 +300,7 @@ public sealed class ClientActorTests : Akka.TestKit.Xunit2.TestKit
     {
         options ??= Options(bufferSize: bufferSize);
         var connection = new ClientConnection(_userId, tenantId: null, topics ?? [], options.ClientBufferSize, lastEventId);
-        var client = _broker.ChildActorOf(ClientActor.Props(connection, _userRegion.Ref, _topicRegion.Ref, options, Diagnostics.TestMetrics.Create()));
+        var client = _broker.ChildActorOf(ClientActor.Props(connection, new StreamRegions(_userRegion.Ref, _topicRegion.Ref, _broadcastRegion.Ref), options.ClientSettings(), Diagnostics.TestMetrics.Create()));
         return (client, connection);
     }
 
@@ -307,7 +308,7 @@ public sealed class ClientActorTests : Akka.TestKit.Xunit2.TestKit
     private async Task<TestProbe> GoLive(IActorRef client, ClientConnection connection)
     {
         var entity = CreateTestProbe();
-        entity.Send(client, new SubscribedToUser(_userId));
+        entity.Send(client, new SubscribedToStream(new StreamKey.User(_userId)));
         var welcome = await connection.Events.ReadEventAsync();
         Assert.Contains("\"welcome\"", welcome.Data);
         return entity;

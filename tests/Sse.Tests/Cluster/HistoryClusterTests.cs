@@ -4,6 +4,8 @@ using Akka.Actor;
 using Akka.Cluster.Sharding;
 using Sse.Actors.Events;
 using Sse.Tests.Http;
+using Sse.Actors.History;
+using Sse.Actors.Streams;
 
 namespace Sse.Tests.Cluster;
 
@@ -111,7 +113,7 @@ public sealed class HistoryClusterTests(HistoryCluster cluster) : IClassFixture<
         await using (await cluster.Nodes[0].ConnectAsync(userId))
         {
         }
-        var holder = await ClusterNodes.NodeHoldingAsync(cluster.Nodes, "sse-topic", Actors.Topics.TopicKeys.Broadcast);
+        var holder = await ClusterNodes.NodeHoldingAsync(cluster.Nodes, "sse-broadcast", StreamKey.Broadcasts.Instance.EntityId);
         var others = cluster.Nodes.Where(n => n != holder).ToArray();
         var (first, second) = (others[0], others[1]);
 

@@ -1,4 +1,5 @@
 using Sse.Actors.Events;
+using Sse.Actors.History;
 
 namespace Sse.Tests.Events;
 

@@ -1,7 +1,7 @@
-using Sse.Actors.Topics;
 using Sse.Tests.Cluster;
 using Sse.Tests.Http;
 using Xunit;
+using Sse.Actors.Streams;
 
 namespace Sse.Tests.HistoryStore;
 
@@ -43,10 +43,10 @@ public sealed class StoredHistoryClusterTests(PostgresServer postgres)
             await using (await nodes[0].ConnectAsync(userId))
             {
             }
-            var victim = await ClusterNodes.NodeHoldingAsync(nodes, "sse-topic", TopicKeys.Broadcast);
+            var victim = await ClusterNodes.NodeHoldingAsync(nodes, "sse-broadcast", StreamKey.Broadcasts.Instance.EntityId);
             await ResumesAfterTheDeathOfAsync(nodes, victim, nodes.First(n => n != victim), userId,
                 (node, data) => node.Broker.BroadcastAsync("notice", data));
-            Assert.NotEqual(victim, await ClusterNodes.NodeHoldingAsync(Survivors(nodes, victim), "sse-topic", TopicKeys.Broadcast));
+            Assert.NotEqual(victim, await ClusterNodes.NodeHoldingAsync(Survivors(nodes, victim), "sse-broadcast", StreamKey.Broadcasts.Instance.EntityId));
         }
         finally
         {

@@ -5,6 +5,7 @@ using Sse.Actors.Events;
 using Sse.Tests.Cluster;
 using Sse.Tests.Http;
 using Xunit;
+using Sse.Actors.History;
 
 namespace Sse.Tests.HistoryStore;
 

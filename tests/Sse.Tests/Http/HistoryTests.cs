@@ -2,6 +2,7 @@ using System.Net.ServerSentEvents;
 using System.Text.Json;
 using Sse.Actors.Events;
 using Xunit;
+using Sse.Actors.History;
 
 namespace Sse.Tests.Http;
 

@@ -4,11 +4,11 @@ using Akka.Serialization;
 using Sse.Actors.Broker;
 using Sse.Actors.Events;
 using Sse.Actors.Serialization;
-using Sse.Actors.Subscriptions;
 using static Sse.Actors.Broker.BrokerCommands;
 using static Sse.Actors.Broker.BrokerQueries;
-using static Sse.Actors.Topics.TopicProtocol;
-using static Sse.Actors.Users.UserProtocol;
+using Sse.Actors.Streams;
+using Sse.Actors.History;
+using static Sse.Actors.Streams.StreamProtocol;
 
 namespace Sse.Tests.Serialization;
 
@@ -16,21 +16,21 @@ public sealed class SseWireSerializerTests() : Akka.TestKit.Xunit2.TestKit(SseTe
 {
     private static readonly Guid UserId = Guid.Parse("0b9a4cbe-3bd4-4f4c-9a53-2a4a0f0d6e11");
     private static readonly SseEvent Event = SseEncoder.Encode("1234", "update", "line one\nline two ✓");
-    private static readonly SseEvent NumberedEvent = Event with { Stream = StreamIds.Topic("news/sport"), Position = new StreamPosition(0xdeadbeef, 42) };
+    private static readonly SseEvent NumberedEvent = Event with { Stream = new StreamKey.Topic("news/sport").Name, Position = new StreamPosition(0xdeadbeef, 42) };
     private static readonly StreamReplay Replay = new(new StreamPosition(0xdeadbeef, 43), Gap: false, [NumberedEvent, Event]);
 
     /// <summary>One sample of every wire message; a new message type needs one here.</summary>
     private static IEnumerable<ISseWireMessage> Samples(IActorRef subscriber) =>
     [
         Event,
-        new SubscribeToUser(UserId, subscriber, new StreamPosition(7, 41)),
-        new UnsubscribeFromUser(UserId, subscriber),
-        new DeliverToUser(UserId, Event),
-        new SubscribedToUser(UserId, Replay),
-        new SubscribeToTopic("news/sport", subscriber, new StreamPosition(uint.MaxValue, long.MaxValue)),
-        new UnsubscribeFromTopic("news/sport", subscriber),
-        new PublishToTopic("news/sport", Event),
-        new SubscribedToTopic("news/sport", Replay with { Gap = true, Missed = [] }),
+        new SubscribeToStream(new StreamKey.User(UserId), subscriber, new StreamPosition(7, 41)),
+        new UnsubscribeFromStream(new StreamKey.User(UserId), subscriber),
+        new PublishToStream(new StreamKey.User(UserId), Event),
+        new SubscribedToStream(new StreamKey.User(UserId), Replay),
+        new SubscribeToStream(new StreamKey.Topic("news/sport"), subscriber, new StreamPosition(uint.MaxValue, long.MaxValue)),
+        new UnsubscribeFromStream(new StreamKey.Topic("news/sport"), subscriber),
+        new PublishToStream(new StreamKey.Topic("news/sport"), Event),
+        new SubscribedToStream(new StreamKey.Topic("news/sport"), Replay with { Gap = true, Missed = [] }),
         new SendToUser(UserId, "update", "{\"n\":1}"),
         new SendToTopic("news/sport", "score", "1-0", UserId),
         new Broadcast("notice", "maintenance at 10:00"),
@@ -45,15 +45,15 @@ public sealed class SseWireSerializerTests() : Akka.TestKit.Xunit2.TestKit(SseTe
         Stats,
         GetNodeReport.Instance,
         new NodeReport(Stats, [UserId, Guid.NewGuid()], ["news/sport", "approval:pending"]),
-        new Sse.Actors.Broker.NodeFanOut.UserEvent(UserId, Event),
-        new Sse.Actors.Broker.NodeFanOut.TopicEvent("news/sport", NumberedEvent),
+        new Sse.Actors.Broker.NodeFanOut.StreamEvent(new StreamKey.User(UserId), Event),
+        new Sse.Actors.Broker.NodeFanOut.StreamEvent(StreamKey.Topic.For(Guid.NewGuid(), "news/sport"), NumberedEvent),
         new HistorySnapshot(new StreamPosition(0xdeadbeef, 43), [NumberedEvent, NumberedEvent with { Position = new StreamPosition(0xdeadbeef, 43) }]),
         new StoredEvent(NumberedEvent),
     ];
 
     private static readonly BrokerStats Stats = new("akka.tcp://sse@127.0.0.1:4053", 10, 7, 4, true, 256, 1000, 5, long.MaxValue, 12, 3);
 
-    public static TheoryData<string> WireMessageTypes => new(Samples(ActorRefs.Nobody).Select(s => s.GetType().FullName!));
+    public static TheoryData<string> WireMessageTypes => new(Samples(ActorRefs.Nobody).Select(s => s.GetType().FullName!).Distinct());
 
     [Fact]
     public void Every_wire_message_type_has_a_round_trip_sample()
@@ -71,16 +71,18 @@ public sealed class SseWireSerializerTests() : Akka.TestKit.Xunit2.TestKit(SseTe
     public void Wire_message_round_trips_through_the_wire_serializer(string typeName)
     {
         var subscriber = CreateTestProbe().Ref;
-        var message = Samples(subscriber).Single(s => s.GetType().FullName == typeName);
+        // One sample per kind of stream for the messages every stream shares.
+        foreach (var message in Samples(subscriber).Where(s => s.GetType().FullName == typeName))
+        {
+            var serializer = Sys.Serialization.FindSerializerFor(message);
+            var bytes = serializer.ToBinary(message);
+            var manifest = Akka.Serialization.Serialization.ManifestFor(serializer, message);
+            var copy = Sys.Serialization.Deserialize(bytes, serializer.Identifier, manifest);
 
-        var serializer = Sys.Serialization.FindSerializerFor(message);
-        var bytes = serializer.ToBinary(message);
-        var manifest = Akka.Serialization.Serialization.ManifestFor(serializer, message);
-        var copy = Sys.Serialization.Deserialize(bytes, serializer.Identifier, manifest);
-
-        Assert.IsType<SseWireSerializer>(serializer);
-        Assert.Equal(SseWireSerializer.SerializerId, serializer.Identifier);
-        AssertSameContent(message, copy);
+            Assert.IsType<SseWireSerializer>(serializer);
+            Assert.Equal(SseWireSerializer.SerializerId, serializer.Identifier);
+            AssertSameContent(message, copy);
+        }
     }
 
     [Fact]
@@ -117,10 +119,10 @@ public sealed class SseWireSerializerTests() : Akka.TestKit.Xunit2.TestKit(SseTe
         var subscriber = CreateTestProbe().Ref;
         object message = manifest switch
         {
-            "SU" => new SubscribeToUser(UserId, subscriber),
-            "AU" => new SubscribedToUser(UserId),
-            "ST" => new SubscribeToTopic("news", subscriber),
-            "AT" => new SubscribedToTopic("news"),
+            "SU" => new SubscribeToStream(new StreamKey.User(UserId), subscriber),
+            "AU" => new SubscribedToStream(new StreamKey.User(UserId)),
+            "ST" => new SubscribeToStream(new StreamKey.Topic("news"), subscriber),
+            "AT" => new SubscribedToStream(new StreamKey.Topic("news")),
             _ => Event,
         };
         var serializer = (SerializerWithStringManifest)Sys.Serialization.FindSerializerFor(message);
@@ -130,18 +132,18 @@ public sealed class SseWireSerializerTests() : Akka.TestKit.Xunit2.TestKit(SseTe
         AssertSameContent(message, copy);
     }
 
-    /// <summary>With history on, broadcasts travel numbered, and the broadcasts' entity is addressed by its reserved topic key.</summary>
+    /// <summary>With history on, broadcasts travel numbered, and the broadcasts' entity is addressed by its own stream key.</summary>
     [Fact]
     public void Broadcast_history_messages_round_trip_with_their_stream_and_position()
     {
         var subscriber = CreateTestProbe().Ref;
-        var numbered = Event with { Stream = StreamIds.Broadcast, Position = new StreamPosition(0xcafef00d, 7) };
+        var numbered = Event with { Stream = StreamKey.Broadcasts.Instance.Name, Position = new StreamPosition(0xcafef00d, 7) };
         ISseWireMessage[] messages =
         [
             new DeliverBroadcast(numbered),
-            new PublishToTopic(Sse.Actors.Topics.TopicKeys.Broadcast, Event),
-            new SubscribeToTopic(Sse.Actors.Topics.TopicKeys.Broadcast, subscriber, new StreamPosition(0xcafef00d, 5)),
-            new SubscribedToTopic(Sse.Actors.Topics.TopicKeys.Broadcast, new StreamReplay(new StreamPosition(0xcafef00d, 7), Gap: false, [numbered with { Position = new StreamPosition(0xcafef00d, 6) }, numbered])),
+            new PublishToStream(StreamKey.Broadcasts.Instance, Event),
+            new SubscribeToStream(StreamKey.Broadcasts.Instance, subscriber, new StreamPosition(0xcafef00d, 5)),
+            new SubscribedToStream(StreamKey.Broadcasts.Instance, new StreamReplay(new StreamPosition(0xcafef00d, 7), Gap: false, [numbered with { Position = new StreamPosition(0xcafef00d, 6) }, numbered])),
         ];
 
         foreach (var message in messages)

@@ -3,22 +3,9 @@ using Akka.Cluster;
 using Akka.DistributedData;
 using Sse.Actors.Events;
 using Sse.Actors.Serialization;
+using Sse.Actors.Streams;
 
-namespace Sse.Actors.Subscriptions;
-
-/// <summary>
-/// What sharding sends an entity instead of a <see cref="PoisonPill"/> when it moves it (a rebalance, or
-/// a node leaving gracefully): with history holding events, the entity first leaves its history
-/// for its next incarnation (<see cref="HistoryHandover"/>).
-/// </summary>
-public sealed class StopForHandOff : INoSerializationVerificationNeeded
-{
-    public static readonly StopForHandOff Instance = new();
-
-    private StopForHandOff()
-    {
-    }
-}
+namespace Sse.Actors.History;
 
 /// <summary>
 /// A stream's history as its entity left it when sharding moved it: its position and its kept events,
@@ -42,8 +29,8 @@ internal sealed class HistoryHandover(IActorRef replicator, UniqueAddress self, 
 
     private readonly LWWRegisterKey<HistorySnapshot> _key = new($"sse-history-{entityKey}");
 
-    public static HistoryHandover For(IActorContext context, IActorRef replicator, string kind) =>
-        new(replicator, Cluster.Get(context.System).SelfUniqueAddress, $"{kind}-{context.Self.Path.Name}");
+    public static HistoryHandover For(IActorContext context, IActorRef replicator, StreamKey stream) =>
+        new(replicator, Cluster.Get(context.System).SelfUniqueAddress, $"{stream.Kind}-{stream.EntityId}");
 
     // A majority overlaps every write to all nodes, even one that missed a node that had just joined.
     private static readonly IReadConsistency ReadFromMajority = new ReadMajority(TimeSpan.FromSeconds(1));

@@ -3,11 +3,10 @@ using Akka.Cluster;
 using Akka.DistributedData;
 using Akka.TestKit;
 using Sse.Actors.Events;
-using Sse.Actors.Subscriptions;
-using Sse.Actors.Users;
-using static Sse.Actors.Users.UserProtocol;
+using Sse.Actors.Streams;
+using Sse.Actors.History;
 
-namespace Sse.Tests.Subscriptions;
+namespace Sse.Tests.Streams;
 
 /// <summary>
 /// An entity with history on that sharding moves: it leaves its history in Akka.DistributedData when
@@ -38,7 +37,7 @@ public sealed class HistoryHandoverTests : Akka.TestKit.Xunit2.TestKit
 
         HandOff(entity);
 
-        var snapshot = Left("a");
+        var snapshot = Left();
         Assert.Equal(new StreamPosition(epoch, 4), snapshot.Now);
         Assert.Equal(["2", "3", "4"], snapshot.Events.Select(Data));
         Assert.Equal([2L, 3, 4], snapshot.Events.Select(e => e.Position!.Value.Seq));
@@ -73,7 +72,7 @@ public sealed class HistoryHandoverTests : Akka.TestKit.Xunit2.TestKit
         var next = StartUser("c");
         Assert.Equal(epoch, SubscribeFrom(next, null).Now.Epoch);
 
-        AwaitAssert(() => Assert.Equal(HistorySnapshot.None.Now, Left("c").Now));
+        AwaitAssert(() => Assert.Equal(HistorySnapshot.None.Now, Left().Now));
         Watch(next);
         next.Tell(PoisonPill.Instance);
         ExpectTerminated(next);
@@ -104,14 +103,14 @@ public sealed class HistoryHandoverTests : Akka.TestKit.Xunit2.TestKit
 
         HandOff(entity);
 
-        _replicator.Tell(Dsl.Get(Key("e"), ReadLocal.Instance));
+        _replicator.Tell(Dsl.Get(Key(), ReadLocal.Instance));
         ExpectMsg<NotFound>();
     }
 
     [Fact]
     public void Without_a_replicator_a_handed_off_entity_stops_at_once()
     {
-        var entity = Sys.ActorOf(UserActor.Props(TimeSpan.FromMinutes(1), HistorySize));
+        var entity = Sys.ActorOf(Entities.User(_userId, TimeSpan.FromMinutes(1), HistorySize));
         Publish(entity, "1");
 
         HandOff(entity);
@@ -121,7 +120,7 @@ public sealed class HistoryHandoverTests : Akka.TestKit.Xunit2.TestKit
     public void When_no_majority_answers_in_time_the_entity_takes_what_its_own_node_holds()
     {
         var replicator = CreateTestProbe();
-        var entity = Sys.ActorOf(UserActor.Props(TimeSpan.FromMinutes(1), HistorySize, replicator: replicator.Ref), "f");
+        var entity = Sys.ActorOf(Entities.User(_userId, TimeSpan.FromMinutes(1), HistorySize, replicator: replicator.Ref), "f");
         var left = new HistorySnapshot(new StreamPosition(0xcafef00d, 7), []);
 
         var majority = replicator.ExpectMsg<Get>();
@@ -138,7 +137,7 @@ public sealed class HistoryHandoverTests : Akka.TestKit.Xunit2.TestKit
     public void The_snapshot_in_its_register_goes_through_the_wire_serializer()
     {
         var snapshot = new HistorySnapshot(new StreamPosition(0xcafef00d, 2),
-            [SseEncoder.Encode("update", "x") with { Stream = StreamIds.User(_userId), Position = new StreamPosition(0xcafef00d, 2) }]);
+            [SseEncoder.Encode("update", "x") with { Stream = new StreamKey.User(_userId).Name, Position = new StreamPosition(0xcafef00d, 2) }]);
         var register = new LWWRegister<HistorySnapshot>(Akka.Cluster.Cluster.Get(Sys).SelfUniqueAddress, snapshot);
 
         var serializer = Sys.Serialization.FindSerializerFor(register);
@@ -152,7 +151,7 @@ public sealed class HistoryHandoverTests : Akka.TestKit.Xunit2.TestKit
     }
 
     private IActorRef StartUser(string name) =>
-        Sys.ActorOf(UserActor.Props(TimeSpan.FromMinutes(1), HistorySize, replicator: _replicator), name);
+        Sys.ActorOf(Entities.User(_userId, TimeSpan.FromMinutes(1), HistorySize, replicator: _replicator), name);
 
     private void HandOff(IActorRef entity)
     {
@@ -161,12 +160,13 @@ public sealed class HistoryHandoverTests : Akka.TestKit.Xunit2.TestKit
         ExpectTerminated(entity);
     }
 
-    private static LWWRegisterKey<HistorySnapshot> Key(string name) => new($"sse-history-user-{name}");
+    // The key names the stream, whatever the entity actor is called.
+    private LWWRegisterKey<HistorySnapshot> Key() => new($"sse-history-user-{_userId:N}");
 
-    private HistorySnapshot Left(string name)
+    private HistorySnapshot Left()
     {
-        _replicator.Tell(Dsl.Get(Key(name), ReadLocal.Instance));
-        return ExpectMsg<GetSuccess>().Get(Key(name)).Value;
+        _replicator.Tell(Dsl.Get(Key(), ReadLocal.Instance));
+        return ExpectMsg<GetSuccess>().Get(Key()).Value;
     }
 
     private void Publish(IActorRef entity, params string[] data) => _client.Publish(entity, data);

@@ -1,7 +1,7 @@
 using Sse.Actors.Events;
-using Sse.Actors.Subscriptions;
+using Sse.Actors.History;
 
-namespace Sse.Tests.Subscriptions;
+namespace Sse.Tests.Streams;
 
 /// <summary>A stream's history as an entity hands it over: at most one remote message of its newest events, resumed as it was.</summary>
 public sealed class StreamHistorySnapshotTests
@@ -11,7 +11,7 @@ public sealed class StreamHistorySnapshotTests
     [Fact]
     public void A_snapshot_keeps_only_the_newest_events_that_fit_and_the_restored_stream_is_a_gap_before_them()
     {
-        var history = new StreamHistory(10);
+        var history = new HistoryRing(10);
         for (var i = 0; i < 5; i++)
         {
             history.Append("u:1", Event);
@@ -19,7 +19,7 @@ public sealed class StreamHistorySnapshotTests
         var one = Event.Length + 3L * (Event.Id.Length + "u:1".Length) + 16;
 
         var snapshot = history.Snapshot(maxBytes: 2 * one);
-        var restored = new StreamHistory(10);
+        var restored = new HistoryRing(10);
         restored.Restore(snapshot);
 
         Assert.Equal([4L, 5], snapshot.Events.Select(e => e.Position!.Value.Seq));
@@ -32,13 +32,13 @@ public sealed class StreamHistorySnapshotTests
     [Fact]
     public void A_restored_stream_keeps_at_most_its_own_size()
     {
-        var history = new StreamHistory(5);
+        var history = new HistoryRing(5);
         for (var i = 0; i < 5; i++)
         {
             history.Append("u:1", Event);
         }
 
-        var smaller = new StreamHistory(2);
+        var smaller = new HistoryRing(2);
         smaller.Restore(history.Snapshot(long.MaxValue));
 
         Assert.Equal([4L, 5], smaller.ReplayAfter(new StreamPosition(history.Epoch, 3)).Missed.Select(e => e.Position!.Value.Seq));

@@ -4,7 +4,7 @@ using Akka.Persistence;
 using Sse.Actors.Events;
 using Sse.Actors.Serialization;
 
-namespace Sse.Actors.Subscriptions;
+namespace Sse.Actors.History;
 
 /// <summary>
 /// One event of a stream as the durable history store keeps it (Akka.Persistence journal, SQLite or
@@ -16,7 +16,7 @@ public sealed record StoredEvent(SseEvent Event) : ISseWireMessage;
 /// <summary>
 /// The child of a stream entity that writes its events to the durable history store and reads them
 /// back when the entity starts: after a passivation, a hand-off, a node stop or a node that was killed.
-/// It keeps nothing in memory (the entity's <see cref="StreamHistory"/> does); the journal holds
+/// It keeps nothing in memory (<see cref="JournalHistory"/>'s ring does); the journal holds
 /// between HistorySize and HistorySize + <see cref="TrimEvery"/> events per stream.
 /// </summary>
 internal sealed class HistoryJournal : UntypedPersistentActor

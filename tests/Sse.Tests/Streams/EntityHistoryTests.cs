@@ -1,12 +1,11 @@
 using Akka.Actor;
 using Akka.TestKit;
 using Sse.Actors.Events;
-using Sse.Actors.Subscriptions;
-using Sse.Actors.Topics;
-using Sse.Actors.Users;
-using static Sse.Actors.Users.UserProtocol;
+using Sse.Actors.Streams;
+using Sse.Actors.History;
+using static Sse.Actors.Streams.StreamProtocol;
 
-namespace Sse.Tests.Subscriptions;
+namespace Sse.Tests.Streams;
 
 /// <summary>A user or topic entity with history on: it numbers its events, keeps the last ones and replays them to a resuming subscriber.</summary>
 public sealed class EntityHistoryTests : Akka.TestKit.Xunit2.TestKit
@@ -27,7 +26,7 @@ public sealed class EntityHistoryTests : Akka.TestKit.Xunit2.TestKit
 
         var first = subscriber.ExpectMsg<SseEvent>();
         var second = subscriber.ExpectMsg<SseEvent>();
-        Assert.Equal(StreamIds.User(_userId), first.Stream);
+        Assert.Equal(new StreamKey.User(_userId).Name, first.Stream);
         Assert.Equal(1, first.Position!.Value.Seq);
         Assert.Equal(new StreamPosition(first.Position.Value.Epoch, 2), second.Position);
         Assert.NotEqual(0u, first.Position.Value.Epoch);
@@ -123,36 +122,36 @@ public sealed class EntityHistoryTests : Akka.TestKit.Xunit2.TestKit
         var epoch = SubscribeFrom(entity, null).Now.Epoch;
         var resuming = CreateTestProbe();
 
-        entity.Tell(new SubscribeToUser(_userId, resuming.Ref, new StreamPosition(epoch, 1)));
+        entity.Tell(new SubscribeToStream(new StreamKey.User(_userId), resuming.Ref, new StreamPosition(epoch, 1)));
         Publish(entity, "c");
 
-        Assert.Equal(["b"], resuming.ExpectMsg<SubscribedToUser>().Replay!.Missed.Select(Data));
+        Assert.Equal(["b"], resuming.ExpectMsg<SubscribedToStream>().Replay!.Missed.Select(Data));
         Assert.Equal(new StreamPosition(epoch, 3), resuming.ExpectMsg<SseEvent>().Position);
     }
 
     [Fact]
     public void A_topic_entity_keeps_its_history_too()
     {
-        var entity = Sys.ActorOf(TopicActor.Props(TimeSpan.FromMinutes(1), HistorySize));
-        entity.Tell(new TopicProtocol.PublishToTopic("news", SseEncoder.Encode("update", "a")));
+        var entity = Sys.ActorOf(Entities.Topic("news", TimeSpan.FromMinutes(1), HistorySize));
+        entity.Tell(new StreamProtocol.PublishToStream(new StreamKey.Topic("news"), SseEncoder.Encode("update", "a")));
         var probe = CreateTestProbe();
-        entity.Tell(new TopicProtocol.SubscribeToTopic("news", probe.Ref));
-        var epoch = probe.ExpectMsg<TopicProtocol.SubscribedToTopic>().Replay!.Now.Epoch;
+        entity.Tell(new StreamProtocol.SubscribeToStream(new StreamKey.Topic("news"), probe.Ref));
+        var epoch = probe.ExpectMsg<StreamProtocol.SubscribedToStream>().Replay!.Now.Epoch;
 
-        entity.Tell(new TopicProtocol.SubscribeToTopic("news", probe.Ref, new StreamPosition(epoch, 0)));
+        entity.Tell(new StreamProtocol.SubscribeToStream(new StreamKey.Topic("news"), probe.Ref, new StreamPosition(epoch, 0)));
 
-        var missed = Assert.Single(probe.ExpectMsg<TopicProtocol.SubscribedToTopic>().Replay!.Missed);
-        Assert.Equal(StreamIds.Topic("news"), missed.Stream);
+        var missed = Assert.Single(probe.ExpectMsg<StreamProtocol.SubscribedToStream>().Replay!.Missed);
+        Assert.Equal(new StreamKey.Topic("news").Name, missed.Stream);
     }
 
     [Fact]
     public void Without_history_events_carry_no_position_and_acknowledgements_no_replay()
     {
-        var entity = Sys.ActorOf(UserActor.Props(TimeSpan.FromMinutes(1)));
+        var entity = Sys.ActorOf(Entities.User(_userId, TimeSpan.FromMinutes(1)));
         var probe = CreateTestProbe();
 
-        entity.Tell(new SubscribeToUser(_userId, probe.Ref, new StreamPosition(1, 1)));
-        Assert.Null(probe.ExpectMsg<SubscribedToUser>().Replay);
+        entity.Tell(new SubscribeToStream(new StreamKey.User(_userId), probe.Ref, new StreamPosition(1, 1)));
+        Assert.Null(probe.ExpectMsg<SubscribedToStream>().Replay);
         Publish(entity, "a");
 
         var sseEvent = probe.ExpectMsg<SseEvent>();
@@ -164,12 +163,12 @@ public sealed class EntityHistoryTests : Akka.TestKit.Xunit2.TestKit
     public void An_entity_whose_history_holds_events_outlives_its_last_subscriber_for_the_retention()
     {
         var shard = CreateTestProbe();
-        var entity = shard.ChildActorOf(UserActor.Props(TimeSpan.FromMilliseconds(200), HistorySize, historyRetention: TimeSpan.FromSeconds(1.5)));
+        var entity = shard.ChildActorOf(Entities.User(_userId, TimeSpan.FromMilliseconds(200), HistorySize, historyRetention: TimeSpan.FromSeconds(1.5)));
         var subscriber = Subscribe(entity);
         Publish(entity, "a");
         subscriber.ExpectMsg<SseEvent>();
 
-        entity.Tell(new UnsubscribeFromUser(_userId, subscriber.Ref));
+        entity.Tell(new UnsubscribeFromStream(new StreamKey.User(_userId), subscriber.Ref));
 
         // Well past the empty passivation, still alive for a browser coming back...
         shard.ExpectNoMsg(TimeSpan.FromMilliseconds(800));
@@ -181,15 +180,15 @@ public sealed class EntityHistoryTests : Akka.TestKit.Xunit2.TestKit
     public void An_entity_without_events_passivates_after_the_empty_passivation_whatever_the_retention()
     {
         var shard = CreateTestProbe();
-        var entity = shard.ChildActorOf(UserActor.Props(TimeSpan.FromMilliseconds(200), HistorySize, historyRetention: TimeSpan.FromMinutes(10)));
+        var entity = shard.ChildActorOf(Entities.User(_userId, TimeSpan.FromMilliseconds(200), HistorySize, historyRetention: TimeSpan.FromMinutes(10)));
         var subscriber = Subscribe(entity);
 
-        entity.Tell(new UnsubscribeFromUser(_userId, subscriber.Ref));
+        entity.Tell(new UnsubscribeFromStream(new StreamKey.User(_userId), subscriber.Ref));
 
         shard.ExpectMsg<Akka.Cluster.Sharding.Passivate>(TimeSpan.FromSeconds(5));
     }
 
-    private IActorRef StartUser() => Sys.ActorOf(UserActor.Props(TimeSpan.FromMinutes(1), HistorySize));
+    private IActorRef StartUser() => Sys.ActorOf(Entities.User(_userId, TimeSpan.FromMinutes(1), HistorySize));
 
     private void Publish(IActorRef entity, params string[] data) => _client.Publish(entity, data);
 

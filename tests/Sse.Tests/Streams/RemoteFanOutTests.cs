@@ -3,13 +3,11 @@ using Akka.Configuration;
 using Akka.TestKit;
 using Sse.Actors.Broker;
 using Sse.Actors.Events;
-using Sse.Actors.Subscriptions;
-using Sse.Actors.Topics;
-using Sse.Actors.Users;
-using static Sse.Actors.Topics.TopicProtocol;
-using static Sse.Actors.Users.UserProtocol;
+using Sse.Actors.Streams;
+using Sse.Actors.History;
+using static Sse.Actors.Streams.StreamProtocol;
 
-namespace Sse.Tests.Subscriptions;
+namespace Sse.Tests.Streams;
 
 /// <summary>
 /// Two actor systems over real remoting: an entity sends one message per event to each other
@@ -31,18 +29,18 @@ public sealed class RemoteFanOutTests() : Akka.TestKit.Xunit2.TestKit(Remoting)
         try
         {
             var (otherBroker, remote) = RemoteNode(other);
-            var topic = Sys.ActorOf(TopicActor.Props(TimeSpan.FromMinutes(1)));
+            var topic = Sys.ActorOf(Entities.Topic("news", TimeSpan.FromMinutes(1)));
             var local = CreateTestProbe();
-            local.Send(topic, new SubscribeToTopic("news", local.Ref));
-            local.ExpectMsg<SubscribedToTopic>();
-            await SubscribeFromAsync(other, topic, remote, probe => new SubscribeToTopic("news", probe.Ref), probe => probe.ExpectMsg<SubscribedToTopic>());
+            local.Send(topic, new SubscribeToStream(new StreamKey.Topic("news"), local.Ref));
+            local.ExpectMsg<SubscribedToStream>();
+            await SubscribeFromAsync(other, topic, remote, probe => new SubscribeToStream(new StreamKey.Topic("news"), probe.Ref), probe => probe.ExpectMsg<SubscribedToStream>());
             var sseEvent = SseEncoder.Encode("news", "one event");
 
-            topic.Tell(new PublishToTopic("news", sseEvent));
+            topic.Tell(new PublishToStream(new StreamKey.Topic("news"), sseEvent));
 
             Assert.Equal(sseEvent.Id, local.ExpectMsg<SseEvent>().Id);
-            var fanOut = otherBroker.ExpectMsg<NodeFanOut.TopicEvent>();
-            Assert.Equal(("news", sseEvent.Id), (fanOut.Topic, fanOut.Event.Id));
+            var fanOut = otherBroker.ExpectMsg<NodeFanOut.StreamEvent>();
+            Assert.Equal((new StreamKey.Topic("news"), sseEvent.Id), (fanOut.Stream, fanOut.Event.Id));
             otherBroker.ExpectNoMsg(TimeSpan.FromMilliseconds(300));
             Assert.All(remote, probe => Assert.False(probe.HasMessages));
         }
@@ -60,13 +58,13 @@ public sealed class RemoteFanOutTests() : Akka.TestKit.Xunit2.TestKit(Remoting)
         {
             var (otherBroker, remote) = RemoteNode(other);
             var userId = Guid.NewGuid();
-            var user = Sys.ActorOf(UserActor.Props(TimeSpan.FromMinutes(1)));
-            await SubscribeFromAsync(other, user, remote, probe => new SubscribeToUser(userId, probe.Ref), probe => probe.ExpectMsg<SubscribedToUser>());
+            var user = Sys.ActorOf(Entities.User(userId, TimeSpan.FromMinutes(1)));
+            await SubscribeFromAsync(other, user, remote, probe => new SubscribeToStream(new StreamKey.User(userId), probe.Ref), probe => probe.ExpectMsg<SubscribedToStream>());
             var sseEvent = SseEncoder.Encode("notification", "for every tab");
 
-            user.Tell(new DeliverToUser(userId, sseEvent));
+            user.Tell(new PublishToStream(new StreamKey.User(userId), sseEvent));
 
-            Assert.Equal(userId, otherBroker.ExpectMsg<NodeFanOut.UserEvent>().UserId);
+            Assert.Equal(new StreamKey.User(userId), otherBroker.ExpectMsg<NodeFanOut.StreamEvent>().Stream);
             otherBroker.ExpectNoMsg(TimeSpan.FromMilliseconds(300));
             Assert.All(remote, probe => Assert.False(probe.HasMessages));
         }
@@ -84,24 +82,24 @@ public sealed class RemoteFanOutTests() : Akka.TestKit.Xunit2.TestKit(Remoting)
         {
             var userId = Guid.NewGuid();
             // 10 events of at most about 220 bytes each on the wire (counting 3 bytes a character of id and stream): 5 fit, 10 do not.
-            var user = Sys.ActorOf(UserActor.Props(TimeSpan.FromMinutes(1), historySize: 100, maxRemoteReplayBytes: 1_500));
+            var user = Sys.ActorOf(Entities.User(userId, TimeSpan.FromMinutes(1), historySize: 100, maxRemoteReplayBytes: 1_500));
             for (var i = 1; i <= 10; i++)
             {
-                user.Tell(new DeliverToUser(userId, SseEncoder.Encode("update", $"event {i}")));
+                user.Tell(new PublishToStream(new StreamKey.User(userId), SseEncoder.Encode("update", $"event {i}")));
             }
             var local = CreateTestProbe();
-            local.Send(user, new SubscribeToUser(userId, local.Ref));
-            var epoch = local.ExpectMsg<SubscribedToUser>().Replay!.Now.Epoch;
+            local.Send(user, new SubscribeToStream(new StreamKey.User(userId), local.Ref));
+            var epoch = local.ExpectMsg<SubscribedToStream>().Replay!.Now.Epoch;
 
             var replays = new List<StreamReplay>();
             foreach (var from in new long[] { 5, 0 })
             {
                 var remote = CreateTestProbe(other);
-                await SubscribeFromAsync(other, user, [remote], probe => new SubscribeToUser(userId, probe.Ref, new StreamPosition(epoch, from)),
-                    probe => replays.Add(probe.ExpectMsg<SubscribedToUser>().Replay!));
+                await SubscribeFromAsync(other, user, [remote], probe => new SubscribeToStream(new StreamKey.User(userId), probe.Ref, new StreamPosition(epoch, from)),
+                    probe => replays.Add(probe.ExpectMsg<SubscribedToStream>().Replay!));
             }
-            local.Send(user, new SubscribeToUser(userId, local.Ref, new StreamPosition(epoch, 0)));
-            var localReplay = local.ExpectMsg<SubscribedToUser>().Replay!;
+            local.Send(user, new SubscribeToStream(new StreamKey.User(userId), local.Ref, new StreamPosition(epoch, 0)));
+            var localReplay = local.ExpectMsg<SubscribedToStream>().Replay!;
 
             Assert.Equal([6L, 7, 8, 9, 10], replays[0].Missed.Select(e => e.Position!.Value.Seq));
             Assert.True(replays[1].Gap);
@@ -119,7 +117,7 @@ public sealed class RemoteFanOutTests() : Akka.TestKit.Xunit2.TestKit(Remoting)
     [InlineData(128_000, 96 * 1024)]
     [InlineData(4 * 1024 * 1024, 4 * 1024 * 1024 - 64 * 1024)]
     public void The_remote_replay_limit_leaves_room_in_the_remote_frame(long frame, long limit) =>
-        Assert.Equal(limit, SubscriberSetActor.RemoteReplayLimit(frame));
+        Assert.Equal(limit, HistoryRing.RemoteReplayLimit(frame));
 
     /// <summary>A stand-in for the other node's broker (a probe behind <c>/user/sse-broker</c>) and subscribers living there.</summary>
     private (TestProbe Broker, List<TestProbe> Subscribers) RemoteNode(ActorSystem other)

@@ -3,11 +3,10 @@ using Akka.Configuration;
 using Akka.Persistence;
 using Akka.Persistence.TestKit;
 using Sse.Actors.Events;
-using Sse.Actors.Subscriptions;
-using Sse.Actors.Users;
-using static Sse.Actors.Users.UserProtocol;
+using Sse.Actors.Streams;
+using static Sse.Actors.Streams.StreamProtocol;
 
-namespace Sse.Tests.Subscriptions;
+namespace Sse.Tests.Streams;
 
 /// <summary>
 /// A user entity with the durable history store whose journal fails (Akka.Persistence.TestKit's test
@@ -71,7 +70,7 @@ public sealed class StoredEntityFailureTests : Akka.TestKit.Xunit2.TestKit
         await AwaitAssertAsync(() => entity = StartUser());
         Watch(entity);
         var subscriber = CreateTestProbe();
-        entity.Tell(new SubscribeToUser(_userId, subscriber.Ref));
+        entity.Tell(new SubscribeToStream(new StreamKey.User(_userId), subscriber.Ref));
 
         ExpectTerminated(entity);
         subscriber.ExpectNoMsg(TimeSpan.FromMilliseconds(200));
@@ -89,5 +88,5 @@ public sealed class StoredEntityFailureTests : Akka.TestKit.Xunit2.TestKit
     }
 
     private IActorRef StartUser() =>
-        Sys.ActorOf(UserActor.Props(TimeSpan.FromMinutes(1), historySize: 3, TimeSpan.FromMinutes(10), durableHistory: true), $"user-{_userId:N}");
+        Sys.ActorOf(Entities.User(_userId, TimeSpan.FromMinutes(1), historySize: 3, TimeSpan.FromMinutes(10), durableHistory: true), $"user-{_userId:N}");
 }

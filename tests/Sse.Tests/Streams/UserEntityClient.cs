@@ -1,10 +1,11 @@
 using Akka.Actor;
 using Akka.TestKit;
 using Sse.Actors.Events;
-using Sse.Actors.Subscriptions;
-using static Sse.Actors.Users.UserProtocol;
+using Sse.Actors.Streams;
+using Sse.Actors.History;
+using static Sse.Actors.Streams.StreamProtocol;
 
-namespace Sse.Tests.Subscriptions;
+namespace Sse.Tests.Streams;
 
 /// <summary>What the history tests do to a user entity: publish to it, subscribe to it, read what it numbered.</summary>
 internal sealed class UserEntityClient(TestKitBase kit, Guid userId)
@@ -13,23 +14,23 @@ internal sealed class UserEntityClient(TestKitBase kit, Guid userId)
     {
         foreach (var one in data)
         {
-            entity.Tell(new DeliverToUser(userId, SseEncoder.Encode("update", one)));
+            entity.Tell(new PublishToStream(new StreamKey.User(userId), SseEncoder.Encode("update", one)));
         }
     }
 
     public TestProbe Subscribe(IActorRef entity)
     {
         var probe = kit.CreateTestProbe();
-        entity.Tell(new SubscribeToUser(userId, probe.Ref));
-        probe.ExpectMsg<SubscribedToUser>();
+        entity.Tell(new SubscribeToStream(new StreamKey.User(userId), probe.Ref));
+        probe.ExpectMsg<SubscribedToStream>();
         return probe;
     }
 
     public StreamReplay SubscribeFrom(IActorRef entity, StreamPosition? from)
     {
         var probe = kit.CreateTestProbe();
-        entity.Tell(new SubscribeToUser(userId, probe.Ref, from));
-        return probe.ExpectMsg<SubscribedToUser>().Replay!;
+        entity.Tell(new SubscribeToStream(new StreamKey.User(userId), probe.Ref, from));
+        return probe.ExpectMsg<SubscribedToStream>().Replay!;
     }
 
     /// <summary>The data of an event with one data line.</summary>

@@ -1,10 +1,10 @@
 using Akka.Actor;
 using Akka.Configuration;
 using Sse.Actors.Events;
-using Sse.Actors.Subscriptions;
-using Sse.Actors.Users;
+using Sse.Actors.Streams;
+using Sse.Actors.History;
 
-namespace Sse.Tests.Subscriptions;
+namespace Sse.Tests.Streams;
 
 /// <summary>
 /// A user entity with the durable history store, on Akka.Persistence's in-memory journal (it stands for
@@ -74,7 +74,7 @@ public sealed class StoredEntityHistoryTests : Akka.TestKit.Xunit2.TestKit
     }
 
     private IActorRef StartUser() =>
-        Sys.ActorOf(UserActor.Props(TimeSpan.FromMinutes(1), HistorySize, TimeSpan.FromMinutes(10), durableHistory: true), $"user-{_userId:N}");
+        Sys.ActorOf(Entities.User(_userId, TimeSpan.FromMinutes(1), HistorySize, TimeSpan.FromMinutes(10), durableHistory: true), $"user-{_userId:N}");
 
     /// <summary>The next incarnation, under the same name (so the same persistence id), released a moment after the last one's Terminated.</summary>
     private IActorRef StartAgain()

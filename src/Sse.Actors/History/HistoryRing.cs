@@ -1,25 +1,32 @@
 using Sse.Actors.Events;
+using Sse.Actors.Streams;
 
-namespace Sse.Actors.Subscriptions;
-
-/// <summary>
-/// What a subscription acknowledgement tells a subscriber with history on: where the stream is now,
-/// and either the events after the position it asked for (in order) or that they are gone (<see cref="Gap"/>).
-/// </summary>
-/// <param name="Now">The stream's epoch and the sequence number of its last event.</param>
-/// <param name="Gap">The asked position cannot be resumed: another epoch, older than the kept window, or ahead of the stream (forged).</param>
-/// <param name="Missed">The kept events after the asked position, oldest first; empty on a gap or when no position was asked.</param>
-public sealed record StreamReplay(StreamPosition Now, bool Gap, IReadOnlyList<SseEvent> Missed);
+namespace Sse.Actors.History;
 
 /// <summary>
 /// One stream's numbering and its last events, in a ring of <c>HistorySize</c> slots (allocated on
 /// the first event: most entities of a quiet system never get one). Lives with its entity, and moves with it in a <see cref="HistorySnapshot"/>.
 /// </summary>
-internal sealed class StreamHistory(int size)
+internal sealed class HistoryRing(int size)
 {
     private SseEvent[]? _ring;
     // The oldest sequence number kept, above the window only after a snapshot that kept fewer events.
     private long _firstKept = 1;
+
+    /// <summary>
+    /// Most bytes of events in one remote message by default: the hand-off snapshot always, and a replay to a
+    /// subscriber on another node unless the remote frame allows more (<see cref="RemoteReplayLimit"/>).
+    /// Under Akka.Remote's default maximum frame (128,000 bytes).
+    /// </summary>
+    internal const long MaxRemoteReplayBytes = 96 * 1024;
+
+    /// <summary>
+    /// Most bytes of events replayed to a subscriber on another node in one acknowledgement, for a remote
+    /// frame of <paramref name="maximumFrameSize"/> bytes: the frame less a quarter or 64 KiB of room
+    /// for the message around them, and never less than <see cref="MaxRemoteReplayBytes"/>. A larger replay answers a gap instead.
+    /// </summary>
+    public static long RemoteReplayLimit(long maximumFrameSize) =>
+        Math.Max(MaxRemoteReplayBytes, maximumFrameSize - Math.Min(maximumFrameSize / 4, 64 * 1024));
 
     /// <summary>Events kept, the oldest dropped first.</summary>
     public int Size => size;

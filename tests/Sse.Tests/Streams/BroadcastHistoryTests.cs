@@ -3,15 +3,15 @@ using Akka.Cluster.Tools.PublishSubscribe;
 using Akka.TestKit;
 using Sse.Actors.Broker;
 using Sse.Actors.Events;
-using Sse.Actors.Subscriptions;
-using Sse.Actors.Topics;
 using static Sse.Actors.Broker.BrokerCommands;
-using static Sse.Actors.Topics.TopicProtocol;
+using Sse.Actors.Streams;
+using Sse.Actors.History;
+using static Sse.Actors.Streams.StreamProtocol;
 
-namespace Sse.Tests.Topics;
+namespace Sse.Tests.Streams;
 
 /// <summary>
-/// With history on, the topic entity of <see cref="TopicKeys.Broadcast"/> numbers and keeps the
+/// With history on, the entity of <see cref="StreamKey.Broadcasts"/> numbers and keeps the
 /// broadcasts, publishes each once through distributed pub-sub, and only answers replays.
 /// </summary>
 public sealed class BroadcastHistoryTests() : Akka.TestKit.Xunit2.TestKit(SseTestConfig.SerializeMessagesOnClusterNode)
@@ -28,7 +28,7 @@ public sealed class BroadcastHistoryTests() : Akka.TestKit.Xunit2.TestKit(SseTes
 
         var first = brokers.ExpectMsg<DeliverBroadcast>().Event;
         var second = brokers.ExpectMsg<DeliverBroadcast>().Event;
-        Assert.Equal(StreamIds.Broadcast, first.Stream);
+        Assert.Equal(StreamKey.Broadcasts.Instance.Name, first.Stream);
         Assert.Equal(1, first.Position!.Value.Seq);
         Assert.Equal(new StreamPosition(first.Position.Value.Epoch, 2), second.Position);
         brokers.ExpectNoMsg(TimeSpan.FromMilliseconds(200));
@@ -40,11 +40,11 @@ public sealed class BroadcastHistoryTests() : Akka.TestKit.Xunit2.TestKit(SseTes
         var entity = StartBroadcasts();
         Publish(entity, "a", "b", "c");
         var subscriber = CreateTestProbe();
-        entity.Tell(new SubscribeToTopic(TopicKeys.Broadcast, subscriber.Ref));
-        var epoch = subscriber.ExpectMsg<SubscribedToTopic>().Replay!.Now.Epoch;
+        entity.Tell(new SubscribeToStream(StreamKey.Broadcasts.Instance, subscriber.Ref));
+        var epoch = subscriber.ExpectMsg<SubscribedToStream>().Replay!.Now.Epoch;
 
-        entity.Tell(new SubscribeToTopic(TopicKeys.Broadcast, subscriber.Ref, new StreamPosition(epoch, 1)));
-        var replay = subscriber.ExpectMsg<SubscribedToTopic>(m => m.Topic == TopicKeys.Broadcast).Replay!;
+        entity.Tell(new SubscribeToStream(StreamKey.Broadcasts.Instance, subscriber.Ref, new StreamPosition(epoch, 1)));
+        var replay = subscriber.ExpectMsg<SubscribedToStream>(m => m.Stream == StreamKey.Broadcasts.Instance).Replay!;
         Publish(entity, "d");
 
         Assert.False(replay.Gap);
@@ -58,12 +58,12 @@ public sealed class BroadcastHistoryTests() : Akka.TestKit.Xunit2.TestKit(SseTes
     public void The_broadcast_entity_never_passivates_even_without_subscribers()
     {
         var shard = CreateTestProbe();
-        var entity = shard.ChildActorOf(TopicActor.Props(TimeSpan.FromMilliseconds(100), HistorySize, historyRetention: TimeSpan.FromMilliseconds(200)));
+        var entity = shard.ChildActorOf(Entities.Broadcasts(TimeSpan.FromMilliseconds(100), HistorySize, historyRetention: TimeSpan.FromMilliseconds(200)));
         var subscriber = CreateTestProbe();
-        entity.Tell(new SubscribeToTopic(TopicKeys.Broadcast, subscriber.Ref));
-        subscriber.ExpectMsg<SubscribedToTopic>();
+        entity.Tell(new SubscribeToStream(StreamKey.Broadcasts.Instance, subscriber.Ref));
+        subscriber.ExpectMsg<SubscribedToStream>();
 
-        entity.Tell(new UnsubscribeFromTopic(TopicKeys.Broadcast, subscriber.Ref));
+        entity.Tell(new UnsubscribeFromStream(StreamKey.Broadcasts.Instance, subscriber.Ref));
 
         // Many times the empty passivation and the retention.
         shard.ExpectNoMsg(TimeSpan.FromSeconds(1));
@@ -73,17 +73,17 @@ public sealed class BroadcastHistoryTests() : Akka.TestKit.Xunit2.TestKit(SseTes
     public void A_topic_entity_still_passivates_when_empty()
     {
         var shard = CreateTestProbe();
-        var entity = shard.ChildActorOf(TopicActor.Props(TimeSpan.FromMilliseconds(100), HistorySize));
+        var entity = shard.ChildActorOf(Entities.Topic("news", TimeSpan.FromMilliseconds(100), HistorySize));
         var subscriber = CreateTestProbe();
-        entity.Tell(new SubscribeToTopic("news", subscriber.Ref));
-        subscriber.ExpectMsg<SubscribedToTopic>();
+        entity.Tell(new SubscribeToStream(new StreamKey.Topic("news"), subscriber.Ref));
+        subscriber.ExpectMsg<SubscribedToStream>();
 
-        entity.Tell(new UnsubscribeFromTopic("news", subscriber.Ref));
+        entity.Tell(new UnsubscribeFromStream(new StreamKey.Topic("news"), subscriber.Ref));
 
         shard.ExpectMsg<Akka.Cluster.Sharding.Passivate>();
     }
 
-    private IActorRef StartBroadcasts() => Sys.ActorOf(TopicActor.Props(TimeSpan.FromMinutes(1), HistorySize));
+    private IActorRef StartBroadcasts() => Sys.ActorOf(Entities.Broadcasts(TimeSpan.FromMinutes(1), HistorySize));
 
     /// <summary>A probe in the place of the node's broker: subscribed to the broadcasts' pub-sub topic.</summary>
     private TestProbe ListenToBroadcasts()
@@ -98,7 +98,7 @@ public sealed class BroadcastHistoryTests() : Akka.TestKit.Xunit2.TestKit(SseTes
     {
         foreach (var one in data)
         {
-            entity.Tell(new PublishToTopic(TopicKeys.Broadcast, SseEncoder.Encode("notice", one)));
+            entity.Tell(new PublishToStream(StreamKey.Broadcasts.Instance, SseEncoder.Encode("notice", one)));
         }
     }
 }

@@ -1,11 +1,9 @@
 using Akka.Actor;
 using Sse.Actors.Events;
-using Sse.Actors.Topics;
-using Sse.Actors.Users;
-using static Sse.Actors.Topics.TopicProtocol;
-using static Sse.Actors.Users.UserProtocol;
+using Sse.Actors.Streams;
+using static Sse.Actors.Streams.StreamProtocol;
 
-namespace Sse.Tests.Subscriptions;
+namespace Sse.Tests.Streams;
 
 // No serialize-messages here: with it on, each recipient gets its own deserialized copy, so identity cannot be seen.
 public sealed class FanOutIdentityTests : Akka.TestKit.Xunit2.TestKit
@@ -14,16 +12,16 @@ public sealed class FanOutIdentityTests : Akka.TestKit.Xunit2.TestKit
     public void User_entity_hands_the_same_encoded_bytes_to_every_subscriber()
     {
         var userId = Guid.NewGuid();
-        var entity = CreateTestProbe().ChildActorOf(UserActor.Props(TimeSpan.FromMinutes(1)));
+        var entity = CreateTestProbe().ChildActorOf(Entities.User(userId, TimeSpan.FromMinutes(1)));
         var subscribers = new[] { CreateTestProbe(), CreateTestProbe(), CreateTestProbe() };
         foreach (var subscriber in subscribers)
         {
-            entity.Tell(new SubscribeToUser(userId, subscriber.Ref));
-            subscriber.ExpectMsg<SubscribedToUser>();
+            entity.Tell(new SubscribeToStream(new StreamKey.User(userId), subscriber.Ref));
+            subscriber.ExpectMsg<SubscribedToStream>();
         }
         var sseEvent = SseEncoder.Encode("update", "hello");
 
-        entity.Tell(new DeliverToUser(userId, sseEvent));
+        entity.Tell(new PublishToStream(new StreamKey.User(userId), sseEvent));
 
         Assert.All(subscribers, subscriber => Assert.Same(sseEvent.Utf8, subscriber.ExpectMsg<SseEvent>().Utf8));
     }
@@ -31,16 +29,16 @@ public sealed class FanOutIdentityTests : Akka.TestKit.Xunit2.TestKit
     [Fact]
     public void Topic_entity_hands_the_same_encoded_bytes_to_every_subscriber()
     {
-        var entity = CreateTestProbe().ChildActorOf(TopicActor.Props(TimeSpan.FromMinutes(1)));
+        var entity = CreateTestProbe().ChildActorOf(Entities.Topic("news", TimeSpan.FromMinutes(1)));
         var subscribers = new[] { CreateTestProbe(), CreateTestProbe(), CreateTestProbe() };
         foreach (var subscriber in subscribers)
         {
-            entity.Tell(new SubscribeToTopic("news", subscriber.Ref));
-            subscriber.ExpectMsg<SubscribedToTopic>();
+            entity.Tell(new SubscribeToStream(new StreamKey.Topic("news"), subscriber.Ref));
+            subscriber.ExpectMsg<SubscribedToStream>();
         }
         var sseEvent = SseEncoder.Encode("update", "hello");
 
-        entity.Tell(new PublishToTopic("news", sseEvent));
+        entity.Tell(new PublishToStream(new StreamKey.Topic("news"), sseEvent));
 
         Assert.All(subscribers, subscriber => Assert.Same(sseEvent.Utf8, subscriber.ExpectMsg<SseEvent>().Utf8));
     }

@@ -1,6 +1,6 @@
 using System.Globalization;
 
-namespace Sse.Actors.Events;
+namespace Sse.Actors.History;
 
 /// <summary>
 /// The event id of a connection with history on: the position of every stream of the connection,

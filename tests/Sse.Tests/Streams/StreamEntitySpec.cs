@@ -2,29 +2,31 @@ using Akka.Actor;
 using Akka.Cluster.Sharding;
 using Akka.TestKit;
 using Sse.Actors.Events;
+using Sse.Actors.Streams;
+using static Sse.Actors.Streams.StreamProtocol;
 
-namespace Sse.Tests.Subscriptions;
+namespace Sse.Tests.Streams;
 
 /// <summary>
-/// What every stream entity (user, topic) does, run once per entity type. The entity is the
-/// child of a probe that stands in for its shard, so its passivation requests can be seen.
+/// What every stream entity with subscribers (a user's, a topic's) does, run once per kind of stream. The entity
+/// is the child of a probe that stands in for its shard, so its passivation requests can be seen.
 /// </summary>
-public abstract class SubscriberSetActorSpec() : Akka.TestKit.Xunit2.TestKit(SseTestConfig.SerializeMessages)
+public abstract class StreamEntitySpec() : Akka.TestKit.Xunit2.TestKit(SseTestConfig.SerializeMessages)
 {
     protected static readonly TimeSpan EmptyPassivation = TimeSpan.FromMilliseconds(400);
 
     // Only an upper bound: a loaded machine may take a while to run the timer and serialize Passivate.
     private static readonly TimeSpan PassivationWait = TimeSpan.FromSeconds(5);
 
-    protected abstract Props EntityProps(TimeSpan emptyPassivation);
+    protected abstract StreamKey Stream { get; }
 
-    protected abstract object Subscribe(IActorRef subscriber);
+    private object Subscribe(IActorRef subscriber) => new SubscribeToStream(Stream, subscriber);
 
-    protected abstract object Unsubscribe(IActorRef subscriber);
+    private object Unsubscribe(IActorRef subscriber) => new UnsubscribeFromStream(Stream, subscriber);
 
-    protected abstract object Deliver(SseEvent sseEvent);
+    private object Deliver(SseEvent sseEvent) => new PublishToStream(Stream, sseEvent);
 
-    protected abstract void ExpectAcknowledgement(TestProbe subscriber);
+    private void ExpectAcknowledgement(TestProbe subscriber) => Assert.Equal(Stream, subscriber.ExpectMsg<SubscribedToStream>().Stream);
 
     [Fact]
     public void Subscriber_is_acknowledged_by_the_entity()
@@ -122,7 +124,7 @@ public abstract class SubscriberSetActorSpec() : Akka.TestKit.Xunit2.TestKit(Sse
     protected (IActorRef Entity, TestProbe Shard) StartEntity()
     {
         var shard = CreateTestProbe();
-        return (shard.ChildActorOf(EntityProps(EmptyPassivation)), shard);
+        return (shard.ChildActorOf(Entities.Of(Stream, EmptyPassivation)), shard);
     }
 
     protected TestProbe SubscribedProbe(IActorRef entity)

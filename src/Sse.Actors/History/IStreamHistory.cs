@@ -1,0 +1,81 @@
+using Akka.Actor;
+using Sse.Actors.Events;
+using Sse.Actors.Streams;
+
+namespace Sse.Actors.History;
+
+/// <summary>
+/// How a stream entity keeps its events for the subscribers that resume: the entity's one seam for
+/// history, with one class per strategy (<see cref="NoHistory"/>, <see cref="MemoryHistory"/> with its
+/// hand-off, <see cref="JournalHistory"/>). The entity stays its protocol; the history owns its numbering,
+/// its start-up and what must happen before the entity stops.
+/// </summary>
+internal interface IStreamHistory
+{
+    /// <summary>Called as the entity starts; true when the entity must wait (stash) until the history calls <see cref="IStreamHistoryOwner.Started"/>.</summary>
+    bool Start();
+
+    /// <summary>Handles a message addressed to the history itself (a journal's or replicator's answer); false for any other.</summary>
+    bool Receive(object message);
+
+    /// <summary>Numbers and keeps the event (written first when durable), then hands it to <see cref="IStreamHistoryOwner.Distribute"/>.</summary>
+    void Publish(SseEvent sseEvent);
+
+    /// <summary>What a subscriber missed after <paramref name="from"/>, in at most <paramref name="maxBytes"/> of events; null with history off.</summary>
+    StreamReplay? ReplayAfter(StreamPosition? from, long maxBytes);
+
+    /// <summary>Events are kept to replay: the entity outlives its last subscriber by the retention.</summary>
+    bool HoldsEvents { get; }
+
+    /// <summary>Sharding moves the entity; true when the history finishes first (then calls <see cref="IStreamHistoryOwner.Finished"/>).</summary>
+    bool HandOff();
+
+    /// <summary>The retention is over and the entity passivates; true when the history finishes first.</summary>
+    bool Forget();
+}
+
+/// <summary>The entity, as its history sees it.</summary>
+internal interface IStreamHistoryOwner
+{
+    IActorContext Context { get; }
+
+    StreamKey Stream { get; }
+
+    /// <summary>Hands a kept event (numbered with history on) to the stream's audience.</summary>
+    void Distribute(SseEvent sseEvent);
+
+    /// <summary>The history is loaded: the entity serves what waited.</summary>
+    void Started();
+
+    /// <summary>The history is done (stopped for a hand-off, forgotten, or its store failed): the entity stops.</summary>
+    void Finished();
+}
+
+/// <summary>Which history a stream entity keeps, from its settings.</summary>
+internal static class StreamHistories
+{
+    public static IStreamHistory For(StreamEntitySettings settings, IStreamHistoryOwner owner) => settings switch
+    {
+        { HistorySize: 0 } => new NoHistory(owner),
+        { DurableHistory: true } => new JournalHistory(owner, settings.HistorySize),
+        _ => new MemoryHistory(owner, settings.HistorySize, settings.Replicator),
+    };
+}
+
+/// <summary>History off: events go out as published, nothing is numbered or kept.</summary>
+internal sealed class NoHistory(IStreamHistoryOwner owner) : IStreamHistory
+{
+    public bool HoldsEvents => false;
+
+    public bool Start() => false;
+
+    public bool Receive(object message) => false;
+
+    public void Publish(SseEvent sseEvent) => owner.Distribute(sseEvent);
+
+    public StreamReplay? ReplayAfter(StreamPosition? from, long maxBytes) => null;
+
+    public bool HandOff() => false;
+
+    public bool Forget() => false;
+}

@@ -1,0 +1,107 @@
+using Akka.Actor;
+using Akka.Event;
+using Sse.Actors.Events;
+using Sse.Actors.Streams;
+
+namespace Sse.Actors.History;
+
+/// <summary>
+/// The durable history store: a child <see cref="HistoryJournal"/> writes every event before it is kept and
+/// delivered, so no browser ever holds an id that a restarted entity could give to another event, and reads
+/// the stream back when the entity starts (after a passivation, a hand-off, a node stop or a killed node).
+/// </summary>
+internal sealed class JournalHistory : IStreamHistory
+{
+    private readonly IStreamHistoryOwner _owner;
+    private readonly HistoryRing _ring;
+    private readonly string _name;
+    private readonly string _persistenceId;
+    private IActorRef? _journal;
+    private bool _stopping;
+
+    public JournalHistory(IStreamHistoryOwner owner, int size)
+    {
+        _owner = owner;
+        _ring = new HistoryRing(size);
+        _name = owner.Stream.Name;
+        _persistenceId = $"sse-{owner.Stream.Kind}-{owner.Stream.EntityId}";
+    }
+
+    public bool HoldsEvents => _ring.Seq > 0;
+
+    public bool Start()
+    {
+        // Nothing is served before the store has answered with what it keeps of the stream.
+        var context = _owner.Context;
+        _journal = context.Watch(context.ActorOf(HistoryJournal.Props(_persistenceId, _ring.Size, context.Self), "history"));
+        return true;
+    }
+
+    public bool Receive(object message)
+    {
+        switch (message)
+        {
+            case HistoryJournal.Recovered recovered:
+                Recover(recovered);
+                _owner.Started();
+                return true;
+            case StoredEvent m:
+                Stored(m.Event);
+                return true;
+            case Terminated t when t.ActorRef.Equals(_journal):
+                if (!_stopping)
+                {
+                    // The store could not be read or written (the journal logged why): the entity stops too, its
+                    // subscribers subscribe again, and its next incarnation reads the store again.
+                    _owner.Context.GetLogger().Warning("The history store failed for {StreamKind} entity {Entity}; the entity stops and starts again on its next message",
+                        _owner.Stream.Kind, _owner.Stream.EntityId);
+                }
+                _owner.Finished();
+                return true;
+            default:
+                return false;
+        }
+    }
+
+    public void Publish(SseEvent sseEvent) => _journal!.Tell(new HistoryJournal.Store(_ring.Number(_name, sseEvent)));
+
+    public StreamReplay? ReplayAfter(StreamPosition? from, long maxBytes) => _ring.ReplayAfter(from, maxBytes);
+
+    /// <summary>Every event accepted is written before the entity stops, and delivered to whoever still listens.</summary>
+    public bool HandOff() => StopJournal(HistoryJournal.StopWhenStored.Instance);
+
+    /// <summary>A stored history ends with its retention, as a history in memory does.</summary>
+    public bool Forget() => StopJournal(HistoryJournal.Forget.Instance);
+
+    private bool StopJournal(object how)
+    {
+        _stopping = true;
+        _journal!.Tell(how);
+        return true;
+    }
+
+    private void Recover(HistoryJournal.Recovered recovered)
+    {
+        if (recovered.History.Now.Epoch != 0)
+        {
+            _ring.Restore(recovered.History);
+        }
+        else if (recovered.NeverWritten)
+        {
+            // Nothing was ever missed: a browser that saw the stream empty before a restart resumes without a reset.
+            _ring.Restore(new HistorySnapshot(new StreamPosition(HistoryRing.StableEpoch(_persistenceId), 0), []));
+        }
+    }
+
+    /// <summary>An event the journal has written: kept and delivered, unless one before it was refused.</summary>
+    private void Stored(SseEvent sseEvent)
+    {
+        if (sseEvent.Position!.Value.Seq != _ring.Seq + 1)
+        {
+            // The journal stops after a refused write; nothing after the hole is kept or delivered.
+            return;
+        }
+        _ring.Keep(sseEvent);
+        _owner.Distribute(sseEvent);
+    }
+}

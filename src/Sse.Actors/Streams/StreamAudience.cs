@@ -1,0 +1,127 @@
+using Akka.Actor;
+using Akka.Cluster.Tools.PublishSubscribe;
+using Sse.Actors.Broker;
+using Sse.Actors.Events;
+
+namespace Sse.Actors.Streams;
+
+/// <summary>Who a stream entity's events reach: its watched subscribers, or for the broadcasts every node.</summary>
+internal interface IStreamAudience
+{
+    /// <summary>Subscribers kept, on every node.</summary>
+    int Count { get; }
+
+    /// <summary>Nobody listens: the entity may passivate.</summary>
+    bool IsEmpty { get; }
+
+    /// <summary>Keeps <paramref name="subscriber"/>; false when it was kept already, or the audience keeps none.</summary>
+    bool Add(IActorRef subscriber);
+
+    bool Remove(IActorRef subscriber);
+
+    /// <summary>Hands the same encoded event to the whole audience. Nobody waits for a slow subscriber.</summary>
+    void Deliver(SseEvent sseEvent);
+
+    static IStreamAudience For(StreamKey stream, ActorSystem system) => stream is StreamKey.Broadcasts
+        ? new EveryNode(DistributedPubSub.Get(system).Mediator)
+        : new SubscriberSet(stream, system);
+}
+
+/// <summary>
+/// A user's or topic's subscribers. A fan-out costs one message per local subscriber and one per other
+/// node holding subscribers: that node's broker hands it to its own connections of the stream.
+/// </summary>
+internal sealed class SubscriberSet(StreamKey stream, ActorSystem system) : IStreamAudience
+{
+    private readonly HashSet<IActorRef> _local = [];
+    private readonly Dictionary<Address, RemoteNode> _remoteNodes = [];
+
+    public int Count { get; private set; }
+
+    public bool IsEmpty => Count == 0;
+
+    public bool Add(IActorRef subscriber)
+    {
+        var address = subscriber.Path.Address;
+        bool added;
+        if (address.HasLocalScope)
+        {
+            added = _local.Add(subscriber);
+        }
+        else
+        {
+            if (!_remoteNodes.TryGetValue(address, out var node))
+            {
+                node = new RemoteNode(system.ActorSelection(new RootActorPath(address) / "user" / BrokerActor.Name));
+                _remoteNodes.Add(address, node);
+            }
+            added = node.Subscribers.Add(subscriber);
+        }
+        Count += added ? 1 : 0;
+        return added;
+    }
+
+    public bool Remove(IActorRef subscriber)
+    {
+        var address = subscriber.Path.Address;
+        bool removed;
+        if (address.HasLocalScope)
+        {
+            removed = _local.Remove(subscriber);
+        }
+        else if (_remoteNodes.TryGetValue(address, out var node) && node.Subscribers.Remove(subscriber))
+        {
+            removed = true;
+            if (node.Subscribers.Count == 0)
+            {
+                _remoteNodes.Remove(address);
+            }
+        }
+        else
+        {
+            removed = false;
+        }
+        Count -= removed ? 1 : 0;
+        return removed;
+    }
+
+    public void Deliver(SseEvent sseEvent)
+    {
+        foreach (var subscriber in _local)
+        {
+            subscriber.Tell(sseEvent);
+        }
+        if (_remoteNodes.Count == 0)
+        {
+            return;
+        }
+        var forNode = new NodeFanOut.StreamEvent(stream, sseEvent);
+        foreach (var node in _remoteNodes.Values)
+        {
+            node.Broker.Tell(forNode);
+        }
+    }
+
+    private sealed record RemoteNode(ActorSelection Broker)
+    {
+        public HashSet<IActorRef> Subscribers { get; } = [];
+    }
+}
+
+/// <summary>
+/// The broadcasts' audience: every connection of the cluster, reached through each node's broker, which
+/// knows its connections (one pub-sub message per node). It keeps nobody and is never empty.
+/// </summary>
+internal sealed class EveryNode(IActorRef mediator) : IStreamAudience
+{
+    public int Count => 0;
+
+    public bool IsEmpty => false;
+
+    public bool Add(IActorRef subscriber) => false;
+
+    public bool Remove(IActorRef subscriber) => false;
+
+    public void Deliver(SseEvent sseEvent) =>
+        mediator.Tell(new Publish(BrokerActor.BroadcastTopic, new BrokerCommands.DeliverBroadcast(sseEvent)));
+}

@@ -1,0 +1,217 @@
+using System.Diagnostics;
+using Akka.Actor;
+using Akka.Cluster.Sharding;
+using Sse.Actors.Broker;
+using Sse.Actors.Events;
+using Sse.Actors.History;
+using static Sse.Actors.Streams.StreamProtocol;
+
+namespace Sse.Actors.Streams;
+
+/// <summary>What a stream entity needs to know, whatever its kind.</summary>
+/// <param name="EmptyPassivation">How long the entity lives without subscribers.</param>
+/// <param name="HistorySize">Events kept for subscribers that resume; 0: history off.</param>
+/// <param name="HistoryRetention">With events kept, how long the entity outlives its last subscriber, so a browser that comes back within it resumes.</param>
+/// <param name="MaxRemoteReplayBytes">The most bytes of events replayed in one message to a subscriber on another node.</param>
+/// <param name="DurableHistory">Write every event to the Akka.Persistence journal before delivering it.</param>
+/// <param name="Replicator">History in memory: where it is left when sharding moves the entity (null: it is not).</param>
+public sealed record StreamEntitySettings(
+    TimeSpan EmptyPassivation,
+    int HistorySize = 0,
+    TimeSpan HistoryRetention = default,
+    long MaxRemoteReplayBytes = HistoryRing.MaxRemoteReplayBytes,
+    bool DurableHistory = false,
+    IActorRef? Replicator = null);
+
+/// <summary>
+/// The sharded entity of one stream: a user's, a topic's, or the broadcasts'. It keeps the stream's audience
+/// (<see cref="IStreamAudience"/>: watched subscribers on every node, or every node's broker) and hands each
+/// event to it, through the stream's history (<see cref="IStreamHistory"/>: none, in memory, or a journal),
+/// which numbers and keeps it with history on. An entity with subscribers is never passivated; one that stays
+/// empty for <c>EmptyEntityPassivation</c> (or the history's retention) asks its shard to passivate it.
+/// </summary>
+public sealed class StreamEntity : UntypedActor, IWithTimers, IWithUnboundedStash, IStreamHistoryOwner
+{
+    private const string PassivateTimer = "passivate-when-empty";
+    private readonly StreamKey _stream;
+    private readonly StreamEntitySettings _settings;
+    private readonly IStreamAudience _audience;
+    private readonly IStreamHistory _history;
+    // When the entity last had no subscriber: passivation counts from there.
+    private long _emptySince = Stopwatch.GetTimestamp();
+
+    public StreamEntity(StreamKey stream, StreamEntitySettings settings)
+    {
+        _stream = stream;
+        _settings = settings;
+        _audience = IStreamAudience.For(stream, Context.System);
+        _history = StreamHistories.For(settings, this);
+    }
+
+    public static Props Props(StreamKey stream, StreamEntitySettings settings) =>
+        Akka.Actor.Props.Create(() => new StreamEntity(stream, settings));
+
+    public ITimerScheduler Timers { get; set; } = null!;
+
+    public IStash Stash { get; set; } = null!;
+
+    IActorContext IStreamHistoryOwner.Context => Context;
+
+    StreamKey IStreamHistoryOwner.Stream => _stream;
+
+    protected override void PreStart()
+    {
+        Timers.StartSingleTimer(PassivateTimer, PassivateIfEmpty.Instance, _settings.EmptyPassivation);
+        if (_history.Start())
+        {
+            Context.Become(Starting);
+        }
+    }
+
+    // One switch instead of ReceiveActor's handler objects: a node holds one entity per online user.
+    protected override void OnReceive(object message)
+    {
+        if (_history.Receive(message))
+        {
+            return;
+        }
+        switch (message)
+        {
+            case PublishToStream m:
+                _history.Publish(m.Event);
+                break;
+            case SubscribeToStream m:
+                Subscribe(m.Subscriber, m.From);
+                break;
+            case UnsubscribeFromStream m:
+                Unsubscribe(m.Subscriber);
+                break;
+            case Terminated t:
+                Unsubscribe(t.ActorRef);
+                break;
+            case BrokerQueries.GetUserConnectionCount m:
+                Sender.Tell(new BrokerQueries.UserConnectionCount(m.UserId, _audience.Count));
+                break;
+            case PassivateIfEmpty:
+                Passivate();
+                break;
+            case RetentionOver:
+                StopAfter(_history.Forget());
+                break;
+            case StopForHandOff:
+                StopAfter(_history.HandOff());
+                break;
+            default:
+                Unhandled(message);
+                break;
+        }
+    }
+
+    /// <summary>Nothing is served before the history has loaded.</summary>
+    private void Starting(object message)
+    {
+        if (!_history.Receive(message))
+        {
+            Stash.Stash();
+        }
+    }
+
+    /// <summary>The history finishes (the last writes, the hand-off snapshot); sharding waits for the stop.</summary>
+    private void Stopping(object message) => _history.Receive(message);
+
+    private void StopAfter(bool historyFinishesFirst)
+    {
+        if (historyFinishesFirst)
+        {
+            Context.Become(Stopping);
+        }
+        else
+        {
+            Context.Stop(Self);
+        }
+    }
+
+    void IStreamHistoryOwner.Distribute(SseEvent sseEvent) => _audience.Deliver(sseEvent);
+
+    void IStreamHistoryOwner.Started()
+    {
+        Context.Become(OnReceive);
+        Stash.UnstashAll();
+    }
+
+    void IStreamHistoryOwner.Finished() => Context.Stop(Self);
+
+    /// <summary>
+    /// Adds (or confirms again) a subscriber and acknowledges it, so a retried subscribe is harmless. With history
+    /// on the acknowledgement carries what the subscriber missed: given in the same receive that adds it, so
+    /// nothing falls between the replay and the live events.
+    /// </summary>
+    private void Subscribe(IActorRef subscriber, StreamPosition? from)
+    {
+        if (_audience.Add(subscriber))
+        {
+            Context.Watch(subscriber);
+            Timers.Cancel(PassivateTimer);
+        }
+        var maxBytes = subscriber.Path.Address.HasLocalScope ? long.MaxValue : _settings.MaxRemoteReplayBytes;
+        subscriber.Tell(new SubscribedToStream(_stream, _history.ReplayAfter(from, maxBytes)));
+    }
+
+    private void Unsubscribe(IActorRef subscriber)
+    {
+        if (!_audience.Remove(subscriber))
+        {
+            return;
+        }
+        Context.Unwatch(subscriber);
+        if (_audience.IsEmpty)
+        {
+            _emptySince = Stopwatch.GetTimestamp();
+            Timers.StartSingleTimer(PassivateTimer, PassivateIfEmpty.Instance, EmptyLifetime);
+        }
+    }
+
+    private void Passivate()
+    {
+        if (!_audience.IsEmpty)
+        {
+            return;
+        }
+        var left = EmptyLifetime - Stopwatch.GetElapsedTime(_emptySince);
+        if (left > TimeSpan.Zero)
+        {
+            // Events arrived since the timer started: their history is kept for the retention.
+            Timers.StartSingleTimer(PassivateTimer, PassivateIfEmpty.Instance, left);
+            return;
+        }
+        Context.Parent.Tell(new Passivate(RetentionOver.Instance));
+    }
+
+    /// <summary>How long the entity lives without subscribers: longer while its history has events to replay.</summary>
+    private TimeSpan EmptyLifetime =>
+        _history.HoldsEvents && _settings.HistoryRetention > _settings.EmptyPassivation ? _settings.HistoryRetention : _settings.EmptyPassivation;
+
+    private sealed class PassivateIfEmpty : INoSerializationVerificationNeeded
+    {
+        public static readonly PassivateIfEmpty Instance = new();
+    }
+
+    /// <summary>What the shard sends back once it passivates the entity: the history is forgotten with it.</summary>
+    private sealed class RetentionOver : INoSerializationVerificationNeeded
+    {
+        public static readonly RetentionOver Instance = new();
+    }
+}
+
+/// <summary>
+/// What sharding sends a stream entity instead of a <see cref="PoisonPill"/> when it moves it (a rebalance, or
+/// a node leaving gracefully): the entity's history first leaves what it must for the next incarnation.
+/// </summary>
+public sealed class StopForHandOff : INoSerializationVerificationNeeded
+{
+    public static readonly StopForHandOff Instance = new();
+
+    private StopForHandOff()
+    {
+    }
+}

@@ -1,0 +1,42 @@
+using Akka.Actor;
+using Sse.Actors.Events;
+using Sse.Actors.History;
+using Sse.Actors.Serialization;
+
+namespace Sse.Actors.Streams;
+
+/// <summary>A message routed by a stream shard region to the <see cref="StreamEntity"/> of <see cref="Stream"/>.</summary>
+public interface IStreamMessage : ISseWireMessage
+{
+    StreamKey Stream { get; }
+}
+
+/// <summary>What a <see cref="StreamEntity"/> is told and what it answers; the same for every kind of stream.</summary>
+public static class StreamProtocol
+{
+    /// <summary>
+    /// A connection asks to receive the stream's events; answered with <see cref="SubscribedToStream"/>.
+    /// With history on, <paramref name="From"/> is the last position the connection saw, to resume after.
+    /// </summary>
+    public sealed record SubscribeToStream(StreamKey Stream, IActorRef Subscriber, StreamPosition? From = null) : IStreamMessage;
+
+    public sealed record UnsubscribeFromStream(StreamKey Stream, IActorRef Subscriber) : IStreamMessage;
+
+    /// <summary>An event for every subscriber of the stream, encoded once.</summary>
+    public sealed record PublishToStream(StreamKey Stream, SseEvent Event) : IStreamMessage;
+
+    /// <summary>
+    /// Acknowledges a subscription; its sender is the entity, which the subscriber watches.
+    /// <paramref name="Replay"/>: null unless history is on.
+    /// </summary>
+    public sealed record SubscribedToStream(StreamKey Stream, StreamReplay? Replay = null) : ISseWireMessage;
+}
+
+/// <summary>
+/// What a subscription acknowledgement tells a subscriber with history on: where the stream is now,
+/// and either the events after the position it asked for (in order) or that they are gone (<see cref="Gap"/>).
+/// </summary>
+/// <param name="Now">The stream's epoch and the sequence number of its last event.</param>
+/// <param name="Gap">The asked position cannot be resumed: another epoch, older than the kept window, or ahead of the stream (forged).</param>
+/// <param name="Missed">The kept events after the asked position, oldest first; empty on a gap or when no position was asked.</param>
+public sealed record StreamReplay(StreamPosition Now, bool Gap, IReadOnlyList<SseEvent> Missed);
