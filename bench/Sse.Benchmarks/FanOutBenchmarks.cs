@@ -7,7 +7,7 @@ using Sse.Actors.Broker;
 using Sse.Actors.Clients;
 using Sse.Actors.Diagnostics;
 using Sse.Actors.Events;
-using Sse.Actors.Hosting;
+using Sse.Actors.Settings;
 using Sse.Actors.Topics;
 using Sse.Actors.Users;
 

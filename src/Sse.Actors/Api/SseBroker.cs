@@ -4,7 +4,7 @@ using Akka.Hosting;
 using Microsoft.Extensions.Options;
 using Sse.Actors.Broker;
 using Sse.Actors.Diagnostics;
-using Sse.Actors.Hosting;
+using Sse.Actors.Settings;
 using Sse.Actors.Topics;
 using Sse.Actors.Users;
 using static Sse.Actors.Broker.BrokerQueries;

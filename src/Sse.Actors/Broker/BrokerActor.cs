@@ -3,7 +3,7 @@ using Akka.Cluster.Tools.PublishSubscribe;
 using Akka.Event;
 using Sse.Actors.Clients;
 using Sse.Actors.Diagnostics;
-using Sse.Actors.Hosting;
+using Sse.Actors.Settings;
 using static Sse.Actors.Broker.BrokerCommands;
 using static Sse.Actors.Broker.BrokerConnections;
 using static Sse.Actors.Broker.BrokerQueries;

@@ -3,7 +3,7 @@ using Akka.Actor;
 using Akka.Event;
 using Sse.Actors.Diagnostics;
 using Sse.Actors.Events;
-using Sse.Actors.Hosting;
+using Sse.Actors.Settings;
 using Sse.Actors.Topics;
 using Sse.Actors.Users;
 using static Sse.Actors.Clients.ClientProtocol;

@@ -9,6 +9,7 @@ using Akka.Remote.Hosting;
 using Sse.Actors.Broker;
 using Sse.Actors.Diagnostics;
 using Sse.Actors.Serialization;
+using Sse.Actors.Settings;
 using Sse.Actors.Subscriptions;
 using Sse.Actors.Topics;
 using Sse.Actors.Users;

@@ -9,6 +9,7 @@ using Sse.Actors.Api;
 using Sse.Actors.Broker;
 using Sse.Actors.Events;
 using Sse.Actors.Hosting;
+using Sse.Actors.Settings;
 using Sse.Actors.Topics;
 using Sse.Actors.Users;
 

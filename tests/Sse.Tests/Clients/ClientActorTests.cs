@@ -3,7 +3,7 @@ using Akka.Actor;
 using Akka.TestKit;
 using Sse.Actors.Clients;
 using Sse.Actors.Events;
-using Sse.Actors.Hosting;
+using Sse.Actors.Settings;
 using Sse.Actors.Subscriptions;
 using Sse.Actors.Topics;
 using static Sse.Actors.Topics.TopicProtocol;

@@ -1,7 +1,7 @@
 using Microsoft.Extensions.FileProviders;
 using Microsoft.Extensions.Hosting;
 using Microsoft.Extensions.Options;
-using Sse.Actors.Hosting;
+using Sse.Actors.Settings;
 
 namespace Sse.Tests.Hosting;
 

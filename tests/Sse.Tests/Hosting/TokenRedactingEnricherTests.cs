@@ -1,6 +1,6 @@
 using Serilog.Events;
 using Serilog.Parsing;
-using Sse.Actors.Hosting;
+using Sse.Actors.Security;
 
 namespace Sse.Tests.Hosting;
 

@@ -8,7 +8,7 @@ using Sse.Actors.Broker;
 using Sse.Actors.Topics;
 using Sse.Actors.Users;
 
-namespace Sse.Actors.Hosting;
+namespace Sse.Actors.Diagnostics;
 
 /// <summary>
 /// Ready for traffic: the node is an Up cluster member, its broker runs, the user and topic shard
