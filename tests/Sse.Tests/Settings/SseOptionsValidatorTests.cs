@@ -3,7 +3,7 @@ using Microsoft.Extensions.Hosting;
 using Microsoft.Extensions.Options;
 using Sse.Actors.Settings;
 
-namespace Sse.Tests.Hosting;
+namespace Sse.Tests.Settings;
 
 public sealed class SseOptionsValidatorTests
 {

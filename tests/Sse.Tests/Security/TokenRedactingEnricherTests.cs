@@ -2,7 +2,7 @@ using Serilog.Events;
 using Serilog.Parsing;
 using Sse.Actors.Security;
 
-namespace Sse.Tests.Hosting;
+namespace Sse.Tests.Security;
 
 public sealed class TokenRedactingEnricherTests
 {
