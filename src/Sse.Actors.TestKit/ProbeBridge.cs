@@ -5,7 +5,7 @@ using Sse.Actors.Events;
 using Sse.Actors.Topics;
 using Sse.Actors.Users;
 
-namespace Sse.Actors.Testing;
+namespace Sse.Actors.TestKit;
 
 /// <summary>
 /// Subscribes in the broker's actor system on a probe's behalf and tells the probe only the

@@ -13,7 +13,7 @@ using Sse.Actors.Settings;
 using Sse.Actors.Topics;
 using Sse.Actors.Users;
 
-namespace Sse.Actors.Testing;
+namespace Sse.Actors.TestKit;
 
 /// <summary>
 /// The broker in-process for your own tests, without a web server: a generic host with
