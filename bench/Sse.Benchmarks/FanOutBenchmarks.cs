@@ -7,8 +7,8 @@ using Sse.Actors.Broker;
 using Sse.Actors.Clients;
 using Sse.Actors.Diagnostics;
 using Sse.Actors.Events;
-using Sse.Actors.Hosting;
 using Sse.Actors.Streams;
+using Sse.Actors.Settings;
 
 namespace Sse.Benchmarks;
 

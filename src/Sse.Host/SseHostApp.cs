@@ -3,6 +3,7 @@ using OpenTelemetry.Resources;
 using Serilog;
 using Sse.Actors.Hosting;
 using Sse.Actors.Http;
+using Sse.Actors.Security;
 using Sse.Host.Samples.Notifications;
 
 namespace Sse.Host;

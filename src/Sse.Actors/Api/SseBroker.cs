@@ -4,8 +4,8 @@ using Akka.Hosting;
 using Microsoft.Extensions.Options;
 using Sse.Actors.Broker;
 using Sse.Actors.Diagnostics;
-using Sse.Actors.Hosting;
 using Sse.Actors.Streams;
+using Sse.Actors.Settings;
 using static Sse.Actors.Broker.BrokerQueries;
 
 namespace Sse.Actors.Api;

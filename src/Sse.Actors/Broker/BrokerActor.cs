@@ -4,6 +4,7 @@ using Akka.Event;
 using Sse.Actors.Clients;
 using Sse.Actors.Diagnostics;
 using Sse.Actors.Streams;
+using Sse.Actors.Settings;
 using static Sse.Actors.Broker.BrokerCommands;
 using static Sse.Actors.Broker.BrokerConnections;
 using static Sse.Actors.Broker.BrokerQueries;

@@ -1,5 +1,6 @@
 using Akka.Actor;
 using Akka.Cluster;
+using Sse.Actors.Settings;
 using static Sse.Actors.Broker.BrokerQueries;
 
 namespace Sse.Actors.Broker;

@@ -3,6 +3,7 @@ using Akka.Cluster.Tools.PublishSubscribe;
 using Sse.Actors.Diagnostics;
 using Sse.Actors.Events;
 using Sse.Actors.Streams;
+using Sse.Actors.Settings;
 using static Sse.Actors.Broker.BrokerCommands;
 using static Sse.Actors.Streams.StreamProtocol;
 

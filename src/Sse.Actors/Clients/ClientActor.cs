@@ -3,6 +3,7 @@ using Akka.Event;
 using Sse.Actors.Diagnostics;
 using Sse.Actors.Events;
 using Sse.Actors.Streams;
+using Sse.Actors.Settings;
 using static Sse.Actors.Clients.ClientProtocol;
 using static Sse.Actors.Streams.StreamProtocol;
 

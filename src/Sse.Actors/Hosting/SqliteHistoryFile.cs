@@ -1,4 +1,5 @@
 using Microsoft.Data.Sqlite;
+using Sse.Actors.Settings;
 
 namespace Sse.Actors.Hosting;
 

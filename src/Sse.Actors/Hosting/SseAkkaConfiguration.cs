@@ -11,6 +11,7 @@ using Sse.Actors.Diagnostics;
 using Sse.Actors.Serialization;
 using Sse.Actors.History;
 using Sse.Actors.Streams;
+using Sse.Actors.Settings;
 
 namespace Sse.Actors.Hosting;
 

@@ -12,6 +12,8 @@ using OpenTelemetry.Metrics;
 using Sse.Actors.Api;
 using Sse.Actors.Diagnostics;
 using Sse.Actors.Http;
+using Sse.Actors.Security;
+using Sse.Actors.Settings;
 
 namespace Sse.Actors.Hosting;
 
@@ -36,7 +38,7 @@ public static class SseServiceCollectionExtensions
     {
         services.AddOptions<SseOptions>().Bind(configuration.GetSection(SseOptions.SectionName)).ValidateOnStart();
         services.TryAddEnumerable(ServiceDescriptor.Singleton<IValidateOptions<SseOptions>, SseOptionsValidator>());
-        SseAuthentication.Add(services, configuration);
+        SseAuthenticationServices.Add(services, configuration);
         services.TryAddSingleton<ISseTopicResolver, QueryStringTopicResolver>();
         services.TryAddSingleton<ISseTopicAuthorizer, ConfiguredTopicAuthorizer>();
         services.TryAddSingleton<ISseBroker, SseBroker>();

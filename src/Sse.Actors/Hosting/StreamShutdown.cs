@@ -3,6 +3,7 @@ using Akka.Hosting;
 using Microsoft.Extensions.Hosting;
 using Microsoft.Extensions.Options;
 using Sse.Actors.Broker;
+using Sse.Actors.Settings;
 
 namespace Sse.Actors.Hosting;
 

@@ -8,7 +8,7 @@ using Sse.Actors.Api;
 using Sse.Actors.Broker;
 using Sse.Actors.Diagnostics;
 using Sse.Actors.Events;
-using Sse.Actors.Hosting;
+using Sse.Actors.Settings;
 
 namespace Sse.Actors.Http;
 

@@ -7,6 +7,8 @@ using Microsoft.Extensions.Options;
 using Sse.Actors.Api;
 using Sse.Actors.Diagnostics;
 using Sse.Actors.Hosting;
+using Sse.Actors.Security;
+using Sse.Actors.Settings;
 
 namespace Sse.Actors.Http;
 

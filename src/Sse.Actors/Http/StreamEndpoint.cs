@@ -14,7 +14,8 @@ using Sse.Actors.Clients;
 using Sse.Actors.Diagnostics;
 using Sse.Actors.Events;
 using Sse.Actors.History;
-using Sse.Actors.Hosting;
+using Sse.Actors.Security;
+using Sse.Actors.Settings;
 using static Sse.Actors.Broker.BrokerConnections;
 
 namespace Sse.Actors.Http;

@@ -2,7 +2,7 @@ using Akka.Actor;
 using Akka.TestKit;
 using Sse.Actors.Broker;
 using Sse.Actors.Clients;
-using Sse.Actors.Hosting;
+using Sse.Actors.Settings;
 using static Sse.Actors.Broker.BrokerCommands;
 using static Sse.Actors.Broker.BrokerConnections;
 using static Sse.Actors.Broker.BrokerQueries;

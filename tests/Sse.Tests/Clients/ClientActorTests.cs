@@ -3,10 +3,10 @@ using Akka.Actor;
 using Akka.TestKit;
 using Sse.Actors.Clients;
 using Sse.Actors.Events;
-using Sse.Actors.Hosting;
 using Sse.Actors.Streams;
 using Sse.Actors.History;
 using static Sse.Actors.Streams.StreamProtocol;
+using Sse.Actors.Settings;
 
 namespace Sse.Tests.Clients;
 

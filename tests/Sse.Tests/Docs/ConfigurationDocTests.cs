@@ -1,7 +1,7 @@
 using System.Collections;
 using System.Globalization;
 using System.Reflection;
-using Sse.Actors.Hosting;
+using Sse.Actors.Settings;
 
 namespace Sse.Tests.Docs;
 

@@ -9,6 +9,7 @@ using Microsoft.AspNetCore.Hosting.Server.Features;
 using Microsoft.AspNetCore.Http.Features;
 using Microsoft.Extensions.DependencyInjection;
 using Sse.Actors.Http;
+using Sse.Actors.Security;
 using Sse.Tests.Docs.Samples.Embedding;
 using Sse.Tests.Docs.Samples.Readme;
 using Sse.Tests.Http;

@@ -1,6 +1,6 @@
 using Akka.TestKit.Xunit2;
 using Microsoft.Extensions.DependencyInjection;
-using Sse.Actors.Testing;
+using Sse.Actors.TestKit;
 using Sse.Host.Samples.Notifications;
 
 namespace Sse.Tests.Examples;

@@ -4,7 +4,7 @@ using Akka.Hosting;
 using Akka.TestKit.Xunit2;
 using Microsoft.Extensions.DependencyInjection;
 using Sse.Actors.Broker;
-using Sse.Actors.Testing;
+using Sse.Actors.TestKit;
 
 namespace Sse.Tests.Testing;
 

@@ -1,5 +1,5 @@
 using System.Text.Json;
-using Sse.Actors.Http;
+using Sse.Actors.Security;
 
 namespace Sse.Host.Samples.Notifications;
 

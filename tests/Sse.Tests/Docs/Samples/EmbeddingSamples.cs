@@ -9,6 +9,7 @@ using Sse.Actors.Api; // scaffold
 using Sse.Actors.Broker; // scaffold
 using Sse.Actors.Hosting; // scaffold
 using Sse.Actors.Http; // scaffold
+using Sse.Actors.Security; // scaffold
 using Sse.Tests.Docs.Samples.Readme; // scaffold
 
 namespace Sse.Tests.Docs.Samples.Embedding; // scaffold

@@ -2,8 +2,8 @@
 using Microsoft.AspNetCore.Http; // scaffold
 using Microsoft.Extensions.Options; // scaffold
 using Sse.Actors.Api; // scaffold
-using Sse.Actors.Hosting; // scaffold
-using Sse.Actors.Http; // scaffold
+using Sse.Actors.Security; // scaffold
+using Sse.Actors.Settings; // scaffold
 
 namespace Sse.Tests.Docs.Samples.Faq; // scaffold
 

@@ -2,7 +2,7 @@
 using System.Text.Json; // scaffold
 using Akka.TestKit.Xunit2; // scaffold
 using Microsoft.Extensions.DependencyInjection; // scaffold
-using Sse.Actors.Testing; // scaffold
+using Sse.Actors.TestKit; // scaffold
 using Sse.Host.Samples.Notifications; // scaffold
 
 namespace Sse.Tests.Docs.Samples.Testing; // scaffold

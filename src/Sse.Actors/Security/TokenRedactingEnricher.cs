@@ -2,7 +2,7 @@ using System.Text.RegularExpressions;
 using Serilog.Core;
 using Serilog.Events;
 
-namespace Sse.Actors.Hosting;
+namespace Sse.Actors.Security;
 
 /// <summary>
 /// Keeps bearer tokens out of the logs: an <c>EventSource</c> passes its token in the query

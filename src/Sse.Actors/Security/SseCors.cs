@@ -1,7 +1,8 @@
 using Microsoft.AspNetCore.Cors.Infrastructure;
 using Microsoft.Extensions.Hosting;
+using Sse.Actors.Settings;
 
-namespace Sse.Actors.Hosting;
+namespace Sse.Actors.Security;
 
 /// <summary>The CORS policy of the SSE endpoints, from <see cref="SseOptions.AllowedOrigins"/> (never a hard-coded <c>*</c>).</summary>
 public static class SseCors

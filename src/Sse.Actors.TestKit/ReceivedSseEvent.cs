@@ -2,7 +2,7 @@ using System.Net.ServerSentEvents;
 using Akka.Actor;
 using Sse.Actors.Events;
 
-namespace Sse.Actors.Testing;
+namespace Sse.Actors.TestKit;
 
 /// <summary>
 /// An event as a browser's <c>EventSource</c> sees it, told to a probe that listens through

@@ -10,8 +10,9 @@ using Sse.Actors.Broker;
 using Sse.Actors.Events;
 using Sse.Actors.Hosting;
 using Sse.Actors.Streams;
+using Sse.Actors.Settings;
 
-namespace Sse.Actors.Testing;
+namespace Sse.Actors.TestKit;
 
 /// <summary>
 /// The broker in-process for your own tests, without a web server: a generic host with

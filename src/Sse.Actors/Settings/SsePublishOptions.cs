@@ -1,4 +1,4 @@
-namespace Sse.Actors.Hosting;
+namespace Sse.Actors.Settings;
 
 /// <summary>
 /// Who may publish (<c>POST /send</c>) and read stats (<c>Sse:Publish</c> section). Outside

@@ -2,9 +2,9 @@ using System.Security.Claims;
 using Microsoft.AspNetCore.Authentication;
 using Microsoft.AspNetCore.Http;
 using Microsoft.Extensions.Options;
-using Sse.Actors.Hosting;
+using Sse.Actors.Settings;
 
-namespace Sse.Actors.Http;
+namespace Sse.Actors.Security;
 
 /// <summary>
 /// <c>Sse:Auth:Mode = Jwt</c>: authenticates the request with the broker's JWT bearer scheme

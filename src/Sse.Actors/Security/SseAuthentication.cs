@@ -1,6 +1,6 @@
 using Microsoft.AspNetCore.Http;
 
-namespace Sse.Actors.Http;
+namespace Sse.Actors.Security;
 
 /// <summary>Who a stream belongs to.</summary>
 /// <param name="ExpiresAt">When the credential behind the identity expires (a JWT's <c>exp</c>); the stream is closed then.</param>
@@ -45,20 +45,4 @@ public sealed class QueryStringAuthenticator : ISseAuthenticator
         }
         return ValueTask.FromResult(SseAuthenticationResult.Success(new SseIdentity(userId, tenantId)));
     }
-}
-
-/// <summary>Decides which topics a stream subscribes to (the seed's <c>TopicResolver</c>).</summary>
-public interface ISseTopicResolver
-{
-    IReadOnlyList<string> ResolveTopics(HttpContext context, SseIdentity identity);
-}
-
-/// <summary>The seed's default: <c>topics=a,b,c</c> from the query, trimmed, empties and repeats dropped.</summary>
-public sealed class QueryStringTopicResolver : ISseTopicResolver
-{
-    public IReadOnlyList<string> ResolveTopics(HttpContext context, SseIdentity identity) =>
-        context.Request.Query["topics"]
-            .SelectMany(value => (value ?? "").Split(',', StringSplitOptions.TrimEntries | StringSplitOptions.RemoveEmptyEntries))
-            .Distinct(StringComparer.Ordinal)
-            .ToArray();
 }

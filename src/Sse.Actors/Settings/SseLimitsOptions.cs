@@ -1,4 +1,4 @@
-namespace Sse.Actors.Hosting;
+namespace Sse.Actors.Settings;
 
 /// <summary>Input limits (<c>Sse:Limits</c> section). Over a limit: a 4xx naming the limit, or an <see cref="ArgumentException"/> from the API.</summary>
 public sealed class SseLimitsOptions

@@ -7,7 +7,7 @@ using Microsoft.Extensions.Hosting;
 using Sse.Actors.Broker;
 using Sse.Actors.Streams;
 
-namespace Sse.Actors.Hosting;
+namespace Sse.Actors.Diagnostics;
 
 /// <summary>
 /// Ready for traffic: the node is an Up cluster member, its broker runs, the user and topic shard

@@ -1,4 +1,4 @@
-namespace Sse.Actors.Hosting;
+namespace Sse.Actors.Settings;
 
 /// <summary>
 /// The broker's settings, bound from the <c>Sse</c> configuration section

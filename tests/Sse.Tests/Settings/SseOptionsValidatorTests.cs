@@ -1,9 +1,9 @@
 using Microsoft.Extensions.FileProviders;
 using Microsoft.Extensions.Hosting;
 using Microsoft.Extensions.Options;
-using Sse.Actors.Hosting;
+using Sse.Actors.Settings;
 
-namespace Sse.Tests.Hosting;
+namespace Sse.Tests.Settings;
 
 public sealed class SseOptionsValidatorTests
 {

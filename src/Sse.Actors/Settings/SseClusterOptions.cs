@@ -1,4 +1,4 @@
-namespace Sse.Actors.Hosting;
+namespace Sse.Actors.Settings;
 
 /// <summary>
 /// How this node takes part in the Akka.NET cluster (<c>Sse:Cluster</c> section). With no seed

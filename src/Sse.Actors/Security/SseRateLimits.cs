@@ -4,8 +4,9 @@ using Microsoft.AspNetCore.Http;
 using Microsoft.AspNetCore.RateLimiting;
 using Microsoft.Extensions.DependencyInjection;
 using Sse.Actors.Diagnostics;
+using Sse.Actors.Settings;
 
-namespace Sse.Actors.Hosting;
+namespace Sse.Actors.Security;
 
 /// <summary>Connection attempts per client IP, through ASP.NET Core rate limiting (<c>Sse:Limits:ConnectionAttemptsPerMinutePerIp</c>).</summary>
 public static class SseRateLimits

@@ -1,4 +1,4 @@
-namespace Sse.Actors.Hosting;
+namespace Sse.Actors.Settings;
 
 /// <summary>The <c>/metrics</c> scrape endpoint of <c>MapSseMetrics</c> (<c>Sse:Metrics</c> section).</summary>
 public sealed class SseMetricsOptions

@@ -1,7 +1,7 @@
 using Sse.Actors.Broker;
 using Sse.Actors.Clients;
 
-namespace Sse.Actors.Hosting;
+namespace Sse.Actors.Settings;
 
 /// <summary>The few settings each actor uses, taken from the broker's options once at start.</summary>
 public static class ActorSettings

@@ -1,8 +1,8 @@
 using Serilog.Events;
 using Serilog.Parsing;
-using Sse.Actors.Hosting;
+using Sse.Actors.Security;
 
-namespace Sse.Tests.Hosting;
+namespace Sse.Tests.Security;
 
 public sealed class TokenRedactingEnricherTests
 {

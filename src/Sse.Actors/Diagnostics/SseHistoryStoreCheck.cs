@@ -3,8 +3,9 @@ using Microsoft.Data.Sqlite;
 using Microsoft.Extensions.Diagnostics.HealthChecks;
 using Microsoft.Extensions.Options;
 using Npgsql;
+using Sse.Actors.Settings;
 
-namespace Sse.Actors.Hosting;
+namespace Sse.Actors.Diagnostics;
 
 /// <summary>
 /// Part of <c>/readyz</c>: with a durable history store, whether its database answers. Unreachable is

@@ -1,4 +1,4 @@
-namespace Sse.Actors.Hosting;
+namespace Sse.Actors.Settings;
 
 /// <summary>Who may open a stream (<c>Sse:Auth</c> section).</summary>
 public sealed class SseAuthOptions

@@ -1,6 +1,6 @@
 using Akka.Hosting;
 
-namespace Sse.Actors.Testing;
+namespace Sse.Actors.TestKit;
 
 /// <summary>How <see cref="SseTestBroker.StartAsync"/> sets up the broker.</summary>
 public sealed class SseTestBrokerOptions

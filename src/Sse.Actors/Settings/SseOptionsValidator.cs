@@ -1,7 +1,8 @@
 using Microsoft.Extensions.Hosting;
 using Microsoft.Extensions.Options;
+using Sse.Actors.Hosting;
 
-namespace Sse.Actors.Hosting;
+namespace Sse.Actors.Settings;
 
 /// <summary>The seed's rules for <see cref="SseOptions"/>; a failure names the option and stops start-up.</summary>
 public sealed class SseOptionsValidator(IHostEnvironment environment) : IValidateOptions<SseOptions>

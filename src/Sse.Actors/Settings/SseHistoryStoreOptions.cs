@@ -1,4 +1,4 @@
-namespace Sse.Actors.Hosting;
+namespace Sse.Actors.Settings;
 
 /// <summary>Where the replay history of <see cref="SseOptions.HistorySize"/> is kept.</summary>
 public enum SseHistoryStore

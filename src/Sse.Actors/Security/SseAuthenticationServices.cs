@@ -7,12 +7,12 @@ using Microsoft.Extensions.Hosting;
 using Microsoft.Extensions.Logging;
 using Microsoft.Extensions.Options;
 using Microsoft.IdentityModel.Tokens;
-using Sse.Actors.Http;
+using Sse.Actors.Settings;
 
-namespace Sse.Actors.Hosting;
+namespace Sse.Actors.Security;
 
 /// <summary>Registers the authenticator <c>Sse:Auth:Mode</c> names, with ASP.NET Core's JWT bearer handler for <c>Jwt</c>.</summary>
-internal static class SseAuthentication
+internal static class SseAuthenticationServices
 {
     public static void Add(IServiceCollection services, IConfiguration configuration)
     {

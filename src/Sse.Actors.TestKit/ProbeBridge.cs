@@ -4,7 +4,7 @@ using Sse.Actors.Broker;
 using Sse.Actors.Events;
 using Sse.Actors.Streams;
 
-namespace Sse.Actors.Testing;
+namespace Sse.Actors.TestKit;
 
 /// <summary>
 /// Subscribes in the broker's actor system on a probe's behalf and tells the probe only the

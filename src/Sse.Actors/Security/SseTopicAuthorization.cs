@@ -1,9 +1,9 @@
 using Microsoft.AspNetCore.Http;
 using Microsoft.Extensions.Hosting;
 using Microsoft.Extensions.Options;
-using Sse.Actors.Hosting;
+using Sse.Actors.Settings;
 
-namespace Sse.Actors.Http;
+namespace Sse.Actors.Security;
 
 /// <summary>Decides whether a connection may subscribe to a topic (principal, tenant, topic). Register your own to replace the default.</summary>
 public interface ISseTopicAuthorizer

@@ -5,9 +5,10 @@ using Microsoft.AspNetCore.Http;
 using Microsoft.Extensions.Hosting;
 using Microsoft.Extensions.Logging;
 using Microsoft.Extensions.Options;
-using Sse.Actors.Hosting;
+using Sse.Actors.Http;
+using Sse.Actors.Settings;
 
-namespace Sse.Actors.Http;
+namespace Sse.Actors.Security;
 
 /// <summary>
 /// Guards <c>POST /send</c> and <c>GET /stats</c>: an <c>X-Api-Key</c> from <c>Sse:Publish:ApiKeys</c>, or (in
