@@ -9,18 +9,6 @@ using static Sse.Actors.Streams.StreamProtocol;
 
 namespace Sse.Actors.Clients;
 
-/// <summary>What a client actor needs to know of the broker's settings.</summary>
-/// <param name="BufferSize">Events queued per connection before it counts as a slow consumer.</param>
-/// <param name="History">History is on: the connection resumes its streams and its own events carry no id.</param>
-public sealed record ClientSettings(
-    int BufferSize,
-    TimeSpan HeartbeatInterval,
-    TimeSpan ClientTimeout,
-    TimeSpan SubscribeRetryInterval,
-    TimeSpan ReconnectDelay,
-    TimeSpan ShutdownGrace,
-    bool History);
-
 /// <summary>
 /// One per connection. Subscribes itself to its user's entity and its topics' entities, and
 /// queues what they deliver into the connection's bounded buffer without ever waiting: when the

@@ -11,6 +11,9 @@ using static Sse.Actors.Streams.StreamProtocol;
 
 namespace Sse.Actors.Serialization;
 
+// One file on purpose (over 250 lines): every message's wire format side by side, the manifest, the writer
+// and the reader of each in the same order, so a change to one message is made and reviewed in one place.
+
 /// <summary>
 /// Compact binary format for every <see cref="ISseWireMessage"/>: a short manifest names the type,
 /// fields follow in declaration order. Actor references travel as their serialized paths.
