@@ -66,7 +66,8 @@ public sealed class SlowConsumerTests
     private static async Task<int> SendUntilAsync(BrokerHost host, SseStream healthy, Func<JsonElement, bool> done)
     {
         var deadline = DateTime.UtcNow + BrokerHost.FactTimeout;
-        for (var i = 0; i < 5000 && DateTime.UtcNow < deadline; i++)
+        // Bounded by time first: a fast machine sends 5,000 events before the stalled socket's buffers even fill.
+        for (var i = 0; i < 100_000 && DateTime.UtcNow < deadline; i++)
         {
             if (i % 10 == 0 && done(await host.StatsAsync()))
             {
