@@ -14,7 +14,7 @@ namespace Sse.Actors.Clients;
 /// queues what they deliver into the connection's bounded buffer without ever waiting: when the
 /// buffer is full the client is a slow consumer and drops itself. The welcome event is sent once
 /// every subscription is acknowledged, so after it nothing addressed to the connection is missed.
-/// With history on it also resumes (<see cref="StreamPositions"/>): each stream's acknowledgement carries
+/// With history on it also resumes (<see cref="ConnectionStreams"/>): each stream's acknowledgement carries
 /// what the connection missed, written after the welcome, and duplicates are filtered out. The
 /// broadcasts are one of those streams: their entity only answers the replay, and the live ones
 /// come through the node's broker, which knew this client before it subscribed.
@@ -28,10 +28,7 @@ public sealed class ClientActor : UntypedActor, IWithTimers, IWithStash
     private readonly StreamRegions _regions;
     private readonly ClientSettings _settings;
     private readonly SseMetrics _metrics;
-    // Each stream the connection listens to, with the entity that acknowledged it (null while pending).
-    private readonly Dictionary<StreamKey, IActorRef?> _streams = [];
-    // History on only.
-    private readonly StreamPositions? _positions;
+    private readonly ConnectionStreams _streams;
     private ILoggingAdapter? _log;
     private int _queuedBeforeWelcome;
     // False while subscribing (events are stashed behind the welcome), true once the welcome is sent.
@@ -45,14 +42,7 @@ public sealed class ClientActor : UntypedActor, IWithTimers, IWithStash
         _metrics = metrics;
         // With history on, the kept broadcasts are one more stream, so a reconnect gets the ones it missed too.
         var streams = settings.History ? connection.Streams : [.. connection.Streams.Where(stream => stream is not StreamKey.Broadcasts)];
-        foreach (var stream in streams)
-        {
-            _streams[stream] = null;
-        }
-        if (settings.History)
-        {
-            _positions = new StreamPositions(streams, connection.ResumeFrom, connection.ResumeRefused);
-        }
+        _streams = new ConnectionStreams(streams, settings.History, connection.ResumeFrom, connection.ResumeRefused);
     }
 
     public static Props Props(ClientConnection connection, StreamRegions regions, ClientSettings settings, SseMetrics metrics) =>
@@ -75,7 +65,7 @@ public sealed class ClientActor : UntypedActor, IWithTimers, IWithStash
         }
         // Ticks from the start: the stalled-writes check runs on it too.
         Timers.StartPeriodicTimer(HeartbeatTimer, SendHeartbeat.Instance, _settings.HeartbeatInterval);
-        foreach (var stream in _streams.Keys)
+        foreach (var stream in _streams.Pending)
         {
             Subscribe(stream);
         }
@@ -84,7 +74,7 @@ public sealed class ClientActor : UntypedActor, IWithTimers, IWithStash
 
     protected override void PostStop()
     {
-        foreach (var (stream, entity) in _streams)
+        foreach (var (stream, entity) in _streams.Subscriptions)
         {
             // The broadcasts' entity keeps no subscribers: nothing to end there.
             if (stream is not StreamKey.Broadcasts)
@@ -101,7 +91,7 @@ public sealed class ClientActor : UntypedActor, IWithTimers, IWithStash
         switch (message)
         {
             case SseEvent sseEvent when _live:
-                if (_positions?.IsNew(sseEvent) ?? true)
+                if (_streams.IsNew(sseEvent))
                 {
                     Deliver(sseEvent);
                 }
@@ -135,18 +125,14 @@ public sealed class ClientActor : UntypedActor, IWithTimers, IWithStash
             case SendHeartbeat:
                 break;
             case RetrySubscriptions:
-                foreach (var (stream, entity) in _streams)
+                foreach (var stream in _streams.Pending)
                 {
-                    if (entity is null)
-                    {
-                        Subscribe(stream);
-                    }
+                    Subscribe(stream);
                 }
                 break;
             case SubscriptionLost m:
                 Log.Info("Client {ClientId}: {Stream} entity stopped or moved; subscribing again", _connection.ClientId, m.Stream);
-                _streams[m.Stream] = null;
-                _positions?.Lost(m.Stream);
+                _streams.Lost(m.Stream);
                 Subscribe(m.Stream);
                 Timers.StartPeriodicTimer(RetryTimer, RetrySubscriptions.Instance, _settings.SubscribeRetryInterval);
                 break;
@@ -177,26 +163,16 @@ public sealed class ClientActor : UntypedActor, IWithTimers, IWithStash
     /// </summary>
     private void Acknowledged(StreamKey stream, StreamReplay? replay)
     {
-        if (!_streams.TryGetValue(stream, out var entity) || entity is not null)
+        if (!_streams.Acknowledged(stream, Sender, replay, out var resumed))
         {
             return;
         }
-        _streams[stream] = Sender;
         Context.WatchWith(Sender, new SubscriptionLost(stream));
-        if (_positions is not null)
+        if (resumed is not null)
         {
-            // No replay: the entity runs without history (settings differ between nodes); nothing to resume.
-            replay ??= new StreamReplay(default, Gap: true, []);
-            if (_live)
-            {
-                Write(_positions.Resubscribed(stream, replay));
-            }
-            else
-            {
-                _positions.Acknowledged(stream, replay);
-            }
+            Write(resumed);
         }
-        if (_streams.Values.All(e => e is not null))
+        if (_streams.AllAcknowledged)
         {
             Timers.Cancel(RetryTimer);
             if (!_live)
@@ -212,17 +188,10 @@ public sealed class ClientActor : UntypedActor, IWithTimers, IWithStash
     /// </summary>
     private void GoLive()
     {
+        var resumption = _streams.Welcome();
         var welcome = ConnectionEvents.Welcome(_connection.ClientId, _settings.ReconnectDelay, _settings.History);
-        if (_positions is null)
-        {
-            Deliver(welcome);
-        }
-        else
-        {
-            var resumption = _positions.Welcome();
-            Deliver(welcome with { StartPositions = resumption.Starts });
-            Write(resumption);
-        }
+        Deliver(resumption.Starts is null ? welcome : welcome with { StartPositions = resumption.Starts });
+        Write(resumption);
         Timers.StartPeriodicTimer(HeartbeatTimer, SendHeartbeat.Instance, _settings.HeartbeatInterval);
         _live = true;
         Stash.UnstashAll();
@@ -258,7 +227,5 @@ public sealed class ClientActor : UntypedActor, IWithTimers, IWithStash
         Context.Stop(Self);
     }
 
-    // With history on, every (re)subscription asks to resume after the last position the connection has.
-    private void Subscribe(StreamKey stream) =>
-        _regions.For(stream).Tell(new SubscribeToStream(stream, Self, _positions?.ResumeFrom(stream)));
+    private void Subscribe(StreamKey stream) => _regions.For(stream).Tell(_streams.Subscribe(stream, Self));
 }

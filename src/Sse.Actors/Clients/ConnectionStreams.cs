@@ -1,0 +1,201 @@
+using Akka.Actor;
+using Sse.Actors.Events;
+using Sse.Actors.History;
+using Sse.Actors.Streams;
+
+namespace Sse.Actors.Clients;
+
+/// <summary>
+/// A connection's streams: which entity acknowledged each (none while its subscription is pending) and, with
+/// history on, where the connection is in each of them: where a (re)subscription resumes, which events it
+/// already has (a live event that also came in a replay, or through another node before the acknowledgement),
+/// and which streams a <c>reset</c> names. The client actor's bookkeeping, with no mailbox of its own.
+/// </summary>
+public sealed class ConnectionStreams
+{
+    private readonly Cursor[] _streams;
+    private readonly bool _history;
+    private readonly bool _resumeRefused;
+    private bool _welcomed;
+
+    /// <param name="streams">The connection's streams in its order: its user, its topics, and with history on the broadcasts.</param>
+    /// <param name="history">History is on: positions are kept, asked for and filtered.</param>
+    /// <param name="resumeFrom">The positions its Last-Event-ID named, in the same order; null for a first connection.</param>
+    /// <param name="resumeRefused">It carried a Last-Event-ID that does not address these streams: the welcome is followed by a reset of them all.</param>
+    public ConnectionStreams(IReadOnlyList<StreamKey> streams, bool history, IReadOnlyList<StreamPosition>? resumeFrom = null, bool resumeRefused = false)
+    {
+        _streams = [.. streams.Select((stream, i) => new Cursor(stream, resumeFrom?[i]))];
+        _history = history;
+        _resumeRefused = resumeRefused;
+    }
+
+    /// <summary>Each stream, with the entity that acknowledged it (null while pending).</summary>
+    public IEnumerable<(StreamKey Stream, IActorRef? Entity)> Subscriptions => _streams.Select(cursor => (cursor.Stream, cursor.Entity));
+
+    /// <summary>The streams whose subscription is not acknowledged yet.</summary>
+    public IEnumerable<StreamKey> Pending => _streams.Where(cursor => cursor.Entity is null).Select(cursor => cursor.Stream);
+
+    public bool AllAcknowledged => _streams.All(cursor => cursor.Entity is not null);
+
+    /// <summary>The subscription to <paramref name="stream"/>: with history on it resumes after the last position the connection has.</summary>
+    public StreamProtocol.SubscribeToStream Subscribe(StreamKey stream, IActorRef subscriber) =>
+        new(stream, subscriber, _history ? Find(stream)?.Position : null);
+
+    /// <summary>
+    /// The stream's entity acknowledged its subscription; false when it is not one of the connection's streams or
+    /// was acknowledged already (the answer to a retried subscribe). Before the welcome the replay waits for the other
+    /// streams; after it (the entity stopped or moved) <paramref name="resumed"/> is what to write at once.
+    /// </summary>
+    public bool Acknowledged(StreamKey stream, IActorRef entity, StreamReplay? replay, out Resumption? resumed)
+    {
+        resumed = null;
+        if (Find(stream) is not { Entity: null } cursor)
+        {
+            return false;
+        }
+        cursor.Entity = entity;
+        if (_history)
+        {
+            // No replay: the entity runs without history (settings differ between nodes); nothing to resume.
+            replay ??= new StreamReplay(default, Gap: true, []);
+            if (_welcomed)
+            {
+                resumed = Resubscribed(cursor, replay);
+            }
+            else
+            {
+                cursor.Replay = replay;
+            }
+        }
+        return true;
+    }
+
+    /// <summary>The stream's entity stopped or moved: subscribe again; until it answers, events of another epoch are held back.</summary>
+    public void Lost(StreamKey stream)
+    {
+        if (Find(stream) is { } cursor)
+        {
+            cursor.Entity = null;
+        }
+    }
+
+    /// <summary>
+    /// Once every stream is acknowledged, what follows the welcome. With history on: where each stream starts (the
+    /// asked position when it resumes, the stream's current one otherwise), the streams that could not be resumed,
+    /// then each resumed stream's missed events in order, without any the connection already has.
+    /// </summary>
+    public Resumption Welcome()
+    {
+        _welcomed = true;
+        if (!_history)
+        {
+            return new Resumption([], []);
+        }
+        List<string> notResumed = [];
+        foreach (var cursor in _streams)
+        {
+            var replay = cursor.Replay!;
+            if (cursor.Position is null || replay.Gap)
+            {
+                if (cursor.Position is not null || _resumeRefused)
+                {
+                    notResumed.Add(cursor.Stream.Label);
+                }
+                cursor.Position = replay.Now;
+            }
+        }
+        StreamPosition[] starts = [.. _streams.Select(cursor => cursor.Position!.Value)];
+        List<SseEvent> missed = [];
+        foreach (var cursor in _streams)
+        {
+            if (!cursor.Replay!.Gap)
+            {
+                AddNew(cursor.Replay.Missed, missed);
+            }
+            cursor.Replay = null;
+        }
+        return new Resumption(notResumed, missed, starts);
+    }
+
+    /// <summary>
+    /// False for an event of a stream at or before the position the connection already has, or of a
+    /// restarted stream not yet subscribed again (its acknowledgement answers a reset, which covers the
+    /// event); true, and the stream advances, otherwise. Events of no stream are always new.
+    /// </summary>
+    public bool IsNew(SseEvent sseEvent)
+    {
+        if (sseEvent is not { Stream: { } name, Position: { } position } || FindByName(name) is not { } cursor)
+        {
+            return true;
+        }
+        if (cursor.Position is { } seen && seen.Epoch == position.Epoch && position.Seq <= seen.Seq)
+        {
+            return false;
+        }
+        if (cursor.Position is { } before && before.Epoch != position.Epoch && cursor.Entity is null)
+        {
+            return false;
+        }
+        cursor.Position = position;
+        return true;
+    }
+
+    /// <summary>The events missed while the entity stopped or moved, or a reset of the stream when they cannot be given.</summary>
+    private Resumption Resubscribed(Cursor cursor, StreamReplay replay)
+    {
+        if (replay.Gap || cursor.Position is not { } seen || seen.Epoch != replay.Now.Epoch)
+        {
+            cursor.Position = replay.Now;
+            return new Resumption([cursor.Stream.Label], []);
+        }
+        List<SseEvent> missed = [];
+        AddNew(replay.Missed, missed);
+        return new Resumption([], missed);
+    }
+
+    private void AddNew(IReadOnlyList<SseEvent> events, List<SseEvent> into)
+    {
+        foreach (var sseEvent in events)
+        {
+            if (IsNew(sseEvent))
+            {
+                into.Add(sseEvent);
+            }
+        }
+    }
+
+    private Cursor? Find(StreamKey stream) => Array.Find(_streams, cursor => cursor.Stream == stream);
+
+    // A few streams per connection: a scan is cheaper than a dictionary per connection.
+    private Cursor? FindByName(string name)
+    {
+        foreach (var cursor in _streams)
+        {
+            if (string.Equals(cursor.Name, name, StringComparison.Ordinal))
+            {
+                return cursor;
+            }
+        }
+        return null;
+    }
+
+    private sealed class Cursor(StreamKey stream, StreamPosition? resumeFrom)
+    {
+        public StreamKey Stream { get; } = stream;
+
+        public string Name { get; } = stream.Name;
+
+        /// <summary>The entity that acknowledged the current subscription; null while it is pending.</summary>
+        public IActorRef? Entity { get; set; }
+
+        /// <summary>History on: the last position the connection has, asked in Last-Event-ID, then set by the acknowledgement and each event.</summary>
+        public StreamPosition? Position { get; set; } = resumeFrom;
+
+        /// <summary>History on: the acknowledgement's replay, held from the acknowledgement until the welcome.</summary>
+        public StreamReplay? Replay { get; set; }
+    }
+}
+
+/// <summary>What to write after a (re)subscription: a <c>reset</c> naming <paramref name="Reset"/> when not empty, then <paramref name="Missed"/>.</summary>
+/// <param name="Starts">On the welcome with history on only: where each stream starts, the id the welcome carries.</param>
+public sealed record Resumption(IReadOnlyList<string> Reset, IReadOnlyList<SseEvent> Missed, StreamPosition[]? Starts = null);
