@@ -3,15 +3,18 @@ using Sse.Actors.Broker;
 namespace Sse.Actors.Api;
 
 /// <summary>
-/// The broker as a service: inject it and push events to browsers. Sends are fire-and-forget
-/// once validated (a slow browser never slows the caller); invalid arguments throw
-/// <see cref="ArgumentException"/> naming the argument.
+/// The broker as a service: inject it and push events to browsers. A send completes once the stream's
+/// entity has recorded the event (numbered and kept with history on, written first with the durable store),
+/// never waiting for browsers: a slow browser never slows the caller. Invalid arguments throw
+/// <see cref="ArgumentException"/> naming the argument, at once; an event not recorded within
+/// <c>Sse:PublishTimeout</c> fails the task with <see cref="PublishTimeoutException"/>, and may be retried.
 /// </summary>
 public interface ISseBroker
 {
     /// <summary>Sends an event to every open connection of <paramref name="userId"/>.</summary>
-    /// <returns>The event's id.</returns>
+    /// <returns>The event's id, once the user's stream has recorded it.</returns>
     /// <exception cref="ArgumentException">The user id is empty, or the event name is empty or contains CR/LF.</exception>
+    /// <exception cref="PublishTimeoutException">The stream did not record the event within <c>Sse:PublishTimeout</c>.</exception>
     Task<string> SendToUserAsync(Guid userId, string eventName, string data, CancellationToken cancellationToken = default);
 
     /// <summary>Sends an event to every connection without a tenant subscribed to <paramref name="topic"/>.</summary>

@@ -11,9 +11,10 @@ using static Sse.Actors.Broker.BrokerQueries;
 namespace Sse.Actors.Api;
 
 /// <summary>
-/// <see cref="ISseBroker"/> over the actors: validates and encodes on the caller's thread, then
-/// tells the stream's shard region directly, or publishes a broadcast once to every node's broker
-/// (with history on, through the broadcasts' entity, which numbers and keeps it first).
+/// <see cref="ISseBroker"/> over the actors: validates and encodes on the caller's thread, then asks the
+/// stream's shard region directly and completes once the stream's entity has recorded the event. A broadcast
+/// is published once to every node's broker (with history on, through the broadcasts' entity, which numbers
+/// and keeps it first, and whose recording is awaited the same way).
 /// </summary>
 public sealed class SseBroker(
     ActorSystem system,
@@ -28,31 +29,29 @@ public sealed class SseBroker(
 
     private readonly PublishSettings _settings = options.Value.PublishSettings();
 
-    public Task<string> SendToUserAsync(Guid userId, string eventName, string data, CancellationToken cancellationToken = default)
-    {
-        var message = Publication.ToUser(userId, eventName, data, _settings, metrics);
-        users.ActorRef.Tell(message);
-        return Task.FromResult(message.Event.Id);
-    }
+    // Validation throws at once, on the caller's thread; the task completes once the stream has recorded the event.
+    public Task<string> SendToUserAsync(Guid userId, string eventName, string data, CancellationToken cancellationToken = default) =>
+        RecordAsync(users.ActorRef, Publication.ToUser(userId, eventName, data, _settings, metrics), cancellationToken);
 
     public Task<string> SendToTopicAsync(string topic, string eventName, string data, CancellationToken cancellationToken = default) =>
-        SendToTopic(null, topic, eventName, data);
+        RecordAsync(topics.ActorRef, Publication.ToTopic(null, topic, eventName, data, _settings, metrics), cancellationToken);
 
     public Task<string> SendToTopicAsync(Guid tenantId, string topic, string eventName, string data, CancellationToken cancellationToken = default) =>
-        SendToTopic(tenantId, topic, eventName, data);
-
-    private Task<string> SendToTopic(Guid? tenantId, string topic, string eventName, string data)
-    {
-        var message = Publication.ToTopic(tenantId, topic, eventName, data, _settings, metrics);
-        topics.ActorRef.Tell(message);
-        return Task.FromResult(message.Event.Id);
-    }
+        RecordAsync(topics.ActorRef, Publication.ToTopic(tenantId, topic, eventName, data, _settings, metrics), cancellationToken);
 
     public Task<string> BroadcastAsync(string eventName, string data, CancellationToken cancellationToken = default)
     {
         var message = Publication.ToEveryone(eventName, data, _settings, metrics);
-        Publication.Send(message, _settings, broadcasts.ActorRef, DistributedPubSub.Get(system).Mediator);
-        return Task.FromResult(message.Event.Id);
+        return IdWhenDone(Publication.SendAsync(message, _settings, broadcasts.ActorRef, DistributedPubSub.Get(system).Mediator, cancellationToken), message.Event.Id);
+    }
+
+    private Task<string> RecordAsync(IActorRef region, StreamProtocol.PublishToStream message, CancellationToken cancellationToken) =>
+        IdWhenDone(Publication.RecordAsync(region, message, _settings, cancellationToken), message.Event.Id);
+
+    private static async Task<string> IdWhenDone(Task recorded, string eventId)
+    {
+        await recorded;
+        return eventId;
     }
 
     public Task<SseStats> GetStatsAsync(CancellationToken cancellationToken = default) =>

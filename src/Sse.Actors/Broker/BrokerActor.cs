@@ -62,9 +62,9 @@ public sealed class BrokerActor : ReceiveActor
         });
         Receive<CloseAll>(CloseAllConnections);
 
-        Receive<SendToUser>(m => Publish(() => Route(Publication.ToUser(m.UserId, m.Event, m.Data, _settings.Publish, _metrics))));
-        Receive<SendToTopic>(m => Publish(() => Route(Publication.ToTopic(m.TenantId, m.Topic, m.Event, m.Data, _settings.Publish, _metrics))));
-        Receive<Broadcast>(m => Publish(() => Route(Publication.ToEveryone(m.Event, m.Data, _settings.Publish, _metrics))));
+        Receive<SendToUser>(m => Publish(() => Record(Publication.ToUser(m.UserId, m.Event, m.Data, _settings.Publish, _metrics))));
+        Receive<SendToTopic>(m => Publish(() => Record(Publication.ToTopic(m.TenantId, m.Topic, m.Event, m.Data, _settings.Publish, _metrics))));
+        Receive<Broadcast>(m => Publish(() => Record(Publication.ToEveryone(m.Event, m.Data, _settings.Publish, _metrics))));
 
         Receive<DeliverBroadcast>(m => DeliverLocally(_clients.Keys, m.Event));
         Receive<NodeFanOut.StreamEvent>(m => DeliverLocally(_clientsByStream.GetValueOrDefault(m.Stream), m.Event));
@@ -185,33 +185,35 @@ public sealed class BrokerActor : ReceiveActor
         }
     }
 
-    private string Route(Streams.StreamProtocol.PublishToStream message)
-    {
-        _regions.For(message.Stream).Tell(message);
-        return message.Event.Id;
-    }
+    private (string EventId, Task Recorded) Record(Streams.StreamProtocol.PublishToStream message) =>
+        (message.Event.Id, Publication.RecordAsync(_regions.For(message.Stream), message, _settings.Publish, CancellationToken.None));
 
-    private string Route(DeliverBroadcast message)
-    {
-        Publication.Send(message, _settings.Publish, _regions.Broadcasts, _mediator);
-        return message.Event.Id;
-    }
+    private (string EventId, Task Recorded) Record(DeliverBroadcast message) =>
+        (message.Event.Id, Publication.SendAsync(message, _settings.Publish, _regions.Broadcasts, _mediator, CancellationToken.None));
 
-    private void Publish(Func<string> publish)
+    /// <summary>
+    /// Validates and sends a command's event; an asking sender is answered once the stream has recorded it
+    /// (<see cref="PublishAccepted"/>) or when it could not (<see cref="PublishRejected"/>), without the broker waiting.
+    /// </summary>
+    private void Publish(Func<(string EventId, Task Recorded)> publish)
     {
-        object reply;
+        var sender = Sender;
+        var answers = !sender.IsNobody() && !sender.Equals(Context.System.DeadLetters);
         try
         {
-            reply = new PublishAccepted(publish());
+            var (eventId, recorded) = publish();
+            if (answers)
+            {
+                recorded.PipeTo(sender, success: () => new PublishAccepted(eventId), failure: e => new PublishRejected(e.Message));
+            }
         }
         catch (Exception e) when (e is ArgumentException or InvalidOperationException)
         {
             _log.Warning("Rejected a publish command: {Reason}", e.Message);
-            reply = new PublishRejected(e.Message);
-        }
-        if (!Sender.IsNobody() && !Sender.Equals(Context.System.DeadLetters))
-        {
-            Sender.Tell(reply);
+            if (answers)
+            {
+                sender.Tell(new PublishRejected(e.Message));
+            }
         }
     }
 

@@ -9,7 +9,8 @@ namespace Sse.Actors.Broker;
 /// <summary>
 /// Commands a service can <c>Tell</c> the <see cref="BrokerActor"/> (reachable as
 /// <c>IRequiredActor&lt;BrokerActor&gt;</c>). When the sender is an actor (or an Ask) the broker
-/// answers <see cref="PublishAccepted"/> or <see cref="PublishRejected"/>; a plain Tell is fire-and-forget.
+/// answers <see cref="PublishAccepted"/> once the event's stream has recorded it, or <see cref="PublishRejected"/>
+/// (invalid, or not recorded within <c>Sse:PublishTimeout</c>); a plain Tell is fire-and-forget.
 /// </summary>
 public static class BrokerCommands
 {

@@ -9,9 +9,10 @@ using static Sse.Actors.Streams.StreamProtocol;
 
 namespace Sse.Actors.Broker;
 
-/// <summary>What a publish is checked against, and whether events are numbered by their streams.</summary>
+/// <summary>What a publish is checked against, whether events are numbered by their streams, and how long recording may take.</summary>
 /// <param name="History">History is on: each connection's writer writes its own id, and broadcasts go through their entity.</param>
-public sealed record PublishSettings(bool EnableTopics, int MaxTopicLength, int MaxEventNameLength, int MaxEventDataBytes, bool History);
+/// <param name="Timeout">How long a publish waits for its stream to record the event before it is refused.</param>
+public sealed record PublishSettings(bool EnableTopics, int MaxTopicLength, int MaxEventNameLength, int MaxEventDataBytes, bool History, TimeSpan Timeout);
 
 /// <summary>
 /// Validates a publish and encodes its event once (stamped for the delivery latency); the result
@@ -47,19 +48,35 @@ internal static class Publication
     }
 
     /// <summary>
-    /// With history on, hands the broadcast to its entity, which numbers and keeps it before publishing
-    /// it to every node's broker; without, publishes it to every node's broker at once.
+    /// Hands the event to its stream's entity and completes once the entity has recorded it (numbered and kept,
+    /// written first with the durable store); throws <see cref="PublishTimeoutException"/> when that takes longer
+    /// than the publish timeout. The event may still be recorded later: a publisher retries with the same message.
     /// </summary>
-    public static void Send(DeliverBroadcast broadcast, PublishSettings settings, IActorRef broadcastRegion, IActorRef mediator)
+    public static async Task RecordAsync(IActorRef region, PublishToStream publish, PublishSettings settings, CancellationToken cancellationToken)
+    {
+        try
+        {
+            await region.Ask<EventRecorded>(publish, settings.Timeout, cancellationToken);
+        }
+        catch (AskTimeoutException)
+        {
+            throw new PublishTimeoutException(publish.Stream.Label, settings.Timeout);
+        }
+    }
+
+    /// <summary>
+    /// With history on, hands the broadcast to its entity, which numbers and keeps it before publishing it to
+    /// every node's broker, and completes once it is recorded; without, publishes it to every node's broker at
+    /// once through this node's pub-sub mediator (there is nothing to record).
+    /// </summary>
+    public static Task SendAsync(DeliverBroadcast broadcast, PublishSettings settings, IActorRef broadcastRegion, IActorRef mediator, CancellationToken cancellationToken)
     {
         if (settings.History)
         {
-            broadcastRegion.Tell(new PublishToStream(StreamKey.Broadcasts.Instance, broadcast.Event));
+            return RecordAsync(broadcastRegion, new PublishToStream(StreamKey.Broadcasts.Instance, broadcast.Event), settings, cancellationToken);
         }
-        else
-        {
-            mediator.Tell(new Publish(BrokerActor.BroadcastTopic, broadcast));
-        }
+        mediator.Tell(new Publish(BrokerActor.BroadcastTopic, broadcast));
+        return Task.CompletedTask;
     }
 
     // With history on, each connection's writer writes its own id (the position of its streams).
@@ -71,6 +88,18 @@ internal static class Publication
         SseNames.ValidateEventName(eventName, maxLength: settings.MaxEventNameLength);
         SseNames.ValidateData(data, maxBytes: settings.MaxEventDataBytes);
     }
+}
+
+/// <summary>
+/// Thrown when the stream's entity did not record a published event within <c>Sse:PublishTimeout</c> (its node is
+/// down or the shard is moving, the history store does not answer, or the entity is overloaded). The event was not
+/// reported as sent; it may still be recorded later, so retry with the same message.
+/// </summary>
+public sealed class PublishTimeoutException(string stream, TimeSpan timeout)
+    : TimeoutException($"The {stream} stream did not record the event within Sse:PublishTimeout ({timeout}); retry the publish.")
+{
+    /// <summary>How the stream is named: <c>user</c>, <c>topic:&lt;name&gt;</c> or <c>broadcast</c>.</summary>
+    public string Stream { get; } = stream;
 }
 
 /// <summary>Thrown when sending to a topic while <c>Sse:EnableTopics</c> is false.</summary>

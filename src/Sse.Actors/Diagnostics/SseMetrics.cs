@@ -131,6 +131,7 @@ public sealed class SseMetrics
         public const string TooLarge = "too_large";
         public const string Unauthorized = "unauthorized";
         public const string Forbidden = "forbidden";
+        public const string NotRecorded = "not_recorded";
     }
 
     /// <summary>The <c>target</c> tag of <c>sse_messages_published</c>.</summary>

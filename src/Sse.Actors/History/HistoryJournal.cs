@@ -8,8 +8,8 @@ namespace Sse.Actors.History;
 
 /// <summary>
 /// One event of a stream as the durable history store keeps it (Akka.Persistence journal, SQLite or
-/// PostgreSQL). Told back to the entity once written: only then is it delivered, so no browser ever
-/// holds an id that a restarted entity could give to another event.
+/// PostgreSQL). The entity delivers it only once written (<see cref="HistoryJournal.Written"/>), so no browser
+/// ever holds an id that a restarted entity could give to another event.
 /// </summary>
 public sealed record StoredEvent(SseEvent Event) : ISseWireMessage;
 
@@ -23,7 +23,6 @@ internal sealed class HistoryJournal : UntypedPersistentActor
 {
     private readonly int _historySize;
     private readonly IActorRef _entity;
-    private readonly Action<StoredEvent> _onStored;
     private readonly ILoggingAdapter _log = Context.GetLogger();
     // Recovery only: the newest events of the newest epoch, oldest first.
     private Queue<SseEvent>? _recovered = new();
@@ -37,11 +36,6 @@ internal sealed class HistoryJournal : UntypedPersistentActor
         PersistenceId = persistenceId;
         _historySize = historySize;
         _entity = entity;
-        _onStored = stored =>
-        {
-            _entity.Tell(stored);
-            Trim();
-        };
     }
 
     /// <summary>The journal deletes old events in steps of this many, not after every write.</summary>
@@ -89,7 +83,11 @@ internal sealed class HistoryJournal : UntypedPersistentActor
         {
             case Store m:
                 // Written in batches by the journal; handlers run in order, so the entity delivers in order.
-                PersistAsync(new StoredEvent(m.Event), _onStored);
+                PersistAsync(new StoredEvent(m.Event), stored =>
+                {
+                    _entity.Tell(new Written(stored.Event, m.Publisher));
+                    Trim();
+                });
                 break;
             case StopWhenStored:
                 // Runs after every write asked before it has been answered.
@@ -148,8 +146,11 @@ internal sealed class HistoryJournal : UntypedPersistentActor
         Context.Stop(Self);
     }
 
-    /// <summary>Entity → journal: write this numbered event; <see cref="StoredEvent"/> answers once it is durable.</summary>
-    internal sealed record Store(SseEvent Event) : INoSerializationVerificationNeeded;
+    /// <summary>Entity → journal: write this numbered event; <see cref="Written"/> answers once it is durable.</summary>
+    internal sealed record Store(SseEvent Event, IActorRef Publisher) : INoSerializationVerificationNeeded;
+
+    /// <summary>Journal → entity: the event is durable; <paramref name="Publisher"/> is told it is recorded.</summary>
+    internal sealed record Written(SseEvent Event, IActorRef Publisher) : INoSerializationVerificationNeeded;
 
     /// <summary>
     /// Journal → entity, once at start: the stream as the store holds it (<see cref="HistorySnapshot.None"/>: nothing kept),

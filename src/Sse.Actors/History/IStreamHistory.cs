@@ -18,8 +18,8 @@ internal interface IStreamHistory
     /// <summary>Handles a message addressed to the history itself (a journal's or replicator's answer); false for any other.</summary>
     bool Receive(object message);
 
-    /// <summary>Numbers and keeps the event (written first when durable), then hands it to <see cref="IStreamHistoryOwner.Distribute"/>.</summary>
-    void Publish(SseEvent sseEvent);
+    /// <summary>Numbers and keeps the event (written first when durable), then hands it to <see cref="IStreamHistoryOwner.Recorded"/>.</summary>
+    void Publish(SseEvent sseEvent, IActorRef publisher);
 
     /// <summary>What a subscriber missed after <paramref name="from"/>, in at most <paramref name="maxBytes"/> of events; null with history off.</summary>
     StreamReplay? ReplayAfter(StreamPosition? from, long maxBytes);
@@ -41,8 +41,8 @@ internal interface IStreamHistoryOwner
 
     StreamKey Stream { get; }
 
-    /// <summary>Hands a kept event (numbered with history on) to the stream's audience.</summary>
-    void Distribute(SseEvent sseEvent);
+    /// <summary>The event is recorded (numbered and kept with history on): it goes to the stream's audience, and its publisher is told.</summary>
+    void Recorded(SseEvent sseEvent, IActorRef publisher);
 
     /// <summary>The history is loaded: the entity serves what waited.</summary>
     void Started();
@@ -71,7 +71,7 @@ internal sealed class NoHistory(IStreamHistoryOwner owner) : IStreamHistory
 
     public bool Receive(object message) => false;
 
-    public void Publish(SseEvent sseEvent) => owner.Distribute(sseEvent);
+    public void Publish(SseEvent sseEvent, IActorRef publisher) => owner.Recorded(sseEvent, publisher);
 
     public StreamReplay? ReplayAfter(StreamPosition? from, long maxBytes) => null;
 

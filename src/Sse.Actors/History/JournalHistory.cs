@@ -45,8 +45,8 @@ internal sealed class JournalHistory : IStreamHistory
                 Recover(recovered);
                 _owner.Started();
                 return true;
-            case StoredEvent m:
-                Stored(m.Event);
+            case HistoryJournal.Written m:
+                Stored(m.Event, m.Publisher);
                 return true;
             case Terminated t when t.ActorRef.Equals(_journal):
                 if (!_stopping)
@@ -63,7 +63,7 @@ internal sealed class JournalHistory : IStreamHistory
         }
     }
 
-    public void Publish(SseEvent sseEvent) => _journal!.Tell(new HistoryJournal.Store(_ring.Number(_name, sseEvent)));
+    public void Publish(SseEvent sseEvent, IActorRef publisher) => _journal!.Tell(new HistoryJournal.Store(_ring.Number(_name, sseEvent), publisher));
 
     public StreamReplay? ReplayAfter(StreamPosition? from, long maxBytes) => _ring.ReplayAfter(from, maxBytes);
 
@@ -94,7 +94,7 @@ internal sealed class JournalHistory : IStreamHistory
     }
 
     /// <summary>An event the journal has written: kept and delivered, unless one before it was refused.</summary>
-    private void Stored(SseEvent sseEvent)
+    private void Stored(SseEvent sseEvent, IActorRef publisher)
     {
         if (sseEvent.Position!.Value.Seq != _ring.Seq + 1)
         {
@@ -102,6 +102,6 @@ internal sealed class JournalHistory : IStreamHistory
             return;
         }
         _ring.Keep(sseEvent);
-        _owner.Distribute(sseEvent);
+        _owner.Recorded(sseEvent, publisher);
     }
 }

@@ -70,7 +70,7 @@ internal sealed class MemoryHistory : IStreamHistory
         }
     }
 
-    public void Publish(SseEvent sseEvent) => _owner.Distribute(_ring.Append(_name, sseEvent));
+    public void Publish(SseEvent sseEvent, IActorRef publisher) => _owner.Recorded(_ring.Append(_name, sseEvent), publisher);
 
     public StreamReplay? ReplayAfter(StreamPosition? from, long maxBytes) => _ring.ReplayAfter(from, maxBytes);
 

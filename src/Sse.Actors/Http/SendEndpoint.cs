@@ -18,7 +18,8 @@ namespace Sse.Actors.Http;
 /// (<c>tenant_id</c> scopes a topic to one tenant; without it the topic is the tenant-less one).
 /// <c>data</c> may be a string or any JSON value (sent as its JSON text); <c>event</c> defaults to <c>message</c>.
 /// <c>POST /send/batch</c> takes a JSON array of such messages, checks each on its own and answers
-/// one result per message, in order.
+/// one result per message, in order. Success means the stream recorded the event; one it did not record
+/// within <c>Sse:PublishTimeout</c> is a 503 with <c>Retry-After</c> (in a batch, that message's result).
 /// </summary>
 public sealed class SendEndpoint(ISseBroker broker, IOptions<SseOptions> options, SseMetrics metrics, ILogger<SendEndpoint> logger)
 {
@@ -38,6 +39,11 @@ public sealed class SendEndpoint(ISseBroker broker, IOptions<SseOptions> options
         try
         {
             eventId = await SendAsync(request, context.RequestAborted);
+        }
+        catch (PublishTimeoutException e)
+        {
+            await UnavailableAsync(context, e);
+            return;
         }
         catch (Exception e) when (e is ArgumentException or InvalidOperationException)
         {
@@ -67,13 +73,15 @@ public sealed class SendEndpoint(ISseBroker broker, IOptions<SseOptions> options
             return;
         }
 
+        // Every message is sent in order before any recording is awaited: a batch costs one wait, not one per message.
+        var sends = body.EnumerateArray().Select(item => SendItemAsync(item, context.RequestAborted)).ToArray();
         var results = new BatchItemResult[count];
         var rejected = 0;
         string? firstProblem = null;
         var index = 0;
-        foreach (var item in body.EnumerateArray())
+        foreach (var send in sends)
         {
-            var result = await SendItemAsync(item, context.RequestAborted);
+            var result = await send;
             if (!result.Success)
             {
                 rejected++;
@@ -106,6 +114,11 @@ public sealed class SendEndpoint(ISseBroker broker, IOptions<SseOptions> options
         {
             metrics.SendRefused(SseMetrics.SendErrors.InvalidJson);
             return BatchItemResult.Refused($"the message does not fit the send schema: {e.Message}");
+        }
+        catch (PublishTimeoutException e)
+        {
+            metrics.SendRefused(SseMetrics.SendErrors.NotRecorded);
+            return BatchItemResult.Refused(e.Message);
         }
         catch (Exception e) when (e is ArgumentException or InvalidOperationException)
         {
@@ -164,6 +177,15 @@ public sealed class SendEndpoint(ISseBroker broker, IOptions<SseOptions> options
 
     private static string ErrorReason(Exception e) =>
         e is TopicsDisabledException ? SseMetrics.SendErrors.TopicsDisabled : SseMetrics.SendErrors.Validation;
+
+    /// <summary>503 with <c>Retry-After</c>: the event was not recorded in time, and a retry may succeed.</summary>
+    private Task UnavailableAsync(HttpContext context, PublishTimeoutException e)
+    {
+        logger.LogWarning("Send refused (503): {Reason}", e.Message);
+        metrics.SendRefused(SseMetrics.SendErrors.NotRecorded);
+        context.Response.Headers.RetryAfter = ((int)Math.Ceiling(options.Value.RefusedRetryAfter.TotalSeconds)).ToString(System.Globalization.CultureInfo.InvariantCulture);
+        return SseJson.WriteErrorAsync(context, StatusCodes.Status503ServiceUnavailable, e.Message);
+    }
 
     private Task RejectAsync(HttpContext context, string metricReason, string reason)
     {

@@ -30,6 +30,7 @@ public sealed class SseWireSerializer(ExtendedActorSystem system) : SerializerWi
         SubscribeToStream => "SS",
         UnsubscribeFromStream => "US",
         PublishToStream => "PS",
+        EventRecorded => "ER",
         SubscribedToStream => "AS",
         SendToUser => "CU",
         SendToTopic => "CT",
@@ -70,6 +71,7 @@ public sealed class SseWireSerializer(ExtendedActorSystem system) : SerializerWi
             "SS" => new SubscribeToStream(ReadStream(r), ReadRef(r), ReadOptionalPosition(r)),
             "US" => new UnsubscribeFromStream(ReadStream(r), ReadRef(r)),
             "PS" => new PublishToStream(ReadStream(r), ReadEvent(r)),
+            "ER" => new EventRecorded(ReadStream(r), r.ReadString()),
             "AS" => new SubscribedToStream(ReadStream(r), ReadReplay(r)),
             "CU" => new SendToUser(ReadGuid(r), r.ReadString(), r.ReadString()),
             "CT" => new SendToTopic(r.ReadString(), r.ReadString(), r.ReadString(), r.ReadBoolean() ? ReadGuid(r) : null),
@@ -100,6 +102,7 @@ public sealed class SseWireSerializer(ExtendedActorSystem system) : SerializerWi
             case SubscribeToStream m: WriteStream(w, m.Stream); WriteRef(w, m.Subscriber); WriteOptionalPosition(w, m.From); break;
             case UnsubscribeFromStream m: WriteStream(w, m.Stream); WriteRef(w, m.Subscriber); break;
             case PublishToStream m: WriteStream(w, m.Stream); WriteEvent(w, m.Event); break;
+            case EventRecorded m: WriteStream(w, m.Stream); w.Write(m.EventId); break;
             case SubscribedToStream m: WriteStream(w, m.Stream); WriteReplay(w, m.Replay); break;
             case SendToUser m: WriteGuid(w, m.UserId); w.Write(m.Event); w.Write(m.Data); break;
             case SendToTopic m:

@@ -20,7 +20,8 @@ public static class ActorSettings
         MaxTopicLength: options.Limits.MaxTopicLength,
         MaxEventNameLength: options.Limits.MaxEventNameLength,
         MaxEventDataBytes: options.Limits.MaxEventDataBytes,
-        History: options.HistorySize > 0);
+        History: options.HistorySize > 0,
+        Timeout: options.PublishTimeout);
 
     public static BrokerSettings BrokerSettings(this SseOptions options) => new(
         MaxConnections: options.MaxConnections,

@@ -41,6 +41,13 @@ public sealed class SseOptions
     /// <summary>The <c>retry:</c> sent to browsers: how long they wait before reconnecting.</summary>
     public TimeSpan ReconnectDelay { get; set; } = TimeSpan.FromSeconds(3);
 
+    /// <summary>
+    /// How long a publish waits for the stream's entity to record the event (numbered and kept, written first with the
+    /// durable store). Past it the publish is refused, never reported as sent: 503 with <c>Retry-After</c> from
+    /// <c>/send</c>, <see cref="Broker.PublishTimeoutException"/> from <c>ISseBroker</c>, <c>PublishRejected</c> to an actor.
+    /// </summary>
+    public TimeSpan PublishTimeout { get; set; } = TimeSpan.FromSeconds(5);
+
     /// <summary>The <c>Retry-After</c> given with a refused connection (503/429).</summary>
     public TimeSpan RefusedRetryAfter { get; set; } = TimeSpan.FromSeconds(5);
 

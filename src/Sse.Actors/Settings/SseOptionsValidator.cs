@@ -34,6 +34,8 @@ public sealed class SseOptionsValidator(IHostEnvironment environment) : IValidat
         Require(options.ReconnectDelay >= TimeSpan.Zero && options.ReconnectDelay.TotalMilliseconds <= int.MaxValue,
             $"{s}:ReconnectDelay must be between 0 and {int.MaxValue} ms (is {options.ReconnectDelay}).");
         Require(options.RefusedRetryAfter >= TimeSpan.FromSeconds(1), $"{s}:RefusedRetryAfter must be at least 1 second (is {options.RefusedRetryAfter}).");
+        Require(options.PublishTimeout > TimeSpan.Zero && options.PublishTimeout <= TimeSpan.FromMinutes(5),
+            $"{s}:PublishTimeout must be above 0 and at most 5 minutes (is {options.PublishTimeout}).");
         Require(options.SubscribeRetryInterval > TimeSpan.Zero, $"{s}:SubscribeRetryInterval must be positive (is {options.SubscribeRetryInterval}).");
         Require(options.EmptyEntityPassivation > TimeSpan.Zero, $"{s}:EmptyEntityPassivation must be positive (is {options.EmptyEntityPassivation}).");
         Require(options.HistorySize == 0 || options.HistoryRetention >= options.EmptyEntityPassivation,

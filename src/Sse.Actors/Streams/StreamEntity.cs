@@ -78,7 +78,7 @@ public sealed class StreamEntity : UntypedActor, IWithTimers, IWithUnboundedStas
         switch (message)
         {
             case PublishToStream m:
-                _history.Publish(m.Event);
+                _history.Publish(m.Event, Sender);
                 break;
             case SubscribeToStream m:
                 Subscribe(m.Subscriber, m.From);
@@ -131,7 +131,15 @@ public sealed class StreamEntity : UntypedActor, IWithTimers, IWithUnboundedStas
         }
     }
 
-    void IStreamHistoryOwner.Distribute(SseEvent sseEvent) => _audience.Deliver(sseEvent);
+    void IStreamHistoryOwner.Recorded(SseEvent sseEvent, IActorRef publisher)
+    {
+        _audience.Deliver(sseEvent);
+        // A publisher that told without a sender (fire-and-forget) waits for no answer.
+        if (!publisher.IsNobody() && !publisher.Equals(Context.System.DeadLetters))
+        {
+            publisher.Tell(new EventRecorded(_stream, sseEvent.Id));
+        }
+    }
 
     void IStreamHistoryOwner.Started()
     {

@@ -22,8 +22,15 @@ public static class StreamProtocol
 
     public sealed record UnsubscribeFromStream(StreamKey Stream, IActorRef Subscriber) : IStreamMessage;
 
-    /// <summary>An event for every subscriber of the stream, encoded once.</summary>
+    /// <summary>
+    /// An event for every subscriber of the stream, encoded once. The entity answers its sender with
+    /// <see cref="EventRecorded"/> once the event is recorded: numbered and kept with history on, written to the
+    /// journal first with the durable store. No answer in time means it may not have been: a publisher retries.
+    /// </summary>
     public sealed record PublishToStream(StreamKey Stream, SseEvent Event) : IStreamMessage;
+
+    /// <summary>The stream recorded the event and handed it to its subscribers.</summary>
+    public sealed record EventRecorded(StreamKey Stream, string EventId) : ISseWireMessage;
 
     /// <summary>
     /// Acknowledges a subscription; its sender is the entity, which the subscriber watches.

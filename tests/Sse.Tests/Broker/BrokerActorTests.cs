@@ -181,8 +181,10 @@ public sealed class BrokerActorTests : Akka.TestKit.Xunit2.TestKit
 
         broker.Tell(new SendToUser(userId, "update", "hello"));
 
-        var accepted = ExpectMsg<PublishAccepted>();
         var delivery = _userRegion.ExpectMsg<PublishToStream>();
+        ExpectNoMsg(TimeSpan.FromMilliseconds(100));
+        _userRegion.Reply(new EventRecorded(delivery.Stream, delivery.Event.Id));
+        var accepted = ExpectMsg<PublishAccepted>();
         Assert.Equal((userId, accepted.EventId), (((StreamKey.User)delivery.Stream).UserId, delivery.Event.Id));
         var parsed = delivery.Event.Parse();
         Assert.Equal(("update", "hello"), (parsed.EventType, parsed.Data));
@@ -195,9 +197,21 @@ public sealed class BrokerActorTests : Akka.TestKit.Xunit2.TestKit
 
         broker.Tell(new SendToTopic("news", "update", "hello"));
 
-        var accepted = ExpectMsg<PublishAccepted>();
         var publication = _topicRegion.ExpectMsg<PublishToStream>();
+        _topicRegion.Reply(new EventRecorded(publication.Stream, publication.Event.Id));
+        var accepted = ExpectMsg<PublishAccepted>();
         Assert.Equal(("news", accepted.EventId), (((StreamKey.Topic)publication.Stream).Key, publication.Event.Id));
+    }
+
+    [Fact]
+    public void A_send_its_stream_does_not_record_within_the_publish_timeout_is_rejected_never_accepted()
+    {
+        var broker = StartBroker(new SseOptions { PublishTimeout = TimeSpan.FromMilliseconds(300) });
+
+        broker.Tell(new SendToUser(Guid.NewGuid(), "update", "hello"));
+
+        _userRegion.ExpectMsg<PublishToStream>();
+        Assert.Contains("PublishTimeout", ExpectMsg<PublishRejected>(TimeSpan.FromSeconds(5)).Reason);
     }
 
     [Fact]
@@ -232,8 +246,9 @@ public sealed class BrokerActorTests : Akka.TestKit.Xunit2.TestKit
 
         broker.Tell(new Broadcast("notice", "hello everyone"));
 
-        var accepted = ExpectMsg<PublishAccepted>();
         var publish = _broadcastRegion.ExpectMsg<PublishToStream>();
+        _broadcastRegion.Reply(new EventRecorded(publish.Stream, publish.Event.Id));
+        var accepted = ExpectMsg<PublishAccepted>();
         Assert.Equal((StreamKey.Broadcasts.Instance, accepted.EventId), (publish.Stream, publish.Event.Id));
     }
 

@@ -82,6 +82,18 @@ public sealed class HostProcess : IAsyncDisposable
         response.EnsureSuccessStatusCode();
     }
 
+    /// <summary>Sends; false when the event's stream did not record it in time (503: its shard is still moving).</summary>
+    public async Task<bool> TrySendAsync(object body)
+    {
+        using var response = await Client.PostAsJsonAsync("/api/v1/sse/send", body);
+        if (response.StatusCode == System.Net.HttpStatusCode.ServiceUnavailable)
+        {
+            return false;
+        }
+        response.EnsureSuccessStatusCode();
+        return true;
+    }
+
     public async Task<JsonElement> StatsAsync() => await Client.GetFromJsonAsync<JsonElement>("/api/v1/sse/stats");
 
     public async Task<bool> IsReadyAsync()

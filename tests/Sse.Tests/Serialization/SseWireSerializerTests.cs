@@ -26,6 +26,7 @@ public sealed class SseWireSerializerTests() : Akka.TestKit.Xunit2.TestKit(SseTe
         new SubscribeToStream(new StreamKey.User(UserId), subscriber, new StreamPosition(7, 41)),
         new UnsubscribeFromStream(new StreamKey.User(UserId), subscriber),
         new PublishToStream(new StreamKey.User(UserId), Event),
+        new EventRecorded(new StreamKey.User(UserId), Event.Id),
         new SubscribedToStream(new StreamKey.User(UserId), Replay),
         new SubscribeToStream(new StreamKey.Topic("news/sport"), subscriber, new StreamPosition(uint.MaxValue, long.MaxValue)),
         new UnsubscribeFromStream(new StreamKey.Topic("news/sport"), subscriber),

@@ -98,7 +98,7 @@ public sealed class BroadcastHistoryTests() : Akka.TestKit.Xunit2.TestKit(SseTes
     {
         foreach (var one in data)
         {
-            entity.Tell(new PublishToStream(StreamKey.Broadcasts.Instance, SseEncoder.Encode("notice", one)));
+            entity.Tell(new PublishToStream(StreamKey.Broadcasts.Instance, SseEncoder.Encode("notice", one)), ActorRefs.NoSender);
         }
     }
 }

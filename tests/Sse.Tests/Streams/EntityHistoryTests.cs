@@ -133,7 +133,7 @@ public sealed class EntityHistoryTests : Akka.TestKit.Xunit2.TestKit
     public void A_topic_entity_keeps_its_history_too()
     {
         var entity = Sys.ActorOf(Entities.Topic("news", TimeSpan.FromMinutes(1), HistorySize));
-        entity.Tell(new StreamProtocol.PublishToStream(new StreamKey.Topic("news"), SseEncoder.Encode("update", "a")));
+        entity.Tell(new StreamProtocol.PublishToStream(new StreamKey.Topic("news"), SseEncoder.Encode("update", "a")), ActorRefs.NoSender);
         var probe = CreateTestProbe();
         entity.Tell(new StreamProtocol.SubscribeToStream(new StreamKey.Topic("news"), probe.Ref));
         var epoch = probe.ExpectMsg<StreamProtocol.SubscribedToStream>().Replay!.Now.Epoch;

@@ -3,6 +3,7 @@ using Akka.Configuration;
 using Sse.Actors.Events;
 using Sse.Actors.Streams;
 using Sse.Actors.History;
+using static Sse.Actors.Streams.StreamProtocol;
 
 namespace Sse.Tests.Streams;
 
@@ -41,6 +42,21 @@ public sealed class StoredEntityHistoryTests : Akka.TestKit.Xunit2.TestKit
         var live = _client.Subscribe(again);
         _client.Publish(again, "c");
         Assert.Equal(new StreamPosition(seen.Position.Value.Epoch, 3), live.ExpectMsg<SseEvent>().Position);
+    }
+
+    [Fact]
+    public void The_publisher_is_told_the_event_is_recorded_once_the_journal_has_written_it()
+    {
+        var entity = StartUser();
+        var publisher = CreateTestProbe();
+        var sseEvent = SseEncoder.Encode("update", "kept");
+
+        entity.Tell(new PublishToStream(new StreamKey.User(_userId), sseEvent), publisher.Ref);
+
+        Assert.Equal(sseEvent.Id, publisher.ExpectMsg<EventRecorded>().EventId);
+        StopAndWait(entity);
+        // The next incarnation reads it back: the stream's first event is stored.
+        Assert.Equal(1, _client.SubscribeFrom(StartAgain(), null).Now.Seq);
     }
 
     [Fact]

@@ -55,6 +55,20 @@ public abstract class StreamEntitySpec() : Akka.TestKit.Xunit2.TestKit(SseTestCo
     }
 
     [Fact]
+    public void The_publisher_is_told_the_event_is_recorded_once_it_is_handed_to_the_subscribers()
+    {
+        var (entity, _) = StartEntity();
+        var subscriber = SubscribedProbe(entity);
+        var publisher = CreateTestProbe();
+        var sseEvent = SseEncoder.Encode("update", "hello");
+
+        entity.Tell(Deliver(sseEvent), publisher.Ref);
+
+        Assert.Equal(new EventRecorded(Stream, sseEvent.Id), publisher.ExpectMsg<EventRecorded>());
+        AssertReceives(subscriber, sseEvent);
+    }
+
+    [Fact]
     public void Unsubscribed_subscriber_no_longer_receives_events()
     {
         var (entity, _) = StartEntity();
