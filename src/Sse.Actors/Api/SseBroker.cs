@@ -28,6 +28,7 @@ public sealed class SseBroker(
     private static readonly TimeSpan QueryTimeout = TimeSpan.FromSeconds(10);
 
     private readonly PublishSettings _settings = options.Value.PublishSettings();
+    private readonly PublishReceipts _receipts = PublishReceipts.For(system);
 
     // Validation throws at once, on the caller's thread; the task completes once the stream has recorded the event.
     public Task<string> SendToUserAsync(Guid userId, string eventName, string data, CancellationToken cancellationToken = default) =>
@@ -42,11 +43,11 @@ public sealed class SseBroker(
     public Task<string> BroadcastAsync(string eventName, string data, CancellationToken cancellationToken = default)
     {
         var message = Publication.ToEveryone(eventName, data, _settings, metrics);
-        return IdWhenDone(Publication.SendAsync(message, _settings, broadcasts.ActorRef, DistributedPubSub.Get(system).Mediator, cancellationToken), message.Event.Id);
+        return IdWhenDone(Publication.SendAsync(message, _settings, _receipts, broadcasts.ActorRef, DistributedPubSub.Get(system).Mediator, cancellationToken), message.Event.Id);
     }
 
     private Task<string> RecordAsync(IActorRef region, StreamProtocol.PublishToStream message, CancellationToken cancellationToken) =>
-        IdWhenDone(Publication.RecordAsync(region, message, _settings, cancellationToken), message.Event.Id);
+        IdWhenDone(Publication.RecordAsync(_receipts, region, message, _settings, cancellationToken), message.Event.Id);
 
     private static async Task<string> IdWhenDone(Task recorded, string eventId)
     {

@@ -35,6 +35,7 @@ public sealed class BrokerActor : ReceiveActor
     private readonly StreamRegions _regions;
     private readonly SseMetrics _metrics;
     private readonly IActorRef _mediator = DistributedPubSub.Get(Context.System).Mediator;
+    private readonly PublishReceipts _receipts = PublishReceipts.For(Context.System);
     private readonly ILoggingAdapter _log = Context.GetLogger();
 
     private readonly Dictionary<IActorRef, ClientConnection> _clients = [];
@@ -186,10 +187,10 @@ public sealed class BrokerActor : ReceiveActor
     }
 
     private (string EventId, Task Recorded) Record(Streams.StreamProtocol.PublishToStream message) =>
-        (message.Event.Id, Publication.RecordAsync(_regions.For(message.Stream), message, _settings.Publish, CancellationToken.None));
+        (message.Event.Id, Publication.RecordAsync(_receipts, _regions.For(message.Stream), message, _settings.Publish, CancellationToken.None));
 
     private (string EventId, Task Recorded) Record(DeliverBroadcast message) =>
-        (message.Event.Id, Publication.SendAsync(message, _settings.Publish, _regions.Broadcasts, _mediator, CancellationToken.None));
+        (message.Event.Id, Publication.SendAsync(message, _settings.Publish, _receipts, _regions.Broadcasts, _mediator, CancellationToken.None));
 
     /// <summary>
     /// Validates and sends a command's event; an asking sender is answered once the stream has recorded it

@@ -52,28 +52,20 @@ internal static class Publication
     /// written first with the durable store); throws <see cref="PublishTimeoutException"/> when that takes longer
     /// than the publish timeout. The event may still be recorded later: a publisher retries with the same message.
     /// </summary>
-    public static async Task RecordAsync(IActorRef region, PublishToStream publish, PublishSettings settings, CancellationToken cancellationToken)
-    {
-        try
-        {
-            await region.Ask<EventRecorded>(publish, settings.Timeout, cancellationToken);
-        }
-        catch (AskTimeoutException)
-        {
-            throw new PublishTimeoutException(publish.Stream.Label, settings.Timeout);
-        }
-    }
+    public static Task RecordAsync(PublishReceipts receipts, IActorRef region, PublishToStream publish, PublishSettings settings, CancellationToken cancellationToken) =>
+        receipts.RecordAsync(region, publish, settings.Timeout, cancellationToken);
 
     /// <summary>
     /// With history on, hands the broadcast to its entity, which numbers and keeps it before publishing it to
     /// every node's broker, and completes once it is recorded; without, publishes it to every node's broker at
     /// once through this node's pub-sub mediator (there is nothing to record).
     /// </summary>
-    public static Task SendAsync(DeliverBroadcast broadcast, PublishSettings settings, IActorRef broadcastRegion, IActorRef mediator, CancellationToken cancellationToken)
+    public static Task SendAsync(DeliverBroadcast broadcast, PublishSettings settings, PublishReceipts receipts, IActorRef broadcastRegion, IActorRef mediator,
+        CancellationToken cancellationToken)
     {
         if (settings.History)
         {
-            return RecordAsync(broadcastRegion, new PublishToStream(StreamKey.Broadcasts.Instance, broadcast.Event), settings, cancellationToken);
+            return RecordAsync(receipts, broadcastRegion, new PublishToStream(StreamKey.Broadcasts.Instance, broadcast.Event), settings, cancellationToken);
         }
         mediator.Tell(new Publish(BrokerActor.BroadcastTopic, broadcast));
         return Task.CompletedTask;
