@@ -193,6 +193,32 @@ public sealed class StreamEntity : UntypedActor, IWithTimers, IWithUnboundedStas
             return;
         }
         Context.Parent.Tell(new Passivate(RetentionOver.Instance));
+        Context.Become(Passivating);
+    }
+
+    /// <summary>
+    /// The shard was asked to passivate the entity. What still arrives goes back to the shard, which keeps it
+    /// for the next incarnation: an entity about to stop acknowledges no subscription and records no event.
+    /// </summary>
+    private void Passivating(object message)
+    {
+        if (_history.Receive(message))
+        {
+            return;
+        }
+        switch (message)
+        {
+            case RetentionOver:
+                StopAfter(_history.Forget());
+                break;
+            case IStreamMessage:
+                // After the Passivate, from the same sender: the shard has begun passivating and buffers it.
+                Context.Parent.Forward(message);
+                break;
+            case StopForHandOff:
+                StopAfter(_history.HandOff());
+                break;
+        }
     }
 
     /// <summary>How long the entity lives without subscribers: longer while its history has events to replay.</summary>

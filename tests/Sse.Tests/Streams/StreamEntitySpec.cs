@@ -127,6 +127,25 @@ public abstract class StreamEntitySpec() : Akka.TestKit.Xunit2.TestKit(SseTestCo
     }
 
     [Fact]
+    public void Entity_that_asked_to_passivate_hands_what_still_arrives_back_to_its_shard_unanswered()
+    {
+        var (entity, shard) = StartEntity();
+        shard.ExpectMsg<Passivate>(PassivationWait);
+        var subscriber = CreateTestProbe();
+        var publisher = CreateTestProbe();
+
+        entity.Tell(Subscribe(subscriber.Ref));
+        entity.Tell(Deliver(SseEncoder.Encode("update", "late")), publisher.Ref);
+
+        // The shard keeps them for the next incarnation, which answers them.
+        Assert.Equal(subscriber.Ref, shard.ExpectMsg<SubscribeToStream>().Subscriber);
+        shard.ExpectMsg<PublishToStream>();
+        Assert.Equal(publisher.Ref, shard.LastSender);
+        subscriber.ExpectNoMsg(TimeSpan.FromMilliseconds(200));
+        publisher.ExpectNoMsg(TimeSpan.FromMilliseconds(200));
+    }
+
+    [Fact]
     public void Entity_with_a_subscriber_does_not_ask_to_passivate()
     {
         var (entity, shard) = StartEntity();
