@@ -1,6 +1,7 @@
 using System.Diagnostics;
 using Akka.Actor;
 using Akka.Cluster.Sharding;
+using Akka.Event;
 using Sse.Actors.Broker;
 using Sse.Actors.Events;
 using Sse.Actors.History;
@@ -15,13 +16,15 @@ namespace Sse.Actors.Streams;
 /// <param name="MaxRemoteReplayBytes">The most bytes of events replayed in one message to a subscriber on another node.</param>
 /// <param name="DurableHistory">Write every event to the Akka.Persistence journal before delivering it.</param>
 /// <param name="Replicator">History in memory: where it is left when sharding moves the entity (null: it is not).</param>
+/// <param name="MaxStashedWhileStarting">Messages kept while the history loads; past it they are dropped unanswered, and their senders retry.</param>
 public sealed record StreamEntitySettings(
     TimeSpan EmptyPassivation,
     int HistorySize = 0,
     TimeSpan HistoryRetention = default,
     long MaxRemoteReplayBytes = HistoryRing.MaxRemoteReplayBytes,
     bool DurableHistory = false,
-    IActorRef? Replicator = null);
+    IActorRef? Replicator = null,
+    int MaxStashedWhileStarting = 10_000);
 
 /// <summary>
 /// The sharded entity of one stream: a user's, a topic's, or the broadcasts'. It keeps the stream's audience
@@ -39,6 +42,7 @@ public sealed class StreamEntity : UntypedActor, IWithTimers, IWithUnboundedStas
     private readonly IStreamHistory _history;
     // When the entity last had no subscriber: passivation counts from there.
     private long _emptySince = Stopwatch.GetTimestamp();
+    private int _stashed;
 
     public StreamEntity(StreamKey stream, StreamEntitySettings settings)
     {
@@ -107,13 +111,26 @@ public sealed class StreamEntity : UntypedActor, IWithTimers, IWithUnboundedStas
         }
     }
 
-    /// <summary>Nothing is served before the history has loaded.</summary>
+    /// <summary>
+    /// Nothing is served before the history has loaded. What waits is bounded: past the bound a message is dropped
+    /// unanswered (a publish is not recorded, a subscription not acknowledged), and its sender retries.
+    /// </summary>
     private void Starting(object message)
     {
-        if (!_history.Receive(message))
+        if (_history.Receive(message))
         {
-            Stash.Stash();
+            return;
         }
+        if (_stashed == _settings.MaxStashedWhileStarting)
+        {
+            Context.GetLogger().Warning("The {Kind} entity {Entity} holds {Count} messages while its history loads; dropping what comes next until it has",
+                _stream.Kind, _stream.EntityId, _stashed);
+        }
+        if (_stashed++ >= _settings.MaxStashedWhileStarting)
+        {
+            return;
+        }
+        Stash.Stash();
     }
 
     /// <summary>The history finishes (the last writes, the hand-off snapshot); sharding waits for the stop.</summary>
@@ -145,6 +162,7 @@ public sealed class StreamEntity : UntypedActor, IWithTimers, IWithUnboundedStas
     {
         Context.Become(OnReceive);
         Stash.UnstashAll();
+        _stashed = 0;
     }
 
     void IStreamHistoryOwner.Finished() => Context.Stop(Self);

@@ -18,6 +18,8 @@ internal static class Entities
         Of(StreamKey.Broadcasts.Instance, emptyPassivation, historySize, historyRetention);
 
     public static Props Of(StreamKey stream, TimeSpan emptyPassivation, int historySize = 0, TimeSpan historyRetention = default,
-        IActorRef? replicator = null, bool durableHistory = false, long maxRemoteReplayBytes = HistoryRing.MaxRemoteReplayBytes) =>
-        StreamEntity.Props(stream, new StreamEntitySettings(emptyPassivation, historySize, historyRetention, maxRemoteReplayBytes, durableHistory, replicator));
+        IActorRef? replicator = null, bool durableHistory = false, long maxRemoteReplayBytes = HistoryRing.MaxRemoteReplayBytes,
+        int maxStashedWhileStarting = 10_000) =>
+        StreamEntity.Props(stream, new StreamEntitySettings(emptyPassivation, historySize, historyRetention, maxRemoteReplayBytes, durableHistory, replicator,
+            maxStashedWhileStarting));
 }

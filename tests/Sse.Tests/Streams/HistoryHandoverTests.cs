@@ -5,6 +5,7 @@ using Akka.TestKit;
 using Sse.Actors.Events;
 using Sse.Actors.Streams;
 using Sse.Actors.History;
+using static Sse.Actors.Streams.StreamProtocol;
 
 namespace Sse.Tests.Streams;
 
@@ -134,6 +135,27 @@ public sealed class HistoryHandoverTests : Akka.TestKit.Xunit2.TestKit
     }
 
     [Fact]
+    public void While_its_history_loads_an_entity_keeps_a_bounded_number_of_messages_and_drops_the_rest_unanswered()
+    {
+        var replicator = CreateTestProbe();
+        var stream = new StreamKey.User(_userId);
+        var entity = Sys.ActorOf(Entities.Of(stream, TimeSpan.FromMinutes(1), HistorySize, replicator: replicator.Ref, maxStashedWhileStarting: 2), "g");
+        var publisher = CreateTestProbe();
+        var get = replicator.ExpectMsg<Get>();
+        foreach (var data in new[] { "1", "2", "3" })
+        {
+            entity.Tell(new PublishToStream(stream, SseEncoder.Encode("update", data)), publisher.Ref);
+        }
+
+        replicator.Reply(new NotFound(get.Key, get.Request));
+
+        publisher.ExpectMsg<EventRecorded>();
+        publisher.ExpectMsg<EventRecorded>();
+        publisher.ExpectNoMsg(TimeSpan.FromMilliseconds(300));
+        Assert.Equal(2, SubscribeFrom(entity, null).Now.Seq);
+    }
+
+    [Fact]
     public void The_snapshot_in_its_register_goes_through_the_wire_serializer()
     {
         var snapshot = new HistorySnapshot(new StreamPosition(0xcafef00d, 2),
@@ -150,8 +172,13 @@ public sealed class HistoryHandoverTests : Akka.TestKit.Xunit2.TestKit
         Assert.Equal(snapshot.Events.Single().Position, copy.Value.Events.Single().Position);
     }
 
-    private IActorRef StartUser(string name) =>
-        Sys.ActorOf(Entities.User(_userId, TimeSpan.FromMinutes(1), HistorySize, replicator: _replicator), name);
+    /// <summary>Under a name its previous incarnation may still hold a moment after its Terminated: waits for the name.</summary>
+    private IActorRef StartUser(string name)
+    {
+        IActorRef entity = ActorRefs.Nobody;
+        AwaitAssert(() => entity = Sys.ActorOf(Entities.User(_userId, TimeSpan.FromMinutes(1), HistorySize, replicator: _replicator), name));
+        return entity;
+    }
 
     private void HandOff(IActorRef entity)
     {
