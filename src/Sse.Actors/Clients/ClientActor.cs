@@ -29,6 +29,9 @@ public sealed class ClientActor : UntypedActor, IWithTimers, IWithStash
     private readonly ClientSettings _settings;
     private readonly SseMetrics _metrics;
     private readonly ConnectionStreams _streams;
+    private readonly ReplayBacklog _backlog;
+    private bool _waitingForRoom;
+    private bool _dropped;
     private ILoggingAdapter? _log;
     private int _queuedBeforeWelcome;
     // False while subscribing (events are stashed behind the welcome), true once the welcome is sent.
@@ -43,6 +46,7 @@ public sealed class ClientActor : UntypedActor, IWithTimers, IWithStash
         // With history on, the kept broadcasts are one more stream, so a reconnect gets the ones it missed too.
         var streams = settings.History ? connection.Streams : [.. connection.Streams.Where(stream => stream is not StreamKey.Broadcasts)];
         _streams = new ConnectionStreams(streams, settings.History, connection.ResumeFrom, connection.ResumeRefused);
+        _backlog = new ReplayBacklog(connection, settings.BufferSize);
     }
 
     public static Props Props(ClientConnection connection, StreamRegions regions, ClientSettings settings, SseMetrics metrics) =>
@@ -109,6 +113,13 @@ public sealed class ClientActor : UntypedActor, IWithTimers, IWithStash
                 break;
             case SubscribedToStream m:
                 Acknowledged(m.Stream, m.Replay);
+                break;
+            case BufferHasRoom:
+                _waitingForRoom = false;
+                if (!_backlog.Drain())
+                {
+                    WaitForRoom();
+                }
                 break;
             case SendHeartbeat when _connection.PendingFlush > _settings.ClientTimeout:
                 Log.Warning("Client {ClientId}: no write progress for {ClientTimeout}; closing it", _connection.ClientId, _settings.ClientTimeout);
@@ -197,29 +208,52 @@ public sealed class ClientActor : UntypedActor, IWithTimers, IWithStash
         Stash.UnstashAll();
     }
 
+    /// <summary>A reset and a replay are written whole, paced by the response (<see cref="ReplayBacklog"/>).</summary>
     private void Write(Resumption resumption)
     {
         if (resumption.Reset.Count > 0)
         {
-            Deliver(ConnectionEvents.Reset(resumption.Reset));
+            Deliver(ConnectionEvents.Reset(resumption.Reset), replayed: true);
         }
         foreach (var sseEvent in resumption.Missed)
         {
-            Deliver(sseEvent);
+            Deliver(sseEvent, replayed: true);
         }
     }
 
-    private void Deliver(SseEvent sseEvent)
+    private void Deliver(SseEvent sseEvent, bool replayed = false)
     {
-        if (!_connection.TryWrite(sseEvent))
+        if (_dropped)
         {
-            _metrics.Dropped(sseEvent.PublishedAt == 0 ? 0 : 1);
+            return;
+        }
+        if (!_backlog.Write(sseEvent, replayed))
+        {
+            _metrics.Dropped((sseEvent.PublishedAt == 0 ? 0 : 1) + _backlog.PublishedWaiting);
             DropAsSlowConsumer();
+            return;
+        }
+        if (!_backlog.IsEmpty && !_waitingForRoom)
+        {
+            WaitForRoom();
         }
     }
 
+    private void WaitForRoom()
+    {
+        _waitingForRoom = true;
+        // Completes when the response has drained some of the buffer; false (the stream ended) needs nothing.
+        _connection.WaitForRoomAsync().PipeTo(Self, success: open => open ? BufferHasRoom.Instance : Disconnect.Instance);
+    }
+
+    /// <summary>Counted, logged and told once per connection, however many writes fail after.</summary>
     private void DropAsSlowConsumer()
     {
+        if (_dropped)
+        {
+            return;
+        }
+        _dropped = true;
         Log.Warning("Client {ClientId} of user {UserId} is a slow consumer ({BufferSize} events queued); disconnecting it",
             _connection.ClientId, _connection.UserId, _settings.BufferSize);
         Context.Parent.Tell(new SlowConsumerDropped(_connection.ClientId, _connection.UserId));

@@ -91,6 +91,9 @@ public sealed class ClientConnection
     /// <summary>Queues an event without waiting; false when the buffer is full or closed.</summary>
     public bool TryWrite(SseEvent sseEvent) => _buffer.Writer.TryWrite(sseEvent);
 
+    /// <summary>Completes once the buffer has room (the response drained some), false once it is closed.</summary>
+    public Task<bool> WaitForRoomAsync() => _buffer.Writer.WaitToWriteAsync().AsTask();
+
     /// <summary>No more events: the writer drains what is queued, then ends the response.</summary>
     public void Complete() => _buffer.Writer.TryComplete();
 

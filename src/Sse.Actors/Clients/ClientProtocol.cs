@@ -28,6 +28,12 @@ public static class ClientProtocol
         public static readonly RetrySubscriptions Instance = new();
     }
 
+    /// <summary>The connection's buffer has room again for what a replay could not write at once.</summary>
+    internal sealed record BufferHasRoom : INoSerializationVerificationNeeded
+    {
+        public static readonly BufferHasRoom Instance = new();
+    }
+
     /// <summary>A subscribed entity stopped or moved; subscribe to it again.</summary>
     internal sealed record SubscriptionLost(StreamKey Stream) : INoSerializationVerificationNeeded;
 }

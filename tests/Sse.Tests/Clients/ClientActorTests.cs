@@ -194,7 +194,7 @@ public sealed class ClientActorTests : Akka.TestKit.Xunit2.TestKit
         var entity = CreateTestProbe();
         entity.Send(client, new SubscribedToStream(new StreamKey.User(_userId)));
 
-        for (var i = 0; i < 3; i++)
+        for (var i = 0; i < 10; i++)
         {
             entity.Send(client, SseEncoder.Encode("update", $"event {i}"));
         }
@@ -203,6 +203,8 @@ public sealed class ClientActorTests : Akka.TestKit.Xunit2.TestKit
         Assert.Equal((connection.ClientId, _userId), (dropped.ClientId, dropped.UserId));
         ExpectTerminated(client);
         Assert.True(connection.IsAborted);
+        // Counted once per connection, however many events it could not take.
+        _broker.ExpectNoMsg(Short);
     }
 
     [Fact]
@@ -245,6 +247,27 @@ public sealed class ClientActorTests : Akka.TestKit.Xunit2.TestKit
         client.Tell(ClientProtocol.Disconnect.Instance);
         // The broadcasts' entity keeps no subscribers: nothing to unsubscribe from.
         broadcasts.ExpectNoMsg(Short);
+    }
+
+    [Fact]
+    public async Task With_history_a_replay_larger_than_the_buffer_arrives_whole_as_the_response_drains()
+    {
+        var options = HistoryOptions();
+        options.ClientBufferSize = 4;
+        var (client, connection) = StartClient(options: options, lastEventId: "v1.1-0.7-0");
+        var missed = Enumerable.Range(1, 40).Select(i => Broadcast(7, i, $"missed {i}")).ToArray();
+        await GoLiveWithHistory(client, connection, broadcastsNow: 40, missed: missed);
+        client.Tell(Broadcast(7, 41, "live"));
+
+        var received = new List<string>();
+        for (var i = 0; i < 41; i++)
+        {
+            received.Add((await connection.Events.ReadEventAsync()).Data);
+        }
+
+        Assert.Equal([.. Enumerable.Range(1, 40).Select(i => $"missed {i}"), "live"], received);
+        _broker.ExpectNoMsg(Short);
+        Assert.False(connection.IsAborted);
     }
 
     [Fact]
