@@ -72,6 +72,26 @@ public sealed class StreamEntity : UntypedActor, IWithTimers, IWithUnboundedStas
         }
     }
 
+    /// <summary>
+    /// A failure stops the entity rather than let its supervisor restart it: a restarted entity would keep its
+    /// reference but lose its subscribers, who would not know. Stopped, it is seen by their watch; they subscribe
+    /// again and the next incarnation starts from the stream's history.
+    /// </summary>
+    protected override bool AroundReceive(Receive receive, object message)
+    {
+        try
+        {
+            return base.AroundReceive(receive, message);
+        }
+        catch (Exception e)
+        {
+            Context.GetLogger().Error(e, "The {Kind} entity {Entity} failed on {Message}; it stops and its subscribers subscribe again",
+                _stream.Kind, _stream.EntityId, message.GetType().Name);
+            Context.Stop(Self);
+            return true;
+        }
+    }
+
     // One switch instead of ReceiveActor's handler objects: a node holds one entity per online user.
     protected override void OnReceive(object message)
     {
