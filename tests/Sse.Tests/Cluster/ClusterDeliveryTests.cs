@@ -33,6 +33,33 @@ public sealed class ClusterDeliveryTests(ThreeNodeCluster cluster) : IClassFixtu
     }
 
     [Fact]
+    public async Task A_publisher_that_waits_for_each_answer_sees_its_events_in_send_order_whichever_node_it_sends_through()
+    {
+        var userId = Guid.NewGuid();
+        var topic = $"order-{Guid.NewGuid():N}";
+        await using var user = await A.ConnectAsync(userId);
+        await using var subscriber = await B.ConnectAsync(Guid.NewGuid(), topic);
+
+        // Each send through the next node: an answer means the stream recorded it, so the next one comes after.
+        for (var i = 0; i < 30; i++)
+        {
+            var through = cluster.Nodes[i % 3];
+            await through.Broker.SendToUserAsync(userId, "n", i.ToString());
+            await through.Broker.SendToTopicAsync(topic, "n", i.ToString());
+        }
+
+        foreach (var stream in new[] { user, subscriber })
+        {
+            var received = new List<string>();
+            while (received.Count < 30)
+            {
+                received.Add((await stream.NextEventAsync()).Data);
+            }
+            Assert.Equal(Enumerable.Range(0, 30).Select(i => i.ToString()), received);
+        }
+    }
+
+    [Fact]
     public async Task Send_endpoint_of_any_node_reaches_a_user_on_another_node()
     {
         var userId = Guid.NewGuid();
