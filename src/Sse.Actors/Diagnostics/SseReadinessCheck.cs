@@ -10,12 +10,18 @@ using Sse.Actors.Streams;
 namespace Sse.Actors.Diagnostics;
 
 /// <summary>
-/// Ready for traffic: the node is an Up cluster member, its broker runs, the user and topic shard
-/// coordinators answer, and the host is not stopping. Served at <c>/readyz</c> for load balancers.
+/// Ready for traffic: the node is an Up cluster member, its broker runs, the stream shard coordinators have
+/// answered, and the host is not stopping; a coordinator that stops answering later is Degraded, not unready.
+/// Served at <c>/readyz</c> for load balancers.
 /// </summary>
 internal sealed class SseReadinessCheck(ActorSystem system, IActorRegistry registry, IHostApplicationLifetime lifetime) : IHealthCheck
 {
     private static readonly TimeSpan CoordinatorTimeout = TimeSpan.FromSeconds(2);
+
+    // Until every shard coordinator has answered once, sharding cannot place entities from here: not ready.
+    // After, a coordinator that stops answering (its node unreachable) is every node's trouble at once: taking
+    // them all out of rotation would cut every stream, so it is reported as Degraded.
+    private volatile bool _coordinatorsAnswered;
 
     public async Task<HealthCheckResult> CheckHealthAsync(HealthCheckContext context, CancellationToken cancellationToken = default)
     {
@@ -28,11 +34,12 @@ internal sealed class SseReadinessCheck(ActorSystem system, IActorRegistry regis
         {
             return HealthCheckResult.Unhealthy($"the node is {status} in the cluster, not Up");
         }
-        if (!registry.TryGet<BrokerActor>(out _) || !registry.TryGet<UserStreams>(out var users) || !registry.TryGet<TopicStreams>(out var topics))
+        if (!registry.TryGet<BrokerActor>(out _) || !registry.TryGet<UserStreams>(out var users) || !registry.TryGet<TopicStreams>(out var topics)
+            || !registry.TryGet<BroadcastStream>(out var broadcasts))
         {
             return HealthCheckResult.Unhealthy("the broker has not started");
         }
-        foreach (var (name, region) in new[] { ("user", users), ("topic", topics) })
+        foreach (var (name, region) in new[] { ("user", users), ("topic", topics), ("broadcast", broadcasts) })
         {
             try
             {
@@ -41,9 +48,11 @@ internal sealed class SseReadinessCheck(ActorSystem system, IActorRegistry regis
             }
             catch (Exception e) when (e is AskTimeoutException or TaskCanceledException)
             {
-                return HealthCheckResult.Unhealthy($"the {name} shard coordinator does not answer");
+                var problem = $"the {name} shard coordinator does not answer";
+                return _coordinatorsAnswered ? HealthCheckResult.Degraded(problem) : HealthCheckResult.Unhealthy(problem);
             }
         }
+        _coordinatorsAnswered = true;
         return HealthCheckResult.Healthy($"Up as {Cluster.Get(system).SelfAddress}");
     }
 }

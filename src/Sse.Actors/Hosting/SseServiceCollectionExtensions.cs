@@ -55,6 +55,8 @@ public static class SseServiceCollectionExtensions
                 instrument.Meter.Name == SseMetrics.MeterName && instrument.Meter.Scope != ownFactory ? MetricStreamConfiguration.Drop : null);
         });
         services.AddHostedService<StreamShutdown>();
+        // One instance: it remembers whether the shard coordinators ever answered.
+        services.TryAddSingleton<SseReadinessCheck>();
         services.AddHealthChecks()
             .AddCheck<SseReadinessCheck>("sse", tags: [SseReadinessTag])
             .AddCheck<SseHistoryStoreCheck>("sse-history-store", tags: [SseReadinessTag]);

@@ -1,0 +1,69 @@
+using System.Collections.Immutable;
+using Akka.Actor;
+using Akka.Cluster.Sharding;
+using Akka.Hosting;
+using Akka.TestKit;
+using Microsoft.Extensions.Diagnostics.HealthChecks;
+using Microsoft.Extensions.Hosting;
+using Sse.Actors.Broker;
+using Sse.Actors.Diagnostics;
+using Sse.Actors.Streams;
+
+namespace Sse.Tests.Diagnostics;
+
+/// <summary>Readiness from the node's own facts; the shard coordinators' trouble is Degraded once they have answered.</summary>
+public sealed class ReadinessCheckTests() : Akka.TestKit.Xunit2.TestKit(SseTestConfig.SerializeMessagesOnClusterNode)
+{
+    [Fact]
+    public async Task A_node_whose_coordinators_never_answered_is_not_ready_and_one_whose_coordinators_stop_answering_is_degraded()
+    {
+        await UpAsync();
+        var answering = true;
+        var regions = CreateTestProbe();
+        regions.SetAutoPilot(new DelegateAutoPilot((sender, message) =>
+        {
+            if (answering && message is GetCurrentRegions)
+            {
+                sender.Tell(new CurrentRegions(ImmutableHashSet<Address>.Empty));
+            }
+            return AutoPilot.KeepRunning;
+        }));
+        var registry = new ActorRegistry();
+        registry.Register<BrokerActor>(CreateTestProbe());
+        registry.Register<UserStreams>(regions);
+        registry.Register<TopicStreams>(regions);
+        registry.Register<BroadcastStream>(regions);
+
+        answering = false;
+        Assert.Equal(HealthStatus.Unhealthy, (await new SseReadinessCheck(Sys, registry, new Running()).CheckHealthAsync(new HealthCheckContext())).Status);
+
+        var check = new SseReadinessCheck(Sys, registry, new Running());
+        answering = true;
+        Assert.Equal(HealthStatus.Healthy, (await check.CheckHealthAsync(new HealthCheckContext())).Status);
+        answering = false;
+        var degraded = await check.CheckHealthAsync(new HealthCheckContext());
+        Assert.Equal((HealthStatus.Degraded, "the user shard coordinator does not answer"), (degraded.Status, degraded.Description));
+    }
+
+    private async Task UpAsync()
+    {
+        var cluster = Akka.Cluster.Cluster.Get(Sys);
+        var up = new TaskCompletionSource();
+        cluster.RegisterOnMemberUp(() => up.TrySetResult());
+        cluster.Join(cluster.SelfAddress);
+        await up.Task.WaitAsync(TimeSpan.FromSeconds(15));
+    }
+
+    private sealed class Running : IHostApplicationLifetime
+    {
+        public CancellationToken ApplicationStarted => CancellationToken.None;
+
+        public CancellationToken ApplicationStopping => CancellationToken.None;
+
+        public CancellationToken ApplicationStopped => CancellationToken.None;
+
+        public void StopApplication()
+        {
+        }
+    }
+}
