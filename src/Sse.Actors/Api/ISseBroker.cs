@@ -28,6 +28,23 @@ public interface ISseBroker
     /// <summary>Sends an event to every connection.</summary>
     Task<string> BroadcastAsync(string eventName, string data, CancellationToken cancellationToken = default);
 
+    // Named sends: a publisher that retries after a refusal or a timeout, with the same messageId, gets each event into
+    // its stream once. With history on, a stream that recorded that id within its window returns the first one's event
+    // id and records nothing; with history off there is no window, and every send is recorded.
+
+    /// <summary>As <see cref="SendToUserAsync(Guid, string, string, CancellationToken)"/>, named <paramref name="messageId"/>: a retry is recorded once.</summary>
+    /// <exception cref="ArgumentException">As the unnamed send, or the message id is empty, over 200 characters or has control characters.</exception>
+    Task<string> SendToUserAsync(Guid userId, string eventName, string data, string messageId, CancellationToken cancellationToken = default);
+
+    /// <summary>As <see cref="SendToTopicAsync(string, string, string, CancellationToken)"/>, named <paramref name="messageId"/>: a retry is recorded once.</summary>
+    Task<string> SendToTopicAsync(string topic, string eventName, string data, string messageId, CancellationToken cancellationToken = default);
+
+    /// <summary>As <see cref="SendToTopicAsync(Guid, string, string, string, CancellationToken)"/>, named <paramref name="messageId"/>: a retry is recorded once.</summary>
+    Task<string> SendToTopicAsync(Guid tenantId, string topic, string eventName, string data, string messageId, CancellationToken cancellationToken = default);
+
+    /// <summary>As <see cref="BroadcastAsync(string, string, CancellationToken)"/>, named <paramref name="messageId"/>: a retry is recorded once.</summary>
+    Task<string> BroadcastAsync(string eventName, string data, string messageId, CancellationToken cancellationToken = default);
+
     /// <summary>The whole cluster's figures, with each node's own and the nodes that did not answer in time.</summary>
     Task<SseStats> GetStatsAsync(CancellationToken cancellationToken = default);
 

@@ -32,28 +32,39 @@ public sealed class SseBroker(
 
     // Validation throws at once, on the caller's thread; the task completes once the stream has recorded the event.
     public Task<string> SendToUserAsync(Guid userId, string eventName, string data, CancellationToken cancellationToken = default) =>
-        RecordAsync(users.ActorRef, Publication.ToUser(userId, eventName, data, _settings, metrics), cancellationToken);
+        SendToUser(userId, eventName, data, null, cancellationToken);
+
+    public Task<string> SendToUserAsync(Guid userId, string eventName, string data, string messageId, CancellationToken cancellationToken = default) =>
+        SendToUser(userId, eventName, data, messageId ?? throw new ArgumentNullException(nameof(messageId)), cancellationToken);
 
     public Task<string> SendToTopicAsync(string topic, string eventName, string data, CancellationToken cancellationToken = default) =>
-        RecordAsync(topics.ActorRef, Publication.ToTopic(null, topic, eventName, data, _settings, metrics), cancellationToken);
+        SendToTopic(null, topic, eventName, data, null, cancellationToken);
+
+    public Task<string> SendToTopicAsync(string topic, string eventName, string data, string messageId, CancellationToken cancellationToken = default) =>
+        SendToTopic(null, topic, eventName, data, messageId ?? throw new ArgumentNullException(nameof(messageId)), cancellationToken);
 
     public Task<string> SendToTopicAsync(Guid tenantId, string topic, string eventName, string data, CancellationToken cancellationToken = default) =>
-        RecordAsync(topics.ActorRef, Publication.ToTopic(tenantId, topic, eventName, data, _settings, metrics), cancellationToken);
+        SendToTopic(tenantId, topic, eventName, data, null, cancellationToken);
 
-    public Task<string> BroadcastAsync(string eventName, string data, CancellationToken cancellationToken = default)
-    {
-        var message = Publication.ToEveryone(eventName, data, _settings, metrics);
-        return IdWhenDone(Publication.SendAsync(message, _settings, _receipts, broadcasts.ActorRef, DistributedPubSub.Get(system).Mediator, cancellationToken), message.Event.Id);
-    }
+    public Task<string> SendToTopicAsync(Guid tenantId, string topic, string eventName, string data, string messageId, CancellationToken cancellationToken = default) =>
+        SendToTopic(tenantId, topic, eventName, data, messageId ?? throw new ArgumentNullException(nameof(messageId)), cancellationToken);
 
-    private Task<string> RecordAsync(IActorRef region, StreamProtocol.PublishToStream message, CancellationToken cancellationToken) =>
-        IdWhenDone(Publication.RecordAsync(_receipts, region, message, _settings, cancellationToken), message.Event.Id);
+    public Task<string> BroadcastAsync(string eventName, string data, CancellationToken cancellationToken = default) =>
+        Broadcast(eventName, data, null, cancellationToken);
 
-    private static async Task<string> IdWhenDone(Task recorded, string eventId)
-    {
-        await recorded;
-        return eventId;
-    }
+    public Task<string> BroadcastAsync(string eventName, string data, string messageId, CancellationToken cancellationToken = default) =>
+        Broadcast(eventName, data, messageId ?? throw new ArgumentNullException(nameof(messageId)), cancellationToken);
+
+    private Task<string> SendToUser(Guid userId, string eventName, string data, string? messageId, CancellationToken cancellationToken) =>
+        Publication.RecordAsync(_receipts, users.ActorRef, Publication.ToUser(userId, eventName, data, _settings, metrics, messageId), _settings, cancellationToken);
+
+    private Task<string> SendToTopic(Guid? tenantId, string topic, string eventName, string data, string? messageId, CancellationToken cancellationToken) =>
+        Publication.RecordAsync(_receipts, topics.ActorRef, Publication.ToTopic(tenantId, topic, eventName, data, _settings, metrics, messageId), _settings,
+            cancellationToken);
+
+    private Task<string> Broadcast(string eventName, string data, string? messageId, CancellationToken cancellationToken) =>
+        Publication.SendAsync(Publication.ToEveryone(eventName, data, _settings, metrics, messageId), _settings, _receipts, broadcasts.ActorRef,
+            DistributedPubSub.Get(system).Mediator, cancellationToken);
 
     public Task<SseStats> GetStatsAsync(CancellationToken cancellationToken = default) =>
         broker.ActorRef.Ask<SseStats>(GetStats.Instance, QueryTimeout, cancellationToken);

@@ -63,9 +63,9 @@ public sealed class BrokerActor : ReceiveActor
         });
         Receive<CloseAll>(CloseAllConnections);
 
-        Receive<SendToUser>(m => Publish(() => Record(Publication.ToUser(m.UserId, m.Event, m.Data, _settings.Publish, _metrics))));
-        Receive<SendToTopic>(m => Publish(() => Record(Publication.ToTopic(m.TenantId, m.Topic, m.Event, m.Data, _settings.Publish, _metrics))));
-        Receive<Broadcast>(m => Publish(() => Record(Publication.ToEveryone(m.Event, m.Data, _settings.Publish, _metrics))));
+        Receive<SendToUser>(m => Publish(() => Record(Publication.ToUser(m.UserId, m.Event, m.Data, _settings.Publish, _metrics, m.MessageId))));
+        Receive<SendToTopic>(m => Publish(() => Record(Publication.ToTopic(m.TenantId, m.Topic, m.Event, m.Data, _settings.Publish, _metrics, m.MessageId))));
+        Receive<Broadcast>(m => Publish(() => Record(Publication.ToEveryone(m.Event, m.Data, _settings.Publish, _metrics, m.MessageId))));
 
         Receive<DeliverBroadcast>(m => DeliverLocally(_clients.Keys, m.Event));
         Receive<NodeFanOut.StreamEvent>(m => DeliverLocally(_clientsByStream.GetValueOrDefault(m.Stream), m.Event));
@@ -186,26 +186,26 @@ public sealed class BrokerActor : ReceiveActor
         }
     }
 
-    private (string EventId, Task Recorded) Record(Streams.StreamProtocol.PublishToStream message) =>
-        (message.Event.Id, Publication.RecordAsync(_receipts, _regions.For(message.Stream), message, _settings.Publish, CancellationToken.None));
+    private Task<string> Record(Streams.StreamProtocol.PublishToStream message) =>
+        Publication.RecordAsync(_receipts, _regions.For(message.Stream), message, _settings.Publish, CancellationToken.None);
 
-    private (string EventId, Task Recorded) Record(DeliverBroadcast message) =>
-        (message.Event.Id, Publication.SendAsync(message, _settings.Publish, _receipts, _regions.Broadcasts, _mediator, CancellationToken.None));
+    private Task<string> Record(DeliverBroadcast message) =>
+        Publication.SendAsync(message, _settings.Publish, _receipts, _regions.Broadcasts, _mediator, CancellationToken.None);
 
     /// <summary>
     /// Validates and sends a command's event; an asking sender is answered once the stream has recorded it
     /// (<see cref="PublishAccepted"/>) or when it could not (<see cref="PublishRejected"/>), without the broker waiting.
     /// </summary>
-    private void Publish(Func<(string EventId, Task Recorded)> publish)
+    private void Publish(Func<Task<string>> publish)
     {
         var sender = Sender;
         var answers = !sender.IsNobody() && !sender.Equals(Context.System.DeadLetters);
         try
         {
-            var (eventId, recorded) = publish();
+            var recorded = publish();
             if (answers)
             {
-                recorded.PipeTo(sender, success: () => new PublishAccepted(eventId), failure: e => new PublishRejected(e.Message));
+                recorded.PipeTo(sender, success: eventId => new PublishAccepted(eventId), failure: e => new PublishRejected(e.Message));
             }
         }
         catch (Exception e) when (e is ArgumentException or InvalidOperationException)

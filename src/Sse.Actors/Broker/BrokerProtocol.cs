@@ -15,17 +15,19 @@ namespace Sse.Actors.Broker;
 public static class BrokerCommands
 {
     /// <summary>An event for every connection of one user.</summary>
-    public sealed record SendToUser(Guid UserId, string Event, string Data) : ISseWireMessage;
+    /// <remarks><paramref name="MessageId"/> names the event: with history on, a retry with the same id is recorded once.</remarks>
+    public sealed record SendToUser(Guid UserId, string Event, string Data, string? MessageId = null) : ISseWireMessage;
 
     /// <summary>An event for every connection subscribed to a topic: of that tenant, or tenant-less ones when <paramref name="TenantId"/> is null.</summary>
-    public sealed record SendToTopic(string Topic, string Event, string Data, Guid? TenantId = null) : ISseWireMessage;
+    public sealed record SendToTopic(string Topic, string Event, string Data, Guid? TenantId = null, string? MessageId = null) : ISseWireMessage;
 
     /// <summary>An event for every connection.</summary>
-    public sealed record Broadcast(string Event, string Data) : ISseWireMessage;
+    public sealed record Broadcast(string Event, string Data, string? MessageId = null) : ISseWireMessage;
 
     /// <summary>An already-encoded broadcast, published once to every node's broker.</summary>
     public sealed record DeliverBroadcast(SseEvent Event) : ISseWireMessage;
 
+    /// <summary>The event is recorded as <paramref name="EventId"/> (for a retry of a recorded message, the first one's id).</summary>
     public sealed record PublishAccepted(string EventId) : ISseWireMessage;
 
     /// <summary>The command was invalid (empty user id, bad event name or topic, topics disabled); nothing was sent.</summary>

@@ -20,31 +20,32 @@ public sealed record PublishSettings(bool EnableTopics, int MaxTopicLength, int 
 /// </summary>
 internal static class Publication
 {
-    public static PublishToStream ToUser(Guid userId, string eventName, string data, PublishSettings settings, SseMetrics metrics)
+    public static PublishToStream ToUser(Guid userId, string eventName, string data, PublishSettings settings, SseMetrics metrics, string? messageId = null)
     {
         SseNames.ValidateUserId(userId);
-        ValidateEvent(eventName, data, settings);
+        ValidateEvent(eventName, data, settings, messageId);
         metrics.Published(SseMetrics.Targets.User);
-        return new PublishToStream(new StreamKey.User(userId), Encode(eventName, data, settings));
+        return new PublishToStream(new StreamKey.User(userId), Encode(eventName, data, settings, messageId));
     }
 
-    public static PublishToStream ToTopic(Guid? tenantId, string topic, string eventName, string data, PublishSettings settings, SseMetrics metrics)
+    public static PublishToStream ToTopic(Guid? tenantId, string topic, string eventName, string data, PublishSettings settings, SseMetrics metrics,
+        string? messageId = null)
     {
         if (!settings.EnableTopics)
         {
             throw new TopicsDisabledException();
         }
         SseNames.ValidateTopic(topic, maxLength: settings.MaxTopicLength);
-        ValidateEvent(eventName, data, settings);
+        ValidateEvent(eventName, data, settings, messageId);
         metrics.Published(SseMetrics.Targets.Topic);
-        return new PublishToStream(StreamKey.Topic.For(tenantId, topic), Encode(eventName, data, settings));
+        return new PublishToStream(StreamKey.Topic.For(tenantId, topic), Encode(eventName, data, settings, messageId));
     }
 
-    public static DeliverBroadcast ToEveryone(string eventName, string data, PublishSettings settings, SseMetrics metrics)
+    public static DeliverBroadcast ToEveryone(string eventName, string data, PublishSettings settings, SseMetrics metrics, string? messageId = null)
     {
-        ValidateEvent(eventName, data, settings);
+        ValidateEvent(eventName, data, settings, messageId);
         metrics.Published(SseMetrics.Targets.Broadcast);
-        return new DeliverBroadcast(Encode(eventName, data, settings));
+        return new DeliverBroadcast(Encode(eventName, data, settings, messageId));
     }
 
     /// <summary>
@@ -52,7 +53,7 @@ internal static class Publication
     /// written first with the durable store); throws <see cref="PublishTimeoutException"/> when that takes longer
     /// than the publish timeout. The event may still be recorded later: a publisher retries with the same message.
     /// </summary>
-    public static Task RecordAsync(PublishReceipts receipts, IActorRef region, PublishToStream publish, PublishSettings settings, CancellationToken cancellationToken) =>
+    public static Task<string> RecordAsync(PublishReceipts receipts, IActorRef region, PublishToStream publish, PublishSettings settings, CancellationToken cancellationToken) =>
         receipts.RecordAsync(region, publish, settings.Timeout, cancellationToken);
 
     /// <summary>
@@ -60,7 +61,7 @@ internal static class Publication
     /// every node's broker, and completes once it is recorded; without, publishes it to every node's broker at
     /// once through this node's pub-sub mediator (there is nothing to record).
     /// </summary>
-    public static Task SendAsync(DeliverBroadcast broadcast, PublishSettings settings, PublishReceipts receipts, IActorRef broadcastRegion, IActorRef mediator,
+    public static Task<string> SendAsync(DeliverBroadcast broadcast, PublishSettings settings, PublishReceipts receipts, IActorRef broadcastRegion, IActorRef mediator,
         CancellationToken cancellationToken)
     {
         if (settings.History)
@@ -68,17 +69,21 @@ internal static class Publication
             return RecordAsync(receipts, broadcastRegion, new PublishToStream(StreamKey.Broadcasts.Instance, broadcast.Event), settings, cancellationToken);
         }
         mediator.Tell(new Publish(BrokerActor.BroadcastTopic, broadcast));
-        return Task.CompletedTask;
+        return Task.FromResult(broadcast.Event.Id);
     }
 
     // With history on, each connection's writer writes its own id (the position of its streams).
-    private static SseEvent Encode(string eventName, string data, PublishSettings settings) =>
-        SseEncoder.EncodePublished(eventName, data, writeId: !settings.History);
+    private static SseEvent Encode(string eventName, string data, PublishSettings settings, string? messageId)
+    {
+        var sseEvent = SseEncoder.EncodePublished(eventName, data, writeId: !settings.History);
+        return messageId is null ? sseEvent : sseEvent with { MessageId = messageId };
+    }
 
-    private static void ValidateEvent(string eventName, string data, PublishSettings settings)
+    private static void ValidateEvent(string eventName, string data, PublishSettings settings, string? messageId)
     {
         SseNames.ValidateEventName(eventName, maxLength: settings.MaxEventNameLength);
         SseNames.ValidateData(data, maxBytes: settings.MaxEventDataBytes);
+        SseNames.ValidateMessageId(messageId);
     }
 }
 

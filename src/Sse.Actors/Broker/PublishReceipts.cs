@@ -24,15 +24,18 @@ internal sealed class PublishReceipts : IExtension
 
     public static PublishReceipts For(ActorSystem system) => system.WithExtension<PublishReceipts, Provider>();
 
-    /// <summary>Tells the stream's region the publish; completes once recorded, or throws <see cref="PublishTimeoutException"/> after <paramref name="timeout"/>.</summary>
-    public async Task RecordAsync(IActorRef region, PublishToStream publish, TimeSpan timeout, CancellationToken cancellationToken)
+    /// <summary>
+    /// Tells the stream's region the publish; completes once recorded with the id the stream keeps (the first one's
+    /// for a retry of a recorded message), or throws <see cref="PublishTimeoutException"/> after <paramref name="timeout"/>.
+    /// </summary>
+    public async Task<string> RecordAsync(IActorRef region, PublishToStream publish, TimeSpan timeout, CancellationToken cancellationToken)
     {
         var receipt = new Receipt(publish.Stream.Label, timeout, Stopwatch.GetTimestamp() + (long)(timeout.TotalSeconds * Stopwatch.Frequency));
         _pending[publish.Event.Id] = receipt;
         try
         {
             region.Tell(publish, _receiver);
-            await (cancellationToken.CanBeCanceled ? receipt.Recorded.Task.WaitAsync(cancellationToken) : receipt.Recorded.Task);
+            return await (cancellationToken.CanBeCanceled ? receipt.Recorded.Task.WaitAsync(cancellationToken) : receipt.Recorded.Task);
         }
         finally
         {
@@ -42,7 +45,7 @@ internal sealed class PublishReceipts : IExtension
 
     private sealed record Receipt(string Stream, TimeSpan Timeout, long Deadline)
     {
-        public TaskCompletionSource Recorded { get; } = new(TaskCreationOptions.RunContinuationsAsynchronously);
+        public TaskCompletionSource<string> Recorded { get; } = new(TaskCreationOptions.RunContinuationsAsynchronously);
     }
 
     private sealed class Receiver : UntypedActor, IWithTimers
@@ -60,7 +63,7 @@ internal sealed class PublishReceipts : IExtension
             switch (message)
             {
                 case EventRecorded recorded when _pending.TryGetValue(recorded.EventId, out var receipt):
-                    receipt.Recorded.TrySetResult();
+                    receipt.Recorded.TrySetResult(recorded.RecordedAs);
                     break;
                 case CheckDeadlines:
                     var now = Stopwatch.GetTimestamp();

@@ -28,6 +28,12 @@ public sealed record SseEvent(string Id, byte[] Utf8) : Serialization.ISseWireMe
     public StreamPosition? Position { get; init; }
 
     /// <summary>
+    /// The publisher's own name for the event (<c>message_id</c>, <c>Idempotency-Key</c>): with history on, a stream
+    /// that recorded it within its window records a retry of it as the same event, not again. Null when not named.
+    /// </summary>
+    public string? MessageId { get; init; }
+
+    /// <summary>
     /// With history on, on a connection's welcome only: where each of the connection's streams starts,
     /// which the writer takes as its id. Never leaves the node.
     /// </summary>

@@ -41,6 +41,26 @@ public static class SseNames
         }
     }
 
+    /// <summary>Most characters of a message id: a UUID, a ULID or a business key fits.</summary>
+    public const int MaxMessageIdLength = 200;
+
+    /// <summary>Throws <see cref="ArgumentException"/> naming <paramref name="paramName"/> when the message id is empty, too long or has control characters.</summary>
+    public static void ValidateMessageId(string? messageId, string paramName = "messageId")
+    {
+        if (messageId is null)
+        {
+            return;
+        }
+        if (messageId.Length == 0 || messageId.Length > MaxMessageIdLength)
+        {
+            throw new ArgumentException($"The message id must have 1 to {MaxMessageIdLength} characters (has {messageId.Length}).", paramName);
+        }
+        if (messageId.Any(char.IsControl))
+        {
+            throw new ArgumentException("The message id must not contain control characters.", paramName);
+        }
+    }
+
     /// <summary>Throws <see cref="ArgumentException"/> when the user id is the empty GUID.</summary>
     public static void ValidateUserId(Guid userId, string paramName = "userId")
     {

@@ -56,7 +56,28 @@ internal sealed class HistoryRing(int size)
     public void Keep(SseEvent numbered)
     {
         Seq = numbered.Position!.Value.Seq;
-        (_ring ??= new SseEvent[size])[(Seq - 1) % size] = numbered;
+        Place(numbered, Seq);
+    }
+
+    /// <summary>The kept event a publisher named <paramref name="messageId"/>, if the window still holds it: a retry is that event.</summary>
+    public SseEvent? RecordedAs(string messageId) => _byMessageId?.GetValueOrDefault(messageId);
+
+    // The kept events' message ids, so a retry is recognised; allocated with the first named event.
+    private Dictionary<string, SseEvent>? _byMessageId;
+
+    private void Place(SseEvent sseEvent, long seq)
+    {
+        var slot = (seq - 1) % size;
+        _ring ??= new SseEvent[size];
+        if (_ring[slot] is { MessageId: { } dropped } old && _byMessageId!.TryGetValue(dropped, out var indexed) && ReferenceEquals(indexed, old))
+        {
+            _byMessageId.Remove(dropped);
+        }
+        _ring[slot] = sseEvent;
+        if (sseEvent.MessageId is { } named)
+        {
+            (_byMessageId ??= new Dictionary<string, SseEvent>(StringComparer.Ordinal))[named] = sseEvent;
+        }
     }
 
     /// <summary>The answer to a subscriber that asks to resume after <paramref name="from"/> (none: a first connection).</summary>
@@ -129,7 +150,7 @@ internal sealed class HistoryRing(int size)
         _firstKept = Seq - events.Count + 1;
         for (var i = 0; i < events.Count; i++)
         {
-            (_ring ??= new SseEvent[size])[(_firstKept + i - 1) % size] = events[i];
+            Place(events[i], _firstKept + i);
         }
     }
 }

@@ -44,6 +44,9 @@ internal interface IStreamHistoryOwner
     /// <summary>The event is recorded (numbered and kept with history on): it goes to the stream's audience, and its publisher is told.</summary>
     void Recorded(SseEvent sseEvent, IActorRef publisher);
 
+    /// <summary>A retry of an event the stream already recorded (the same message id): its publisher is told the first one's id, nobody gets it again.</summary>
+    void Repeated(string publishedId, string recordedAs, IActorRef publisher);
+
     /// <summary>The history is loaded: the entity serves what waited.</summary>
     void Started();
 

@@ -18,6 +18,8 @@ internal sealed class JournalHistory : IStreamHistory
     private readonly string _persistenceId;
     private IActorRef? _journal;
     private bool _stopping;
+    // Named events numbered but not yet written, with the retries of each that wait for it.
+    private Dictionary<string, List<(string PublishedId, IActorRef Publisher)>>? _inFlight;
 
     public JournalHistory(IStreamHistoryOwner owner, int size)
     {
@@ -63,7 +65,26 @@ internal sealed class JournalHistory : IStreamHistory
         }
     }
 
-    public void Publish(SseEvent sseEvent, IActorRef publisher) => _journal!.Tell(new HistoryJournal.Store(_ring.Number(_name, sseEvent), publisher));
+    public void Publish(SseEvent sseEvent, IActorRef publisher)
+    {
+        if (sseEvent.MessageId is { } messageId)
+        {
+            if (_ring.RecordedAs(messageId) is { } original)
+            {
+                _owner.Repeated(sseEvent.Id, original.Id, publisher);
+                return;
+            }
+            _inFlight ??= new(StringComparer.Ordinal);
+            if (_inFlight.TryGetValue(messageId, out var retries))
+            {
+                // The first is being written: the retry is answered with it.
+                retries.Add((sseEvent.Id, publisher));
+                return;
+            }
+            _inFlight[messageId] = [];
+        }
+        _journal!.Tell(new HistoryJournal.Store(_ring.Number(_name, sseEvent), publisher));
+    }
 
     public StreamReplay? ReplayAfter(StreamPosition? from, long maxBytes) => _ring.ReplayAfter(from, maxBytes);
 
@@ -103,5 +124,12 @@ internal sealed class JournalHistory : IStreamHistory
         }
         _ring.Keep(sseEvent);
         _owner.Recorded(sseEvent, publisher);
+        if (sseEvent.MessageId is { } messageId && _inFlight is not null && _inFlight.Remove(messageId, out var retries))
+        {
+            foreach (var (publishedId, retry) in retries)
+            {
+                _owner.Repeated(publishedId, sseEvent.Id, retry);
+            }
+        }
     }
 }

@@ -70,7 +70,15 @@ internal sealed class MemoryHistory : IStreamHistory
         }
     }
 
-    public void Publish(SseEvent sseEvent, IActorRef publisher) => _owner.Recorded(_ring.Append(_name, sseEvent), publisher);
+    public void Publish(SseEvent sseEvent, IActorRef publisher)
+    {
+        if (sseEvent.MessageId is { } messageId && _ring.RecordedAs(messageId) is { } original)
+        {
+            _owner.Repeated(sseEvent.Id, original.Id, publisher);
+            return;
+        }
+        _owner.Recorded(_ring.Append(_name, sseEvent), publisher);
+    }
 
     public StreamReplay? ReplayAfter(StreamPosition? from, long maxBytes) => _ring.ReplayAfter(from, maxBytes);
 

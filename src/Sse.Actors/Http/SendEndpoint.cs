@@ -17,6 +17,8 @@ namespace Sse.Actors.Http;
 /// <c>{"target_type":"user|topic|broadcast","user_id":"...","topic":"...","tenant_id":"...","event":"...","data":"..."}</c>
 /// (<c>tenant_id</c> scopes a topic to one tenant; without it the topic is the tenant-less one).
 /// <c>data</c> may be a string or any JSON value (sent as its JSON text); <c>event</c> defaults to <c>message</c>.
+/// <c>message_id</c> (or an <c>Idempotency-Key</c> header on <c>/send</c>) names the event: with history on, a
+/// retry with the same id is recorded once and answered with the first one's <c>event_id</c>.
 /// <c>POST /send/batch</c> takes a JSON array of such messages, checks each on its own and answers
 /// one result per message, in order. Success means the stream recorded the event; one it did not record
 /// within <c>Sse:PublishTimeout</c> is a 503 with <c>Retry-After</c> (in a batch, that message's result).
@@ -38,6 +40,13 @@ public sealed class SendEndpoint(ISseBroker broker, IOptions<SseOptions> options
         string eventId;
         try
         {
+            var header = context.Request.Headers["Idempotency-Key"].ToString();
+            if (header.Length > 0)
+            {
+                request = request.MessageId is null || request.MessageId == header
+                    ? request with { MessageId = header }
+                    : throw new ArgumentException("The Idempotency-Key header and message_id name different messages.", "message_id");
+            }
             eventId = await SendAsync(request, context.RequestAborted);
         }
         catch (PublishTimeoutException e)
@@ -161,12 +170,17 @@ public sealed class SendEndpoint(ISseBroker broker, IOptions<SseOptions> options
     {
         var eventName = request.Event ?? SseEncoder.DefaultEventName;
         var data = request.Data ?? "";
+        var id = request.MessageId;
         return request.TargetType switch
         {
-            "user" => broker.SendToUserAsync(ParseId(request.UserId, "user_id"), eventName, data, cancellationToken),
-            "topic" when request.TenantId is null => broker.SendToTopicAsync(request.Topic ?? "", eventName, data, cancellationToken),
-            "topic" => broker.SendToTopicAsync(ParseId(request.TenantId, "tenant_id"), request.Topic ?? "", eventName, data, cancellationToken),
-            "broadcast" => broker.BroadcastAsync(eventName, data, cancellationToken),
+            "user" when id is null => broker.SendToUserAsync(ParseId(request.UserId, "user_id"), eventName, data, cancellationToken),
+            "user" => broker.SendToUserAsync(ParseId(request.UserId, "user_id"), eventName, data, id, cancellationToken),
+            "topic" when request.TenantId is null && id is null => broker.SendToTopicAsync(request.Topic ?? "", eventName, data, cancellationToken),
+            "topic" when request.TenantId is null => broker.SendToTopicAsync(request.Topic ?? "", eventName, data, id!, cancellationToken),
+            "topic" when id is null => broker.SendToTopicAsync(ParseId(request.TenantId, "tenant_id"), request.Topic ?? "", eventName, data, cancellationToken),
+            "topic" => broker.SendToTopicAsync(ParseId(request.TenantId, "tenant_id"), request.Topic ?? "", eventName, data, id, cancellationToken),
+            "broadcast" when id is null => broker.BroadcastAsync(eventName, data, cancellationToken),
+            "broadcast" => broker.BroadcastAsync(eventName, data, id, cancellationToken),
             null => throw new ArgumentException("target_type is required: user, topic or broadcast.", "target_type"),
             var other => throw new ArgumentException($"Unknown target_type '{other}': expected user, topic or broadcast.", "target_type"),
         };
@@ -196,7 +210,7 @@ public sealed class SendEndpoint(ISseBroker broker, IOptions<SseOptions> options
 
     private sealed record SendRequest(
         string? TargetType, string? UserId, string? Topic, string? TenantId, string? Event,
-        [property: JsonConverter(typeof(EventDataConverter))] string? Data);
+        [property: JsonConverter(typeof(EventDataConverter))] string? Data, string? MessageId = null);
 
     /// <summary>
     /// <c>data</c> as the event's text: a JSON string as is, null as empty, any other JSON value as

@@ -71,11 +71,11 @@ public sealed class SseWireSerializer(ExtendedActorSystem system) : SerializerWi
             "SS" => new SubscribeToStream(ReadStream(r), ReadRef(r), ReadOptionalPosition(r)),
             "US" => new UnsubscribeFromStream(ReadStream(r), ReadRef(r)),
             "PS" => new PublishToStream(ReadStream(r), ReadEvent(r)),
-            "ER" => new EventRecorded(ReadStream(r), r.ReadString()),
+            "ER" => new EventRecorded(ReadStream(r), r.ReadString(), r.ReadString()),
             "AS" => new SubscribedToStream(ReadStream(r), ReadReplay(r)),
-            "CU" => new SendToUser(ReadGuid(r), r.ReadString(), r.ReadString()),
-            "CT" => new SendToTopic(r.ReadString(), r.ReadString(), r.ReadString(), r.ReadBoolean() ? ReadGuid(r) : null),
-            "CB" => new Broadcast(r.ReadString(), r.ReadString()),
+            "CU" => new SendToUser(ReadGuid(r), r.ReadString(), r.ReadString(), ReadOptionalString(r)),
+            "CT" => new SendToTopic(r.ReadString(), r.ReadString(), r.ReadString(), r.ReadBoolean() ? ReadGuid(r) : null, ReadOptionalString(r)),
+            "CB" => new Broadcast(r.ReadString(), r.ReadString(), ReadOptionalString(r)),
             "DB" => new DeliverBroadcast(ReadEvent(r)),
             "PA" => new PublishAccepted(r.ReadString()),
             "PR" => new PublishRejected(r.ReadString()),
@@ -102,17 +102,18 @@ public sealed class SseWireSerializer(ExtendedActorSystem system) : SerializerWi
             case SubscribeToStream m: WriteStream(w, m.Stream); WriteRef(w, m.Subscriber); WriteOptionalPosition(w, m.From); break;
             case UnsubscribeFromStream m: WriteStream(w, m.Stream); WriteRef(w, m.Subscriber); break;
             case PublishToStream m: WriteStream(w, m.Stream); WriteEvent(w, m.Event); break;
-            case EventRecorded m: WriteStream(w, m.Stream); w.Write(m.EventId); break;
+            case EventRecorded m: WriteStream(w, m.Stream); w.Write(m.EventId); w.Write(m.RecordedAs); break;
             case SubscribedToStream m: WriteStream(w, m.Stream); WriteReplay(w, m.Replay); break;
-            case SendToUser m: WriteGuid(w, m.UserId); w.Write(m.Event); w.Write(m.Data); break;
+            case SendToUser m: WriteGuid(w, m.UserId); w.Write(m.Event); w.Write(m.Data); WriteOptionalString(w, m.MessageId); break;
             case SendToTopic m:
                 w.Write(m.Topic); w.Write(m.Event); w.Write(m.Data); w.Write(m.TenantId.HasValue);
                 if (m.TenantId is { } tenant)
                 {
                     WriteGuid(w, tenant);
                 }
+                WriteOptionalString(w, m.MessageId);
                 break;
-            case Broadcast m: w.Write(m.Event); w.Write(m.Data); break;
+            case Broadcast m: w.Write(m.Event); w.Write(m.Data); WriteOptionalString(w, m.MessageId); break;
             case DeliverBroadcast m: WriteEvent(w, m.Event); break;
             case PublishAccepted m: w.Write(m.EventId); break;
             case PublishRejected m: w.Write(m.Reason); break;
@@ -130,14 +131,15 @@ public sealed class SseWireSerializer(ExtendedActorSystem system) : SerializerWi
     }
 
     // Stored events outlive the process that wrote them: their format is versioned, unlike messages between nodes of one version.
-    private const byte StoredEventFormat = 1;
+    // 2 added the message id; 1 is still read.
+    private const byte StoredEventFormat = 2;
 
     private static StoredEvent ReadStoredEvent(BinaryReader r)
     {
         var format = r.ReadByte();
-        return format == StoredEventFormat
-            ? new StoredEvent(ReadEvent(r))
-            : throw new System.Runtime.Serialization.SerializationException($"Stored event format {format} is not known to this version (knows {StoredEventFormat}).");
+        return format is 1 or StoredEventFormat
+            ? new StoredEvent(ReadEvent(r, withMessageId: format >= 2))
+            : throw new System.Runtime.Serialization.SerializationException($"Stored event format {format} is not known to this version (knows 1 to {StoredEventFormat}).");
     }
 
     // A stream key is its kind's tag and what names it within the kind.
@@ -179,16 +181,27 @@ public sealed class SseWireSerializer(ExtendedActorSystem system) : SerializerWi
             w.Write(stream);
             WritePosition(w, position);
         }
+        w.Write(e.MessageId is not null);
+        if (e.MessageId is { } messageId)
+        {
+            w.Write(messageId);
+        }
     }
 
-    private static SseEvent ReadEvent(BinaryReader r)
+    private static SseEvent ReadEvent(BinaryReader r) => ReadEvent(r, withMessageId: true);
+
+    private static SseEvent ReadEvent(BinaryReader r, bool withMessageId)
     {
         var id = r.ReadString();
         var length = r.ReadInt32();
         var bytes = r.ReadBytes(length);
         // Only published events cross nodes; their latency on this node counts from arrival.
         var sseEvent = new SseEvent(id, bytes) { PublishedAt = Stopwatch.GetTimestamp() };
-        return r.ReadBoolean() ? sseEvent with { Stream = r.ReadString(), Position = ReadPosition(r) } : sseEvent;
+        if (r.ReadBoolean())
+        {
+            sseEvent = sseEvent with { Stream = r.ReadString(), Position = ReadPosition(r) };
+        }
+        return withMessageId && r.ReadBoolean() ? sseEvent with { MessageId = r.ReadString() } : sseEvent;
     }
 
     private static void WritePosition(BinaryWriter w, StreamPosition position)
@@ -251,6 +264,17 @@ public sealed class SseWireSerializer(ExtendedActorSystem system) : SerializerWi
         var gap = r.ReadBoolean();
         return new StreamReplay(now, gap, ReadEvents(r));
     }
+
+    private static void WriteOptionalString(BinaryWriter w, string? value)
+    {
+        w.Write(value is not null);
+        if (value is not null)
+        {
+            w.Write(value);
+        }
+    }
+
+    private static string? ReadOptionalString(BinaryReader r) => r.ReadBoolean() ? r.ReadString() : null;
 
     private static void WriteGuid(BinaryWriter w, Guid id)
     {

@@ -171,10 +171,17 @@ public sealed class StreamEntity : UntypedActor, IWithTimers, IWithUnboundedStas
     void IStreamHistoryOwner.Recorded(SseEvent sseEvent, IActorRef publisher)
     {
         _audience.Deliver(sseEvent);
+        Answer(publisher, sseEvent.Id, sseEvent.Id);
+    }
+
+    void IStreamHistoryOwner.Repeated(string publishedId, string recordedAs, IActorRef publisher) => Answer(publisher, publishedId, recordedAs);
+
+    private void Answer(IActorRef publisher, string publishedId, string recordedAs)
+    {
         // A publisher that told without a sender (fire-and-forget) waits for no answer.
         if (!publisher.IsNobody() && !publisher.Equals(Context.System.DeadLetters))
         {
-            publisher.Tell(new EventRecorded(_stream, sseEvent.Id));
+            publisher.Tell(new EventRecorded(_stream, publishedId, recordedAs));
         }
     }
 

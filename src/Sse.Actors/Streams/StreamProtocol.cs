@@ -29,8 +29,12 @@ public static class StreamProtocol
     /// </summary>
     public sealed record PublishToStream(StreamKey Stream, SseEvent Event) : IStreamMessage;
 
-    /// <summary>The stream recorded the event and handed it to its subscribers.</summary>
-    public sealed record EventRecorded(StreamKey Stream, string EventId) : ISseWireMessage;
+    /// <summary>
+    /// The stream recorded the event published as <paramref name="EventId"/> and handed it to its subscribers.
+    /// <paramref name="RecordedAs"/> is the id it keeps: the same, or for a retry of an event it already recorded
+    /// (the same message id) the first one's, which was not recorded again.
+    /// </summary>
+    public sealed record EventRecorded(StreamKey Stream, string EventId, string RecordedAs) : ISseWireMessage;
 
     /// <summary>
     /// Acknowledges a subscription; its sender is the entity, which the subscriber watches.

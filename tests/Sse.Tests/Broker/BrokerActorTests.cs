@@ -183,7 +183,7 @@ public sealed class BrokerActorTests : Akka.TestKit.Xunit2.TestKit
 
         var delivery = _userRegion.ExpectMsg<PublishToStream>();
         ExpectNoMsg(TimeSpan.FromMilliseconds(100));
-        _userRegion.Reply(new EventRecorded(delivery.Stream, delivery.Event.Id));
+        _userRegion.Reply(new EventRecorded(delivery.Stream, delivery.Event.Id, delivery.Event.Id));
         var accepted = ExpectMsg<PublishAccepted>();
         Assert.Equal((userId, accepted.EventId), (((StreamKey.User)delivery.Stream).UserId, delivery.Event.Id));
         var parsed = delivery.Event.Parse();
@@ -198,7 +198,7 @@ public sealed class BrokerActorTests : Akka.TestKit.Xunit2.TestKit
         broker.Tell(new SendToTopic("news", "update", "hello"));
 
         var publication = _topicRegion.ExpectMsg<PublishToStream>();
-        _topicRegion.Reply(new EventRecorded(publication.Stream, publication.Event.Id));
+        _topicRegion.Reply(new EventRecorded(publication.Stream, publication.Event.Id, publication.Event.Id));
         var accepted = ExpectMsg<PublishAccepted>();
         Assert.Equal(("news", accepted.EventId), (((StreamKey.Topic)publication.Stream).Key, publication.Event.Id));
     }
@@ -247,7 +247,7 @@ public sealed class BrokerActorTests : Akka.TestKit.Xunit2.TestKit
         broker.Tell(new Broadcast("notice", "hello everyone"));
 
         var publish = _broadcastRegion.ExpectMsg<PublishToStream>();
-        _broadcastRegion.Reply(new EventRecorded(publish.Stream, publish.Event.Id));
+        _broadcastRegion.Reply(new EventRecorded(publish.Stream, publish.Event.Id, publish.Event.Id));
         var accepted = ExpectMsg<PublishAccepted>();
         Assert.Equal((StreamKey.Broadcasts.Instance, accepted.EventId), (publish.Stream, publish.Event.Id));
     }

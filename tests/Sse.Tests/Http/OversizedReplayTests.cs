@@ -17,6 +17,8 @@ public sealed class OversizedReplayTests
         {
             lastId = first.WelcomeId!;
         }
+        // Gone before the sends: a closing connection that still got them would be the slow consumer.
+        await host.AwaitStatsAsync(stats => stats.GetProperty("total_clients").GetInt32() == 0);
         for (var i = 1; i <= 400; i++)
         {
             await host.Broker.SendToUserAsync(userId, "update", $"missed {i}");

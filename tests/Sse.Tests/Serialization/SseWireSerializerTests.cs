@@ -26,7 +26,7 @@ public sealed class SseWireSerializerTests() : Akka.TestKit.Xunit2.TestKit(SseTe
         new SubscribeToStream(new StreamKey.User(UserId), subscriber, new StreamPosition(7, 41)),
         new UnsubscribeFromStream(new StreamKey.User(UserId), subscriber),
         new PublishToStream(new StreamKey.User(UserId), Event),
-        new EventRecorded(new StreamKey.User(UserId), Event.Id),
+        new EventRecorded(new StreamKey.User(UserId), Event.Id, "1200"),
         new SubscribedToStream(new StreamKey.User(UserId), Replay),
         new SubscribeToStream(new StreamKey.Topic("news/sport"), subscriber, new StreamPosition(uint.MaxValue, long.MaxValue)),
         new UnsubscribeFromStream(new StreamKey.Topic("news/sport"), subscriber),
@@ -49,7 +49,7 @@ public sealed class SseWireSerializerTests() : Akka.TestKit.Xunit2.TestKit(SseTe
         new Sse.Actors.Broker.NodeFanOut.StreamEvent(new StreamKey.User(UserId), Event),
         new Sse.Actors.Broker.NodeFanOut.StreamEvent(StreamKey.Topic.For(Guid.NewGuid(), "news/sport"), NumberedEvent),
         new HistorySnapshot(new StreamPosition(0xdeadbeef, 43), [NumberedEvent, NumberedEvent with { Position = new StreamPosition(0xdeadbeef, 43) }]),
-        new StoredEvent(NumberedEvent),
+        new StoredEvent(NumberedEvent with { MessageId = "order-42" }),
     ];
 
     private static readonly BrokerStats Stats = new("akka.tcp://sse@127.0.0.1:4053", 10, 7, 4, true, 256, 1000, 5, long.MaxValue, 12, 3);
@@ -134,6 +134,21 @@ public sealed class SseWireSerializerTests() : Akka.TestKit.Xunit2.TestKit(SseTe
     }
 
     /// <summary>With history on, broadcasts travel numbered, and the broadcasts' entity is addressed by its own stream key.</summary>
+    [Fact]
+    public void An_event_stored_before_message_ids_existed_is_still_read()
+    {
+        var stored = new StoredEvent(NumberedEvent);
+        var serializer = Sys.Serialization.FindSerializerFor(stored);
+        var current = serializer.ToBinary(stored);
+        // Format 1: the same fields without the message id's presence flag, the last byte of an unnamed event.
+        byte[] formatOne = [1, .. current[1..^1]];
+
+        var read = (StoredEvent)Sys.Serialization.Deserialize(formatOne, serializer.Identifier, "JE");
+
+        Assert.Equal(2, current[0]);
+        AssertSameContent(stored, read);
+    }
+
     [Fact]
     public void Broadcast_history_messages_round_trip_with_their_stream_and_position()
     {

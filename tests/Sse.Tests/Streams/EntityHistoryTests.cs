@@ -33,6 +33,35 @@ public sealed class EntityHistoryTests : Akka.TestKit.Xunit2.TestKit
     }
 
     [Fact]
+    public void A_retry_of_a_named_event_is_answered_with_the_first_ones_id_and_not_delivered_again()
+    {
+        var entity = StartUser();
+        var subscriber = Subscribe(entity);
+
+        var first = _client.PublishNamed(entity, "order-1", "a");
+        var retry = _client.PublishNamed(entity, "order-1", "a again");
+
+        Assert.Equal(first.EventId, first.RecordedAs);
+        Assert.Equal(first.RecordedAs, retry.RecordedAs);
+        Assert.NotEqual(retry.EventId, retry.RecordedAs);
+        Assert.Equal("a", UserEntityClient.Data(subscriber.ExpectMsg<SseEvent>()));
+        subscriber.ExpectNoMsg(TimeSpan.FromMilliseconds(200));
+    }
+
+    [Fact]
+    public void A_named_event_pushed_out_of_the_window_is_recorded_again()
+    {
+        var entity = StartUser();
+        var first = _client.PublishNamed(entity, "order-1", "a");
+        Publish(entity, [.. Enumerable.Range(0, HistorySize).Select(i => $"filler {i}")]);
+
+        var retry = _client.PublishNamed(entity, "order-1", "a");
+
+        Assert.Equal(retry.EventId, retry.RecordedAs);
+        Assert.NotEqual(first.RecordedAs, retry.RecordedAs);
+    }
+
+    [Fact]
     public void A_first_subscription_gets_the_current_position_and_no_replay()
     {
         var entity = StartUser();

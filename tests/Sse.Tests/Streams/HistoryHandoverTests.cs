@@ -85,6 +85,20 @@ public sealed class HistoryHandoverTests : Akka.TestKit.Xunit2.TestKit
     }
 
     [Fact]
+    public void A_retry_reaching_the_next_incarnation_is_recognised_from_the_hand_off()
+    {
+        var first = StartUser("h");
+        var recorded = _client.PublishNamed(first, "order-1", "a");
+        HandOff(first);
+
+        var next = StartUser("h");
+        var retry = _client.PublishNamed(next, "order-1", "a");
+
+        Assert.Equal(recorded.RecordedAs, retry.RecordedAs);
+        Assert.Equal(1, SubscribeFrom(next, null).Now.Seq);
+    }
+
+    [Fact]
     public void An_entity_with_nothing_left_starts_a_new_stream()
     {
         var entity = StartUser("d");

@@ -60,6 +60,37 @@ public sealed class StoredEntityHistoryTests : Akka.TestKit.Xunit2.TestKit
     }
 
     [Fact]
+    public void A_retry_after_the_entity_started_again_is_recognised_from_the_store()
+    {
+        var first = StartUser();
+        var recorded = _client.PublishNamed(first, "order-1", "a");
+        StopAndWait(first);
+
+        var again = StartAgain();
+        var retry = _client.PublishNamed(again, "order-1", "a");
+
+        Assert.Equal(recorded.RecordedAs, retry.RecordedAs);
+        Assert.Equal(1, _client.SubscribeFrom(again, null).Now.Seq);
+    }
+
+    [Fact]
+    public void A_retry_while_the_first_is_being_written_is_answered_with_it()
+    {
+        var entity = StartUser();
+        var publisher = CreateTestProbe();
+        var first = SseEncoder.Encode("update", "a") with { MessageId = "order-1" };
+        var retry = SseEncoder.Encode("update", "a") with { MessageId = "order-1" };
+
+        entity.Tell(new PublishToStream(new StreamKey.User(_userId), first), publisher.Ref);
+        entity.Tell(new PublishToStream(new StreamKey.User(_userId), retry), publisher.Ref);
+
+        var answers = publisher.ReceiveN(2).Cast<EventRecorded>().ToList();
+        Assert.Equal([first.Id, retry.Id], answers.Select(a => a.EventId).Order());
+        Assert.All(answers, answer => Assert.Equal(first.Id, answer.RecordedAs));
+        Assert.Equal(1, _client.SubscribeFrom(entity, null).Now.Seq);
+    }
+
+    [Fact]
     public void A_stream_that_never_had_an_event_has_the_same_epoch_in_every_incarnation()
     {
         var first = StartUser();

@@ -64,7 +64,7 @@ public abstract class StreamEntitySpec() : Akka.TestKit.Xunit2.TestKit(SseTestCo
 
         entity.Tell(Deliver(sseEvent), publisher.Ref);
 
-        Assert.Equal(new EventRecorded(Stream, sseEvent.Id), publisher.ExpectMsg<EventRecorded>());
+        Assert.Equal(new EventRecorded(Stream, sseEvent.Id, sseEvent.Id), publisher.ExpectMsg<EventRecorded>());
         AssertReceives(subscriber, sseEvent);
     }
 

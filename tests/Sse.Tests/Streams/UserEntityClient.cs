@@ -19,6 +19,17 @@ internal sealed class UserEntityClient(TestKitBase kit, Guid userId)
         }
     }
 
+    /// <summary>Publishes an event named <paramref name="messageId"/> and returns the entity's answer.</summary>
+    public EventRecorded PublishNamed(IActorRef entity, string messageId, string data)
+    {
+        var publisher = kit.CreateTestProbe();
+        var sseEvent = SseEncoder.Encode("update", data) with { MessageId = messageId };
+        entity.Tell(new PublishToStream(new StreamKey.User(userId), sseEvent), publisher.Ref);
+        var recorded = publisher.ExpectMsg<EventRecorded>();
+        Assert.Equal(sseEvent.Id, recorded.EventId);
+        return recorded;
+    }
+
     public TestProbe Subscribe(IActorRef entity)
     {
         var probe = kit.CreateTestProbe();
