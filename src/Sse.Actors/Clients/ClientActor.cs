@@ -9,6 +9,8 @@ using static Sse.Actors.Streams.StreamProtocol;
 
 namespace Sse.Actors.Clients;
 
+// A little over 250 lines on purpose: subscribing, going live and writing (paced or not) are one connection's story.
+
 /// <summary>
 /// One per connection. Subscribes itself to its user's entity and its topics' entities, and
 /// queues what they deliver into the connection's bounded buffer without ever waiting: when the

@@ -51,3 +51,16 @@ public static class StreamProtocol
 /// <param name="Gap">The asked position cannot be resumed: another epoch, older than the kept window, or ahead of the stream (forged).</param>
 /// <param name="Missed">The kept events after the asked position, oldest first; empty on a gap or when no position was asked.</param>
 public sealed record StreamReplay(StreamPosition Now, bool Gap, IReadOnlyList<SseEvent> Missed);
+
+/// <summary>
+/// What sharding sends a stream entity instead of a <see cref="PoisonPill"/> when it moves it (a rebalance, or
+/// a node leaving gracefully): the entity's history first leaves what it must for the next incarnation.
+/// </summary>
+public sealed class StopForHandOff : INoSerializationVerificationNeeded
+{
+    public static readonly StopForHandOff Instance = new();
+
+    private StopForHandOff()
+    {
+    }
+}

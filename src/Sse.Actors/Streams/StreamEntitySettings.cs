@@ -1,0 +1,21 @@
+using Akka.Actor;
+using Sse.Actors.History;
+
+namespace Sse.Actors.Streams;
+
+/// <summary>What a stream entity needs to know, whatever its kind.</summary>
+/// <param name="EmptyPassivation">How long the entity lives without subscribers.</param>
+/// <param name="HistorySize">Events kept for subscribers that resume; 0: history off.</param>
+/// <param name="HistoryRetention">With events kept, how long the entity outlives its last subscriber, so a browser that comes back within it resumes.</param>
+/// <param name="MaxRemoteReplayBytes">The most bytes of events replayed in one message to a subscriber on another node.</param>
+/// <param name="DurableHistory">Write every event to the Akka.Persistence journal before delivering it.</param>
+/// <param name="Replicator">History in memory: where it is left when sharding moves the entity (null: it is not).</param>
+/// <param name="MaxStashedWhileStarting">Messages kept while the history loads; past it they are dropped unanswered, and their senders retry.</param>
+public sealed record StreamEntitySettings(
+    TimeSpan EmptyPassivation,
+    int HistorySize = 0,
+    TimeSpan HistoryRetention = default,
+    long MaxRemoteReplayBytes = HistoryRing.MaxRemoteReplayBytes,
+    bool DurableHistory = false,
+    IActorRef? Replicator = null,
+    int MaxStashedWhileStarting = 10_000);
