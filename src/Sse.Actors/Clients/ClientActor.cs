@@ -97,7 +97,13 @@ public sealed class ClientActor : UntypedActor, IWithTimers, IWithStash
         switch (message)
         {
             case SseEvent sseEvent when _live:
-                if (_streams.IsNew(sseEvent))
+                if (_streams.GapBefore(sseEvent) is { } gap)
+                {
+                    Log.Info("Client {ClientId}: {Stream} skipped ahead; subscribing again to repair the gap", _connection.ClientId, gap);
+                    Subscribe(gap);
+                    Timers.StartPeriodicTimer(RetryTimer, RetrySubscriptions.Instance, _settings.SubscribeRetryInterval);
+                }
+                else if (_streams.IsNew(sseEvent))
                 {
                     Deliver(sseEvent);
                 }
@@ -180,6 +186,8 @@ public sealed class ClientActor : UntypedActor, IWithTimers, IWithStash
         {
             return;
         }
+        // Watched again after a gap repair: the same entity, so its previous watch goes first.
+        Context.Unwatch(Sender);
         Context.WatchWith(Sender, new SubscriptionLost(stream));
         if (resumed is not null)
         {

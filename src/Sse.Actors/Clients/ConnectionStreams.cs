@@ -54,6 +54,7 @@ public sealed class ConnectionStreams
             return false;
         }
         cursor.Entity = entity;
+        cursor.Repairing = false;
         if (_history)
         {
             // No replay: the entity runs without history (settings differ between nodes); nothing to resume.
@@ -128,6 +129,11 @@ public sealed class ConnectionStreams
         {
             return true;
         }
+        if (cursor.Repairing)
+        {
+            // The acknowledgement of the repairing subscription brings it, or a reset.
+            return false;
+        }
         if (cursor.Position is { } seen && seen.Epoch == position.Epoch && position.Seq <= seen.Seq)
         {
             return false;
@@ -138,6 +144,24 @@ public sealed class ConnectionStreams
         }
         cursor.Position = position;
         return true;
+    }
+
+    /// <summary>
+    /// A live event that skips ahead of the connection's position in its stream (one before it was lost on the way):
+    /// the stream is repaired, not skipped. Returns the stream to subscribe to again, from the position the connection
+    /// has, whose acknowledgement replays what is missing (this event included) or resets the stream; until then its
+    /// events are held back. Null for any other event.
+    /// </summary>
+    public StreamKey? GapBefore(SseEvent sseEvent)
+    {
+        if (!_history || sseEvent is not { Stream: { } name, Position: { } position } || FindByName(name) is not { Entity: not null, Repairing: false } cursor
+            || cursor.Position is not { } seen || seen.Epoch != position.Epoch || position.Seq <= seen.Seq + 1)
+        {
+            return null;
+        }
+        cursor.Entity = null;
+        cursor.Repairing = true;
+        return cursor.Stream;
     }
 
     /// <summary>The events missed while the entity stopped or moved, or a reset of the stream when they cannot be given.</summary>
@@ -193,6 +217,9 @@ public sealed class ConnectionStreams
 
         /// <summary>History on: the acknowledgement's replay, held from the acknowledgement until the welcome.</summary>
         public StreamReplay? Replay { get; set; }
+
+        /// <summary>A live event skipped ahead: subscribed again to repair the gap, the stream's events wait for the acknowledgement.</summary>
+        public bool Repairing { get; set; }
     }
 }
 

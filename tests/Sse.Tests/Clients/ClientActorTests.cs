@@ -250,6 +250,24 @@ public sealed class ClientActorTests : Akka.TestKit.Xunit2.TestKit
     }
 
     [Fact]
+    public async Task With_history_a_live_event_that_skips_ahead_is_repaired_from_the_streams_history_not_skipped()
+    {
+        var (client, connection) = StartClient(options: HistoryOptions());
+        var broadcasts = await GoLiveWithHistory(client, connection, broadcastsNow: 2, missed: []);
+
+        // Broadcast 3 was lost on its way: 4 shows the gap.
+        client.Tell(Broadcast(7, 4, "four"));
+        var repair = _broadcastRegion.ExpectMsg<SubscribeToStream>();
+        broadcasts.Send(client, new SubscribedToStream(StreamKey.Broadcasts.Instance,
+            new StreamReplay(new StreamPosition(7, 4), Gap: false, [Broadcast(7, 3, "three"), Broadcast(7, 4, "four")])));
+        client.Tell(Broadcast(7, 5, "five"));
+
+        Assert.Equal(new StreamPosition(7, 2), repair.From);
+        Assert.Equal(["three", "four", "five"], [(await connection.Events.ReadEventAsync()).Data, (await connection.Events.ReadEventAsync()).Data,
+            (await connection.Events.ReadEventAsync()).Data]);
+    }
+
+    [Fact]
     public async Task With_history_a_replay_larger_than_the_buffer_arrives_whole_as_the_response_drains()
     {
         var options = HistoryOptions();

@@ -111,6 +111,44 @@ public sealed class ConnectionStreamsTests
     }
 
     [Fact]
+    public void A_live_event_that_skips_ahead_repairs_its_stream_from_the_replay_instead_of_skipping()
+    {
+        var positions = Live();
+
+        Assert.Equal(User, positions.GapBefore(Event(User, 1, 7)));
+        Assert.False(positions.IsNew(Event(User, 1, 7)));
+        Assert.Null(positions.GapBefore(Event(User, 1, 8)));
+        Assert.False(positions.IsNew(Event(User, 1, 8)));
+        Assert.Equal(new StreamPosition(1, 5), positions.Subscribe(User, Subscriber).From);
+        var repaired = Acknowledge(positions, User, Replay(1, 8, Event(User, 1, 6), Event(User, 1, 7), Event(User, 1, 8)));
+
+        Assert.Empty(repaired!.Reset);
+        Assert.Equal([6L, 7, 8], repaired.Missed.Select(e => e.Position!.Value.Seq));
+        Assert.True(positions.IsNew(Event(User, 1, 9)));
+    }
+
+    [Fact]
+    public void A_gap_the_history_no_longer_holds_is_announced_with_a_reset()
+    {
+        var positions = Live();
+        positions.GapBefore(Event(User, 1, 50));
+
+        var repaired = Acknowledge(positions, User, new StreamReplay(new StreamPosition(1, 50), Gap: true, []));
+
+        Assert.Equal(["user"], repaired!.Reset);
+        Assert.True(positions.IsNew(Event(User, 1, 51)));
+    }
+
+    [Fact]
+    public void The_next_event_in_order_is_no_gap()
+    {
+        var positions = Live();
+
+        Assert.Null(positions.GapBefore(Event(User, 1, 6)));
+        Assert.Null(positions.GapBefore(Event(User, 2, 9)));
+    }
+
+    [Fact]
     public void Only_the_first_acknowledgement_of_a_pending_subscription_counts()
     {
         var streams = new ConnectionStreams([User, News], history: false);
