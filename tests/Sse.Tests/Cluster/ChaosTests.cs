@@ -1,0 +1,301 @@
+using System.Collections.Concurrent;
+using System.Net;
+using System.Net.Http.Json;
+using Sse.Tests.HistoryStore;
+using Sse.Tests.Http;
+using Xunit.Abstractions;
+
+namespace Sse.Tests.Cluster;
+
+/// <summary>
+/// Three real host processes on one PostgreSQL history store, 30 clients that behave like <c>EventSource</c>
+/// (keep the last id, reconnect with <c>Last-Event-ID</c> to a live node after the server's <c>retry:</c>), a
+/// publisher at 50 events/s to users, topics and broadcasts through any live node that retries every refusal with
+/// the same message id, and one node killed with SIGKILL mid-run. Every accepted event reaches every recipient
+/// exactly once, in order per stream, without a <c>reset</c>; with the memory store, every accepted event arrives
+/// or its stream is named in a <c>reset</c>. The suite kills the oldest node (the shard coordinators'); every case:
+/// <c>SSE_CHAOS=all dotnet test --filter "FullyQualifiedName~ChaosTests"</c>.
+/// </summary>
+[Collection(ClusterCollection.Name)]
+public sealed class ChaosTests(PostgresServer postgres, ITestOutputHelper output)
+{
+    private const int Events = 600;
+    private const int KillAt = 150;
+    private static readonly TimeSpan Pace = TimeSpan.FromMilliseconds(20);
+
+    /// <summary>The oldest node holds the shard coordinators; the youngest only entities. <c>SSE_CHAOS=all</c> runs every case.</summary>
+    public static TheoryData<string, string> Cases => Environment.GetEnvironmentVariable("SSE_CHAOS") == "all"
+        ? new TheoryData<string, string> { { "oldest", "PostgreSql" }, { "youngest", "PostgreSql" }, { "oldest", "Memory" } }
+        : new TheoryData<string, string> { { "oldest", "PostgreSql" } };
+
+    [Theory]
+    [MemberData(nameof(Cases))]
+    public async Task Killing_a_node_under_load_loses_no_accepted_event_without_a_word(string victim, string store)
+    {
+        var durable = store == "PostgreSql";
+        var settings = new Dictionary<string, string>
+        {
+            ["Serilog:MinimumLevel:Default"] = "Warning",
+            ["Sse:Auth:AllowQueryString"] = "true",
+            ["Sse:Publish:AllowAnonymous"] = "true",
+            ["Sse:Auth:AllowedTopics:0"] = "*",
+            ["Sse:HistorySize"] = "1000",
+            ["Sse:HistoryStore:Provider"] = store,
+            ["Sse:EmptyEntityPassivation"] = "00:05:00",
+            ["Sse:ReconnectDelay"] = "00:00:00.500",
+            ["Sse:PublishTimeout"] = "00:00:02",
+            ["Sse:Cluster:FailureDetectionPause"] = "00:00:02",
+            ["Sse:Cluster:DownUnreachableAfter"] = "00:00:02",
+        };
+        if (durable)
+        {
+            settings["Sse:HistoryStore:ConnectionString"] = await postgres.CreateDatabaseAsync();
+        }
+        var seedPort = ClusterNodes.FreePort();
+        var seed = $"akka.tcp://sse@127.0.0.1:{seedPort}";
+        var nodes = new List<HostProcess> { HostProcess.Start(seed, seedPort, settings) };
+        var balancer = new LoadBalancer(nodes);
+        using var stop = new CancellationTokenSource();
+        var clients = new List<ResumingClient>();
+        try
+        {
+            await AwaitAsync(() => nodes[0].IsReadyAsync(), "the seed ready");
+            nodes.Add(HostProcess.Start(seed, ClusterNodes.FreePort(), settings));
+            nodes.Add(HostProcess.Start(seed, ClusterNodes.FreePort(), settings));
+            await AwaitAsync(async () => (await Task.WhenAll(nodes.Select(n => n.IsReadyAsync()))).All(ready => ready)
+                && (await nodes[0].StatsAsync()).GetProperty("nodes").GetArrayLength() == 3, "three nodes ready");
+
+            var users = Enumerable.Range(0, 30).Select(_ => Guid.NewGuid()).ToArray();
+            var topics = Enumerable.Range(0, 3).Select(i => $"chaos-{i}-{Guid.NewGuid():N}").ToArray();
+            for (var i = 0; i < users.Length; i++)
+            {
+                clients.Add(await ResumingClient.StartAsync(balancer, users[i], topics[i % topics.Length], stop.Token));
+            }
+
+            var expected = new ConcurrentDictionary<string, List<string>>();
+            for (var k = 0; k < Events; k++)
+            {
+                if (k == KillAt)
+                {
+                    var dying = victim == "oldest" ? nodes[0] : nodes[2];
+                    balancer.Remove(dying);
+                    dying.Kill();
+                    output.WriteLine($"killed the {victim} node at event {k}");
+                }
+                var (stream, body) = (k % 5) switch
+                {
+                    0 or 1 => ($"user:{users[k % users.Length]}", (object)new { target_type = "user", user_id = users[k % users.Length], @event = "chaos", data = $"{k}" }),
+                    2 or 3 => ($"topic:{topics[k % topics.Length]}", new { target_type = "topic", topic = topics[k % topics.Length], @event = "chaos", data = $"{k}" }),
+                    _ => ("broadcast", new { target_type = "broadcast", @event = "chaos", data = $"{k}" }),
+                };
+                await balancer.SendUntilRecordedAsync(body, $"chaos-{k}");
+                expected.GetOrAdd(stream, _ => []).Add($"{k}");
+                await Task.Delay(Pace);
+            }
+            output.WriteLine($"published {Events} events, {balancer.Refusals} refusals retried");
+
+            foreach (var client in clients)
+            {
+                List<string> Want(string stream) => expected.GetValueOrDefault(stream) ?? [];
+                var want = new[] { $"user:{client.UserId}", $"topic:{client.Topic}", "broadcast" }.ToDictionary(s => s, Want);
+                if (durable)
+                {
+                    await AwaitAsync(() => Task.FromResult(client.Has(want)), $"client {client.UserId} gets every event", TimeSpan.FromSeconds(90));
+                    foreach (var (stream, events) in want)
+                    {
+                        Assert.Equal(events, client.Received(stream));
+                    }
+                    Assert.Empty(client.Resets);
+                    continue;
+                }
+                // The memory store loses a killed node's history: what is missing must have been announced.
+                await AwaitAsync(() => Task.FromResult(want.All(w => client.Resets.Contains(w.Key) || client.Received(w.Key).Count >= w.Value.Count)),
+                    $"client {client.UserId} gets every event or a reset", TimeSpan.FromSeconds(90));
+                foreach (var (stream, events) in want)
+                {
+                    var received = client.Received(stream);
+                    Assert.True(client.Resets.Contains(stream) || events.SequenceEqual(received),
+                        $"{stream} lost {events.Except(received).Count()} events without a reset");
+                }
+            }
+        }
+        finally
+        {
+            await stop.CancelAsync();
+            foreach (var client in clients)
+            {
+                await client.DisposeAsync();
+            }
+            foreach (var node in nodes)
+            {
+                await node.DisposeAsync();
+            }
+        }
+    }
+
+    private async Task AwaitAsync(Func<Task<bool>> condition, string what, TimeSpan? within = null)
+    {
+        var deadline = DateTime.UtcNow + (within ?? TimeSpan.FromSeconds(60));
+        while (!await condition())
+        {
+            Assert.True(DateTime.UtcNow < deadline, $"{what}: not within the time");
+            await Task.Delay(200);
+        }
+        output.WriteLine($"{what}: ok");
+    }
+
+    /// <summary>Routes to the live nodes in turn; stops routing to a node once it is dead.</summary>
+    private sealed class LoadBalancer(List<HostProcess> nodes)
+    {
+        private readonly HashSet<HostProcess> _dead = [];
+        private int _next;
+
+        public int Refusals { get; private set; }
+
+        public HostProcess Next()
+        {
+            lock (_dead)
+            {
+                var live = nodes.Where(n => !_dead.Contains(n)).ToList();
+                return live[Interlocked.Increment(ref _next) % live.Count];
+            }
+        }
+
+        public void Remove(HostProcess node)
+        {
+            lock (_dead)
+            {
+                _dead.Add(node);
+            }
+        }
+
+        /// <summary>A publisher's retry loop: every refusal, timeout or broken connection is retried with the same message id.</summary>
+        public async Task SendUntilRecordedAsync(object body, string messageId)
+        {
+            var deadline = DateTime.UtcNow + TimeSpan.FromSeconds(90);
+            while (true)
+            {
+                try
+                {
+                    using var request = new HttpRequestMessage(HttpMethod.Post, "/api/v1/sse/send") { Content = JsonContent.Create(body) };
+                    request.Headers.Add("Idempotency-Key", messageId);
+                    using var timeout = new CancellationTokenSource(TimeSpan.FromSeconds(10));
+                    using var response = await Next().Client.SendAsync(request, timeout.Token);
+                    if (response.StatusCode == HttpStatusCode.OK)
+                    {
+                        return;
+                    }
+                    Assert.Equal(HttpStatusCode.ServiceUnavailable, response.StatusCode);
+                }
+                catch (Exception e) when (e is HttpRequestException or OperationCanceledException)
+                {
+                }
+                Refusals++;
+                Assert.True(DateTime.UtcNow < deadline, $"{messageId} was never recorded");
+                await Task.Delay(100);
+            }
+        }
+    }
+
+    /// <summary>An <c>EventSource</c>: keeps the last id, reconnects with it to a live node after the server's <c>retry:</c>.</summary>
+    private sealed class ResumingClient : IAsyncDisposable
+    {
+        private readonly ConcurrentDictionary<string, List<string>> _received = new();
+        private readonly Task _loop;
+        private readonly ConcurrentDictionary<string, bool> _resets = new();
+        private string? _lastId;
+
+        private ResumingClient(Guid userId, string topic, Task<SseStream> first, LoadBalancer balancer, CancellationToken stop)
+        {
+            UserId = userId;
+            Topic = topic;
+            _loop = RunAsync(first, balancer, stop);
+        }
+
+        public Guid UserId { get; }
+
+        public string Topic { get; }
+
+        /// <summary>The streams a <c>reset</c> named, as this test names them.</summary>
+        public IReadOnlyCollection<string> Resets => [.. _resets.Keys];
+
+        public static async Task<ResumingClient> StartAsync(LoadBalancer balancer, Guid userId, string topic, CancellationToken stop)
+        {
+            var stream = await SseStream.OpenAsync(balancer.Next().Client, BrokerHost.StreamPath(userId, topic));
+            await stream.WelcomeAsync();
+            var client = new ResumingClient(userId, topic, Task.FromResult(stream), balancer, stop);
+            client._lastId = stream.WelcomeId;
+            return client;
+        }
+
+        public List<string> Received(string stream)
+        {
+            lock (_received)
+            {
+                return [.. _received.GetValueOrDefault(stream) ?? []];
+            }
+        }
+
+        public bool Has(Dictionary<string, List<string>> want) => want.All(w => Received(w.Key).Count >= w.Value.Count);
+
+        private async Task RunAsync(Task<SseStream> opening, LoadBalancer balancer, CancellationToken stop)
+        {
+            while (!stop.IsCancellationRequested)
+            {
+                try
+                {
+                    await using var stream = await opening;
+                    while (!stop.IsCancellationRequested)
+                    {
+                        var item = await stream.NextAsync(TimeSpan.FromSeconds(60));
+                        _lastId = item.EventId ?? _lastId;
+                        if (item.EventType == "reset")
+                        {
+                            using var reset = System.Text.Json.JsonDocument.Parse(item.Data);
+                            foreach (var label in reset.RootElement.GetProperty("streams").EnumerateArray())
+                            {
+                                _resets[label.GetString() switch { "user" => $"user:{UserId}", "broadcast" => "broadcast", var topic => topic! }] = true;
+                            }
+                        }
+                        if (item.EventType == "chaos")
+                        {
+                            lock (_received)
+                            {
+                                _received.GetOrAdd(StreamOf(item.Data), _ => []).Add(item.Data);
+                            }
+                        }
+                    }
+                }
+                catch (Exception) when (!stop.IsCancellationRequested)
+                {
+                    // The stream broke (its node died) or was refused: reconnect after the server's retry, as a browser does.
+                    await Task.Delay(500, CancellationToken.None);
+                    opening = SseStream.OpenAsync(balancer.Next().Client, BrokerHost.StreamPath(UserId, Topic), _lastId);
+                }
+                catch (Exception)
+                {
+                    return;
+                }
+            }
+        }
+
+        // The publisher's event k goes to a user (k % 5 of 0, 1), a topic (2, 3) or everyone (4).
+        private string StreamOf(string data) => (int.Parse(data, System.Globalization.CultureInfo.InvariantCulture) % 5) switch
+        {
+            0 or 1 => $"user:{UserId}",
+            2 or 3 => $"topic:{Topic}",
+            _ => "broadcast",
+        };
+
+        public async ValueTask DisposeAsync()
+        {
+            try
+            {
+                await _loop.WaitAsync(TimeSpan.FromSeconds(5));
+            }
+            catch (TimeoutException)
+            {
+            }
+        }
+    }
+}
