@@ -135,12 +135,7 @@ public sealed class ChaosTests(PostgresServer postgres, ITestOutputHelper output
 
     private async Task AwaitAsync(Func<Task<bool>> condition, string what, TimeSpan? within = null)
     {
-        var deadline = DateTime.UtcNow + (within ?? TimeSpan.FromSeconds(60));
-        while (!await condition())
-        {
-            Assert.True(DateTime.UtcNow < deadline, $"{what}: not within the time");
-            await Task.Delay(200);
-        }
+        await Eventually.HoldsAsync(condition, within ?? TimeSpan.FromSeconds(60), what);
         output.WriteLine($"{what}: ok");
     }
 
