@@ -20,6 +20,7 @@ namespace Sse.Tests.Cluster;
 public sealed class ChaosTests(PostgresServer postgres, ITestOutputHelper output)
 {
     private const int Events = 600;
+    private const int MaxEvents = 6000;
     private const int KillAt = 150;
     private static readonly TimeSpan Pace = TimeSpan.FromMilliseconds(20);
 
@@ -32,7 +33,54 @@ public sealed class ChaosTests(PostgresServer postgres, ITestOutputHelper output
     [MemberData(nameof(Cases))]
     public async Task Killing_a_node_under_load_loses_no_accepted_event_without_a_word(string victim, string store)
     {
-        var durable = store == "PostgreSql";
+        var settings = await SettingsAsync(store);
+        var seedPort = ClusterNodes.FreePort();
+        var seed = $"akka.tcp://sse@127.0.0.1:{seedPort}";
+        var nodes = new List<HostProcess> { HostProcess.Start(seed, seedPort, settings) };
+        await AwaitAsync(() => nodes[0].IsReadyAsync(), "the seed ready");
+        nodes.Add(HostProcess.Start(seed, ClusterNodes.FreePort(), settings));
+        nodes.Add(HostProcess.Start(seed, ClusterNodes.FreePort(), settings));
+
+        await RunUnderLoadAsync(nodes, durable: store == "PostgreSql", (balancer, _) =>
+        {
+            var dying = victim == "oldest" ? nodes[0] : nodes[2];
+            balancer.Remove(dying);
+            dying.Kill();
+            output.WriteLine($"killed the {victim} node");
+            return Task.CompletedTask;
+        });
+    }
+
+    [Fact]
+    public async Task A_rolling_restart_under_load_loses_nothing_and_resets_nothing()
+    {
+        var settings = await SettingsAsync("PostgreSql");
+        int[] ports = [ClusterNodes.FreePort(), ClusterNodes.FreePort(), ClusterNodes.FreePort()];
+        // Every node knows every seed, so a restarted first seed joins the others instead of starting a cluster of its own.
+        for (var i = 0; i < ports.Length; i++)
+        {
+            settings[$"Sse:Cluster:SeedNodes:{i}"] = $"akka.tcp://sse@127.0.0.1:{ports[i]}";
+        }
+        var nodes = ports.Select(port => HostProcess.Start(null, port, settings)).ToList();
+
+        await RunUnderLoadAsync(nodes, durable: true, async (balancer, restarted) =>
+        {
+            // SIGTERM each node in turn, as a deployment does, and start it again while the publisher goes on.
+            for (var i = 0; i < nodes.Count; i++)
+            {
+                balancer.Remove(nodes[i]);
+                await nodes[i].StopGracefullyAsync();
+                var fresh = HostProcess.Start(null, nodes[i].AkkaPort, settings);
+                restarted.Add(fresh);
+                await AwaitAsync(async () => await fresh.IsReadyAsync() && (await fresh.StatsAsync()).GetProperty("nodes").GetArrayLength() == 3,
+                    $"node {i} back", TimeSpan.FromSeconds(90));
+                balancer.Add(fresh);
+            }
+        });
+    }
+
+    private async Task<Dictionary<string, string>> SettingsAsync(string store)
+    {
         var settings = new Dictionary<string, string>
         {
             ["Serilog:MinimumLevel:Default"] = "Warning",
@@ -47,24 +95,27 @@ public sealed class ChaosTests(PostgresServer postgres, ITestOutputHelper output
             ["Sse:Cluster:FailureDetectionPause"] = "00:00:02",
             ["Sse:Cluster:DownUnreachableAfter"] = "00:00:02",
         };
-        if (durable)
+        if (store == "PostgreSql")
         {
             settings["Sse:HistoryStore:ConnectionString"] = await postgres.CreateDatabaseAsync();
         }
-        var seedPort = ClusterNodes.FreePort();
-        var seed = $"akka.tcp://sse@127.0.0.1:{seedPort}";
-        var nodes = new List<HostProcess> { HostProcess.Start(seed, seedPort, settings) };
+        return settings;
+    }
+
+    /// <summary>
+    /// Connects the clients once the three nodes are ready, publishes, starts <paramref name="disrupt"/> at event
+    /// <see cref="KillAt"/> while publishing goes on, then checks what every client received.
+    /// </summary>
+    private async Task RunUnderLoadAsync(List<HostProcess> nodes, bool durable, Func<LoadBalancer, List<HostProcess>, Task> disrupt)
+    {
         var balancer = new LoadBalancer(nodes);
+        var started = new List<HostProcess>();
         using var stop = new CancellationTokenSource();
         var clients = new List<ResumingClient>();
         try
         {
-            await AwaitAsync(() => nodes[0].IsReadyAsync(), "the seed ready");
-            nodes.Add(HostProcess.Start(seed, ClusterNodes.FreePort(), settings));
-            nodes.Add(HostProcess.Start(seed, ClusterNodes.FreePort(), settings));
             await AwaitAsync(async () => (await Task.WhenAll(nodes.Select(n => n.IsReadyAsync()))).All(ready => ready)
                 && (await nodes[0].StatsAsync()).GetProperty("nodes").GetArrayLength() == 3, "three nodes ready");
-
             var users = Enumerable.Range(0, 30).Select(_ => Guid.NewGuid()).ToArray();
             var topics = Enumerable.Range(0, 3).Select(i => $"chaos-{i}-{Guid.NewGuid():N}").ToArray();
             for (var i = 0; i < users.Length; i++)
@@ -73,14 +124,13 @@ public sealed class ChaosTests(PostgresServer postgres, ITestOutputHelper output
             }
 
             var expected = new ConcurrentDictionary<string, List<string>>();
-            for (var k = 0; k < Events; k++)
+            var disruption = Task.CompletedTask;
+            // At least Events events, and on for as long as the disruption lasts (a rolling restart takes a while), within a bound.
+            for (var k = 0; k < Events || (!disruption.IsCompleted && k < MaxEvents); k++)
             {
                 if (k == KillAt)
                 {
-                    var dying = victim == "oldest" ? nodes[0] : nodes[2];
-                    balancer.Remove(dying);
-                    dying.Kill();
-                    output.WriteLine($"killed the {victim} node at event {k}");
+                    disruption = disrupt(balancer, started);
                 }
                 var (stream, body) = (k % 5) switch
                 {
@@ -92,7 +142,8 @@ public sealed class ChaosTests(PostgresServer postgres, ITestOutputHelper output
                 expected.GetOrAdd(stream, _ => []).Add($"{k}");
                 await Task.Delay(Pace);
             }
-            output.WriteLine($"published {Events} events, {balancer.Refusals} refusals retried");
+            await disruption;
+            output.WriteLine($"published {expected.Values.Sum(e => e.Count)} events, {balancer.Refusals} refusals retried");
 
             foreach (var client in clients)
             {
@@ -126,7 +177,7 @@ public sealed class ChaosTests(PostgresServer postgres, ITestOutputHelper output
             {
                 await client.DisposeAsync();
             }
-            foreach (var node in nodes)
+            foreach (var node in nodes.Concat(started))
             {
                 await node.DisposeAsync();
             }
@@ -140,8 +191,9 @@ public sealed class ChaosTests(PostgresServer postgres, ITestOutputHelper output
     }
 
     /// <summary>Routes to the live nodes in turn; stops routing to a node once it is dead.</summary>
-    private sealed class LoadBalancer(List<HostProcess> nodes)
+    private sealed class LoadBalancer(IEnumerable<HostProcess> nodes)
     {
+        private readonly List<HostProcess> _nodes = [.. nodes];
         private readonly HashSet<HostProcess> _dead = [];
         private int _next;
 
@@ -151,7 +203,7 @@ public sealed class ChaosTests(PostgresServer postgres, ITestOutputHelper output
         {
             lock (_dead)
             {
-                var live = nodes.Where(n => !_dead.Contains(n)).ToList();
+                var live = _nodes.Where(n => !_dead.Contains(n)).ToList();
                 return live[Interlocked.Increment(ref _next) % live.Count];
             }
         }
@@ -161,6 +213,14 @@ public sealed class ChaosTests(PostgresServer postgres, ITestOutputHelper output
             lock (_dead)
             {
                 _dead.Add(node);
+            }
+        }
+
+        public void Add(HostProcess node)
+        {
+            lock (_dead)
+            {
+                _nodes.Add(node);
             }
         }
 

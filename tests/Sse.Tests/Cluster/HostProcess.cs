@@ -109,6 +109,16 @@ public sealed class HostProcess : IAsyncDisposable
         }
     }
 
+    /// <summary>SIGTERM, as an orchestrator stops a pod: the host closes its streams, leaves the cluster and hands its shards off.</summary>
+    public async Task StopGracefullyAsync()
+    {
+        using (var kill = Process.Start("kill", ["-TERM", _process.Id.ToString(System.Globalization.CultureInfo.InvariantCulture)]))
+        {
+            await kill.WaitForExitAsync();
+        }
+        await _process.WaitForExitAsync().WaitAsync(TimeSpan.FromSeconds(60));
+    }
+
     /// <summary>SIGKILL: no leaving, no hand-off, no close events.</summary>
     public void Kill() => _process.Kill(entireProcessTree: true);
 
