@@ -11,6 +11,21 @@ namespace Sse.Actors.Api;
 /// </summary>
 public interface ISseBroker
 {
+    /// <summary>Sends <paramref name="message"/> to its user, topic or everyone, as the matching typed send does.</summary>
+    /// <returns>The event's id, once its stream has recorded it.</returns>
+    /// <exception cref="ArgumentException">The message is invalid; the exception names the argument.</exception>
+    /// <exception cref="TopicsDisabledException">A topic message while topics are disabled.</exception>
+    /// <exception cref="PublishTimeoutException">The stream did not record the event within <c>Sse:PublishTimeout</c>.</exception>
+    Task<string> SendAsync(SseMessage message, CancellationToken cancellationToken = default);
+
+    /// <summary>
+    /// Sends every message, in order, then waits once for all of them to be recorded: a batch costs one wait, not
+    /// one per message. Each message is checked on its own; one that is invalid or not recorded in time does not
+    /// stop the others. Completes within <c>Sse:PublishTimeout</c>.
+    /// </summary>
+    /// <returns>One result per message, in order.</returns>
+    Task<IReadOnlyList<SseSendResult>> SendBatchAsync(IReadOnlyList<SseMessage> messages, CancellationToken cancellationToken = default);
+
     /// <summary>Sends an event to every open connection of <paramref name="userId"/>.</summary>
     /// <returns>The event's id, once the user's stream has recorded it.</returns>
     /// <exception cref="ArgumentException">The user id is empty, or the event name is empty or contains CR/LF.</exception>

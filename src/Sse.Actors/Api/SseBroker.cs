@@ -6,7 +6,9 @@ using Sse.Actors.Broker;
 using Sse.Actors.Diagnostics;
 using Sse.Actors.Streams;
 using Sse.Actors.Settings;
+using static Sse.Actors.Broker.BrokerCommands;
 using static Sse.Actors.Broker.BrokerQueries;
+using static Sse.Actors.Streams.StreamProtocol;
 
 namespace Sse.Actors.Api;
 
@@ -29,42 +31,77 @@ public sealed class SseBroker(
 
     private readonly PublishSettings _settings = options.Value.PublishSettings();
     private readonly PublishReceipts _receipts = PublishReceipts.For(system);
+    private readonly StreamRegions _regions = new(users.ActorRef, topics.ActorRef, broadcasts.ActorRef);
 
     // Validation throws at once, on the caller's thread; the task completes once the stream has recorded the event.
     public Task<string> SendToUserAsync(Guid userId, string eventName, string data, CancellationToken cancellationToken = default) =>
-        SendToUser(userId, eventName, data, null, cancellationToken);
+        SendAsync(new SseMessage.User(userId, eventName, data), cancellationToken);
 
     public Task<string> SendToUserAsync(Guid userId, string eventName, string data, string messageId, CancellationToken cancellationToken = default) =>
-        SendToUser(userId, eventName, data, messageId ?? throw new ArgumentNullException(nameof(messageId)), cancellationToken);
+        SendAsync(new SseMessage.User(userId, eventName, data, messageId ?? throw new ArgumentNullException(nameof(messageId))), cancellationToken);
 
     public Task<string> SendToTopicAsync(string topic, string eventName, string data, CancellationToken cancellationToken = default) =>
-        SendToTopic(null, topic, eventName, data, null, cancellationToken);
+        SendAsync(new SseMessage.Topic(topic, eventName, data), cancellationToken);
 
     public Task<string> SendToTopicAsync(string topic, string eventName, string data, string messageId, CancellationToken cancellationToken = default) =>
-        SendToTopic(null, topic, eventName, data, messageId ?? throw new ArgumentNullException(nameof(messageId)), cancellationToken);
+        SendAsync(new SseMessage.Topic(topic, eventName, data, null, messageId ?? throw new ArgumentNullException(nameof(messageId))), cancellationToken);
 
     public Task<string> SendToTopicAsync(Guid tenantId, string topic, string eventName, string data, CancellationToken cancellationToken = default) =>
-        SendToTopic(tenantId, topic, eventName, data, null, cancellationToken);
+        SendAsync(new SseMessage.Topic(topic, eventName, data, tenantId), cancellationToken);
 
     public Task<string> SendToTopicAsync(Guid tenantId, string topic, string eventName, string data, string messageId, CancellationToken cancellationToken = default) =>
-        SendToTopic(tenantId, topic, eventName, data, messageId ?? throw new ArgumentNullException(nameof(messageId)), cancellationToken);
+        SendAsync(new SseMessage.Topic(topic, eventName, data, tenantId, messageId ?? throw new ArgumentNullException(nameof(messageId))), cancellationToken);
 
     public Task<string> BroadcastAsync(string eventName, string data, CancellationToken cancellationToken = default) =>
-        Broadcast(eventName, data, null, cancellationToken);
+        SendAsync(new SseMessage.Broadcast(eventName, data), cancellationToken);
 
     public Task<string> BroadcastAsync(string eventName, string data, string messageId, CancellationToken cancellationToken = default) =>
-        Broadcast(eventName, data, messageId ?? throw new ArgumentNullException(nameof(messageId)), cancellationToken);
+        SendAsync(new SseMessage.Broadcast(eventName, data, messageId ?? throw new ArgumentNullException(nameof(messageId))), cancellationToken);
 
-    private Task<string> SendToUser(Guid userId, string eventName, string data, string? messageId, CancellationToken cancellationToken) =>
-        Publication.RecordAsync(_receipts, users.ActorRef, Publication.ToUser(userId, eventName, data, _settings, metrics, messageId), _settings, cancellationToken);
+    public Task<string> SendAsync(SseMessage message, CancellationToken cancellationToken = default)
+    {
+        var publish = Publication.ToStream(message, _settings, metrics);
+        return publish.Stream is StreamKey.Broadcasts
+            ? Publication.SendAsync(new DeliverBroadcast(publish.Event), _settings, _receipts, _regions.Broadcasts, Mediator, cancellationToken)
+            : Publication.RecordAsync(_receipts, _regions.For(publish.Stream), publish, _settings, cancellationToken);
+    }
 
-    private Task<string> SendToTopic(Guid? tenantId, string topic, string eventName, string data, string? messageId, CancellationToken cancellationToken) =>
-        Publication.RecordAsync(_receipts, topics.ActorRef, Publication.ToTopic(tenantId, topic, eventName, data, _settings, metrics, messageId), _settings,
-            cancellationToken);
+    public async Task<IReadOnlyList<SseSendResult>> SendBatchAsync(IReadOnlyList<SseMessage> messages, CancellationToken cancellationToken = default)
+    {
+        ArgumentNullException.ThrowIfNull(messages);
+        var results = new SseSendResult?[messages.Count];
+        var publishes = new PublishToStream?[messages.Count];
+        for (var i = 0; i < messages.Count; i++)
+        {
+            try
+            {
+                var publish = Publication.ToStream(messages[i], _settings, metrics);
+                if (publish.Stream is StreamKey.Broadcasts && !_settings.History)
+                {
+                    // Nothing to record: published to every node at once, as a single broadcast is.
+                    results[i] = new SseSendResult(await Publication.SendAsync(new DeliverBroadcast(publish.Event), _settings, _receipts, _regions.Broadcasts, Mediator,
+                        cancellationToken), null);
+                    continue;
+                }
+                publishes[i] = publish;
+            }
+            catch (Exception e) when (e is ArgumentException or InvalidOperationException)
+            {
+                results[i] = new SseSendResult(null, e);
+            }
+        }
+        var recordedAs = new string?[messages.Count];
+        await _receipts.RecordAllAsync(publishes, _regions.For, recordedAs, _settings.Timeout, cancellationToken);
+        for (var i = 0; i < results.Length; i++)
+        {
+            results[i] ??= recordedAs[i] is { } eventId
+                ? new SseSendResult(eventId, null)
+                : new SseSendResult(null, new PublishTimeoutException(publishes[i]!.Stream.Label, _settings.Timeout));
+        }
+        return results!;
+    }
 
-    private Task<string> Broadcast(string eventName, string data, string? messageId, CancellationToken cancellationToken) =>
-        Publication.SendAsync(Publication.ToEveryone(eventName, data, _settings, metrics, messageId), _settings, _receipts, broadcasts.ActorRef,
-            DistributedPubSub.Get(system).Mediator, cancellationToken);
+    private IActorRef Mediator => DistributedPubSub.Get(system).Mediator;
 
     public Task<SseStats> GetStatsAsync(CancellationToken cancellationToken = default) =>
         broker.ActorRef.Ask<SseStats>(GetStats.Instance, QueryTimeout, cancellationToken);

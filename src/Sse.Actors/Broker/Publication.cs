@@ -48,6 +48,16 @@ internal static class Publication
         return new DeliverBroadcast(Encode(eventName, data, settings, messageId));
     }
 
+    /// <summary>Validates and encodes <paramref name="message"/> for its stream's entity (a broadcast's is the broadcasts' entity).</summary>
+    public static PublishToStream ToStream(Api.SseMessage message, PublishSettings settings, SseMetrics metrics) => message switch
+    {
+        Api.SseMessage.User m => ToUser(m.UserId, m.Event, m.Data, settings, metrics, m.MessageId),
+        Api.SseMessage.Topic m => ToTopic(m.TenantId, m.Name, m.Event, m.Data, settings, metrics, m.MessageId),
+        Api.SseMessage.Broadcast m => new PublishToStream(StreamKey.Broadcasts.Instance, ToEveryone(m.Event, m.Data, settings, metrics, m.MessageId).Event),
+        null => throw new ArgumentNullException(nameof(message)),
+        _ => throw new ArgumentException($"Unknown kind of message: {message.GetType().Name}.", nameof(message)),
+    };
+
     /// <summary>
     /// Hands the event to its stream's entity and completes once the entity has recorded it (numbered and kept,
     /// written first with the durable store); throws <see cref="PublishTimeoutException"/> when that takes longer

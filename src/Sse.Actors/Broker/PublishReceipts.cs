@@ -1,6 +1,7 @@
 using System.Collections.Concurrent;
 using System.Diagnostics;
 using Akka.Actor;
+using Sse.Actors.Streams;
 using static Sse.Actors.Streams.StreamProtocol;
 
 namespace Sse.Actors.Broker;
@@ -8,15 +9,15 @@ namespace Sse.Actors.Broker;
 /// <summary>
 /// Waits for streams to record published events without an <c>Ask</c> (a temporary actor and a timer) per
 /// publish: one actor per node is the sender of every publish and completes the publish's task when the
-/// stream's <see cref="EventRecorded"/> comes back, and its one periodic tick fails the waits whose time is up.
-/// Event ids are unique on the node, so they key the waits.
+/// stream's <see cref="EventRecorded"/> comes back, and its one periodic tick ends the waits whose time is up.
+/// A batch is one wait for all its events. Event ids are unique on the node, so they key the waits.
 /// </summary>
 internal sealed class PublishReceipts : IExtension
 {
     // How often waits are checked for their deadline: a refusal comes at most this much after Sse:PublishTimeout.
     private static readonly TimeSpan Tick = TimeSpan.FromMilliseconds(100);
 
-    private readonly ConcurrentDictionary<string, Receipt> _pending = new(StringComparer.Ordinal);
+    private readonly ConcurrentDictionary<string, Slot> _pending = new(StringComparer.Ordinal);
     private readonly IActorRef _receiver;
 
     public PublishReceipts(ExtendedActorSystem system) =>
@@ -30,29 +31,91 @@ internal sealed class PublishReceipts : IExtension
     /// </summary>
     public async Task<string> RecordAsync(IActorRef region, PublishToStream publish, TimeSpan timeout, CancellationToken cancellationToken)
     {
-        var receipt = new Receipt(publish.Stream.Label, timeout, Stopwatch.GetTimestamp() + (long)(timeout.TotalSeconds * Stopwatch.Frequency));
-        _pending[publish.Event.Id] = receipt;
+        var recordedAs = new string?[1];
+        await RecordAllAsync([publish], _ => region, recordedAs, timeout, cancellationToken);
+        return recordedAs[0] ?? throw new PublishTimeoutException(publish.Stream.Label, timeout);
+    }
+
+    /// <summary>
+    /// Tells each publish to its stream's region, in order, then waits once for all of them: completes when every
+    /// one is recorded or <paramref name="timeout"/> has passed. <paramref name="recordedAs"/>[i] is then the id
+    /// publish i was recorded as, or null when it was not recorded in time (or the publish was null: nothing to send).
+    /// </summary>
+    public async Task RecordAllAsync(IReadOnlyList<PublishToStream?> publishes, Func<StreamKey, IActorRef> regionFor, string?[] recordedAs, TimeSpan timeout,
+        CancellationToken cancellationToken)
+    {
+        var count = 0;
+        foreach (var publish in publishes)
+        {
+            count += publish is null ? 0 : 1;
+        }
+        if (count == 0)
+        {
+            return;
+        }
+        var receipt = new Receipt(recordedAs, count, Stopwatch.GetTimestamp() + (long)(timeout.TotalSeconds * Stopwatch.Frequency));
         try
         {
-            region.Tell(publish, _receiver);
-            return await (cancellationToken.CanBeCanceled ? receipt.Recorded.Task.WaitAsync(cancellationToken) : receipt.Recorded.Task);
+            for (var i = 0; i < publishes.Count; i++)
+            {
+                if (publishes[i] is { } publish)
+                {
+                    _pending[publish.Event.Id] = new Slot(receipt, i);
+                    regionFor(publish.Stream).Tell(publish, _receiver);
+                }
+            }
+            await (cancellationToken.CanBeCanceled ? receipt.Done.Task.WaitAsync(cancellationToken) : receipt.Done.Task);
         }
         finally
         {
-            _pending.TryRemove(publish.Event.Id, out _);
+            foreach (var publish in publishes)
+            {
+                if (publish is not null)
+                {
+                    _pending.TryRemove(publish.Event.Id, out _);
+                }
+            }
         }
     }
 
-    private sealed record Receipt(string Stream, TimeSpan Timeout, long Deadline)
+    /// <summary>Where an event's answer goes: publish <see cref="Index"/> of a send's <see cref="Receipt"/>.</summary>
+    private readonly record struct Slot(Receipt Receipt, int Index);
+
+    /// <summary>One send's wait, for one event or a whole batch. Only the receiver writes to it, so it needs no locks.</summary>
+    private sealed class Receipt(string?[] recordedAs, int count, long deadline)
     {
-        public TaskCompletionSource<string> Recorded { get; } = new(TaskCreationOptions.RunContinuationsAsynchronously);
+        private int _remaining = count;
+
+        public TaskCompletionSource Done { get; } = new(TaskCreationOptions.RunContinuationsAsynchronously);
+
+        public void Recorded(int index, string eventId)
+        {
+            // Nothing is written once the send has its answer: the caller reads the ids from then on.
+            if (Done.Task.IsCompleted || recordedAs[index] is not null)
+            {
+                return;
+            }
+            recordedAs[index] = eventId;
+            if (--_remaining == 0)
+            {
+                Done.TrySetResult();
+            }
+        }
+
+        public void ExpireAt(long now)
+        {
+            if (deadline <= now)
+            {
+                Done.TrySetResult();
+            }
+        }
     }
 
     private sealed class Receiver : UntypedActor, IWithTimers
     {
-        private readonly ConcurrentDictionary<string, Receipt> _pending;
+        private readonly ConcurrentDictionary<string, Slot> _pending;
 
-        public Receiver(ConcurrentDictionary<string, Receipt> pending) => _pending = pending;
+        public Receiver(ConcurrentDictionary<string, Slot> pending) => _pending = pending;
 
         public ITimerScheduler Timers { get; set; } = null!;
 
@@ -62,17 +125,14 @@ internal sealed class PublishReceipts : IExtension
         {
             switch (message)
             {
-                case EventRecorded recorded when _pending.TryGetValue(recorded.EventId, out var receipt):
-                    receipt.Recorded.TrySetResult(recorded.RecordedAs);
+                case EventRecorded recorded when _pending.TryGetValue(recorded.EventId, out var slot):
+                    slot.Receipt.Recorded(slot.Index, recorded.RecordedAs);
                     break;
                 case CheckDeadlines:
                     var now = Stopwatch.GetTimestamp();
-                    foreach (var (_, receipt) in _pending)
+                    foreach (var (_, slot) in _pending)
                     {
-                        if (receipt.Deadline <= now)
-                        {
-                            receipt.Recorded.TrySetException(new PublishTimeoutException(receipt.Stream, receipt.Timeout));
-                        }
+                        slot.Receipt.ExpireAt(now);
                     }
                     break;
             }

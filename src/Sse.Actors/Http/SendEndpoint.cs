@@ -47,7 +47,7 @@ public sealed class SendEndpoint(ISseBroker broker, IOptions<SseOptions> options
                     ? request with { MessageId = header }
                     : throw new ArgumentException("The Idempotency-Key header and message_id name different messages.", "message_id");
             }
-            eventId = await SendAsync(request, context.RequestAborted);
+            eventId = await broker.SendAsync(ToMessage(request), context.RequestAborted);
         }
         catch (PublishTimeoutException e)
         {
@@ -82,58 +82,68 @@ public sealed class SendEndpoint(ISseBroker broker, IOptions<SseOptions> options
             return;
         }
 
-        // Every message is sent in order before any recording is awaited: a batch costs one wait, not one per message.
-        var sends = body.EnumerateArray().Select(item => SendItemAsync(item, context.RequestAborted)).ToArray();
-        var results = new BatchItemResult[count];
+        // Every message is checked, then the valid ones go out in order as one batch: a batch costs one wait, not one per message.
+        var results = new BatchItemResult?[count];
+        var messages = new List<SseMessage>(count);
+        var sent = new List<int>(count);
+        var index = 0;
+        foreach (var item in body.EnumerateArray())
+        {
+            try
+            {
+                var request = item.ValueKind == JsonValueKind.Object ? item.Deserialize<SendRequest>(SseJson.Options) : null;
+                if (request is null)
+                {
+                    results[index] = Refused(SseMetrics.SendErrors.InvalidJson, "the message must be a JSON object");
+                }
+                else
+                {
+                    messages.Add(ToMessage(request));
+                    sent.Add(index);
+                }
+            }
+            catch (JsonException e)
+            {
+                results[index] = Refused(SseMetrics.SendErrors.InvalidJson, $"the message does not fit the send schema: {e.Message}");
+            }
+            catch (ArgumentException e)
+            {
+                results[index] = Refused(ErrorReason(e), e.Message);
+            }
+            index++;
+        }
+        var outcomes = await broker.SendBatchAsync(messages, context.RequestAborted);
+        for (var i = 0; i < outcomes.Count; i++)
+        {
+            results[sent[i]] = outcomes[i] switch
+            {
+                { Error: null, EventId: var eventId } => new BatchItemResult(true, TargetType(messages[i]), eventId, null),
+                { Error: PublishTimeoutException e } => Refused(SseMetrics.SendErrors.NotRecorded, e.Message),
+                { Error: var e } => Refused(ErrorReason(e), e.Message),
+            };
+        }
         var rejected = 0;
         string? firstProblem = null;
-        var index = 0;
-        foreach (var send in sends)
+        for (var i = 0; i < count; i++)
         {
-            var result = await send;
-            if (!result.Success)
+            if (!results[i]!.Success)
             {
                 rejected++;
-                firstProblem ??= $"message {index}: {result.Error}";
+                firstProblem ??= $"message {i}: {results[i]!.Error}";
             }
-            results[index++] = result;
         }
         if (rejected > 0)
         {
             // One line per batch, not per message: a bad producer must not flood the log.
             logger.LogInformation("Batch send: {Rejected} of {Count} messages refused; first: {Problem}", rejected, count, firstProblem);
         }
-        await context.Response.WriteAsJsonAsync(new BatchResponse(rejected == 0, count - rejected, rejected, results), SseJson.Options, context.RequestAborted);
+        await context.Response.WriteAsJsonAsync(new BatchResponse(rejected == 0, count - rejected, rejected, results!), SseJson.Options, context.RequestAborted);
     }
 
-    private async Task<BatchItemResult> SendItemAsync(JsonElement item, CancellationToken cancellationToken)
+    private BatchItemResult Refused(string metricReason, string error)
     {
-        try
-        {
-            var request = item.ValueKind == JsonValueKind.Object ? item.Deserialize<SendRequest>(SseJson.Options) : null;
-            if (request is null)
-            {
-                metrics.SendRefused(SseMetrics.SendErrors.InvalidJson);
-                return BatchItemResult.Refused("the message must be a JSON object");
-            }
-            var eventId = await SendAsync(request, cancellationToken);
-            return new BatchItemResult(true, request.TargetType, eventId, null);
-        }
-        catch (JsonException e)
-        {
-            metrics.SendRefused(SseMetrics.SendErrors.InvalidJson);
-            return BatchItemResult.Refused($"the message does not fit the send schema: {e.Message}");
-        }
-        catch (PublishTimeoutException e)
-        {
-            metrics.SendRefused(SseMetrics.SendErrors.NotRecorded);
-            return BatchItemResult.Refused(e.Message);
-        }
-        catch (Exception e) when (e is ArgumentException or InvalidOperationException)
-        {
-            metrics.SendRefused(ErrorReason(e));
-            return BatchItemResult.Refused(e.Message);
-        }
+        metrics.SendRefused(metricReason);
+        return BatchItemResult.Refused(error);
     }
 
     /// <summary>Reads the JSON body within <paramref name="maxBody"/> bytes; answers 400 or 413 itself when it cannot.</summary>
@@ -166,25 +176,27 @@ public sealed class SendEndpoint(ISseBroker broker, IOptions<SseOptions> options
         return (false, default);
     }
 
-    private Task<string> SendAsync(SendRequest request, CancellationToken cancellationToken)
+    /// <summary>The message a request names; throws <see cref="ArgumentException"/> naming the field it gets wrong.</summary>
+    private static SseMessage ToMessage(SendRequest request)
     {
         var eventName = request.Event ?? SseEncoder.DefaultEventName;
         var data = request.Data ?? "";
-        var id = request.MessageId;
         return request.TargetType switch
         {
-            "user" when id is null => broker.SendToUserAsync(ParseId(request.UserId, "user_id"), eventName, data, cancellationToken),
-            "user" => broker.SendToUserAsync(ParseId(request.UserId, "user_id"), eventName, data, id, cancellationToken),
-            "topic" when request.TenantId is null && id is null => broker.SendToTopicAsync(request.Topic ?? "", eventName, data, cancellationToken),
-            "topic" when request.TenantId is null => broker.SendToTopicAsync(request.Topic ?? "", eventName, data, id!, cancellationToken),
-            "topic" when id is null => broker.SendToTopicAsync(ParseId(request.TenantId, "tenant_id"), request.Topic ?? "", eventName, data, cancellationToken),
-            "topic" => broker.SendToTopicAsync(ParseId(request.TenantId, "tenant_id"), request.Topic ?? "", eventName, data, id, cancellationToken),
-            "broadcast" when id is null => broker.BroadcastAsync(eventName, data, cancellationToken),
-            "broadcast" => broker.BroadcastAsync(eventName, data, id, cancellationToken),
+            "user" => new SseMessage.User(ParseId(request.UserId, "user_id"), eventName, data, request.MessageId),
+            "topic" => new SseMessage.Topic(request.Topic ?? "", eventName, data, request.TenantId is null ? null : ParseId(request.TenantId, "tenant_id"), request.MessageId),
+            "broadcast" => new SseMessage.Broadcast(eventName, data, request.MessageId),
             null => throw new ArgumentException("target_type is required: user, topic or broadcast.", "target_type"),
             var other => throw new ArgumentException($"Unknown target_type '{other}': expected user, topic or broadcast.", "target_type"),
         };
     }
+
+    private static string TargetType(SseMessage message) => message switch
+    {
+        SseMessage.User => "user",
+        SseMessage.Topic => "topic",
+        _ => "broadcast",
+    };
 
     private static Guid ParseId(string? value, string name) =>
         Guid.TryParse(value, out var id) ? id : throw new ArgumentException($"{name} must be a UUID.", name);

@@ -1,6 +1,7 @@
 using System.Net;
 using System.Text;
 using System.Text.Json;
+using Sse.Actors.Api;
 using Sse.Actors.Broker;
 
 namespace Sse.Tests.Http;
@@ -62,6 +63,30 @@ public sealed class PublishTimeoutTests(PublishTimeoutTests.StoreDown store) : I
         var refused = await Assert.ThrowsAsync<PublishTimeoutException>(() => _host.Broker.SendToTopicAsync("news", "note", "not recorded"));
 
         Assert.Equal("topic:news", refused.Stream);
+    }
+
+    [Fact]
+    public async Task A_service_batch_answers_each_message_with_what_its_single_send_would_throw()
+    {
+        var results = await _host.Broker.SendBatchAsync(
+        [
+            new SseMessage.User(Guid.NewGuid(), "note", "not recorded"),
+            new SseMessage.Topic("news", "", "invalid"),
+            new SseMessage.Topic("news", "note", "not recorded"),
+        ]);
+
+        Assert.All(results, r => Assert.False(r.Success));
+        Assert.Equal("user", Assert.IsType<PublishTimeoutException>(results[0].Error).Stream);
+        Assert.Equal("eventName", Assert.IsAssignableFrom<ArgumentException>(results[1].Error).ParamName);
+        Assert.Equal("topic:news", Assert.IsType<PublishTimeoutException>(results[2].Error).Stream);
+    }
+
+    [Fact]
+    public async Task A_cancelled_batch_stops_waiting()
+    {
+        using var cancel = new CancellationTokenSource(TimeSpan.FromMilliseconds(100));
+
+        await Assert.ThrowsAnyAsync<OperationCanceledException>(() => _host.Broker.SendBatchAsync([new SseMessage.User(Guid.NewGuid(), "note", "x")], cancel.Token));
     }
 
     [Fact]
