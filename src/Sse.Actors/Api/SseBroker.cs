@@ -91,12 +91,12 @@ public sealed class SseBroker(
             }
         }
         var recordedAs = new string?[messages.Count];
-        await _receipts.RecordAllAsync(publishes, _regions.For, recordedAs, _settings.Timeout, cancellationToken);
+        var sent = await _receipts.RecordAllAsync(publishes, _regions.For, recordedAs, _settings.Timeout, cancellationToken);
         for (var i = 0; i < results.Length; i++)
         {
             results[i] ??= recordedAs[i] is { } eventId
                 ? new SseSendResult(eventId, null)
-                : new SseSendResult(null, new PublishTimeoutException(publishes[i]!.Stream.Label, _settings.Timeout));
+                : new SseSendResult(null, new PublishTimeoutException(publishes[i]!.Stream.Label, _settings.Timeout, overloaded: !sent));
         }
         return results!;
     }

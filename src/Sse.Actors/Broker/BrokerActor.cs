@@ -1,3 +1,4 @@
+using System.Diagnostics;
 using Akka.Actor;
 using Akka.Cluster.Tools.PublishSubscribe;
 using Akka.Event;
@@ -31,6 +32,8 @@ public sealed class BrokerActor : ReceiveActor
     /// <summary>The distributed pub-sub topic every node's broker listens to for broadcasts.</summary>
     public const string BroadcastTopic = "sse-broadcast";
 
+    private static readonly TimeSpan ShedLogInterval = TimeSpan.FromSeconds(10);
+
     private readonly BrokerSettings _settings;
     private readonly StreamRegions _regions;
     private readonly SseMetrics _metrics;
@@ -46,6 +49,8 @@ public sealed class BrokerActor : ReceiveActor
     private long _refused;
     private long _slowConsumers;
     private bool _closing;
+    private long _shedLoggedAt = -Stopwatch.Frequency * 3600;
+    private long _shedSinceLog;
 
     public BrokerActor(BrokerSettings settings, StreamRegions regions, SseMetrics metrics)
     {
@@ -69,6 +74,7 @@ public sealed class BrokerActor : ReceiveActor
 
         Receive<DeliverBroadcast>(m => DeliverLocally(_clients.Keys, m.Event));
         Receive<NodeFanOut.StreamEvent>(m => DeliverLocally(_clientsByStream.GetValueOrDefault(m.Stream), m.Event));
+        Receive<EventsShed>(m => CatchUp(m.Queue));
         Receive<SubscribeAck>(_ => { });
 
         Receive<GetStats>(m => AskTheCluster(m));
@@ -173,6 +179,37 @@ public sealed class BrokerActor : ReceiveActor
         foreach (var client in clients)
         {
             client.Tell(sseEvent);
+        }
+    }
+
+    /// <summary>
+    /// The mailbox shed live events (<see cref="BrokerMailbox"/>): every connection of their streams catches up from the
+    /// stream's history, or gets a reset, so nothing it missed is skipped silently.
+    /// </summary>
+    private void CatchUp(BrokerMessageQueue queue)
+    {
+        var (streams, events) = queue.TakeShed();
+        if (events == 0)
+        {
+            return;
+        }
+        _metrics.Shed(SseMetrics.ShedAt.Broker, events);
+        _shedSinceLog += events;
+        // At most one line per interval while overloaded: the metric counts every event.
+        if (Stopwatch.GetElapsedTime(_shedLoggedAt) >= ShedLogInterval)
+        {
+            _log.Warning("The broker shed {Events} live events past Sse:Limits:MaxBrokerBacklog; the connections of their streams catch up", _shedSinceLog);
+            _shedLoggedAt = Stopwatch.GetTimestamp();
+            _shedSinceLog = 0;
+        }
+        foreach (var stream in streams)
+        {
+            var clients = stream is StreamKey.Broadcasts ? _clients.Keys : (IEnumerable<IActorRef>?)_clientsByStream.GetValueOrDefault(stream) ?? [];
+            var catchUp = new ClientProtocol.CatchUp(stream);
+            foreach (var client in clients)
+            {
+                client.Tell(catchUp);
+            }
         }
     }
 

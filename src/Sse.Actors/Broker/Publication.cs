@@ -99,14 +99,19 @@ internal static class Publication
 
 /// <summary>
 /// Thrown when the stream's entity did not record a published event within <c>Sse:PublishTimeout</c> (its node is
-/// down or the shard is moving, the history store does not answer, or the entity is overloaded). The event was not
-/// reported as sent; it may still be recorded later, so retry with the same message.
+/// down or the shard is moving, the history store does not answer, or the entity or this node is overloaded). The
+/// event was not reported as sent; it may still be recorded later, so retry with the same message.
 /// </summary>
-public sealed class PublishTimeoutException(string stream, TimeSpan timeout)
-    : TimeoutException($"The {stream} stream did not record the event within Sse:PublishTimeout ({timeout}); retry the publish.")
+public sealed class PublishTimeoutException(string stream, TimeSpan timeout, bool overloaded = false)
+    : TimeoutException(overloaded
+        ? $"The {stream} stream's event was not sent: this node had Sse:Limits:MaxPendingPublishes publishes waiting for their streams for all of Sse:PublishTimeout ({timeout}); retry the publish."
+        : $"The {stream} stream did not record the event within Sse:PublishTimeout ({timeout}); retry the publish.")
 {
     /// <summary>How the stream is named: <c>user</c>, <c>topic:&lt;name&gt;</c> or <c>broadcast</c>.</summary>
     public string Stream { get; } = stream;
+
+    /// <summary>The event was never sent: the node had as many publishes waiting as it allows (<c>Sse:Limits:MaxPendingPublishes</c>).</summary>
+    public bool Overloaded { get; } = overloaded;
 }
 
 /// <summary>Thrown when sending to a topic while <c>Sse:EnableTopics</c> is false.</summary>

@@ -1,5 +1,6 @@
 using System.Collections.Concurrent;
 using System.Diagnostics;
+using System.Threading.RateLimiting;
 using Akka.Actor;
 using Sse.Actors.Streams;
 using static Sse.Actors.Streams.StreamProtocol;
@@ -11,17 +12,39 @@ namespace Sse.Actors.Broker;
 /// publish: one actor per node is the sender of every publish and completes the publish's task when the
 /// stream's <see cref="EventRecorded"/> comes back, and its one periodic tick ends the waits whose time is up.
 /// A batch is one wait for all its events. Event ids are unique on the node, so they key the waits.
+/// At most <see cref="MaxPending"/> publishes wait at once: past it a publish waits for room before it is sent, so a
+/// publisher that outruns its streams gets slower answers, then refusals, instead of filling their mailboxes.
 /// </summary>
 internal sealed class PublishReceipts : IExtension
 {
     // How often waits are checked for their deadline: a refusal comes at most this much after Sse:PublishTimeout.
     private static readonly TimeSpan Tick = TimeSpan.FromMilliseconds(100);
 
+    /// <summary>Where the node's bound on waiting publishes is configured (<c>Sse:Limits:MaxPendingPublishes</c>).</summary>
+    public const string MaxPendingPath = "sse.max-pending-publishes";
+
     private readonly ConcurrentDictionary<string, Slot> _pending = new(StringComparer.Ordinal);
     private readonly IActorRef _receiver;
+    // Publishes waiting for their streams hold a permit each; past the limit a publish queues for one, as long as it may wait.
+    private readonly ConcurrencyLimiter _gate;
 
-    public PublishReceipts(ExtendedActorSystem system) =>
+    public PublishReceipts(ExtendedActorSystem system)
+    {
+        MaxPending = system.Settings.Config.GetInt(MaxPendingPath, 20_000);
+        _gate = new ConcurrencyLimiter(new ConcurrencyLimiterOptions
+        {
+            PermitLimit = MaxPending,
+            QueueLimit = MaxPending,
+            QueueProcessingOrder = QueueProcessingOrder.OldestFirst,
+        });
         _receiver = system.SystemActorOf(Props.Create(() => new Receiver(_pending)), "sse-publish-receipts");
+    }
+
+    /// <summary>How many publishes may wait for their streams at once on this node.</summary>
+    public int MaxPending { get; }
+
+    /// <summary>Publishes waiting for their streams on this node, and those waiting for room to be sent.</summary>
+    public long Pending => _gate.GetStatistics() is { } statistics ? MaxPending - statistics.CurrentAvailablePermits + statistics.CurrentQueuedCount : 0;
 
     public static PublishReceipts For(ActorSystem system) => system.WithExtension<PublishReceipts, Provider>();
 
@@ -32,16 +55,17 @@ internal sealed class PublishReceipts : IExtension
     public async Task<string> RecordAsync(IActorRef region, PublishToStream publish, TimeSpan timeout, CancellationToken cancellationToken)
     {
         var recordedAs = new string?[1];
-        await RecordAllAsync([publish], _ => region, recordedAs, timeout, cancellationToken);
-        return recordedAs[0] ?? throw new PublishTimeoutException(publish.Stream.Label, timeout);
+        var sent = await RecordAllAsync([publish], _ => region, recordedAs, timeout, cancellationToken);
+        return recordedAs[0] ?? throw new PublishTimeoutException(publish.Stream.Label, timeout, overloaded: !sent);
     }
 
     /// <summary>
     /// Tells each publish to its stream's region, in order, then waits once for all of them: completes when every
     /// one is recorded or <paramref name="timeout"/> has passed. <paramref name="recordedAs"/>[i] is then the id
     /// publish i was recorded as, or null when it was not recorded in time (or the publish was null: nothing to send).
+    /// False when nothing was sent: the node had <see cref="MaxPending"/> publishes waiting for the whole timeout.
     /// </summary>
-    public async Task RecordAllAsync(IReadOnlyList<PublishToStream?> publishes, Func<StreamKey, IActorRef> regionFor, string?[] recordedAs, TimeSpan timeout,
+    public async Task<bool> RecordAllAsync(IReadOnlyList<PublishToStream?> publishes, Func<StreamKey, IActorRef> regionFor, string?[] recordedAs, TimeSpan timeout,
         CancellationToken cancellationToken)
     {
         var count = 0;
@@ -51,9 +75,18 @@ internal sealed class PublishReceipts : IExtension
         }
         if (count == 0)
         {
-            return;
+            return true;
         }
-        var receipt = new Receipt(recordedAs, count, Stopwatch.GetTimestamp() + (long)(timeout.TotalSeconds * Stopwatch.Frequency));
+        var deadline = Stopwatch.GetTimestamp() + (long)(timeout.TotalSeconds * Stopwatch.Frequency);
+        // A batch larger than the bound waits for the whole bound.
+        using var permits = _gate.AttemptAcquire(Math.Min(count, MaxPending)) is { IsAcquired: true } lease
+            ? lease
+            : await WaitForRoomAsync(Math.Min(count, MaxPending), timeout, cancellationToken);
+        if (!permits.IsAcquired)
+        {
+            return false;
+        }
+        var receipt = new Receipt(recordedAs, count, deadline);
         try
         {
             for (var i = 0; i < publishes.Count; i++)
@@ -65,6 +98,7 @@ internal sealed class PublishReceipts : IExtension
                 }
             }
             await (cancellationToken.CanBeCanceled ? receipt.Done.Task.WaitAsync(cancellationToken) : receipt.Done.Task);
+            return true;
         }
         finally
         {
@@ -75,6 +109,21 @@ internal sealed class PublishReceipts : IExtension
                     _pending.TryRemove(publish.Event.Id, out _);
                 }
             }
+        }
+    }
+
+    /// <summary>Waits for room among the pending publishes, within the publish timeout; a lease not acquired when there is none.</summary>
+    private async Task<RateLimitLease> WaitForRoomAsync(int permits, TimeSpan timeout, CancellationToken cancellationToken)
+    {
+        using var waited = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken);
+        waited.CancelAfter(timeout);
+        try
+        {
+            return await _gate.AcquireAsync(permits, waited.Token);
+        }
+        catch (OperationCanceledException) when (!cancellationToken.IsCancellationRequested)
+        {
+            return NoRoom.Instance;
         }
     }
 
@@ -136,6 +185,21 @@ internal sealed class PublishReceipts : IExtension
                     }
                     break;
             }
+        }
+    }
+
+    private sealed class NoRoom : RateLimitLease
+    {
+        public static readonly NoRoom Instance = new();
+
+        public override bool IsAcquired => false;
+
+        public override IEnumerable<string> MetadataNames => [];
+
+        public override bool TryGetMetadata(string metadataName, out object? metadata)
+        {
+            metadata = null;
+            return false;
         }
     }
 

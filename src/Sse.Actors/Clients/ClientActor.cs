@@ -122,6 +122,13 @@ public sealed class ClientActor : UntypedActor, IWithTimers, IWithStash
             case SubscribedToStream m:
                 Acknowledged(m.Stream, m.Replay);
                 break;
+            case CatchUp m when _live:
+                CatchUpWith(m.Stream);
+                break;
+            case CatchUp:
+                // Shed after the stream was acknowledged, before the welcome: caught up once live.
+                Stash.Stash();
+                break;
             case BufferHasRoom:
                 _waitingForRoom = false;
                 if (!_backlog.Drain())
@@ -164,6 +171,20 @@ public sealed class ClientActor : UntypedActor, IWithTimers, IWithStash
             default:
                 Unhandled(message);
                 break;
+        }
+    }
+
+    /// <summary>Live events of the stream were shed before reaching this node: subscribe again from here, or say they are gone.</summary>
+    private void CatchUpWith(StreamKey stream)
+    {
+        if (_streams.CatchUp(stream))
+        {
+            Subscribe(stream);
+            Timers.StartPeriodicTimer(RetryTimer, RetrySubscriptions.Instance, _settings.SubscribeRetryInterval);
+        }
+        else if (!_settings.History && _connection.Streams.Contains(stream))
+        {
+            Deliver(ConnectionEvents.Reset([stream.Label]));
         }
     }
 

@@ -36,4 +36,7 @@ public static class ClientProtocol
 
     /// <summary>A subscribed entity stopped or moved; subscribe to it again.</summary>
     internal sealed record SubscriptionLost(StreamKey Stream) : INoSerializationVerificationNeeded;
+
+    /// <summary>The node's broker shed live events of <paramref name="Stream"/>: catch up from its history, or write a reset.</summary>
+    internal sealed record CatchUp(StreamKey Stream) : INoSerializationVerificationNeeded;
 }

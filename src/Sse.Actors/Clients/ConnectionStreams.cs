@@ -164,6 +164,22 @@ public sealed class ConnectionStreams
         return cursor.Stream;
     }
 
+    /// <summary>
+    /// Events of the stream were shed on their way to this node: with history on, returns true and the stream is
+    /// subscribed again from the position the connection has, as for a gap. False with history off (the caller writes
+    /// a reset), or when a subscription to it is pending already (its acknowledgement gives what was missed).
+    /// </summary>
+    public bool CatchUp(StreamKey stream)
+    {
+        if (!_history || Find(stream) is not { Entity: not null } cursor)
+        {
+            return false;
+        }
+        cursor.Entity = null;
+        cursor.Repairing = true;
+        return true;
+    }
+
     /// <summary>The events missed while the entity stopped or moved, or a reset of the stream when they cannot be given.</summary>
     private Resumption Resubscribed(Cursor cursor, StreamReplay replay)
     {

@@ -17,6 +17,7 @@ public sealed class SseMetrics
     private const string NodeTag = "node";
     private const string ReasonTag = "reason";
     private const string TargetTag = "target";
+    private const string ShedAtTag = "at";
     private static readonly double SecondsPerTimestampTick = 1.0 / Stopwatch.Frequency;
 
     // From half a millisecond (one node, idle) to ten seconds (a connection barely keeping up).
@@ -32,6 +33,13 @@ public sealed class SseMetrics
     private readonly Counter<long> _dropped;
     private readonly Counter<long> _sendErrors;
     private readonly Histogram<double> _deliveryLatency;
+    private readonly Counter<long> _shed;
+
+    // Read on each collection: set once the actor system runs.
+    private volatile Func<long>? _pendingPublishes;
+    private volatile Func<long>? _brokerBacklog;
+    // The deepest stream entity backlog since the last collection.
+    private long _streamBacklogPeak;
 
     // Set once, when the actor system has its address and before any connection or send is possible.
     private volatile string _node = "";
@@ -53,7 +61,42 @@ public sealed class SseMetrics
         _deliveryLatency = meter.CreateHistogram<double>("sse_delivery_latency", "s",
             "From a publish accepted on this node (or its arrival from another node) to its write flushed to a connection.",
             tags: null, advice: new InstrumentAdvice<double> { HistogramBucketBoundaries = LatencyBuckets });
+        _shed = meter.CreateCounter<long>("sse_events_shed", "{message}",
+            "Publishes a stream entity dropped past Sse:Limits:MaxStreamBacklog (at=stream; refused to their publisher), and live events the node's broker shed past Sse:Limits:MaxBrokerBacklog (at=broker; their connections catch up).");
+        meter.CreateObservableGauge("sse_publishes_pending", () => Observe(_pendingPublishes), "{message}",
+            "Publishes made on this node waiting for their streams to record them, or for room to be sent (Sse:Limits:MaxPendingPublishes).");
+        meter.CreateObservableGauge("sse_broker_backlog", () => Observe(_brokerBacklog), "{message}",
+            "Messages in the mailbox of this node's broker (live events are shed past Sse:Limits:MaxBrokerBacklog).");
+        meter.CreateObservableGauge("sse_stream_backlog_peak", () => Observe(() => Interlocked.Exchange(ref _streamBacklogPeak, 0)), "{message}",
+            "The deepest backlog of a stream entity on this node since the last collection: its mailbox, and events waiting for the durable store.");
     }
+
+    private IEnumerable<Measurement<long>> Observe(Func<long>? source) =>
+        source is null || _node.Length == 0 ? [] : [new Measurement<long>(source(), NodeLabel)];
+
+    /// <summary>What the node's gauges read: its publishes waiting, and its broker's mailbox.</summary>
+    internal void ObserveNode(Func<long> pendingPublishes, Func<long> brokerBacklog)
+    {
+        _pendingPublishes = pendingPublishes;
+        _brokerBacklog = brokerBacklog;
+    }
+
+    /// <summary>A stream entity's backlog as it takes a publish: the peak is kept until the next collection.</summary>
+    internal void StreamBacklog(long backlog)
+    {
+        var peak = Volatile.Read(ref _streamBacklogPeak);
+        while (backlog > peak)
+        {
+            var seen = Interlocked.CompareExchange(ref _streamBacklogPeak, backlog, peak);
+            if (seen == peak)
+            {
+                return;
+            }
+            peak = seen;
+        }
+    }
+
+    internal void Shed(string at, long count) => _shed.Add(count, NodeLabel, new(ShedAtTag, at));
 
     /// <summary>The value of the <c>node</c> tag: this node's Akka.NET address.</summary>
     public string Node => _node;
@@ -132,6 +175,13 @@ public sealed class SseMetrics
         public const string Unauthorized = "unauthorized";
         public const string Forbidden = "forbidden";
         public const string NotRecorded = "not_recorded";
+    }
+
+    /// <summary>The <c>at</c> tag of <c>sse_events_shed</c>.</summary>
+    internal static class ShedAt
+    {
+        public const string Stream = "stream";
+        public const string Broker = "broker";
     }
 
     /// <summary>The <c>target</c> tag of <c>sse_messages_published</c>.</summary>

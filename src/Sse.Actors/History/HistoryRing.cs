@@ -40,6 +40,9 @@ internal sealed class HistoryRing(int size)
     // The sequence number of the last event numbered; ahead of Seq while the durable store writes.
     private long _numbered;
 
+    /// <summary>Events numbered and not yet kept: those the durable store is writing.</summary>
+    public long Unwritten => _numbered - Seq;
+
     /// <summary>Numbers the event for <paramref name="stream"/> and keeps it; the bytes stay shared, only the record is copied.</summary>
     public SseEvent Append(string stream, SseEvent sseEvent)
     {

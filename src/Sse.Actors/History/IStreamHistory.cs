@@ -27,6 +27,9 @@ internal interface IStreamHistory
     /// <summary>Events are kept to replay: the entity outlives its last subscriber by the retention.</summary>
     bool HoldsEvents { get; }
 
+    /// <summary>Events numbered but not yet kept (the durable store writes them first): part of the entity's backlog.</summary>
+    long Unwritten => 0;
+
     /// <summary>Sharding moves the entity; true when the history finishes first (then calls <see cref="IStreamHistoryOwner.Finished"/>).</summary>
     bool HandOff();
 

@@ -31,6 +31,8 @@ internal sealed class JournalHistory : IStreamHistory
 
     public bool HoldsEvents => _ring.Seq > 0;
 
+    public long Unwritten => _ring.Unwritten;
+
     public bool Start()
     {
         // Nothing is served before the store has answered with what it keeps of the stream.

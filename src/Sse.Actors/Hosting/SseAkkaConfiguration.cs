@@ -41,9 +41,18 @@ public static class SseAkkaConfiguration
                 loggers.AddSerilogLogging();
             })
             .WithSseCluster(options.Cluster)
+            .AddHocon(
+                $$"""
+                {{PublishReceipts.MaxPendingPath}} = {{options.Limits.MaxPendingPublishes}}
+                {{BrokerMailbox.ConfigPath}} {
+                  mailbox-type = "{{typeof(BrokerMailbox).AssemblyQualifiedName}}"
+                  capacity = {{options.Limits.MaxBrokerBacklog}}
+                }
+                """,
+                HoconAddMode.Prepend)
             .WithCustomSerializer("sse-wire", [typeof(ISseWireMessage)], system => new SseWireSerializer(system))
             .WithSseHistoryStore(options)
-            .WithSseEntities(options)
+            .WithSseEntities(options, metrics)
             .WithDistributedPubSub(role: "")
             .WithActors((system, registry) =>
             {
@@ -56,8 +65,10 @@ public static class SseAkkaConfiguration
                 // The replicator starts with the node, not with its first entity: a hand-off written to all nodes reaches a node that just joined.
                 HistoryReplicator(system, options);
                 var regions = new StreamRegions(registry.Get<UserStreams>(), registry.Get<TopicStreams>(), registry.Get<BroadcastStream>());
-                var broker = system.ActorOf(BrokerActor.Props(options.BrokerSettings(), regions, metrics), BrokerActor.Name);
+                var broker = system.ActorOf(BrokerActor.Props(options.BrokerSettings(), regions, metrics).WithMailbox(BrokerMailbox.ConfigPath), BrokerActor.Name);
                 registry.Register<BrokerActor>(broker);
+                var receipts = PublishReceipts.For(system);
+                metrics.ObserveNode(() => receipts.Pending, () => ((Akka.Actor.ActorRefWithCell)broker).Underlying.NumberOfMessages);
             });
     }
 
@@ -77,7 +88,7 @@ public static class SseAkkaConfiguration
             """,
             HoconAddMode.Prepend);
 
-    private static AkkaConfigurationBuilder WithSseEntities(this AkkaConfigurationBuilder builder, SseOptions options)
+    private static AkkaConfigurationBuilder WithSseEntities(this AkkaConfigurationBuilder builder, SseOptions options, SseMetrics metrics)
     {
         // Entities passivate themselves when empty; idle passivation would drop live subscribers.
         // A moved entity gets StopForHandOff, so that it leaves its history to its next incarnation.
@@ -89,17 +100,18 @@ public static class SseAkkaConfiguration
             HandOffStopMessage = StopForHandOff.Instance,
         };
         return builder
-            .WithStreamRegion<UserStreams>(StreamKey.User.KindName, options, shardOptions)
-            .WithStreamRegion<TopicStreams>(StreamKey.Topic.KindName, options, shardOptions)
-            .WithStreamRegion<BroadcastStream>(StreamKey.Broadcasts.KindName, options, shardOptions);
+            .WithStreamRegion<UserStreams>(StreamKey.User.KindName, options, metrics, shardOptions)
+            .WithStreamRegion<TopicStreams>(StreamKey.Topic.KindName, options, metrics, shardOptions)
+            .WithStreamRegion<BroadcastStream>(StreamKey.Broadcasts.KindName, options, metrics, shardOptions);
     }
 
     /// <summary>One shard region of <see cref="StreamEntity"/>s: every kind of stream runs the same entity.</summary>
-    private static AkkaConfigurationBuilder WithStreamRegion<TRegion>(this AkkaConfigurationBuilder builder, string kind, SseOptions options, ShardOptions shardOptions) =>
+    private static AkkaConfigurationBuilder WithStreamRegion<TRegion>(this AkkaConfigurationBuilder builder, string kind, SseOptions options, SseMetrics metrics,
+        ShardOptions shardOptions) =>
         builder.WithShardRegion<TRegion>(StreamRegions.NameOf(kind), (system, _) =>
             {
                 var settings = new StreamEntitySettings(options.EmptyEntityPassivation, options.HistorySize, options.HistoryRetention,
-                    RemoteReplayLimit(system), IsHistoryDurable(options), HistoryReplicator(system, options));
+                    RemoteReplayLimit(system), IsHistoryDurable(options), HistoryReplicator(system, options), options.Limits.MaxStreamBacklog, metrics);
                 return entityId => StreamEntity.Props(StreamKey.Of(kind, entityId), settings);
             },
             new StreamMessageExtractor(options.ShardCount), shardOptions);

@@ -25,6 +25,26 @@ public sealed class SseLimitsOptions
     public int MaxBatchBodyBytes { get; set; } = 4 * 1024 * 1024;
 
     /// <summary>
+    /// Publishes this node lets wait for their streams at once. Past it a publish waits for room (a slower answer) and is
+    /// refused like one not recorded in time (503 with Retry-After, <c>PublishTimeoutException</c>) once <c>Sse:PublishTimeout</c> has passed,
+    /// or at once when as many wait already. Bounds what the node's publishers add to entity mailboxes.
+    /// </summary>
+    public int MaxPendingPublishes { get; set; } = 20_000;
+
+    /// <summary>
+    /// Messages a stream entity holds before it drops publishes unanswered (their publishers are refused after
+    /// <c>Sse:PublishTimeout</c> and retry): its mailbox, what waits while its history loads, and with the durable store
+    /// the events not yet written.
+    /// </summary>
+    public int MaxStreamBacklog { get; set; } = 10_000;
+
+    /// <summary>
+    /// Live events the node's broker holds for its connections before it sheds them: the connections of a shed
+    /// event's stream catch up from the stream's history (or get a <c>reset</c> naming it), so nothing is skipped silently.
+    /// </summary>
+    public int MaxBrokerBacklog { get; set; } = 100_000;
+
+    /// <summary>
     /// Stream requests one client IP may start per minute (429 with Retry-After over it); 0 = no limit.
     /// Off by default: behind a proxy every client shares its IP unless forwarded headers are configured.
     /// </summary>

@@ -59,6 +59,9 @@ public sealed class SseOptionsValidator(IHostEnvironment environment) : IValidat
         Require(limits.MaxSendBodyBytes >= 1, $"{s}:Limits:MaxSendBodyBytes must be at least 1 (is {limits.MaxSendBodyBytes}).");
         Require(limits.MaxBatchSize >= 1, $"{s}:Limits:MaxBatchSize must be at least 1 (is {limits.MaxBatchSize}).");
         Require(limits.MaxBatchBodyBytes >= 1, $"{s}:Limits:MaxBatchBodyBytes must be at least 1 (is {limits.MaxBatchBodyBytes}).");
+        Require(limits.MaxPendingPublishes >= 1, $"{s}:Limits:MaxPendingPublishes must be at least 1 (is {limits.MaxPendingPublishes}).");
+        Require(limits.MaxStreamBacklog >= 100, $"{s}:Limits:MaxStreamBacklog must be at least 100 (is {limits.MaxStreamBacklog}).");
+        Require(limits.MaxBrokerBacklog >= 100, $"{s}:Limits:MaxBrokerBacklog must be at least 100 (is {limits.MaxBrokerBacklog}).");
         Require(limits.ConnectionAttemptsPerMinutePerIp >= 0,
             $"{s}:Limits:ConnectionAttemptsPerMinutePerIp must be 0 (no limit) or more (is {limits.ConnectionAttemptsPerMinutePerIp}).");
 

@@ -3,6 +3,7 @@ using Akka.Actor;
 using Akka.Cluster.Sharding;
 using Akka.Event;
 using Sse.Actors.Broker;
+using Sse.Actors.Diagnostics;
 using Sse.Actors.Events;
 using Sse.Actors.History;
 using static Sse.Actors.Streams.StreamProtocol;
@@ -28,6 +29,8 @@ public sealed class StreamEntity : UntypedActor, IWithTimers, IWithUnboundedStas
     // When the entity last had no subscriber: passivation counts from there.
     private long _emptySince = Stopwatch.GetTimestamp();
     private int _stashed;
+    // Publishes dropped in the current overload; 0 when not overloaded.
+    private long _shed;
 
     public StreamEntity(StreamKey stream, StreamEntitySettings settings)
     {
@@ -86,6 +89,11 @@ public sealed class StreamEntity : UntypedActor, IWithTimers, IWithUnboundedStas
         }
         switch (message)
         {
+            case PublishToStream when Overloaded():
+                // Unanswered: the publisher is refused after its timeout and retries, by then maybe recorded once.
+                _shed++;
+                _settings.Metrics?.Shed(SseMetrics.ShedAt.Stream, 1);
+                break;
             case PublishToStream m:
                 _history.Publish(m.Event, Sender);
                 break;
@@ -126,16 +134,41 @@ public sealed class StreamEntity : UntypedActor, IWithTimers, IWithUnboundedStas
         {
             return;
         }
-        if (_stashed == _settings.MaxStashedWhileStarting)
+        if (_stashed == _settings.MaxBacklog)
         {
             Context.GetLogger().Warning("The {Kind} entity {Entity} holds {Count} messages while its history loads; dropping what comes next until it has",
                 _stream.Kind, _stream.EntityId, _stashed);
         }
-        if (_stashed++ >= _settings.MaxStashedWhileStarting)
+        if (_stashed++ >= _settings.MaxBacklog)
         {
             return;
         }
         Stash.Stash();
+    }
+
+    /// <summary>
+    /// More than <c>MaxBacklog</c> messages wait (its mailbox, and with the durable store the events not written yet): the
+    /// publisher outruns the stream, which drops publishes until it has caught up rather than grow without bound.
+    /// </summary>
+    private bool Overloaded()
+    {
+        var backlog = ((ActorCell)Context).NumberOfMessages + _history.Unwritten;
+        _settings.Metrics?.StreamBacklog(backlog);
+        if (backlog >= _settings.MaxBacklog)
+        {
+            if (_shed == 0)
+            {
+                Context.GetLogger().Warning("The {Kind} entity {Entity} holds {Backlog} messages (Sse:Limits:MaxStreamBacklog); it drops publishes until it has caught up, and their publishers are refused",
+                    _stream.Kind, _stream.EntityId, backlog);
+            }
+            return true;
+        }
+        if (_shed > 0)
+        {
+            Context.GetLogger().Info("The {Kind} entity {Entity} caught up; it dropped {Shed} publishes", _stream.Kind, _stream.EntityId, _shed);
+            _shed = 0;
+        }
+        return false;
     }
 
     /// <summary>The history finishes (the last writes, the hand-off snapshot); sharding waits for the stop.</summary>

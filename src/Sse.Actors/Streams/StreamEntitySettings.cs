@@ -1,4 +1,5 @@
 using Akka.Actor;
+using Sse.Actors.Diagnostics;
 using Sse.Actors.History;
 
 namespace Sse.Actors.Streams;
@@ -10,7 +11,11 @@ namespace Sse.Actors.Streams;
 /// <param name="MaxRemoteReplayBytes">The most bytes of events replayed in one message to a subscriber on another node.</param>
 /// <param name="DurableHistory">Write every event to the Akka.Persistence journal before delivering it.</param>
 /// <param name="Replicator">History in memory: where it is left when sharding moves the entity (null: it is not).</param>
-/// <param name="MaxStashedWhileStarting">Messages kept while the history loads; past it they are dropped unanswered, and their senders retry.</param>
+/// <param name="MaxBacklog">
+/// Messages the entity holds (its mailbox, what waits while its history loads, events the durable store has not written yet);
+/// past it publishes are dropped unanswered, as is what would wait while the history loads, and their senders retry.
+/// </param>
+/// <param name="Metrics">Where the entity reports its backlog and what it drops (null: nowhere).</param>
 public sealed record StreamEntitySettings(
     TimeSpan EmptyPassivation,
     int HistorySize = 0,
@@ -18,4 +23,5 @@ public sealed record StreamEntitySettings(
     long MaxRemoteReplayBytes = HistoryRing.MaxRemoteReplayBytes,
     bool DurableHistory = false,
     IActorRef? Replicator = null,
-    int MaxStashedWhileStarting = 10_000);
+    int MaxBacklog = 10_000,
+    SseMetrics? Metrics = null);

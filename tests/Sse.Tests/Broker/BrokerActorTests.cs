@@ -345,6 +345,30 @@ public sealed class BrokerActorTests : Akka.TestKit.Xunit2.TestKit
         Assert.Empty(stats.NodesNotAnswering);
     }
 
+    [Fact]
+    public async Task Live_events_its_mailbox_shed_make_their_connections_write_a_reset_when_there_is_no_history()
+    {
+        var broker = StartBroker();
+        var alice = NewConnection(Guid.NewGuid());
+        var aliceClient = Connect(broker, alice);
+        await GoLive(aliceClient, alice);
+        var bob = NewConnection(Guid.NewGuid());
+        var bobClient = Connect(broker, bob);
+        await GoLive(bobClient, bob);
+        var queue = new BrokerMessageQueue(capacity: 0);
+        queue.Enqueue(broker, new Envelope(new NodeFanOut.StreamEvent(new StreamKey.User(alice.UserId), Actors.Events.SseEncoder.Encode("n", "shed")), ActorRefs.NoSender));
+        Assert.True(queue.TryDequeue(out var notice));
+
+        broker.Tell(notice.Message);
+
+        var reset = await alice.Events.ReadEventAsync();
+        Assert.Equal("reset", reset.EventType);
+        Assert.Contains("\"user\"", reset.Data);
+        // Bob's stream lost nothing: the next thing he reads is his next event.
+        broker.Tell(new NodeFanOut.StreamEvent(new StreamKey.User(bob.UserId), Actors.Events.SseEncoder.Encode("n", "to bob")));
+        Assert.Equal("to bob", (await bob.Events.ReadEventAsync()).Data);
+    }
+
     private IActorRef StartBroker(SseOptions? options = null)
     {
         options ??= new SseOptions();

@@ -268,6 +268,25 @@ public sealed class ClientActorTests : Akka.TestKit.Xunit2.TestKit
     }
 
     [Fact]
+    public async Task With_history_live_events_the_nodes_broker_shed_are_caught_up_from_the_streams_history()
+    {
+        var (client, connection) = StartClient(options: HistoryOptions());
+        var broadcasts = await GoLiveWithHistory(client, connection, broadcastsNow: 2, missed: []);
+
+        // The node's broker shed broadcast 3 and says so; nothing after it shows a gap yet.
+        client.Tell(new ClientProtocol.CatchUp(StreamKey.Broadcasts.Instance));
+        var catchUp = _broadcastRegion.ExpectMsg<SubscribeToStream>();
+        client.Tell(Broadcast(7, 4, "four"));
+        broadcasts.Send(client, new SubscribedToStream(StreamKey.Broadcasts.Instance,
+            new StreamReplay(new StreamPosition(7, 4), Gap: false, [Broadcast(7, 3, "three"), Broadcast(7, 4, "four")])));
+        client.Tell(Broadcast(7, 5, "five"));
+
+        Assert.Equal(new StreamPosition(7, 2), catchUp.From);
+        Assert.Equal(["three", "four", "five"], [(await connection.Events.ReadEventAsync()).Data, (await connection.Events.ReadEventAsync()).Data,
+            (await connection.Events.ReadEventAsync()).Data]);
+    }
+
+    [Fact]
     public async Task With_history_a_replay_larger_than_the_buffer_arrives_whole_as_the_response_drains()
     {
         var options = HistoryOptions();

@@ -140,6 +140,33 @@ public sealed class ConnectionStreamsTests
     }
 
     [Fact]
+    public void Events_shed_on_the_way_are_caught_up_from_the_position_the_connection_has()
+    {
+        var positions = Live();
+
+        Assert.True(positions.CatchUp(User));
+        // Once: the pending subscription's acknowledgement gives what was missed.
+        Assert.False(positions.CatchUp(User));
+        Assert.False(positions.IsNew(Event(User, 1, 6)));
+        Assert.Equal(new StreamPosition(1, 5), positions.Subscribe(User, Subscriber).From);
+        var caughtUp = Acknowledge(positions, User, Replay(1, 7, Event(User, 1, 6), Event(User, 1, 7)));
+
+        Assert.Empty(caughtUp!.Reset);
+        Assert.Equal([6L, 7], caughtUp.Missed.Select(e => e.Position!.Value.Seq));
+        Assert.True(positions.IsNew(Event(User, 1, 8)));
+    }
+
+    [Fact]
+    public void Without_history_there_is_nothing_to_catch_up_from()
+    {
+        var streams = new ConnectionStreams([User, News], history: false);
+        streams.Acknowledged(User, Entity, null, out _);
+
+        Assert.False(streams.CatchUp(User));
+        Assert.False(streams.CatchUp(Broadcasts));
+    }
+
+    [Fact]
     public void The_next_event_in_order_is_no_gap()
     {
         var positions = Live();

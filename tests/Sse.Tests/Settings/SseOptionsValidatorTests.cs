@@ -41,6 +41,18 @@ public sealed class SseOptionsValidatorTests
         Assert.True(Validate(options).Succeeded);
     }
 
+    [Theory]
+    [InlineData("MaxPendingPublishes", 0)]
+    [InlineData("MaxStreamBacklog", 99)]
+    [InlineData("MaxBrokerBacklog", 99)]
+    public void Back_pressure_bounds_below_their_minimum_are_rejected(string limit, int value)
+    {
+        var limits = new SseLimitsOptions();
+        typeof(SseLimitsOptions).GetProperty(limit)!.SetValue(limits, value);
+
+        AssertFailsNaming($"Limits:{limit}", Validate(new SseOptions { Limits = limits }));
+    }
+
     [Fact]
     public void An_empty_metrics_host_is_rejected()
     {

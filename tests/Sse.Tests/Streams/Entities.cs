@@ -1,4 +1,5 @@
 using Akka.Actor;
+using Sse.Actors.Diagnostics;
 using Sse.Actors.History;
 using Sse.Actors.Streams;
 
@@ -19,7 +20,7 @@ internal static class Entities
 
     public static Props Of(StreamKey stream, TimeSpan emptyPassivation, int historySize = 0, TimeSpan historyRetention = default,
         IActorRef? replicator = null, bool durableHistory = false, long maxRemoteReplayBytes = HistoryRing.MaxRemoteReplayBytes,
-        int maxStashedWhileStarting = 10_000) =>
+        int maxBacklog = 10_000, SseMetrics? metrics = null) =>
         StreamEntity.Props(stream, new StreamEntitySettings(emptyPassivation, historySize, historyRetention, maxRemoteReplayBytes, durableHistory, replicator,
-            maxStashedWhileStarting));
+            maxBacklog, metrics));
 }

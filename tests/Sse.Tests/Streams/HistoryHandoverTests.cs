@@ -153,7 +153,7 @@ public sealed class HistoryHandoverTests : Akka.TestKit.Xunit2.TestKit
     {
         var replicator = CreateTestProbe();
         var stream = new StreamKey.User(_userId);
-        var entity = Sys.ActorOf(Entities.Of(stream, TimeSpan.FromMinutes(1), HistorySize, replicator: replicator.Ref, maxStashedWhileStarting: 2), "g");
+        var entity = Sys.ActorOf(Entities.Of(stream, TimeSpan.FromMinutes(1), HistorySize, replicator: replicator.Ref, maxBacklog: 2), "g");
         var publisher = CreateTestProbe();
         var get = replicator.ExpectMsg<Get>();
         foreach (var data in new[] { "1", "2", "3" })

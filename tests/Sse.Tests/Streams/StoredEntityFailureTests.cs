@@ -79,6 +79,63 @@ public sealed class StoredEntityFailureTests : Akka.TestKit.Xunit2.TestKit
         subscriber.ExpectNoMsg(TimeSpan.FromMilliseconds(200));
     }
 
+    [Fact]
+    public async Task A_stream_whose_store_falls_behind_drops_publishes_past_its_backlog_unanswered_and_takes_them_again_once_caught_up()
+    {
+        var held = new HeldWrites();
+        await Journal.OnWrite.SetInterceptorAsync(held);
+        var entity = Sys.ActorOf(Entities.Of(new StreamKey.User(_userId), TimeSpan.FromMinutes(1), historySize: 100, TimeSpan.FromMinutes(10),
+            durableHistory: true, maxBacklog: 5), $"user-{_userId:N}");
+        var subscriber = _client.Subscribe(entity);
+        var publisher = CreateTestProbe();
+
+        // The store writes nothing yet: the events wait for it until the backlog is full, and what comes next is dropped.
+        for (var i = 0; i < 8; i++)
+        {
+            entity.Tell(new PublishToStream(new StreamKey.User(_userId), SseEncoder.Encode("update", $"event {i}")), publisher.Ref);
+            // Answered once the entity has taken the publish: its mailbox holds at most this subscribe as it does.
+            entity.Tell(new SubscribeToStream(new StreamKey.User(_userId), subscriber.Ref));
+            subscriber.ExpectMsg<SubscribedToStream>();
+        }
+        await held.WaitForWritesAsync(1);
+        held.Release();
+
+        // The backlog (less the subscribe that may have been queued) was recorded, in order; the dropped ones are never answered.
+        var recorded = publisher.ReceiveWhile(TimeSpan.FromSeconds(3), m => (EventRecorded)m, msgs: 8);
+        Assert.InRange(recorded.Count, 4, 5);
+        var delivered = subscriber.ReceiveN(recorded.Count).Cast<SseEvent>().Select(UserEntityClient.Data).ToList();
+        Assert.Equal(Enumerable.Range(0, recorded.Count).Select(i => $"event {i}"), delivered);
+        publisher.ExpectNoMsg(TimeSpan.FromMilliseconds(300));
+
+        // Caught up: the next publish is recorded, numbered right after the last one kept.
+        entity.Tell(new PublishToStream(new StreamKey.User(_userId), SseEncoder.Encode("update", "after")), publisher.Ref);
+        publisher.ExpectMsg<EventRecorded>();
+        Assert.Equal(recorded.Count + 1, subscriber.ExpectMsg<SseEvent>().Position!.Value.Seq);
+    }
+
+    /// <summary>Holds every journal write until released: the store falls behind.</summary>
+    private sealed class HeldWrites : IJournalInterceptor
+    {
+        private readonly TaskCompletionSource _released = new(TaskCreationOptions.RunContinuationsAsynchronously);
+        private int _writes;
+
+        public async Task InterceptAsync(IPersistentRepresentation message)
+        {
+            Interlocked.Increment(ref _writes);
+            await _released.Task;
+        }
+
+        public async Task WaitForWritesAsync(int count)
+        {
+            while (Volatile.Read(ref _writes) < count)
+            {
+                await Task.Delay(10);
+            }
+        }
+
+        public void Release() => _released.TrySetResult();
+    }
+
     /// <summary>The next incarnation reads the store: nothing of the unwritten event, so the next one is the stream's first.</summary>
     private async Task AssertNextIncarnationStartsAtOneAsync()
     {

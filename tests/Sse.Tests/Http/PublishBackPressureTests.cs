@@ -1,0 +1,55 @@
+using System.Net;
+using Akka.Actor;
+using Akka.Hosting;
+using Microsoft.Extensions.DependencyInjection;
+using Sse.Actors.Broker;
+using Sse.Tests.Diagnostics;
+
+namespace Sse.Tests.Http;
+
+/// <summary>
+/// Back-pressure through the public surface: a node whose publishes wait for their streams up to
+/// <c>Sse:Limits:MaxPendingPublishes</c> makes the next wait, and refuses at once what finds the line full too.
+/// The history store is a PostgreSQL server that is not there, so nothing is ever recorded.
+/// </summary>
+public sealed class PublishBackPressureTests
+{
+    [Fact]
+    public async Task A_node_with_as_many_publishes_waiting_as_it_allows_answers_503_naming_the_limit_and_shows_them_as_a_metric()
+    {
+        await using var host = await BrokerHost.StartAsync(new Dictionary<string, string>
+        {
+            ["Sse:HistorySize"] = "10",
+            ["Sse:HistoryStore:Provider"] = "PostgreSql",
+            ["Sse:HistoryStore:ConnectionString"] = "Host=127.0.0.1;Port=1;Username=sse;Password=sse;Database=sse;Timeout=1",
+            ["Sse:PublishTimeout"] = "00:00:04",
+            ["Sse:Limits:MaxPendingPublishes"] = "1",
+        });
+        var waiting = host.Broker.SendToUserAsync(Guid.NewGuid(), "note", "waits for its stream");
+        var queued = host.Broker.SendToUserAsync(Guid.NewGuid(), "note", "waits for room");
+
+        using var refused = await host.SendAsync(new { target_type = "user", user_id = Guid.NewGuid(), @event = "note", data = "finds the line full" });
+
+        Assert.Equal(HttpStatusCode.ServiceUnavailable, refused.StatusCode);
+        Assert.NotNull(refused.Headers.RetryAfter);
+        Assert.Contains("MaxPendingPublishes", await refused.Content.ReadAsStringAsync());
+        Assert.False(waiting.IsCompleted);
+        Assert.False(queued.IsCompleted);
+        await host.AwaitMetricsAsync(m => m.Value("sse_publishes_pending", host.Node()) == 2);
+    }
+
+    [Fact]
+    public async Task The_nodes_broker_runs_on_its_bounded_mailbox_and_its_depth_is_a_metric()
+    {
+        await using var host = await BrokerHost.StartAsync(new Dictionary<string, string> { ["Sse:Limits:MaxBrokerBacklog"] = "500" });
+        var broker = host.ActorSystem.GetExtension<ActorRegistry>().Get<BrokerActor>();
+
+        var cell = Assert.IsType<ActorCell>(((ActorRefWithCell)broker).Underlying);
+        Assert.NotNull(cell.Mailbox);
+
+        Assert.IsType<BrokerMessageQueue>(cell.Mailbox.MessageQueue);
+        var scrape = await host.AwaitMetricsAsync(m => m.Samples.Any(s => s.Name == "sse_broker_backlog" && s.Label("node") == host.Node()));
+        Assert.Equal("gauge", scrape.Types["sse_broker_backlog"]);
+        Assert.Equal("gauge", scrape.Types["sse_stream_backlog_peak"]);
+    }
+}
