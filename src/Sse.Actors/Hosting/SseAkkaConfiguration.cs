@@ -12,6 +12,7 @@ using Sse.Actors.Serialization;
 using Sse.Actors.History;
 using Sse.Actors.Streams;
 using Sse.Actors.Settings;
+using Sse.Actors.Tickets;
 
 namespace Sse.Actors.Hosting;
 
@@ -53,6 +54,7 @@ public static class SseAkkaConfiguration
             .WithCustomSerializer("sse-wire", [typeof(ISseWireMessage)], system => new SseWireSerializer(system))
             .WithSseHistoryStore(options)
             .WithSseEntities(options, metrics)
+            .WithTicketRegion(options.ShardCount)
             .WithDistributedPubSub(role: "")
             .WithActors((system, registry) =>
             {

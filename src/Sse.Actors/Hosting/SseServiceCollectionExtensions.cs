@@ -14,6 +14,7 @@ using Sse.Actors.Diagnostics;
 using Sse.Actors.Http;
 using Sse.Actors.Security;
 using Sse.Actors.Settings;
+using Sse.Actors.Tickets;
 
 namespace Sse.Actors.Hosting;
 
@@ -43,6 +44,10 @@ public static class SseServiceCollectionExtensions
         services.TryAddSingleton<ISseTopicAuthorizer, ConfiguredTopicAuthorizer>();
         services.TryAddSingleton<ISseBroker, SseBroker>();
         services.TryAddSingleton<StreamEndpoint>();
+        // Tickets are read with the app's Data Protection key ring: a cluster shares one (docs/security.md).
+        services.AddDataProtection();
+        services.TryAddSingleton<StreamTickets>();
+        services.TryAddSingleton<TicketEndpoint>();
         services.TryAddSingleton<SendEndpoint>();
         services.AddMetrics();
         services.TryAddSingleton<SseMetrics>();

@@ -9,6 +9,7 @@ using Sse.Actors.Diagnostics;
 using Sse.Actors.Hosting;
 using Sse.Actors.Security;
 using Sse.Actors.Settings;
+using Sse.Actors.Tickets;
 
 namespace Sse.Actors.Http;
 
@@ -17,7 +18,7 @@ public static class SseEndpointRouteBuilderExtensions
     public const string DefaultPrefix = "/api/v1/sse";
 
     /// <summary>
-    /// Maps <c>GET {prefix}/stream</c> (EventSource), <c>POST {prefix}/send</c>, <c>POST {prefix}/send/batch</c> and <c>GET {prefix}/stats</c>.
+    /// Maps <c>GET {prefix}/stream</c> (EventSource), <c>POST {prefix}/ticket</c> (a stream ticket), <c>POST {prefix}/send</c>, <c>POST {prefix}/send/batch</c> and <c>GET {prefix}/stats</c>.
     /// The returned group takes the usual endpoint conventions (<c>RequireAuthorization</c>, rate limiting, ...).
     /// CORS follows <c>Sse:AllowedOrigins</c> when the app calls <c>UseCors()</c>.
     /// </summary>
@@ -28,6 +29,7 @@ public static class SseEndpointRouteBuilderExtensions
         // Rate limited per client IP when configured; needs app.UseRateLimiter() in the pipeline.
         group.MapGet("/stream", context => context.RequestServices.GetRequiredService<StreamEndpoint>().HandleAsync(context))
             .RequireRateLimiting(SseRateLimits.ConnectPolicy);
+        group.MapPost("/ticket", context => context.RequestServices.GetRequiredService<TicketEndpoint>().HandleAsync(context));
         group.MapPost("/send", (HttpContext context, SendEndpoint send) => send.HandleAsync(context))
             .AddEndpointFilter(CountRefusedPublishers)
             .AddEndpointFilter<PublisherCredentialFilter>();

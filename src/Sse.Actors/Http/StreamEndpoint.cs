@@ -16,6 +16,7 @@ using Sse.Actors.Events;
 using Sse.Actors.History;
 using Sse.Actors.Security;
 using Sse.Actors.Settings;
+using Sse.Actors.Tickets;
 using static Sse.Actors.Broker.BrokerConnections;
 
 namespace Sse.Actors.Http;
@@ -30,6 +31,7 @@ public sealed class StreamEndpoint(
     ISseAuthenticator authenticator,
     ISseTopicResolver topicResolver,
     ISseTopicAuthorizer topicAuthorizer,
+    StreamTickets tickets,
     IOptions<SseOptions> options,
     SseMetrics metrics,
     ILogger<StreamEndpoint> logger)
@@ -45,30 +47,36 @@ public sealed class StreamEndpoint(
     public async Task HandleAsync(HttpContext context)
     {
         var settings = options.Value;
-        var authentication = await authenticator.AuthenticateAsync(context);
+        if (await SseCors.RefusedOriginAsync(context, settings) is { } origin)
+        {
+            await RefuseAsync(context, StatusCodes.Status403Forbidden, SseMetrics.StreamRefusals.Forbidden, $"origin '{origin}' is not allowed (Sse:AllowedOrigins)");
+            return;
+        }
+        // A ticket stands in for the credential it was bought with (POST /ticket): no long-lived token in the URL.
+        StreamTicket? ticket = null;
+        var authentication = context.Request.Query[StreamTickets.QueryParameter].ToString() is { Length: > 0 } presented
+            ? tickets.Read(presented, out ticket)
+            : await authenticator.AuthenticateAsync(context);
         if (authentication.Identity is not { } identity)
         {
-            logger.LogInformation("Stream refused (401): {Reason}", authentication.FailureReason);
-            metrics.ConnectionRefused(SseMetrics.StreamRefusals.Unauthorized);
-            await SseJson.WriteErrorAsync(context, StatusCodes.Status401Unauthorized, authentication.FailureReason ?? "authentication failed");
+            await RefuseAsync(context, StatusCodes.Status401Unauthorized, SseMetrics.StreamRefusals.Unauthorized, authentication.FailureReason ?? "authentication failed");
             return;
         }
-        if (TopicProblem(context, identity, settings, out var topics) is { } problem)
+        if (StreamTopics.Problem(topicResolver, context, identity, settings, out var topics) is { } problem)
         {
-            logger.LogInformation("Stream refused (400): {Reason}", problem);
-            metrics.ConnectionRefused(SseMetrics.StreamRefusals.InvalidTopics);
-            await SseJson.WriteErrorAsync(context, StatusCodes.Status400BadRequest, problem);
+            await RefuseAsync(context, StatusCodes.Status400BadRequest, SseMetrics.StreamRefusals.InvalidTopics, problem);
             return;
         }
-        foreach (var topic in topics)
+        // A ticket's topics were authorized when it was issued; it opens those and no others, once.
+        if (ticket is not null && !await RedeemAsync(context, ticket, topics))
         {
-            if (!await topicAuthorizer.IsAllowedAsync(context, identity, topic))
-            {
-                logger.LogInformation("Stream refused (403): user {UserId} may not subscribe to topic {Topic}", identity.UserId, topic);
-                metrics.ConnectionRefused(SseMetrics.StreamRefusals.Forbidden);
-                await SseJson.WriteErrorAsync(context, StatusCodes.Status403Forbidden, $"subscribing to topic '{topic}' is not allowed (Sse:Auth:AllowedTopics)");
-                return;
-            }
+            return;
+        }
+        if (ticket is null && await StreamTopics.DeniedAsync(topicAuthorizer, context, identity, topics) is { } denied)
+        {
+            await RefuseAsync(context, StatusCodes.Status403Forbidden, SseMetrics.StreamRefusals.Forbidden,
+                $"subscribing to topic '{denied}' is not allowed (Sse:Auth:AllowedTopics)", $"user {identity.UserId} may not subscribe to topic {denied}");
+            return;
         }
 
         var connection = new ClientConnection(identity.UserId, identity.TenantId, topics, settings.ClientBufferSize, LastEventId(context, settings), identity.ExpiresAt);
@@ -114,27 +122,32 @@ public sealed class StreamEndpoint(
         return request.Headers["Last-Event-ID"].FirstOrDefault() is { Length: > 0 } header ? header : request.Query["last_event_id"].FirstOrDefault();
     }
 
-    private string? TopicProblem(HttpContext context, SseIdentity identity, SseOptions settings, out IReadOnlyList<string> topics)
+    private async Task<bool> RedeemAsync(HttpContext context, StreamTicket ticket, IReadOnlyList<string> topics)
     {
-        topics = [];
         try
         {
-            topics = topicResolver.ResolveTopics(context, identity);
-            var limits = settings.Limits;
-            if (topics.Count > limits.MaxTopicsPerConnection)
+            if (await tickets.RedeemAsync(ticket, topics) is not { } refusal)
             {
-                return $"{topics.Count} topics asked for, more than Sse:Limits:MaxTopicsPerConnection ({limits.MaxTopicsPerConnection})";
+                return true;
             }
-            foreach (var topic in topics)
-            {
-                SseNames.ValidateTopic(topic, "topics", limits.MaxTopicLength);
-            }
+            await RefuseAsync(context, StatusCodes.Status401Unauthorized, SseMetrics.StreamRefusals.Unauthorized, refusal);
         }
-        catch (ArgumentException e)
+        catch (AskTimeoutException)
         {
-            return e.Message;
+            // Unknown whether it was used before: refused, and a new ticket will do.
+            context.Response.Headers.RetryAfter = ((int)Math.Ceiling(options.Value.RefusedRetryAfter.TotalSeconds)).ToString(CultureInfo.InvariantCulture);
+            await RefuseAsync(context, StatusCodes.Status503ServiceUnavailable, SseMetrics.StreamRefusals.Unauthorized,
+                "the ticket could not be checked in time; ask for a new one");
         }
-        return topics.Count > 0 && !settings.EnableTopics ? "topics are disabled on this server (Sse:EnableTopics is false)" : null;
+        return false;
+    }
+
+    /// <summary>Answers a refused stream before any stream byte, logged once with its reason (never a credential).</summary>
+    private async Task RefuseAsync(HttpContext context, int status, string refusal, string reason, string? logged = null)
+    {
+        logger.LogInformation("Stream refused ({Status}): {Reason}", status, logged ?? reason);
+        metrics.ConnectionRefused(refusal);
+        await SseJson.WriteErrorAsync(context, status, reason);
     }
 
     private static async Task StartStreamAsync(HttpContext context)

@@ -62,7 +62,7 @@ internal static class SseAuthenticationServices
             // EventSource cannot set headers: accept the token from the query when no header carries one.
             OnMessageReceived = context =>
             {
-                if (string.IsNullOrEmpty(context.Request.Headers.Authorization) &&
+                if (jwt.AllowTokenInQuery && string.IsNullOrEmpty(context.Request.Headers.Authorization) &&
                     context.Request.Query[jwt.TokenQueryParameter] is { Count: > 0 } token)
                 {
                     context.Token = token.ToString();

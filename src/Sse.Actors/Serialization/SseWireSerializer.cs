@@ -8,6 +8,7 @@ using Sse.Actors.Streams;
 using static Sse.Actors.Broker.BrokerCommands;
 using static Sse.Actors.Broker.BrokerQueries;
 using static Sse.Actors.Streams.StreamProtocol;
+using static Sse.Actors.Tickets.TicketProtocol;
 
 namespace Sse.Actors.Serialization;
 
@@ -49,6 +50,8 @@ public sealed class SseWireSerializer(ExtendedActorSystem system) : SerializerWi
         NodeFanOut.StreamEvent => "NS",
         HistorySnapshot => "HS",
         StoredEvent => "JE",
+        RedeemTicket => "TR",
+        TicketRedeemed => "TA",
         _ => throw new ArgumentException($"No wire format for {o.GetType()}.", nameof(o)),
     };
 
@@ -90,6 +93,8 @@ public sealed class SseWireSerializer(ExtendedActorSystem system) : SerializerWi
             "NS" => new NodeFanOut.StreamEvent(ReadStream(r), ReadEvent(r)),
             "HS" => new HistorySnapshot(ReadPosition(r), ReadEvents(r)),
             "JE" => ReadStoredEvent(r),
+            "TR" => new RedeemTicket(ReadGuid(r), DateTimeOffset.FromUnixTimeMilliseconds(r.ReadInt64())),
+            "TA" => new TicketRedeemed(ReadGuid(r), r.ReadBoolean()),
             _ => throw new System.Runtime.Serialization.SerializationException($"Unknown manifest '{manifest}' for {nameof(SseWireSerializer)}."),
         };
     }
@@ -126,6 +131,8 @@ public sealed class SseWireSerializer(ExtendedActorSystem system) : SerializerWi
             case NodeFanOut.StreamEvent m: WriteStream(w, m.Stream); WriteEvent(w, m.Event); break;
             case HistorySnapshot m: WritePosition(w, m.Now); WriteEvents(w, m.Events); break;
             case StoredEvent m: w.Write(StoredEventFormat); WriteEvent(w, m.Event); break;
+            case RedeemTicket m: WriteGuid(w, m.TicketId); w.Write(m.ExpiresAt.ToUnixTimeMilliseconds()); break;
+            case TicketRedeemed m: WriteGuid(w, m.TicketId); w.Write(m.FirstUse); break;
             default: throw new ArgumentException($"No wire format for {obj.GetType()}.", nameof(obj));
         }
     }

@@ -25,6 +25,15 @@ public sealed class SseAuthOptions
     /// </summary>
     public string[] AllowedTopics { get; set; } = [];
 
+    /// <summary>The longest <see cref="TicketLifetime"/>: a ticket in a URL is meant to be used at once.</summary>
+    public static readonly TimeSpan MaxTicketLifetime = TimeSpan.FromMinutes(5);
+
+    /// <summary>
+    /// How long a stream ticket from <c>POST /ticket</c> may wait for its stream (never longer than the credential it was
+    /// bought with). Single-use; it only has to outlive the page's round trip to open the <c>EventSource</c>.
+    /// </summary>
+    public TimeSpan TicketLifetime { get; set; } = TimeSpan.FromSeconds(30);
+
     public SseJwtOptions Jwt { get; set; } = new();
 }
 
@@ -55,4 +64,7 @@ public sealed class SseJwtOptions
 
     /// <summary>The query parameter an <c>EventSource</c> passes the token in (it cannot set headers). Never logged.</summary>
     public string TokenQueryParameter { get; set; } = "token";
+
+    /// <summary>Accept the token from <see cref="TokenQueryParameter"/>. Turn it off once pages open streams with tickets: tokens then never work in a URL.</summary>
+    public bool AllowTokenInQuery { get; set; } = true;
 }

@@ -74,6 +74,8 @@ public sealed class SseOptionsValidator(IHostEnvironment environment) : IValidat
                 $"{s}:Auth:Jwt:SigningKey must be at least 32 bytes for HS256.");
         }
         Require(!string.IsNullOrWhiteSpace(auth.UserIdClaim), $"{s}:Auth:UserIdClaim must not be empty.");
+        Require(auth.TicketLifetime >= TimeSpan.FromSeconds(1) && auth.TicketLifetime <= SseAuthOptions.MaxTicketLifetime,
+            $"{s}:Auth:TicketLifetime must be between 1 second and {SseAuthOptions.MaxTicketLifetime} (is {auth.TicketLifetime}).");
 
         var cluster = options.Cluster;
         Require(!string.IsNullOrWhiteSpace(cluster.Hostname), $"{s}:Cluster:Hostname must not be empty.");

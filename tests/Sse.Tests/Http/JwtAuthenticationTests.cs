@@ -1,12 +1,9 @@
-using System.Collections.Concurrent;
 using System.Net;
 using System.Net.Http.Headers;
 using System.Security.Claims;
 using System.Text;
 using Microsoft.IdentityModel.JsonWebTokens;
 using Microsoft.IdentityModel.Tokens;
-using Serilog.Core;
-using Serilog.Events;
 
 namespace Sse.Tests.Http;
 
@@ -145,15 +142,5 @@ public sealed class JwtAuthenticationTests : IAsyncLifetime
         static string Encode(string json) => Base64UrlEncoder.Encode(Encoding.UTF8.GetBytes(json));
         var exp = DateTimeOffset.UtcNow.AddMinutes(10).ToUnixTimeSeconds();
         return $"{Encode("""{"alg":"none","typ":"JWT"}""")}.{Encode($$"""{"sub":"{{userId}}","iss":"{{Issuer}}","aud":"{{Audience}}","exp":{{exp}}}""")}.";
-    }
-
-    private sealed class CapturedLogs : ILogEventSink
-    {
-        private readonly ConcurrentQueue<string> _lines = new();
-
-        public void Emit(LogEvent logEvent) =>
-            _lines.Enqueue(logEvent.RenderMessage() + " " + string.Join(" ", logEvent.Properties.Values) + " " + logEvent.Exception);
-
-        public IReadOnlyCollection<string> Lines() => [.. _lines];
     }
 }

@@ -11,6 +11,7 @@ public sealed class TokenRedactingEnricherTests
     [InlineData(null, "/stream?access_token=abc", "/stream?access_token=[redacted]")]
     [InlineData("jwt", "/stream?topics=a&jwt=abc.def", "/stream?topics=a&jwt=[redacted]")]
     [InlineData("jwt", "/stream?TOKEN=abc", "/stream?TOKEN=[redacted]")]
+    [InlineData(null, "/stream?topics=a&ticket=CfDJ8abc-_", "/stream?topics=a&ticket=[redacted]")]
     [InlineData(null, "/stream?notatoken=abc", "/stream?notatoken=abc")]
     public void Redacts_the_default_and_the_configured_token_parameters(string? configured, string logged, string expected)
     {

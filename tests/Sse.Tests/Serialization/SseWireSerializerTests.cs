@@ -9,6 +9,7 @@ using static Sse.Actors.Broker.BrokerQueries;
 using Sse.Actors.Streams;
 using Sse.Actors.History;
 using static Sse.Actors.Streams.StreamProtocol;
+using static Sse.Actors.Tickets.TicketProtocol;
 
 namespace Sse.Tests.Serialization;
 
@@ -50,6 +51,8 @@ public sealed class SseWireSerializerTests() : Akka.TestKit.Xunit2.TestKit(SseTe
         new Sse.Actors.Broker.NodeFanOut.StreamEvent(StreamKey.Topic.For(Guid.NewGuid(), "news/sport"), NumberedEvent),
         new HistorySnapshot(new StreamPosition(0xdeadbeef, 43), [NumberedEvent, NumberedEvent with { Position = new StreamPosition(0xdeadbeef, 43) }]),
         new StoredEvent(NumberedEvent with { MessageId = "order-42" }),
+        new RedeemTicket(UserId, DateTimeOffset.FromUnixTimeMilliseconds(1_795_740_216_805)),
+        new TicketRedeemed(UserId, FirstUse: true),
     ];
 
     private static readonly BrokerStats Stats = new("akka.tcp://sse@127.0.0.1:4053", 10, 7, 4, true, 256, 1000, 5, long.MaxValue, 12, 3);

@@ -42,6 +42,25 @@ public sealed class SseOptionsValidatorTests
     }
 
     [Theory]
+    [InlineData("00:00:00.999", false)]
+    [InlineData("00:00:01", true)]
+    [InlineData("00:05:00", true)]
+    [InlineData("00:05:01", false)]
+    public void Ticket_lifetime_is_between_one_second_and_five_minutes(string lifetime, bool valid)
+    {
+        var result = Validate(new SseOptions { Auth = new SseAuthOptions { TicketLifetime = TimeSpan.Parse(lifetime, System.Globalization.CultureInfo.InvariantCulture) } });
+
+        if (valid)
+        {
+            Assert.True(result.Succeeded, result.FailureMessage);
+        }
+        else
+        {
+            AssertFailsNaming("Auth:TicketLifetime", result);
+        }
+    }
+
+    [Theory]
     [InlineData("MaxPendingPublishes", 0)]
     [InlineData("MaxStreamBacklog", 99)]
     [InlineData("MaxBrokerBacklog", 99)]
