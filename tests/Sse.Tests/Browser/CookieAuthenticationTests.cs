@@ -1,3 +1,4 @@
+using System.Collections.Concurrent;
 using System.Security.Claims;
 using System.Text.Json;
 using Microsoft.AspNetCore.Authentication;
@@ -22,9 +23,9 @@ public sealed class CookieSite : IAsyncLifetime
     private WebApplication _allowedPage = null!;
     private WebApplication _otherPage = null!;
 
-    public CapturedLogs Logs { get; } = new();
-
     public BrokerHost Host { get; private set; } = null!;
+
+    public StreamAnswers StreamAnswers { get; } = new();
 
     public string AllowedOrigin { get; private set; } = "";
 
@@ -38,11 +39,11 @@ public sealed class CookieSite : IAsyncLifetime
         {
             ["Sse:Auth:Mode"] = "User",
             ["Sse:AllowedOrigins:0"] = AllowedOrigin,
-            ["Serilog:MinimumLevel:Override:Sse.Actors"] = "Information",
-        }, logging: logger => logger.WriteTo.Sink(Logs), configure: builder =>
+        }, configure: builder =>
         {
             builder.Services.AddAuthentication(CookieAuthenticationDefaults.AuthenticationScheme).AddCookie();
             builder.Services.AddSingleton<IStartupFilter, CookieLogin>();
+            builder.Services.AddSingleton<IStartupFilter>(StreamAnswers);
         });
     }
 
@@ -78,6 +79,27 @@ public sealed class CookieSite : IAsyncLifetime
             next(app);
         };
     }
+}
+
+/// <summary>The status the broker answered each stream request with, by the request's <c>Origin</c>.</summary>
+public sealed class StreamAnswers : IStartupFilter
+{
+    private readonly ConcurrentDictionary<string, int> _statuses = new();
+
+    public int? Answered(string origin) => _statuses.TryGetValue(origin, out var status) ? status : null;
+
+    public Action<IApplicationBuilder> Configure(Action<IApplicationBuilder> next) => app =>
+    {
+        app.Use(async (context, nextMiddleware) =>
+        {
+            await nextMiddleware(context);
+            if (context.Request.Path.StartsWithSegments("/api/v1/sse/stream"))
+            {
+                _statuses[context.Request.Headers.Origin.ToString()] = context.Response.StatusCode;
+            }
+        });
+        next(app);
+    };
 }
 
 /// <summary>
@@ -139,9 +161,10 @@ public sealed class CookieAuthenticationTests(CookieSite site, ChromiumFixture c
         await page.EvaluateAsync(OpenEventSource, new object[] { StreamUrl, true });
         await page.WaitForFunctionAsync("() => window.failed");
 
-        // Refused by the broker before any stream byte, not only hidden by the browser.
+        // Refused by the broker before any stream byte, not only hidden from the page by the browser.
+        await Eventually.HoldsAsync(() => site.StreamAnswers.Answered(site.OtherOrigin) is not null, BrokerHost.FactTimeout, () => "the stream request never reached the broker");
+        Assert.Equal(StatusCodes.Status403Forbidden, site.StreamAnswers.Answered(site.OtherOrigin));
         Assert.Empty(await page.EvaluateAsync<string[]>("() => window.received"));
-        Assert.Contains(site.Logs.Lines(), line => line.StartsWith("Stream refused (403)") && line.Contains($"origin '{site.OtherOrigin}' is not allowed"));
         Assert.Equal(0, await site.Host.Broker.GetUserConnectionCountAsync(userId));
     }
 

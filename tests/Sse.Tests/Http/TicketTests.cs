@@ -39,9 +39,21 @@ public sealed class TicketHost : IAsyncLifetime
 }
 
 /// <summary>
+/// The ticket tests check what their host logs. A host's loggers write through the process's static Serilog
+/// logger as it was when each logger was made, and every host built takes that over: these run alone, after the
+/// tests that run in parallel, so no other host is built while theirs runs.
+/// </summary>
+[CollectionDefinition(Name, DisableParallelization = true)]
+public sealed class TicketLogCollection
+{
+    public const string Name = "Ticket logs";
+}
+
+/// <summary>
 /// <c>POST /ticket</c> exchanges the stream's credential for a short-lived, single-use ticket that opens the
 /// stream as <c>?ticket=</c>; a ticket reused, expired, forged or presented for other topics is a 401 before any stream byte.
 /// </summary>
+[Collection(TicketLogCollection.Name)]
 public sealed class TicketTests(TicketHost fixture) : IClassFixture<TicketHost>
 {
     private BrokerHost Host => fixture.Host;
