@@ -24,16 +24,16 @@ public sealed class TicketClusterTests : IDisposable
         var userId = Guid.NewGuid();
         var topic = $"news-{Guid.NewGuid():N}";
 
-        var issued = await Tickets.IssueAsync(a, Tickets.Token(userId), topic);
-        await using var onB = await SseStream.OpenAsync(b.Client, Tickets.StreamPath(issued.Ticket, topic));
+        var issued = await TicketRequests.IssueAsync(a, TicketRequests.Token(userId), topic);
+        await using var onB = await SseStream.OpenAsync(b.Client, TicketRequests.StreamPath(issued.Ticket, topic));
         await onB.WelcomeAsync();
         await a.Broker.SendToTopicAsync(topic, "n", "sent through A");
-        using var againOnA = await a.Client.GetAsync(Tickets.StreamPath(issued.Ticket, topic), HttpCompletionOption.ResponseHeadersRead);
-        using var againOnB = await b.Client.GetAsync(Tickets.StreamPath(issued.Ticket, topic), HttpCompletionOption.ResponseHeadersRead);
+        using var againOnA = await a.Client.GetAsync(TicketRequests.StreamPath(issued.Ticket, topic), HttpCompletionOption.ResponseHeadersRead);
+        using var againOnB = await b.Client.GetAsync(TicketRequests.StreamPath(issued.Ticket, topic), HttpCompletionOption.ResponseHeadersRead);
 
         Assert.Equal("sent through A", (await onB.NextEventAsync()).Data);
-        await Tickets.AssertRefusedAsync(againOnA, HttpStatusCode.Unauthorized, "the ticket has already been used");
-        await Tickets.AssertRefusedAsync(againOnB, HttpStatusCode.Unauthorized, "the ticket has already been used");
+        await TicketRequests.AssertRefusedAsync(againOnA, HttpStatusCode.Unauthorized, "the ticket has already been used");
+        await TicketRequests.AssertRefusedAsync(againOnB, HttpStatusCode.Unauthorized, "the ticket has already been used");
     }
 
     /// <summary>A node in <c>Jwt</c> mode whose key ring is the shared directory, as every node of a deployment must have.</summary>

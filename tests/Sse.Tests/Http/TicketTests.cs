@@ -25,7 +25,10 @@ public sealed class TicketHost : IAsyncLifetime
         ["Sse:Auth:Mode"] = "Jwt",
         ["Sse:Auth:Jwt:SigningKey"] = Key,
         ["Sse:Auth:AllowedTopics:0"] = "news-*",
+        ["Sse:AllowedOrigins:0"] = AllowedOrigin,
     };
+
+    public const string AllowedOrigin = "https://app.example.com";
 
     public async Task InitializeAsync()
     {
@@ -63,9 +66,9 @@ public sealed class TicketTests(TicketHost fixture) : IClassFixture<TicketHost>
     {
         var userId = Guid.NewGuid();
         var topic = $"news-{Guid.NewGuid():N}";
-        var issued = await Tickets.IssueAsync(Host, Tickets.Token(userId), topic);
+        var issued = await TicketRequests.IssueAsync(Host, TicketRequests.Token(userId), topic);
 
-        await using var stream = await SseStream.OpenAsync(Host.Client, Tickets.StreamPath(issued.Ticket, topic));
+        await using var stream = await SseStream.OpenAsync(Host.Client, TicketRequests.StreamPath(issued.Ticket, topic));
         await stream.WelcomeAsync();
         await Host.Broker.SendToUserAsync(userId, "n", "for the user");
         await Host.Broker.SendToTopicAsync(topic, "n", "on the topic");
@@ -83,13 +86,13 @@ public sealed class TicketTests(TicketHost fixture) : IClassFixture<TicketHost>
     public async Task A_ticket_opens_one_stream_only()
     {
         var userId = Guid.NewGuid();
-        var issued = await Tickets.IssueAsync(Host, Tickets.Token(userId));
-        await using var first = await SseStream.OpenAsync(Host.Client, Tickets.StreamPath(issued.Ticket));
+        var issued = await TicketRequests.IssueAsync(Host, TicketRequests.Token(userId));
+        await using var first = await SseStream.OpenAsync(Host.Client, TicketRequests.StreamPath(issued.Ticket));
         await first.WelcomeAsync();
 
-        using var again = await Host.Client.GetAsync(Tickets.StreamPath(issued.Ticket), HttpCompletionOption.ResponseHeadersRead);
+        using var again = await Host.Client.GetAsync(TicketRequests.StreamPath(issued.Ticket), HttpCompletionOption.ResponseHeadersRead);
 
-        await Tickets.AssertRefusedAsync(again, HttpStatusCode.Unauthorized, "the ticket has already been used");
+        await TicketRequests.AssertRefusedAsync(again, HttpStatusCode.Unauthorized, "the ticket has already been used");
         Assert.Equal(1, await Host.Broker.GetUserConnectionCountAsync(userId));
         Assert.Single(fixture.Logs.Lines(), line => line.StartsWith("Stream refused (401)") && line.Contains("the ticket has already been used"));
     }
@@ -98,37 +101,52 @@ public sealed class TicketTests(TicketHost fixture) : IClassFixture<TicketHost>
     public async Task A_ticket_opens_no_topic_it_was_not_issued_for()
     {
         var topic = $"news-{Guid.NewGuid():N}";
-        var issued = await Tickets.IssueAsync(Host, Tickets.Token(Guid.NewGuid()), topic);
+        var issued = await TicketRequests.IssueAsync(Host, TicketRequests.Token(Guid.NewGuid()), topic);
 
-        using var other = await Host.Client.GetAsync(Tickets.StreamPath(issued.Ticket, $"{topic},news-other"), HttpCompletionOption.ResponseHeadersRead);
+        using var other = await Host.Client.GetAsync(TicketRequests.StreamPath(issued.Ticket, $"{topic},news-other"), HttpCompletionOption.ResponseHeadersRead);
 
-        await Tickets.AssertRefusedAsync(other, HttpStatusCode.Unauthorized, "the ticket does not grant topic 'news-other'");
+        await TicketRequests.AssertRefusedAsync(other, HttpStatusCode.Unauthorized, "the ticket does not grant topic 'news-other'");
     }
 
     [Fact]
     public async Task A_forged_or_altered_ticket_is_refused()
     {
-        var issued = await Tickets.IssueAsync(Host, Tickets.Token(Guid.NewGuid()));
+        var issued = await TicketRequests.IssueAsync(Host, TicketRequests.Token(Guid.NewGuid()));
         var middle = issued.Ticket.Length / 2;
         var altered = issued.Ticket[..middle] + (issued.Ticket[middle] == 'A' ? 'B' : 'A') + issued.Ticket[(middle + 1)..];
         // The same code and settings, but its own key ring: what another deployment issued.
         await using var stranger = await BrokerHost.StartAsync(TicketHost.JwtSettings(), configure: builder =>
             builder.Services.AddDataProtection().SetApplicationName("another-deployment"));
-        var foreign = await Tickets.IssueAsync(stranger, Tickets.Token(Guid.NewGuid()));
+        var foreign = await TicketRequests.IssueAsync(stranger, TicketRequests.Token(Guid.NewGuid()));
 
         foreach (var ticket in new[] { altered, foreign.Ticket, "not-a-ticket", Guid.NewGuid().ToString("N") })
         {
-            using var response = await Host.Client.GetAsync(Tickets.StreamPath(ticket), HttpCompletionOption.ResponseHeadersRead);
+            using var response = await Host.Client.GetAsync(TicketRequests.StreamPath(ticket), HttpCompletionOption.ResponseHeadersRead);
 
-            await Tickets.AssertRefusedAsync(response, HttpStatusCode.Unauthorized, "the ticket is not valid");
+            await TicketRequests.AssertRefusedAsync(response, HttpStatusCode.Unauthorized, "the ticket is not valid");
         }
+    }
+
+    [Fact]
+    public async Task A_page_on_an_allowed_origin_may_buy_a_ticket_with_its_bearer_token()
+    {
+        using var preflight = new HttpRequestMessage(HttpMethod.Options, "/api/v1/sse/ticket");
+        preflight.Headers.Add("Origin", TicketHost.AllowedOrigin);
+        preflight.Headers.Add("Access-Control-Request-Method", "POST");
+        preflight.Headers.Add("Access-Control-Request-Headers", "authorization");
+
+        using var response = await Host.Client.SendAsync(preflight);
+
+        Assert.Equal(HttpStatusCode.NoContent, response.StatusCode);
+        Assert.Equal(TicketHost.AllowedOrigin, response.Headers.GetValues("Access-Control-Allow-Origin").Single());
+        Assert.Contains("authorization", response.Headers.GetValues("Access-Control-Allow-Headers").Single(), StringComparison.OrdinalIgnoreCase);
     }
 
     [Fact]
     public async Task A_ticket_expires_with_the_credential_it_was_bought_with()
     {
         var expires = DateTime.UtcNow.AddSeconds(5);
-        var issued = await Tickets.IssueAsync(Host, Tickets.Token(Guid.NewGuid(), expires));
+        var issued = await TicketRequests.IssueAsync(Host, TicketRequests.Token(Guid.NewGuid(), expires));
 
         Assert.True(issued.ExpiresAt <= new DateTimeOffset(expires), $"the ticket lives until {issued.ExpiresAt:O}, past its token's {expires:O}");
     }
@@ -136,14 +154,14 @@ public sealed class TicketTests(TicketHost fixture) : IClassFixture<TicketHost>
     [Fact]
     public async Task A_ticket_is_bought_with_the_streams_credential_in_a_header_and_for_allowed_topics_only()
     {
-        var token = Tickets.Token(Guid.NewGuid());
+        var token = TicketRequests.Token(Guid.NewGuid());
         using var anonymous = await Host.Client.PostAsync("/api/v1/sse/ticket", null);
         using var inTheUrl = await Host.Client.PostAsync($"/api/v1/sse/ticket?token={token}", null);
-        using var denied = await Tickets.RequestAsync(Host, token, "sports");
+        using var denied = await TicketRequests.RequestAsync(Host, token, "sports");
 
-        await Tickets.AssertRefusedAsync(anonymous, HttpStatusCode.Unauthorized, "a bearer token is required");
-        await Tickets.AssertRefusedAsync(inTheUrl, HttpStatusCode.BadRequest, "Authorization header");
-        await Tickets.AssertRefusedAsync(denied, HttpStatusCode.Forbidden, "'sports' is not allowed");
+        await TicketRequests.AssertRefusedAsync(anonymous, HttpStatusCode.Unauthorized, "a bearer token is required");
+        await TicketRequests.AssertRefusedAsync(inTheUrl, HttpStatusCode.BadRequest, "Authorization header");
+        await TicketRequests.AssertRefusedAsync(denied, HttpStatusCode.Forbidden, "'sports' is not allowed");
         Assert.DoesNotContain(fixture.Logs.Lines(), line => line.Contains(token));
     }
 }
@@ -157,13 +175,13 @@ public sealed class TicketSettingsTests
         var settings = TicketHost.JwtSettings();
         settings["Sse:Auth:Jwt:AllowTokenInQuery"] = "false";
         await using var host = await BrokerHost.StartAsync(settings);
-        var token = Tickets.Token(Guid.NewGuid());
+        var token = TicketRequests.Token(Guid.NewGuid());
 
         using var inTheUrl = await host.Client.GetAsync($"/api/v1/sse/stream?token={token}", HttpCompletionOption.ResponseHeadersRead);
-        var issued = await Tickets.IssueAsync(host, token);
-        await using var stream = await SseStream.OpenAsync(host.Client, Tickets.StreamPath(issued.Ticket));
+        var issued = await TicketRequests.IssueAsync(host, token);
+        await using var stream = await SseStream.OpenAsync(host.Client, TicketRequests.StreamPath(issued.Ticket));
 
-        await Tickets.AssertRefusedAsync(inTheUrl, HttpStatusCode.Unauthorized, "a bearer token is required");
+        await TicketRequests.AssertRefusedAsync(inTheUrl, HttpStatusCode.Unauthorized, "a bearer token is required");
         await stream.WelcomeAsync();
     }
 
@@ -175,19 +193,19 @@ public sealed class TicketSettingsTests
         await using var host = await BrokerHost.StartAsync(settings);
         var before = DateTimeOffset.UtcNow;
 
-        var issued = await Tickets.IssueAsync(host, Tickets.Token(Guid.NewGuid()));
+        var issued = await TicketRequests.IssueAsync(host, TicketRequests.Token(Guid.NewGuid()));
         // The fact waited for is the expiry the broker announced.
         var left = issued.ExpiresAt - DateTimeOffset.UtcNow;
         await Task.Delay(left > TimeSpan.Zero ? left + TimeSpan.FromMilliseconds(50) : TimeSpan.Zero);
-        using var response = await host.Client.GetAsync(Tickets.StreamPath(issued.Ticket), HttpCompletionOption.ResponseHeadersRead);
+        using var response = await host.Client.GetAsync(TicketRequests.StreamPath(issued.Ticket), HttpCompletionOption.ResponseHeadersRead);
 
         Assert.InRange(issued.ExpiresAt, before.AddSeconds(1), DateTimeOffset.UtcNow);
-        await Tickets.AssertRefusedAsync(response, HttpStatusCode.Unauthorized, "the ticket has expired");
+        await TicketRequests.AssertRefusedAsync(response, HttpStatusCode.Unauthorized, "the ticket has expired");
     }
 }
 
 /// <summary>Asking for tickets and using them, as a page's script does.</summary>
-public static class Tickets
+public static class TicketRequests
 {
     public sealed record Issued(string Ticket, DateTimeOffset ExpiresAt, string[] Topics);
 
