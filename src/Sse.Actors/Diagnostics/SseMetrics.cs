@@ -18,6 +18,7 @@ public sealed class SseMetrics
     private const string ReasonTag = "reason";
     private const string TargetTag = "target";
     private const string ShedAtTag = "at";
+    private const string KindTag = "kind";
     private static readonly double SecondsPerTimestampTick = 1.0 / Stopwatch.Frequency;
 
     // From half a millisecond (one node, idle) to ten seconds (a connection barely keeping up).
@@ -34,6 +35,7 @@ public sealed class SseMetrics
     private readonly Counter<long> _sendErrors;
     private readonly Histogram<double> _deliveryLatency;
     private readonly Counter<long> _shed;
+    private readonly UpDownCounter<long> _entities;
 
     // Read on each collection: set once the actor system runs.
     private volatile Func<long>? _pendingPublishes;
@@ -63,6 +65,8 @@ public sealed class SseMetrics
             tags: null, advice: new InstrumentAdvice<double> { HistogramBucketBoundaries = LatencyBuckets });
         _shed = meter.CreateCounter<long>("sse_events_shed", "{message}",
             "Publishes a stream entity dropped past Sse:Limits:MaxStreamBacklog (at=stream; refused to their publisher), and live events the node's broker shed past Sse:Limits:MaxBrokerBacklog (at=broker; their connections catch up).");
+        _entities = meter.CreateUpDownCounter<long>("sse_stream_entities", "{entity}",
+            "Stream entities running on this node, by kind: user, topic, broadcast (sharding places them; a rebalance or a node's death moves them).");
         meter.CreateObservableGauge("sse_publishes_pending", () => Observe(_pendingPublishes), "{message}",
             "Publishes made on this node waiting for their streams to record them, or for room to be sent (Sse:Limits:MaxPendingPublishes).");
         meter.CreateObservableGauge("sse_broker_backlog", () => Observe(_brokerBacklog), "{message}",
@@ -95,6 +99,10 @@ public sealed class SseMetrics
             peak = seen;
         }
     }
+
+    internal void EntityStarted(string kind) => _entities.Add(1, NodeLabel, new(KindTag, kind));
+
+    internal void EntityStopped(string kind) => _entities.Add(-1, NodeLabel, new(KindTag, kind));
 
     internal void Shed(string at, long count) => _shed.Add(count, NodeLabel, new(ShedAtTag, at));
 

@@ -53,12 +53,15 @@ public sealed class StreamEntity : UntypedActor, IWithTimers, IWithUnboundedStas
 
     protected override void PreStart()
     {
+        _settings.Metrics?.EntityStarted(_stream.Kind);
         Timers.StartSingleTimer(PassivateTimer, PassivateIfEmpty.Instance, _settings.EmptyPassivation);
         if (_history.Start())
         {
             Context.Become(Starting);
         }
     }
+
+    protected override void PostStop() => _settings.Metrics?.EntityStopped(_stream.Kind);
 
     /// <summary>
     /// A failure stops the entity rather than let its supervisor restart it: a restarted entity would keep its

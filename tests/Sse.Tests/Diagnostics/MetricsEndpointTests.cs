@@ -41,6 +41,21 @@ public sealed class MetricsEndpointTests
     }
 
     [Fact]
+    public async Task The_stream_entities_a_node_runs_are_a_gauge_by_kind()
+    {
+        await using var host = await BrokerHost.StartAsync(new Dictionary<string, string> { ["Sse:HistorySize"] = "10" });
+        await using var first = await host.ConnectAsync(Guid.NewGuid(), "news");
+        await using var second = await host.ConnectAsync(Guid.NewGuid(), "news,sport");
+
+        // Two users, two topics, and with history on the broadcasts' entity.
+        var scrape = await host.AwaitMetricsAsync(m => m.Value("sse_stream_entities", host.Node(), ("kind", "user")) == 2
+            && m.Value("sse_stream_entities", host.Node(), ("kind", "topic")) == 2
+            && m.Value("sse_stream_entities", host.Node(), ("kind", "broadcast")) == 1);
+
+        Assert.Equal("gauge", scrape.Types["sse_stream_entities"]);
+    }
+
+    [Fact]
     public async Task With_Metrics_Hosts_the_scrape_answers_only_on_those_hosts()
     {
         await using var host = await BrokerHost.StartAsync(new Dictionary<string, string> { ["Sse:Metrics:Hosts:0"] = "metrics.internal" });
