@@ -6,6 +6,7 @@ using Akka.Hosting;
 using Akka.Logger.Serilog;
 using Akka.Persistence.Sql.Hosting;
 using Akka.Remote.Hosting;
+using Microsoft.Extensions.Hosting;
 using Sse.Actors.Broker;
 using Sse.Actors.Diagnostics;
 using Sse.Actors.Serialization;
@@ -40,7 +41,7 @@ public static class SseAkkaConfiguration
                 loggers.ClearLoggers();
                 loggers.AddSerilogLogging();
             })
-            .WithSseCluster(options.Cluster)
+            .WithSseCluster(options.Cluster, options.ShardCount)
             .AddHocon(
                 $$"""
                 {{PublishReceipts.MaxPendingPath}} = {{options.Limits.MaxPendingPublishes}}
@@ -72,7 +73,7 @@ public static class SseAkkaConfiguration
             });
     }
 
-    private static AkkaConfigurationBuilder WithSseCluster(this AkkaConfigurationBuilder builder, SseClusterOptions cluster) => builder
+    private static AkkaConfigurationBuilder WithSseCluster(this AkkaConfigurationBuilder builder, SseClusterOptions cluster, int shardCount) => builder
         .WithRemoting(new RemoteOptions
         {
             HostName = cluster.Hostname,
@@ -80,7 +81,8 @@ public static class SseAkkaConfiguration
             PublicHostName = cluster.PublicHostname,
             PublicPort = cluster.PublicPort,
         })
-        .WithClustering(new ClusterOptions { SeedNodes = cluster.SeedNodes })
+        .WithClustering(new ClusterOptions { SeedNodes = cluster.SeedNodes, Roles = [ShardCountCheck.RoleFor(shardCount)] })
+        .WithActors((system, _, resolver) => system.ActorOf(ShardCountCheck.Props(resolver.GetService<IHostApplicationLifetime>()), "sse-shard-count-check"))
         .AddHocon(
             $$"""
             akka.cluster.failure-detector.acceptable-heartbeat-pause = {{(long)cluster.FailureDetectionPause.TotalMilliseconds}}ms

@@ -83,6 +83,12 @@ public sealed class SseOptionsValidator(IHostEnvironment environment) : IValidat
         {
             Require(IsSeedAddress(seed), $"{s}:Cluster:SeedNodes has '{seed}', which is not an address like akka.tcp://{SseAkkaConfiguration.ActorSystemName}@host:port.");
         }
+        if (UnreachableAnnouncedHost(cluster) is { } remoteSeed)
+        {
+            var (option, announced) = cluster.PublicHostname is null ? ("Hostname", cluster.Hostname) : ("PublicHostname", cluster.PublicHostname);
+            failures.Add($"{s}:Cluster:{option} is {announced}, which only this machine can reach, while {s}:Cluster:SeedNodes names {remoteSeed}: " +
+                $"the other nodes could not reach this one. Set {s}:Cluster:PublicHostname to the address they reach it at (or listen on it with {s}:Cluster:Hostname).");
+        }
         Require(cluster.FailureDetectionPause >= TimeSpan.FromSeconds(1), $"{s}:Cluster:FailureDetectionPause must be at least 1 second (is {cluster.FailureDetectionPause}).");
         Require(cluster.DownUnreachableAfter >= TimeSpan.FromSeconds(1), $"{s}:Cluster:DownUnreachableAfter must be at least 1 second (is {cluster.DownUnreachableAfter}).");
 
@@ -95,6 +101,27 @@ public sealed class SseOptionsValidator(IHostEnvironment environment) : IValidat
 
         return failures.Count == 0 ? ValidateOptionsResult.Success : ValidateOptionsResult.Fail(failures);
     }
+
+    /// <summary>A seed node on another machine while this node announces a loopback address: the seed's host, else null.</summary>
+    private static string? UnreachableAnnouncedHost(SseClusterOptions cluster)
+    {
+        if (!IsLoopback(cluster.PublicHostname ?? cluster.Hostname))
+        {
+            return null;
+        }
+        foreach (var seed in cluster.SeedNodes.Where(IsSeedAddress))
+        {
+            var host = Akka.Actor.Address.Parse(seed).Host!;
+            if (!IsLoopback(host))
+            {
+                return host;
+            }
+        }
+        return null;
+    }
+
+    private static bool IsLoopback(string host) =>
+        string.Equals(host, "localhost", StringComparison.OrdinalIgnoreCase) || (System.Net.IPAddress.TryParse(host, out var address) && System.Net.IPAddress.IsLoopback(address));
 
     private static bool IsSeedAddress(string seed)
     {

@@ -135,6 +135,9 @@ public sealed class HostProcess : IAsyncDisposable
         await kill.WaitForExitAsync();
     }
 
+    /// <summary>Waits for the process to end on its own.</summary>
+    public Task WaitForExitAsync(TimeSpan limit) => _process.WaitForExitAsync().WaitAsync(limit);
+
     /// <summary>SIGKILL: no leaving, no hand-off, no close events.</summary>
     public void Kill() => _process.Kill(entireProcessTree: true);
 
