@@ -120,7 +120,16 @@ public sealed class ClientActor : UntypedActor, IWithTimers, IWithStash
                 Stash.Stash();
                 break;
             case SubscribedToStream m:
+                if (m.Stream is StreamKey.User)
+                {
+                    _connection.Admit();
+                }
                 Acknowledged(m.Stream, m.Replay);
+                break;
+            case SubscriptionRefused m:
+                // Over the user's limit: the endpoint answers 429 before any stream byte.
+                _connection.RefuseAdmission(m.Subscribers);
+                Context.Stop(Self);
                 break;
             case CatchUp m when _live:
                 CatchUpWith(m.Stream);
@@ -292,5 +301,14 @@ public sealed class ClientActor : UntypedActor, IWithTimers, IWithStash
         Context.Stop(Self);
     }
 
-    private void Subscribe(StreamKey stream) => _regions.For(stream).Tell(_streams.Subscribe(stream, Self));
+    private void Subscribe(StreamKey stream)
+    {
+        var subscribe = _streams.Subscribe(stream, Self);
+        // Until admitted, the user's entity counts the connection against the user's limit; once streaming, it never refuses it.
+        if (stream is StreamKey.User && _connection.MaxUserConnections > 0 && !_connection.Admission.IsCompleted)
+        {
+            subscribe = subscribe with { MaxSubscribers = _connection.MaxUserConnections };
+        }
+        _regions.For(stream).Tell(subscribe);
+    }
 }

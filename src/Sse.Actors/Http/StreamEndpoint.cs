@@ -41,6 +41,7 @@ public sealed class StreamEndpoint(
     internal const int MaxEventsPerFlush = 64;
 
     private static readonly TimeSpan ConnectTimeout = TimeSpan.FromSeconds(10);
+    private static readonly TimeSpan AdmissionWait = TimeSpan.FromSeconds(3);
 
     public async Task HandleAsync(HttpContext context)
     {
@@ -71,7 +72,8 @@ public sealed class StreamEndpoint(
             }
         }
 
-        var connection = new ClientConnection(identity.UserId, identity.TenantId, topics, settings.ClientBufferSize, LastEventId(context, settings), identity.ExpiresAt);
+        var connection = new ClientConnection(identity.UserId, identity.TenantId, topics, settings.ClientBufferSize, LastEventId(context, settings), identity.ExpiresAt,
+            settings.MaxConnectionsPerUser);
         try
         {
             var result = await broker.ActorRef.Ask<ConnectResult>(new Connect(connection), ConnectTimeout);
@@ -88,6 +90,14 @@ public sealed class StreamEndpoint(
                 await SseJson.WriteErrorAsync(context, status, refused.Message);
                 return;
             }
+            if (await UserConnectionsAsync(connection) is { } held)
+            {
+                metrics.ConnectionRefused(SseMetrics.StreamRefusals.UserLimit);
+                context.Response.Headers.RetryAfter = ((int)Math.Ceiling(settings.RefusedRetryAfter.TotalSeconds)).ToString(CultureInfo.InvariantCulture);
+                await SseJson.WriteErrorAsync(context, StatusCodes.Status429TooManyRequests,
+                    $"the user already holds {held} connections, the maximum (Sse:MaxConnectionsPerUser is {settings.MaxConnectionsPerUser})");
+                return;
+            }
             logger.LogInformation("Stream {ClientId} opened for user {UserId} with {TopicCount} topics", connection.ClientId, identity.UserId, topics.Count);
             await StartStreamAsync(context);
             await PumpAsync(context, connection);
@@ -97,6 +107,24 @@ public sealed class StreamEndpoint(
         {
             // Stops the client actor, also when it was created after a timed-out or abandoned connect.
             connection.End();
+        }
+    }
+
+    /// <summary>
+    /// With a per-user limit, the user's connections when its entity refused this one; null once admitted. An entity
+    /// that does not answer in time (its node died, its shard is moving) admits it: a browser's EventSource gives up for
+    /// good on a refusal, so an outage must not refuse every reconnect.
+    /// </summary>
+    private async Task<int?> UserConnectionsAsync(ClientConnection connection)
+    {
+        try
+        {
+            return await connection.Admission.WaitAsync(AdmissionWait);
+        }
+        catch (TimeoutException)
+        {
+            logger.LogDebug("Stream {ClientId}: the user entity did not answer its admission in time; admitted", connection.ClientId);
+            return null;
         }
     }
 

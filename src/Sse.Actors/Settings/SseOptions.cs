@@ -23,8 +23,11 @@ public sealed class SseOptions
     /// <summary>Connections this node accepts; 0 means unlimited. Over it: 503 with Retry-After.</summary>
     public int MaxConnections { get; set; }
 
-    /// <summary>Connections one user may hold on this node; 0 means unlimited. Over it: 429 with Retry-After.</summary>
-    public int MaxConnectionsPerUser { get; set; }
+    /// <summary>
+    /// Connections one user may hold on every node together, counted by the user's entity; 0 means unlimited. Over it: 429 with
+    /// Retry-After. The default keeps one token from opening connections until a node runs out of memory.
+    /// </summary>
+    public int MaxConnectionsPerUser { get; set; } = 100;
 
     /// <summary>Most events <see cref="HistorySize"/> may keep per stream: history is in memory, one ring per user and topic entity.</summary>
     public const int MaxHistorySize = 10_000;

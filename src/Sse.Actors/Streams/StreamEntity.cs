@@ -100,6 +100,10 @@ public sealed class StreamEntity : UntypedActor, IWithTimers, IWithUnboundedStas
             case PublishToStream m:
                 _history.Publish(m.Event, Sender);
                 break;
+            case SubscribeToStream { MaxSubscribers: > 0 } m when _audience.Count >= m.MaxSubscribers && !_audience.Contains(m.Subscriber):
+                // A new connection over its user's limit, counted on every node: refused before its first byte.
+                m.Subscriber.Tell(new SubscriptionRefused(_stream, _audience.Count));
+                break;
             case SubscribeToStream m:
                 Subscribe(m.Subscriber, m.From);
                 break;
