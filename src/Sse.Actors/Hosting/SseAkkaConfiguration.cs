@@ -74,13 +74,7 @@ public static class SseAkkaConfiguration
     }
 
     private static AkkaConfigurationBuilder WithSseCluster(this AkkaConfigurationBuilder builder, SseClusterOptions cluster, int shardCount) => builder
-        .WithRemoting(new RemoteOptions
-        {
-            HostName = cluster.Hostname,
-            Port = cluster.Port,
-            PublicHostName = cluster.PublicHostname,
-            PublicPort = cluster.PublicPort,
-        })
+        .WithRemoting(RemoteOptions(cluster))
         .WithClustering(new ClusterOptions { SeedNodes = cluster.SeedNodes, Roles = [ShardCountCheck.RoleFor(shardCount)] })
         .WithActors((system, _, resolver) => system.ActorOf(ShardCountCheck.Props(resolver.GetService<IHostApplicationLifetime>()), "sse-shard-count-check"))
         .AddHocon(
@@ -89,6 +83,30 @@ public static class SseAkkaConfiguration
             akka.cluster.split-brain-resolver.stable-after = {{(long)cluster.DownUnreachableAfter.TotalMilliseconds}}ms
             """,
             HoconAddMode.Prepend);
+
+    private static RemoteOptions RemoteOptions(SseClusterOptions cluster)
+    {
+        var remote = new RemoteOptions
+        {
+            HostName = cluster.Hostname,
+            Port = cluster.Port,
+            PublicHostName = cluster.PublicHostname,
+            PublicPort = cluster.PublicPort,
+        };
+        if (cluster.Tls.Enabled)
+        {
+            var certificate = cluster.Tls.LoadCertificate();
+            remote.EnableSsl = true;
+            remote.Ssl = new SslOptions
+            {
+                X509Certificate = certificate,
+                // Both ends present a certificate and check the other's: a stranger can neither connect nor be connected to.
+                RequireMutualAuthentication = true,
+                CustomValidator = ClusterTls.PeerValidator(certificate, cluster.Tls),
+            };
+        }
+        return remote;
+    }
 
     private static AkkaConfigurationBuilder WithSseEntities(this AkkaConfigurationBuilder builder, SseOptions options, SseMetrics metrics)
     {

@@ -92,6 +92,29 @@ public sealed class SseOptionsValidator(IHostEnvironment environment) : IValidat
         Require(cluster.FailureDetectionPause >= TimeSpan.FromSeconds(1), $"{s}:Cluster:FailureDetectionPause must be at least 1 second (is {cluster.FailureDetectionPause}).");
         Require(cluster.DownUnreachableAfter >= TimeSpan.FromSeconds(1), $"{s}:Cluster:DownUnreachableAfter must be at least 1 second (is {cluster.DownUnreachableAfter}).");
 
+        var tls = cluster.Tls;
+        Require(string.IsNullOrWhiteSpace(tls.CertificatePath) || string.IsNullOrWhiteSpace(tls.Thumbprint),
+            $"{s}:Cluster:Tls:CertificatePath and {s}:Cluster:Tls:Thumbprint name two certificates; set one.");
+        if (tls.Enabled && (string.IsNullOrWhiteSpace(tls.CertificatePath) || string.IsNullOrWhiteSpace(tls.Thumbprint)))
+        {
+            var option = $"{s}:Cluster:Tls:{(string.IsNullOrWhiteSpace(tls.CertificatePath) ? "Thumbprint" : "CertificatePath")}";
+            try
+            {
+                using var certificate = tls.LoadCertificate();
+                Require(certificate.HasPrivateKey, $"{option} names {certificate.Subject}, a certificate without its private key: a node needs its own.");
+            }
+            catch (Exception e) when (e is System.Security.Cryptography.CryptographicException or IOException or InvalidOperationException or UnauthorizedAccessException)
+            {
+                failures.Add($"{option} names a certificate that cannot be loaded: {e.Message}");
+            }
+        }
+        foreach (var seed in cluster.SeedNodes.Where(IsSeedAddress))
+        {
+            var protocol = Akka.Actor.Address.Parse(seed).Protocol;
+            Require(protocol == (tls.Enabled ? "akka.ssl.tcp" : "akka.tcp"), tls.Enabled
+                ? $"{s}:Cluster:SeedNodes has '{seed}': with {s}:Cluster:Tls the nodes speak akka.ssl.tcp://, so name them so."
+                : $"{s}:Cluster:SeedNodes has '{seed}', an akka.ssl.tcp:// address: set {s}:Cluster:Tls on every node, or name the seeds akka.tcp://.");
+        }
         Require(cluster.QueryTimeout > TimeSpan.Zero, $"{s}:Cluster:QueryTimeout must be positive (is {cluster.QueryTimeout}).");
 
         foreach (var host in options.Metrics.Hosts)

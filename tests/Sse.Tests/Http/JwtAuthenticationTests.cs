@@ -146,14 +146,4 @@ public sealed class JwtAuthenticationTests : IAsyncLifetime
         var exp = DateTimeOffset.UtcNow.AddMinutes(10).ToUnixTimeSeconds();
         return $"{Encode("""{"alg":"none","typ":"JWT"}""")}.{Encode($$"""{"sub":"{{userId}}","iss":"{{Issuer}}","aud":"{{Audience}}","exp":{{exp}}}""")}.";
     }
-
-    private sealed class CapturedLogs : ILogEventSink
-    {
-        private readonly ConcurrentQueue<string> _lines = new();
-
-        public void Emit(LogEvent logEvent) =>
-            _lines.Enqueue(logEvent.RenderMessage() + " " + string.Join(" ", logEvent.Properties.Values) + " " + logEvent.Exception);
-
-        public IReadOnlyCollection<string> Lines() => [.. _lines];
-    }
 }

@@ -122,6 +122,19 @@ public sealed class SseOptionsValidatorTests
         Assert.True(Validate(new SseOptions { Cluster = { Hostname = hostname, PublicHostname = publicHostname, SeedNodes = [seed] } }).Succeeded);
 
     [Fact]
+    public void Cluster_tls_with_a_certificate_that_cannot_be_loaded_is_rejected_naming_the_option() =>
+        AssertFailsNaming("Cluster:Tls:CertificatePath", Validate(new SseOptions { Cluster = { Tls = { CertificatePath = "/nonexistent/cluster.pfx" } } }));
+
+    [Fact]
+    public void Cluster_tls_from_a_file_and_from_the_store_at_once_is_rejected() =>
+        AssertFailsNaming("Cluster:Tls:CertificatePath", Validate(new SseOptions { Cluster = { Tls = { CertificatePath = "a.pfx", Thumbprint = "AB" } } }));
+
+    [Theory]
+    [InlineData("akka.ssl.tcp://sse@127.0.0.1:4053")]
+    public void Tls_seed_nodes_without_cluster_tls_are_rejected(string seed) =>
+        AssertFailsNaming("Cluster:SeedNodes", Validate(new SseOptions { Cluster = { SeedNodes = [seed] } }));
+
+    [Fact]
     public void A_sqlite_history_store_on_one_node_needs_no_connection_string() =>
         Assert.True(Validate(new SseOptions { HistorySize = 10, HistoryStore = { Provider = SseHistoryStore.Sqlite } }).Succeeded);
 
