@@ -240,7 +240,7 @@ public sealed class ClientActor : UntypedActor, IWithTimers, IWithStash
     private void GoLive()
     {
         var resumption = _streams.Welcome();
-        var welcome = ConnectionEvents.Welcome(_connection.ClientId, _settings.ReconnectDelay, _settings.History);
+        var welcome = ConnectionEvents.Welcome(_connection.ClientId, _settings.ReconnectDelay.Draw(), _settings.History);
         Deliver(resumption.Starts is null ? welcome : welcome with { StartPositions = resumption.Starts });
         Write(resumption);
         Timers.StartPeriodicTimer(HeartbeatTimer, SendHeartbeat.Instance, _settings.HeartbeatInterval);
