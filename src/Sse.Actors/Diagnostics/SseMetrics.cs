@@ -36,6 +36,7 @@ public sealed class SseMetrics
     private readonly Histogram<double> _deliveryLatency;
     private readonly Counter<long> _shed;
     private readonly UpDownCounter<long> _entities;
+    private readonly Counter<long> _resubscribes;
 
     // Read on each collection: set once the actor system runs.
     private volatile Func<long>? _pendingPublishes;
@@ -67,6 +68,8 @@ public sealed class SseMetrics
             "Publishes a stream entity dropped past Sse:Limits:MaxStreamBacklog (at=stream; refused to their publisher), and live events the node's broker shed past Sse:Limits:MaxBrokerBacklog (at=broker; their connections catch up).");
         _entities = meter.CreateUpDownCounter<long>("sse_stream_entities", "{entity}",
             "Stream entities running on this node, by kind: user, topic, broadcast (sharding places them; a rebalance or a node's death moves them).");
+        _resubscribes = meter.CreateCounter<long>("sse_resubscribes", "{subscription}",
+            "Connections that subscribed to a stream again, by reason: its entity stopped or moved (moved), or an event skipped a position (gap).");
         meter.CreateObservableGauge("sse_publishes_pending", () => Observe(_pendingPublishes), "{message}",
             "Publishes made on this node waiting for their streams to record them, or for room to be sent (Sse:Limits:MaxPendingPublishes).");
         meter.CreateObservableGauge("sse_broker_backlog", () => Observe(_brokerBacklog), "{message}",
@@ -103,6 +106,8 @@ public sealed class SseMetrics
     internal void EntityStarted(string kind) => _entities.Add(1, NodeLabel, new(KindTag, kind));
 
     internal void EntityStopped(string kind) => _entities.Add(-1, NodeLabel, new(KindTag, kind));
+
+    internal void Resubscribed(string reason) => _resubscribes.Add(1, NodeLabel, new(ReasonTag, reason));
 
     internal void Shed(string at, long count) => _shed.Add(count, NodeLabel, new(ShedAtTag, at));
 
@@ -190,6 +195,16 @@ public sealed class SseMetrics
     {
         public const string Stream = "stream";
         public const string Broker = "broker";
+    }
+
+    /// <summary>The <c>reason</c> tag of <c>sse_resubscribes</c>.</summary>
+    internal static class ResubscribeReasons
+    {
+        /// <summary>The stream's entity stopped or moved (rebalance, hand-off, a node that left).</summary>
+        public const string Moved = "moved";
+
+        /// <summary>An event skipped a position of the stream; subscribing again repairs the gap from history.</summary>
+        public const string Gap = "gap";
     }
 
     /// <summary>The <c>target</c> tag of <c>sse_messages_published</c>.</summary>
