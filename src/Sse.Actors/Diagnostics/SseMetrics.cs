@@ -116,7 +116,44 @@ public sealed class SseMetrics
 
     private KeyValuePair<string, object?> NodeLabel => new(NodeTag, _node);
 
-    internal void BindNode(string node) => _node = node;
+    /// <summary>
+    /// Names the node, and starts every series at 0: a fresh node's scrape already has each counter (and each of its
+    /// label values), so <c>rate(...)</c> and alerts read 0 rather than no data until the first event of its kind.
+    /// </summary>
+    internal void BindNode(string node)
+    {
+        _node = node;
+        var label = NodeLabel;
+        _activeConnections.Add(0, label);
+        foreach (var counter in (ReadOnlySpan<Counter<long>>)[_connects, _disconnects, _slowConsumerDisconnects, _sent, _dropped])
+        {
+            counter.Add(0, label);
+        }
+        foreach (var reason in StreamRefusals.All)
+        {
+            _refusedConnections.Add(0, label, new(ReasonTag, reason));
+        }
+        foreach (var reason in SendErrors.All)
+        {
+            _sendErrors.Add(0, label, new(ReasonTag, reason));
+        }
+        foreach (var target in Targets.All)
+        {
+            _published.Add(0, label, new(TargetTag, target));
+        }
+        foreach (var at in ShedAt.All)
+        {
+            _shed.Add(0, label, new(ShedAtTag, at));
+        }
+        foreach (var reason in ResubscribeReasons.All)
+        {
+            _resubscribes.Add(0, label, new(ReasonTag, reason));
+        }
+        foreach (var kind in (ReadOnlySpan<string>)[Streams.StreamKey.User.KindName, Streams.StreamKey.Topic.KindName, Streams.StreamKey.Broadcasts.KindName])
+        {
+            _entities.Add(0, label, new(KindTag, kind));
+        }
+    }
 
     internal void ConnectionOpened()
     {
@@ -176,6 +213,8 @@ public sealed class SseMetrics
         public const string NodeFull = "node_full";
         public const string UserLimit = "user_limit";
         public const string ShuttingDown = "shutting_down";
+
+        public static readonly string[] All = [Unauthorized, InvalidTopics, Forbidden, RateLimited, NodeFull, UserLimit, ShuttingDown];
     }
 
     /// <summary>The <c>reason</c> tag of <c>sse_send_errors</c>.</summary>
@@ -188,6 +227,8 @@ public sealed class SseMetrics
         public const string Unauthorized = "unauthorized";
         public const string Forbidden = "forbidden";
         public const string NotRecorded = "not_recorded";
+
+        public static readonly string[] All = [InvalidJson, Validation, TopicsDisabled, TooLarge, Unauthorized, Forbidden, NotRecorded];
     }
 
     /// <summary>The <c>at</c> tag of <c>sse_events_shed</c>.</summary>
@@ -195,6 +236,8 @@ public sealed class SseMetrics
     {
         public const string Stream = "stream";
         public const string Broker = "broker";
+
+        public static readonly string[] All = [Stream, Broker];
     }
 
     /// <summary>The <c>reason</c> tag of <c>sse_resubscribes</c>.</summary>
@@ -205,6 +248,8 @@ public sealed class SseMetrics
 
         /// <summary>An event skipped a position of the stream; subscribing again repairs the gap from history.</summary>
         public const string Gap = "gap";
+
+        public static readonly string[] All = [Moved, Gap];
     }
 
     /// <summary>The <c>target</c> tag of <c>sse_messages_published</c>.</summary>
@@ -213,5 +258,7 @@ public sealed class SseMetrics
         public const string User = "user";
         public const string Topic = "topic";
         public const string Broadcast = "broadcast";
+
+        public static readonly string[] All = [User, Topic, Broadcast];
     }
 }
