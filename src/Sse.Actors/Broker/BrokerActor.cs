@@ -98,8 +98,8 @@ public sealed class BrokerActor : ReceiveActor
     {
         if (Refusal(connection) is { } refusal)
         {
+            // Logged by the stream endpoint, summed up: a full node refuses a flood.
             _refused++;
-            _log.Warning("Refused a connection of user {UserId}: {Reason}", connection.UserId, refusal.Message);
             Sender.Tell(refusal);
             return;
         }

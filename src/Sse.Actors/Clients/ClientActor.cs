@@ -99,7 +99,7 @@ public sealed class ClientActor : UntypedActor, IWithTimers, IWithStash
             case SseEvent sseEvent when _live:
                 if (_streams.GapBefore(sseEvent) is { } gap)
                 {
-                    Log.Info("Client {ClientId}: {Stream} skipped ahead; subscribing again to repair the gap", _connection.ClientId, gap);
+                    Resubscribed(SseMetrics.ResubscribeReasons.Gap, $"client {_connection.ClientId}: {gap} skipped ahead; subscribing again to repair the gap");
                     Subscribe(gap);
                     Timers.StartPeriodicTimer(RetryTimer, RetrySubscriptions.Instance, _settings.SubscribeRetryInterval);
                 }
@@ -166,7 +166,7 @@ public sealed class ClientActor : UntypedActor, IWithTimers, IWithStash
                 }
                 break;
             case SubscriptionLost m:
-                Log.Info("Client {ClientId}: {Stream} entity stopped or moved; subscribing again", _connection.ClientId, m.Stream);
+                Resubscribed(SseMetrics.ResubscribeReasons.Moved, $"client {_connection.ClientId}: {m.Stream} entity stopped or moved; subscribing again");
                 _streams.Lost(m.Stream);
                 Subscribe(m.Stream);
                 Timers.StartPeriodicTimer(RetryTimer, RetrySubscriptions.Instance, _settings.SubscribeRetryInterval);
@@ -233,6 +233,13 @@ public sealed class ClientActor : UntypedActor, IWithTimers, IWithStash
         }
     }
 
+    private void Resubscribed(string reason, string detail)
+    {
+        Log.Debug("{Detail}", detail);
+        _metrics.Resubscribed(reason);
+        Resubscriptions.For(Context.System).Add(reason, detail);
+    }
+
     /// <summary>
     /// The welcome, then with history on one <c>reset</c> naming the streams that could not be resumed and
     /// each resumed stream's missed events in order. Stashed events follow, filtered.
@@ -240,7 +247,7 @@ public sealed class ClientActor : UntypedActor, IWithTimers, IWithStash
     private void GoLive()
     {
         var resumption = _streams.Welcome();
-        var welcome = ConnectionEvents.Welcome(_connection.ClientId, _settings.ReconnectDelay, _settings.History);
+        var welcome = ConnectionEvents.Welcome(_connection.ClientId, _settings.ReconnectDelay.Draw(), _settings.History);
         Deliver(resumption.Starts is null ? welcome : welcome with { StartPositions = resumption.Starts });
         Write(resumption);
         Timers.StartPeriodicTimer(HeartbeatTimer, SendHeartbeat.Instance, _settings.HeartbeatInterval);

@@ -32,6 +32,7 @@ public sealed class StreamEndpoint(
     ISseTopicAuthorizer topicAuthorizer,
     IOptions<SseOptions> options,
     SseMetrics metrics,
+    SseRefusalLog refusals,
     ILogger<StreamEndpoint> logger)
 {
     /// <summary>
@@ -49,14 +50,14 @@ public sealed class StreamEndpoint(
         var authentication = await authenticator.AuthenticateAsync(context);
         if (authentication.Identity is not { } identity)
         {
-            logger.LogInformation("Stream refused (401): {Reason}", authentication.FailureReason);
+            refusals.StreamRefused(SseMetrics.StreamRefusals.Unauthorized, authentication.FailureReason ?? "authentication failed");
             metrics.ConnectionRefused(SseMetrics.StreamRefusals.Unauthorized);
             await SseJson.WriteErrorAsync(context, StatusCodes.Status401Unauthorized, authentication.FailureReason ?? "authentication failed");
             return;
         }
         if (TopicProblem(context, identity, settings, out var topics) is { } problem)
         {
-            logger.LogInformation("Stream refused (400): {Reason}", problem);
+            refusals.StreamRefused(SseMetrics.StreamRefusals.InvalidTopics, problem);
             metrics.ConnectionRefused(SseMetrics.StreamRefusals.InvalidTopics);
             await SseJson.WriteErrorAsync(context, StatusCodes.Status400BadRequest, problem);
             return;
@@ -65,7 +66,7 @@ public sealed class StreamEndpoint(
         {
             if (!await topicAuthorizer.IsAllowedAsync(context, identity, topic))
             {
-                logger.LogInformation("Stream refused (403): user {UserId} may not subscribe to topic {Topic}", identity.UserId, topic);
+                refusals.StreamRefused(SseMetrics.StreamRefusals.Forbidden, $"user {identity.UserId} may not subscribe to topic {topic}");
                 metrics.ConnectionRefused(SseMetrics.StreamRefusals.Forbidden);
                 await SseJson.WriteErrorAsync(context, StatusCodes.Status403Forbidden, $"subscribing to topic '{topic}' is not allowed (Sse:Auth:AllowedTopics)");
                 return;
@@ -79,12 +80,14 @@ public sealed class StreamEndpoint(
             var result = await broker.ActorRef.Ask<ConnectResult>(new Connect(connection), ConnectTimeout);
             if (result is Refused refused)
             {
-                metrics.ConnectionRefused(refused.Reason switch
+                var reason = refused.Reason switch
                 {
                     RefusalReason.NodeFull => SseMetrics.StreamRefusals.NodeFull,
                     RefusalReason.UserLimit => SseMetrics.StreamRefusals.UserLimit,
                     _ => SseMetrics.StreamRefusals.ShuttingDown,
-                });
+                };
+                refusals.StreamRefused(reason, $"user {identity.UserId}: {refused.Message}");
+                metrics.ConnectionRefused(reason);
                 var status = refused.Reason == RefusalReason.UserLimit ? StatusCodes.Status429TooManyRequests : StatusCodes.Status503ServiceUnavailable;
                 context.Response.Headers.RetryAfter = ((int)Math.Ceiling(settings.RefusedRetryAfter.TotalSeconds)).ToString(CultureInfo.InvariantCulture);
                 await SseJson.WriteErrorAsync(context, status, refused.Message);
@@ -92,16 +95,18 @@ public sealed class StreamEndpoint(
             }
             if (await UserConnectionsAsync(connection) is { } held)
             {
+                refusals.StreamRefused(SseMetrics.StreamRefusals.UserLimit,
+                    $"user {identity.UserId} already holds {held} connections (Sse:MaxConnectionsPerUser is {settings.MaxConnectionsPerUser})");
                 metrics.ConnectionRefused(SseMetrics.StreamRefusals.UserLimit);
                 context.Response.Headers.RetryAfter = ((int)Math.Ceiling(settings.RefusedRetryAfter.TotalSeconds)).ToString(CultureInfo.InvariantCulture);
                 await SseJson.WriteErrorAsync(context, StatusCodes.Status429TooManyRequests,
                     $"the user already holds {held} connections, the maximum (Sse:MaxConnectionsPerUser is {settings.MaxConnectionsPerUser})");
                 return;
             }
-            logger.LogInformation("Stream {ClientId} opened for user {UserId} with {TopicCount} topics", connection.ClientId, identity.UserId, topics.Count);
+            logger.LogDebug("Stream {ClientId} opened for user {UserId} with {TopicCount} topics", connection.ClientId, identity.UserId, topics.Count);
             await StartStreamAsync(context);
             await PumpAsync(context, connection);
-            logger.LogInformation("Stream {ClientId} of user {UserId} ended", connection.ClientId, identity.UserId);
+            logger.LogDebug("Stream {ClientId} of user {UserId} ended", connection.ClientId, identity.UserId);
         }
         finally
         {

@@ -33,6 +33,8 @@ public sealed class SseOptionsValidator(IHostEnvironment environment) : IValidat
             $"{s}:HistorySize must be between 0 (no replay) and {SseOptions.MaxHistorySize} (is {options.HistorySize}).");
         Require(options.ReconnectDelay >= TimeSpan.Zero && options.ReconnectDelay.TotalMilliseconds <= int.MaxValue,
             $"{s}:ReconnectDelay must be between 0 and {int.MaxValue} ms (is {options.ReconnectDelay}).");
+        Require(options.ReconnectDelayMax is not { } longest || (longest >= options.ReconnectDelay && longest.TotalMilliseconds <= int.MaxValue),
+            $"{s}:ReconnectDelayMax must be between {s}:ReconnectDelay ({options.ReconnectDelay}) and {int.MaxValue} ms (is {options.ReconnectDelayMax}).");
         Require(options.RefusedRetryAfter >= TimeSpan.FromSeconds(1), $"{s}:RefusedRetryAfter must be at least 1 second (is {options.RefusedRetryAfter}).");
         Require(options.PublishTimeout > TimeSpan.Zero && options.PublishTimeout <= TimeSpan.FromMinutes(5),
             $"{s}:PublishTimeout must be above 0 and at most 5 minutes (is {options.PublishTimeout}).");

@@ -9,14 +9,8 @@ public sealed class MetricsEndpointTests
     public async Task Scrape_is_Prometheus_text_with_the_seed_names_and_their_types()
     {
         await using var host = await BrokerHost.StartAsync();
-        var node = host.Node();
-        var userId = Guid.NewGuid();
-        await using var stream = await host.ConnectAsync(userId);
-        await host.Broker.SendToUserAsync(userId, "update", "hello");
-        await stream.NextEventAsync();
 
-        var scrape = await host.AwaitMetricsAsync(m =>
-            m.Value("sse_messages_sent_total", node) == 1 && m.Value("sse_delivery_latency_seconds_count", node) == 1);
+        var scrape = await host.ScrapeAfterOneDeliveryAsync();
         using var response = await host.Client.GetAsync("/metrics");
 
         Assert.Equal("text/plain", response.Content.Headers.ContentType?.MediaType);

@@ -41,6 +41,22 @@ public sealed class SseOptionsValidatorTests
         Assert.True(Validate(options).Succeeded);
     }
 
+    [Fact]
+    public void A_ReconnectDelayMax_below_ReconnectDelay_is_rejected()
+    {
+        var options = new SseOptions { ReconnectDelay = TimeSpan.FromSeconds(3), ReconnectDelayMax = TimeSpan.FromSeconds(2) };
+
+        AssertFailsNaming("ReconnectDelayMax", Validate(options));
+    }
+
+    [Fact]
+    public void A_ReconnectDelayMax_equal_to_ReconnectDelay_is_accepted()
+    {
+        var options = new SseOptions { ReconnectDelay = TimeSpan.FromSeconds(3), ReconnectDelayMax = TimeSpan.FromSeconds(3) };
+
+        Assert.True(Validate(options).Succeeded);
+    }
+
     [Theory]
     [InlineData("MaxPendingPublishes", 0)]
     [InlineData("MaxStreamBacklog", 99)]
