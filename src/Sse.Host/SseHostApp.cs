@@ -1,6 +1,7 @@
 using Akka.Hosting;
 using OpenTelemetry.Resources;
 using Serilog;
+using Sse.Actors.Diagnostics;
 using Sse.Actors.Hosting;
 using Sse.Actors.Http;
 using Sse.Actors.Security;
@@ -36,6 +37,7 @@ public static class SseHostApp
                 .ReadFrom.Configuration(builder.Configuration)
                 .Enrich.FromLogContext()
                 .Enrich.With(new TokenRedactingEnricher(builder.Configuration["Sse:Auth:Jwt:TokenQueryParameter"]))
+                .Enrich.With<AkkaSourceContextEnricher>()
                 .WriteTo.Console(outputTemplate: "[{Timestamp:HH:mm:ss} {Level:u3}] {SourceContext}: {Message:lj}{NewLine}{Exception}");
             configureLogging?.Invoke(logger);
         });

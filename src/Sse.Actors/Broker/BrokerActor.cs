@@ -14,7 +14,7 @@ namespace Sse.Actors.Broker;
 
 /// <summary>What the node's broker needs to know of the broker's settings.</summary>
 /// <param name="MaxConnections">Connections this node accepts; 0: unlimited.</param>
-/// <param name="MaxConnectionsPerUser">Connections one user may hold on this node; 0: unlimited.</param>
+/// <param name="MaxConnectionsPerUser">Connections one user may hold on every node together (enforced by the user entity); 0: unlimited.</param>
 /// <param name="QueryTimeout">How long a cluster-wide question waits for the other nodes.</param>
 public sealed record BrokerSettings(int MaxConnections, int MaxConnectionsPerUser, TimeSpan QueryTimeout, ClientSettings Clients, PublishSettings Publish);
 
@@ -98,8 +98,8 @@ public sealed class BrokerActor : ReceiveActor
     {
         if (Refusal(connection) is { } refusal)
         {
+            // Logged by the stream endpoint, summed up: a full node refuses a flood.
             _refused++;
-            _log.Warning("Refused a connection of user {UserId}: {Reason}", connection.UserId, refusal.Message);
             Sender.Tell(refusal);
             return;
         }
@@ -129,11 +129,7 @@ public sealed class BrokerActor : ReceiveActor
         {
             return new Refused(RefusalReason.NodeFull, $"this node holds its maximum of {_settings.MaxConnections} connections");
         }
-        var perUser = _settings.MaxConnectionsPerUser;
-        if (perUser > 0 && _clientsByStream.GetValueOrDefault(new StreamKey.User(connection.UserId))?.Count >= perUser)
-        {
-            return new Refused(RefusalReason.UserLimit, $"the user already holds the maximum of {perUser} connections");
-        }
+        // The per-user limit is the user entity's to enforce: it counts the user's connections on every node.
         return null;
     }
 

@@ -99,7 +99,7 @@ public sealed class ClientActor : UntypedActor, IWithTimers, IWithStash
             case SseEvent sseEvent when _live:
                 if (_streams.GapBefore(sseEvent) is { } gap)
                 {
-                    Log.Info("Client {ClientId}: {Stream} skipped ahead; subscribing again to repair the gap", _connection.ClientId, gap);
+                    Resubscribed(SseMetrics.ResubscribeReasons.Gap, $"client {_connection.ClientId}: {gap} skipped ahead; subscribing again to repair the gap");
                     Subscribe(gap);
                     Timers.StartPeriodicTimer(RetryTimer, RetrySubscriptions.Instance, _settings.SubscribeRetryInterval);
                 }
@@ -120,7 +120,16 @@ public sealed class ClientActor : UntypedActor, IWithTimers, IWithStash
                 Stash.Stash();
                 break;
             case SubscribedToStream m:
+                if (m.Stream is StreamKey.User)
+                {
+                    _connection.Admit();
+                }
                 Acknowledged(m.Stream, m.Replay);
+                break;
+            case SubscriptionRefused m:
+                // Over the user's limit: the endpoint answers 429 before any stream byte.
+                _connection.RefuseAdmission(m.Subscribers);
+                Context.Stop(Self);
                 break;
             case CatchUp m when _live:
                 CatchUpWith(m.Stream);
@@ -157,7 +166,7 @@ public sealed class ClientActor : UntypedActor, IWithTimers, IWithStash
                 }
                 break;
             case SubscriptionLost m:
-                Log.Info("Client {ClientId}: {Stream} entity stopped or moved; subscribing again", _connection.ClientId, m.Stream);
+                Resubscribed(SseMetrics.ResubscribeReasons.Moved, $"client {_connection.ClientId}: {m.Stream} entity stopped or moved; subscribing again");
                 _streams.Lost(m.Stream);
                 Subscribe(m.Stream);
                 Timers.StartPeriodicTimer(RetryTimer, RetrySubscriptions.Instance, _settings.SubscribeRetryInterval);
@@ -224,6 +233,13 @@ public sealed class ClientActor : UntypedActor, IWithTimers, IWithStash
         }
     }
 
+    private void Resubscribed(string reason, string detail)
+    {
+        Log.Debug("{Detail}", detail);
+        _metrics.Resubscribed(reason);
+        Resubscriptions.For(Context.System).Add(reason, detail);
+    }
+
     /// <summary>
     /// The welcome, then with history on one <c>reset</c> naming the streams that could not be resumed and
     /// each resumed stream's missed events in order. Stashed events follow, filtered.
@@ -231,7 +247,7 @@ public sealed class ClientActor : UntypedActor, IWithTimers, IWithStash
     private void GoLive()
     {
         var resumption = _streams.Welcome();
-        var welcome = ConnectionEvents.Welcome(_connection.ClientId, _settings.ReconnectDelay, _settings.History);
+        var welcome = ConnectionEvents.Welcome(_connection.ClientId, _settings.ReconnectDelay.Draw(), _settings.History);
         Deliver(resumption.Starts is null ? welcome : welcome with { StartPositions = resumption.Starts });
         Write(resumption);
         Timers.StartPeriodicTimer(HeartbeatTimer, SendHeartbeat.Instance, _settings.HeartbeatInterval);
@@ -292,5 +308,14 @@ public sealed class ClientActor : UntypedActor, IWithTimers, IWithStash
         Context.Stop(Self);
     }
 
-    private void Subscribe(StreamKey stream) => _regions.For(stream).Tell(_streams.Subscribe(stream, Self));
+    private void Subscribe(StreamKey stream)
+    {
+        var subscribe = _streams.Subscribe(stream, Self);
+        // Until admitted, the user's entity counts the connection against the user's limit; once streaming, it never refuses it.
+        if (stream is StreamKey.User && _connection.MaxUserConnections > 0 && !_connection.Admission.IsCompleted)
+        {
+            subscribe = subscribe with { MaxSubscribers = _connection.MaxUserConnections };
+        }
+        _regions.For(stream).Tell(subscribe);
+    }
 }

@@ -27,12 +27,18 @@ public sealed class ClientConnection
     private IActorRef? _client;
     private int _ended;
     private long _flushStartedAt;
+    // With a per-user limit: the user entity's verdict (null: admitted, else the user's connections when refused).
+    private readonly TaskCompletionSource<int?>? _admission;
 
     /// <param name="lastEventId">With history on, the Last-Event-ID the request carried (null or empty: none).</param>
     /// <param name="expiresAt">When the stream's credential expires (a JWT's exp); the stream is closed then.</param>
-    public ClientConnection(Guid userId, Guid? tenantId, IReadOnlyList<string> topics, int bufferSize, string? lastEventId = null, DateTimeOffset? expiresAt = null)
+    /// <param name="maxUserConnections">The user's connection limit on every node (0: none): the user's entity admits the connection.</param>
+    public ClientConnection(Guid userId, Guid? tenantId, IReadOnlyList<string> topics, int bufferSize, string? lastEventId = null, DateTimeOffset? expiresAt = null,
+        int maxUserConnections = 0)
     {
         ExpiresAt = expiresAt;
+        MaxUserConnections = maxUserConnections;
+        _admission = maxUserConnections > 0 ? new TaskCompletionSource<int?>(TaskCreationOptions.RunContinuationsAsynchronously) : null;
         ArgumentOutOfRangeException.ThrowIfLessThan(bufferSize, 1);
         UserId = userId;
         TenantId = tenantId;
@@ -63,6 +69,15 @@ public sealed class ClientConnection
     public DateTimeOffset? ExpiresAt { get; }
 
     public IReadOnlyList<string> Topics { get; }
+
+    /// <summary>The user's connection limit on every node, checked by the user's entity; 0: none.</summary>
+    public int MaxUserConnections { get; }
+
+    /// <summary>
+    /// With <see cref="MaxUserConnections"/>: completes once the user's entity admitted the connection (null) or refused it
+    /// (the user's connections it counted). Without, complete at once.
+    /// </summary>
+    public Task<int?> Admission => _admission?.Task ?? Task.FromResult<int?>(null);
 
     /// <summary>
     /// The connection's streams: its user, then its topics within its tenant in order, then the broadcasts
@@ -134,6 +149,10 @@ public sealed class ClientConnection
     public void FlushStarting() => Volatile.Write(ref _flushStartedAt, Stopwatch.GetTimestamp());
 
     public void FlushDone() => Volatile.Write(ref _flushStartedAt, 0);
+
+    internal void Admit() => _admission?.TrySetResult(null);
+
+    internal void RefuseAdmission(int connections) => _admission?.TrySetResult(connections);
 
     /// <summary>The client actor registers itself; false when the request has already ended and the actor should stop.</summary>
     internal bool Attach(IActorRef client)

@@ -18,6 +18,7 @@ public sealed class SseMetrics
     private const string ReasonTag = "reason";
     private const string TargetTag = "target";
     private const string ShedAtTag = "at";
+    private const string KindTag = "kind";
     private static readonly double SecondsPerTimestampTick = 1.0 / Stopwatch.Frequency;
 
     // From half a millisecond (one node, idle) to ten seconds (a connection barely keeping up).
@@ -34,6 +35,8 @@ public sealed class SseMetrics
     private readonly Counter<long> _sendErrors;
     private readonly Histogram<double> _deliveryLatency;
     private readonly Counter<long> _shed;
+    private readonly UpDownCounter<long> _entities;
+    private readonly Counter<long> _resubscribes;
 
     // Read on each collection: set once the actor system runs.
     private volatile Func<long>? _pendingPublishes;
@@ -63,6 +66,10 @@ public sealed class SseMetrics
             tags: null, advice: new InstrumentAdvice<double> { HistogramBucketBoundaries = LatencyBuckets });
         _shed = meter.CreateCounter<long>("sse_events_shed", "{message}",
             "Publishes a stream entity dropped past Sse:Limits:MaxStreamBacklog (at=stream; refused to their publisher), and live events the node's broker shed past Sse:Limits:MaxBrokerBacklog (at=broker; their connections catch up).");
+        _entities = meter.CreateUpDownCounter<long>("sse_stream_entities", "{entity}",
+            "Stream entities running on this node, by kind: user, topic, broadcast (sharding places them; a rebalance or a node's death moves them).");
+        _resubscribes = meter.CreateCounter<long>("sse_resubscribes", "{subscription}",
+            "Connections that subscribed to a stream again, by reason: its entity stopped or moved (moved), or an event skipped a position (gap).");
         meter.CreateObservableGauge("sse_publishes_pending", () => Observe(_pendingPublishes), "{message}",
             "Publishes made on this node waiting for their streams to record them, or for room to be sent (Sse:Limits:MaxPendingPublishes).");
         meter.CreateObservableGauge("sse_broker_backlog", () => Observe(_brokerBacklog), "{message}",
@@ -96,6 +103,12 @@ public sealed class SseMetrics
         }
     }
 
+    internal void EntityStarted(string kind) => _entities.Add(1, NodeLabel, new(KindTag, kind));
+
+    internal void EntityStopped(string kind) => _entities.Add(-1, NodeLabel, new(KindTag, kind));
+
+    internal void Resubscribed(string reason) => _resubscribes.Add(1, NodeLabel, new(ReasonTag, reason));
+
     internal void Shed(string at, long count) => _shed.Add(count, NodeLabel, new(ShedAtTag, at));
 
     /// <summary>The value of the <c>node</c> tag: this node's Akka.NET address.</summary>
@@ -103,7 +116,44 @@ public sealed class SseMetrics
 
     private KeyValuePair<string, object?> NodeLabel => new(NodeTag, _node);
 
-    internal void BindNode(string node) => _node = node;
+    /// <summary>
+    /// Names the node, and starts every series at 0: a fresh node's scrape already has each counter (and each of its
+    /// label values), so <c>rate(...)</c> and alerts read 0 rather than no data until the first event of its kind.
+    /// </summary>
+    internal void BindNode(string node)
+    {
+        _node = node;
+        var label = NodeLabel;
+        _activeConnections.Add(0, label);
+        foreach (var counter in (ReadOnlySpan<Counter<long>>)[_connects, _disconnects, _slowConsumerDisconnects, _sent, _dropped])
+        {
+            counter.Add(0, label);
+        }
+        foreach (var reason in StreamRefusals.All)
+        {
+            _refusedConnections.Add(0, label, new(ReasonTag, reason));
+        }
+        foreach (var reason in SendErrors.All)
+        {
+            _sendErrors.Add(0, label, new(ReasonTag, reason));
+        }
+        foreach (var target in Targets.All)
+        {
+            _published.Add(0, label, new(TargetTag, target));
+        }
+        foreach (var at in ShedAt.All)
+        {
+            _shed.Add(0, label, new(ShedAtTag, at));
+        }
+        foreach (var reason in ResubscribeReasons.All)
+        {
+            _resubscribes.Add(0, label, new(ReasonTag, reason));
+        }
+        foreach (var kind in (ReadOnlySpan<string>)[Streams.StreamKey.User.KindName, Streams.StreamKey.Topic.KindName, Streams.StreamKey.Broadcasts.KindName])
+        {
+            _entities.Add(0, label, new(KindTag, kind));
+        }
+    }
 
     internal void ConnectionOpened()
     {
@@ -163,6 +213,8 @@ public sealed class SseMetrics
         public const string NodeFull = "node_full";
         public const string UserLimit = "user_limit";
         public const string ShuttingDown = "shutting_down";
+
+        public static readonly string[] All = [Unauthorized, InvalidTopics, Forbidden, RateLimited, NodeFull, UserLimit, ShuttingDown];
     }
 
     /// <summary>The <c>reason</c> tag of <c>sse_send_errors</c>.</summary>
@@ -175,6 +227,8 @@ public sealed class SseMetrics
         public const string Unauthorized = "unauthorized";
         public const string Forbidden = "forbidden";
         public const string NotRecorded = "not_recorded";
+
+        public static readonly string[] All = [InvalidJson, Validation, TopicsDisabled, TooLarge, Unauthorized, Forbidden, NotRecorded];
     }
 
     /// <summary>The <c>at</c> tag of <c>sse_events_shed</c>.</summary>
@@ -182,6 +236,20 @@ public sealed class SseMetrics
     {
         public const string Stream = "stream";
         public const string Broker = "broker";
+
+        public static readonly string[] All = [Stream, Broker];
+    }
+
+    /// <summary>The <c>reason</c> tag of <c>sse_resubscribes</c>.</summary>
+    internal static class ResubscribeReasons
+    {
+        /// <summary>The stream's entity stopped or moved (rebalance, hand-off, a node that left).</summary>
+        public const string Moved = "moved";
+
+        /// <summary>An event skipped a position of the stream; subscribing again repairs the gap from history.</summary>
+        public const string Gap = "gap";
+
+        public static readonly string[] All = [Moved, Gap];
     }
 
     /// <summary>The <c>target</c> tag of <c>sse_messages_published</c>.</summary>
@@ -190,5 +258,7 @@ public sealed class SseMetrics
         public const string User = "user";
         public const string Topic = "topic";
         public const string Broadcast = "broadcast";
+
+        public static readonly string[] All = [User, Topic, Broadcast];
     }
 }

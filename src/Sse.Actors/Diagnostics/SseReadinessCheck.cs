@@ -34,6 +34,10 @@ internal sealed class SseReadinessCheck(ActorSystem system, IActorRegistry regis
         {
             return HealthCheckResult.Unhealthy($"the node is {status} in the cluster, not Up");
         }
+        if (Hosting.ShardCountCheck.Disagreement(Cluster.Get(system)) is { } disagreement)
+        {
+            return HealthCheckResult.Unhealthy(disagreement);
+        }
         if (!registry.TryGet<BrokerActor>(out _) || !registry.TryGet<UserStreams>(out var users) || !registry.TryGet<TopicStreams>(out var topics)
             || !registry.TryGet<BroadcastStream>(out var broadcasts))
         {

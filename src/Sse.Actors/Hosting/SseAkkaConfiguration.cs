@@ -6,6 +6,7 @@ using Akka.Hosting;
 using Akka.Logger.Serilog;
 using Akka.Persistence.Sql.Hosting;
 using Akka.Remote.Hosting;
+using Microsoft.Extensions.Hosting;
 using Sse.Actors.Broker;
 using Sse.Actors.Diagnostics;
 using Sse.Actors.Serialization;
@@ -41,7 +42,7 @@ public static class SseAkkaConfiguration
                 loggers.ClearLoggers();
                 loggers.AddSerilogLogging();
             })
-            .WithSseCluster(options.Cluster)
+            .WithSseCluster(options.Cluster, options.ShardCount)
             .AddHocon(
                 $$"""
                 {{PublishReceipts.MaxPendingPath}} = {{options.Limits.MaxPendingPublishes}}
@@ -74,21 +75,40 @@ public static class SseAkkaConfiguration
             });
     }
 
-    private static AkkaConfigurationBuilder WithSseCluster(this AkkaConfigurationBuilder builder, SseClusterOptions cluster) => builder
-        .WithRemoting(new RemoteOptions
-        {
-            HostName = cluster.Hostname,
-            Port = cluster.Port,
-            PublicHostName = cluster.PublicHostname,
-            PublicPort = cluster.PublicPort,
-        })
-        .WithClustering(new ClusterOptions { SeedNodes = cluster.SeedNodes })
+    private static AkkaConfigurationBuilder WithSseCluster(this AkkaConfigurationBuilder builder, SseClusterOptions cluster, int shardCount) => builder
+        .WithRemoting(RemoteOptions(cluster))
+        .WithClustering(new ClusterOptions { SeedNodes = cluster.SeedNodes, Roles = [ShardCountCheck.RoleFor(shardCount)] })
+        .WithActors((system, _, resolver) => system.ActorOf(ShardCountCheck.Props(resolver.GetService<IHostApplicationLifetime>()), "sse-shard-count-check"))
         .AddHocon(
             $$"""
             akka.cluster.failure-detector.acceptable-heartbeat-pause = {{(long)cluster.FailureDetectionPause.TotalMilliseconds}}ms
             akka.cluster.split-brain-resolver.stable-after = {{(long)cluster.DownUnreachableAfter.TotalMilliseconds}}ms
             """,
             HoconAddMode.Prepend);
+
+    private static RemoteOptions RemoteOptions(SseClusterOptions cluster)
+    {
+        var remote = new RemoteOptions
+        {
+            HostName = cluster.Hostname,
+            Port = cluster.Port,
+            PublicHostName = cluster.PublicHostname,
+            PublicPort = cluster.PublicPort,
+        };
+        if (cluster.Tls.Enabled)
+        {
+            var certificate = cluster.Tls.LoadCertificate();
+            remote.EnableSsl = true;
+            remote.Ssl = new SslOptions
+            {
+                X509Certificate = certificate,
+                // Both ends present a certificate and check the other's: a stranger can neither connect nor be connected to.
+                RequireMutualAuthentication = true,
+                CustomValidator = ClusterTls.PeerValidator(certificate, cluster.Tls),
+            };
+        }
+        return remote;
+    }
 
     private static AkkaConfigurationBuilder WithSseEntities(this AkkaConfigurationBuilder builder, SseOptions options, SseMetrics metrics)
     {

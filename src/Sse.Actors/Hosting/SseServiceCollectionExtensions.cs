@@ -51,6 +51,7 @@ public static class SseServiceCollectionExtensions
         services.TryAddSingleton<SendEndpoint>();
         services.AddMetrics();
         services.TryAddSingleton<SseMetrics>();
+        services.TryAddSingleton<SseRefusalLog>();
         services.AddOpenTelemetry().WithMetrics(metrics => metrics.AddMeter(SseMetrics.MeterName).AddPrometheusExporter());
         // OpenTelemetry listens to meters by name across the process: keep only this host's broker meter.
         services.ConfigureOpenTelemetryMeterProvider((provider, metrics) =>

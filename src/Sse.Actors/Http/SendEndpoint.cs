@@ -23,7 +23,7 @@ namespace Sse.Actors.Http;
 /// one result per message, in order. Success means the stream recorded the event; one it did not record
 /// within <c>Sse:PublishTimeout</c> is a 503 with <c>Retry-After</c> (in a batch, that message's result).
 /// </summary>
-public sealed class SendEndpoint(ISseBroker broker, IOptions<SseOptions> options, SseMetrics metrics, ILogger<SendEndpoint> logger)
+public sealed class SendEndpoint(ISseBroker broker, IOptions<SseOptions> options, SseMetrics metrics, SseRefusalLog refusals, ILogger<SendEndpoint> logger)
 {
     public async Task HandleAsync(HttpContext context)
     {
@@ -134,14 +134,15 @@ public sealed class SendEndpoint(ISseBroker broker, IOptions<SseOptions> options
         }
         if (rejected > 0)
         {
-            // One line per batch, not per message: a bad producer must not flood the log.
-            logger.LogInformation("Batch send: {Rejected} of {Count} messages refused; first: {Problem}", rejected, count, firstProblem);
+            // Each refused message is in the refusal summary; this is the batch's own detail.
+            logger.LogDebug("Batch send: {Rejected} of {Count} messages refused; first: {Problem}", rejected, count, firstProblem);
         }
         await context.Response.WriteAsJsonAsync(new BatchResponse(rejected == 0, count - rejected, rejected, results!), SseJson.Options, context.RequestAborted);
     }
 
     private BatchItemResult Refused(string metricReason, string error)
     {
+        refusals.PublisherRefused(metricReason, error);
         metrics.SendRefused(metricReason);
         return BatchItemResult.Refused(error);
     }
@@ -167,7 +168,7 @@ public sealed class SendEndpoint(ISseBroker broker, IOptions<SseOptions> options
         }
         catch (BadHttpRequestException e) when (e.StatusCode == StatusCodes.Status413PayloadTooLarge)
         {
-            logger.LogInformation("Send refused (413): body over {Limit} ({MaxBodyBytes} bytes)", limitName, maxBody);
+            refusals.PublisherRefused(SseMetrics.SendErrors.TooLarge, $"body over Sse:Limits:{limitName} ({maxBody} bytes)");
             metrics.SendRefused(SseMetrics.SendErrors.TooLarge);
             // The rest of the body stays unread, so the connection cannot carry another request.
             context.Response.Headers.Connection = "close";
@@ -207,7 +208,7 @@ public sealed class SendEndpoint(ISseBroker broker, IOptions<SseOptions> options
     /// <summary>503 with <c>Retry-After</c>: the event was not recorded in time, and a retry may succeed.</summary>
     private Task UnavailableAsync(HttpContext context, PublishTimeoutException e)
     {
-        logger.LogWarning("Send refused (503): {Reason}", e.Message);
+        refusals.PublisherRefused(SseMetrics.SendErrors.NotRecorded, e.Message);
         metrics.SendRefused(SseMetrics.SendErrors.NotRecorded);
         context.Response.Headers.RetryAfter = ((int)Math.Ceiling(options.Value.RefusedRetryAfter.TotalSeconds)).ToString(System.Globalization.CultureInfo.InvariantCulture);
         return SseJson.WriteErrorAsync(context, StatusCodes.Status503ServiceUnavailable, e.Message);
@@ -215,7 +216,7 @@ public sealed class SendEndpoint(ISseBroker broker, IOptions<SseOptions> options
 
     private Task RejectAsync(HttpContext context, string metricReason, string reason)
     {
-        logger.LogInformation("Send refused (400): {Reason}", reason);
+        refusals.PublisherRefused(metricReason, reason);
         metrics.SendRefused(metricReason);
         return SseJson.WriteErrorAsync(context, StatusCodes.Status400BadRequest, reason);
     }

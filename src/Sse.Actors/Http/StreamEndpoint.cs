@@ -34,6 +34,7 @@ public sealed class StreamEndpoint(
     StreamTickets tickets,
     IOptions<SseOptions> options,
     SseMetrics metrics,
+    SseRefusalLog refusals,
     ILogger<StreamEndpoint> logger)
 {
     /// <summary>
@@ -43,6 +44,7 @@ public sealed class StreamEndpoint(
     internal const int MaxEventsPerFlush = 64;
 
     private static readonly TimeSpan ConnectTimeout = TimeSpan.FromSeconds(10);
+    private static readonly TimeSpan AdmissionWait = TimeSpan.FromSeconds(3);
 
     public async Task HandleAsync(HttpContext context)
     {
@@ -79,32 +81,63 @@ public sealed class StreamEndpoint(
             return;
         }
 
-        var connection = new ClientConnection(identity.UserId, identity.TenantId, topics, settings.ClientBufferSize, LastEventId(context, settings), identity.ExpiresAt);
+        var connection = new ClientConnection(identity.UserId, identity.TenantId, topics, settings.ClientBufferSize, LastEventId(context, settings), identity.ExpiresAt,
+            settings.MaxConnectionsPerUser);
         try
         {
             var result = await broker.ActorRef.Ask<ConnectResult>(new Connect(connection), ConnectTimeout);
             if (result is Refused refused)
             {
-                metrics.ConnectionRefused(refused.Reason switch
+                var reason = refused.Reason switch
                 {
                     RefusalReason.NodeFull => SseMetrics.StreamRefusals.NodeFull,
                     RefusalReason.UserLimit => SseMetrics.StreamRefusals.UserLimit,
                     _ => SseMetrics.StreamRefusals.ShuttingDown,
-                });
+                };
+                refusals.StreamRefused(reason, $"user {identity.UserId}: {refused.Message}");
+                metrics.ConnectionRefused(reason);
                 var status = refused.Reason == RefusalReason.UserLimit ? StatusCodes.Status429TooManyRequests : StatusCodes.Status503ServiceUnavailable;
                 context.Response.Headers.RetryAfter = ((int)Math.Ceiling(settings.RefusedRetryAfter.TotalSeconds)).ToString(CultureInfo.InvariantCulture);
                 await SseJson.WriteErrorAsync(context, status, refused.Message);
                 return;
             }
-            logger.LogInformation("Stream {ClientId} opened for user {UserId} with {TopicCount} topics", connection.ClientId, identity.UserId, topics.Count);
+            if (await UserConnectionsAsync(connection) is { } held)
+            {
+                refusals.StreamRefused(SseMetrics.StreamRefusals.UserLimit,
+                    $"user {identity.UserId} already holds {held} connections (Sse:MaxConnectionsPerUser is {settings.MaxConnectionsPerUser})");
+                metrics.ConnectionRefused(SseMetrics.StreamRefusals.UserLimit);
+                context.Response.Headers.RetryAfter = ((int)Math.Ceiling(settings.RefusedRetryAfter.TotalSeconds)).ToString(CultureInfo.InvariantCulture);
+                await SseJson.WriteErrorAsync(context, StatusCodes.Status429TooManyRequests,
+                    $"the user already holds {held} connections, the maximum (Sse:MaxConnectionsPerUser is {settings.MaxConnectionsPerUser})");
+                return;
+            }
+            logger.LogDebug("Stream {ClientId} opened for user {UserId} with {TopicCount} topics", connection.ClientId, identity.UserId, topics.Count);
             await StartStreamAsync(context);
             await PumpAsync(context, connection);
-            logger.LogInformation("Stream {ClientId} of user {UserId} ended", connection.ClientId, identity.UserId);
+            logger.LogDebug("Stream {ClientId} of user {UserId} ended", connection.ClientId, identity.UserId);
         }
         finally
         {
             // Stops the client actor, also when it was created after a timed-out or abandoned connect.
             connection.End();
+        }
+    }
+
+    /// <summary>
+    /// With a per-user limit, the user's connections when its entity refused this one; null once admitted. An entity
+    /// that does not answer in time (its node died, its shard is moving) admits it: a browser's EventSource gives up for
+    /// good on a refusal, so an outage must not refuse every reconnect.
+    /// </summary>
+    private async Task<int?> UserConnectionsAsync(ClientConnection connection)
+    {
+        try
+        {
+            return await connection.Admission.WaitAsync(AdmissionWait);
+        }
+        catch (TimeoutException)
+        {
+            logger.LogDebug("Stream {ClientId}: the user entity did not answer its admission in time; admitted", connection.ClientId);
+            return null;
         }
     }
 
@@ -142,10 +175,10 @@ public sealed class StreamEndpoint(
         return false;
     }
 
-    /// <summary>Answers a refused stream before any stream byte, logged once with its reason (never a credential).</summary>
+    /// <summary>Answers a refused stream before any stream byte, counted and logged with its reason (never a credential) through <see cref="SseRefusalLog"/>.</summary>
     private async Task RefuseAsync(HttpContext context, int status, string refusal, string reason, string? logged = null)
     {
-        logger.LogInformation("Stream refused ({Status}): {Reason}", status, logged ?? reason);
+        refusals.StreamRefused(refusal, logged ?? reason);
         metrics.ConnectionRefused(refusal);
         await SseJson.WriteErrorAsync(context, status, reason);
     }

@@ -3,8 +3,8 @@ using System.Text;
 using Microsoft.AspNetCore.Authentication;
 using Microsoft.AspNetCore.Http;
 using Microsoft.Extensions.Hosting;
-using Microsoft.Extensions.Logging;
 using Microsoft.Extensions.Options;
+using Sse.Actors.Diagnostics;
 using Sse.Actors.Http;
 using Sse.Actors.Settings;
 
@@ -14,7 +14,7 @@ namespace Sse.Actors.Security;
 /// Guards <c>POST /send</c> and <c>GET /stats</c>: an <c>X-Api-Key</c> from <c>Sse:Publish:ApiKeys</c>, or (in
 /// <c>Jwt</c> mode) a bearer token with the publish claim. No credential: 401; a credential that is not accepted: 403.
 /// </summary>
-public sealed class PublisherCredentialFilter(IOptions<SseOptions> options, IHostEnvironment environment, ILogger<PublisherCredentialFilter> logger)
+public sealed class PublisherCredentialFilter(IOptions<SseOptions> options, IHostEnvironment environment, SseRefusalLog refusals)
     : IEndpointFilter
 {
     public const string ApiKeyHeader = "X-Api-Key";
@@ -68,7 +68,8 @@ public sealed class PublisherCredentialFilter(IOptions<SseOptions> options, IHos
 
     private IResult Refuse(HttpContext context, int status, string reason)
     {
-        logger.LogInformation("Publisher refused ({Status}) for {Path}: {Reason}", status, context.Request.Path, reason);
+        refusals.PublisherRefused(status == StatusCodes.Status401Unauthorized ? SseMetrics.SendErrors.Unauthorized : SseMetrics.SendErrors.Forbidden,
+            $"{context.Request.Path}: {reason}");
         return SseJson.Error(status, reason);
     }
 }

@@ -20,6 +20,8 @@ public static class SseRateLimits
         {
             var retryAfter = context.Lease.TryGetMetadata(MetadataName.RetryAfter, out var wait) ? wait : TimeSpan.FromMinutes(1);
             context.HttpContext.RequestServices.GetService<SseMetrics>()?.ConnectionRefused(SseMetrics.StreamRefusals.RateLimited);
+            context.HttpContext.RequestServices.GetService<SseRefusalLog>()?.StreamRefused(SseMetrics.StreamRefusals.RateLimited,
+                $"{context.HttpContext.Connection.RemoteIpAddress}: over Sse:Limits:ConnectionAttemptsPerMinutePerIp ({limits.ConnectionAttemptsPerMinutePerIp})");
             context.HttpContext.Response.Headers.RetryAfter = ((int)Math.Ceiling(retryAfter.TotalSeconds)).ToString(CultureInfo.InvariantCulture);
             await Http.SseJson.WriteErrorAsync(context.HttpContext, StatusCodes.Status429TooManyRequests,
                 $"too many connection attempts from this address (Sse:Limits:ConnectionAttemptsPerMinutePerIp is {limits.ConnectionAttemptsPerMinutePerIp})");

@@ -33,6 +33,7 @@ public sealed class SseWireSerializer(ExtendedActorSystem system) : SerializerWi
         PublishToStream => "PS",
         EventRecorded => "ER",
         SubscribedToStream => "AS",
+        SubscriptionRefused => "RS",
         SendToUser => "CU",
         SendToTopic => "CT",
         Broadcast => "CB",
@@ -71,11 +72,12 @@ public sealed class SseWireSerializer(ExtendedActorSystem system) : SerializerWi
         return manifest switch
         {
             "EV" => ReadEvent(r),
-            "SS" => new SubscribeToStream(ReadStream(r), ReadRef(r), ReadOptionalPosition(r)),
+            "SS" => new SubscribeToStream(ReadStream(r), ReadRef(r), ReadOptionalPosition(r), r.ReadInt32()),
             "US" => new UnsubscribeFromStream(ReadStream(r), ReadRef(r)),
             "PS" => new PublishToStream(ReadStream(r), ReadEvent(r)),
             "ER" => new EventRecorded(ReadStream(r), r.ReadString(), r.ReadString()),
             "AS" => new SubscribedToStream(ReadStream(r), ReadReplay(r)),
+            "RS" => new SubscriptionRefused(ReadStream(r), r.ReadInt32()),
             "CU" => new SendToUser(ReadGuid(r), r.ReadString(), r.ReadString(), ReadOptionalString(r)),
             "CT" => new SendToTopic(r.ReadString(), r.ReadString(), r.ReadString(), r.ReadBoolean() ? ReadGuid(r) : null, ReadOptionalString(r)),
             "CB" => new Broadcast(r.ReadString(), r.ReadString(), ReadOptionalString(r)),
@@ -104,11 +106,12 @@ public sealed class SseWireSerializer(ExtendedActorSystem system) : SerializerWi
         switch (obj)
         {
             case SseEvent e: WriteEvent(w, e); break;
-            case SubscribeToStream m: WriteStream(w, m.Stream); WriteRef(w, m.Subscriber); WriteOptionalPosition(w, m.From); break;
+            case SubscribeToStream m: WriteStream(w, m.Stream); WriteRef(w, m.Subscriber); WriteOptionalPosition(w, m.From); w.Write(m.MaxSubscribers); break;
             case UnsubscribeFromStream m: WriteStream(w, m.Stream); WriteRef(w, m.Subscriber); break;
             case PublishToStream m: WriteStream(w, m.Stream); WriteEvent(w, m.Event); break;
             case EventRecorded m: WriteStream(w, m.Stream); w.Write(m.EventId); w.Write(m.RecordedAs); break;
             case SubscribedToStream m: WriteStream(w, m.Stream); WriteReplay(w, m.Replay); break;
+            case SubscriptionRefused m: WriteStream(w, m.Stream); w.Write(m.Subscribers); break;
             case SendToUser m: WriteGuid(w, m.UserId); w.Write(m.Event); w.Write(m.Data); WriteOptionalString(w, m.MessageId); break;
             case SendToTopic m:
                 w.Write(m.Topic); w.Write(m.Event); w.Write(m.Data); w.Write(m.TenantId.HasValue);

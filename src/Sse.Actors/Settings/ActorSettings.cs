@@ -11,9 +11,13 @@ public static class ActorSettings
         HeartbeatInterval: options.HeartbeatInterval,
         ClientTimeout: options.ClientTimeout,
         SubscribeRetryInterval: options.SubscribeRetryInterval,
-        ReconnectDelay: options.ReconnectDelay,
+        ReconnectDelay: ReconnectDelays(options),
         ShutdownGrace: options.ShutdownGrace,
         History: options.HistorySize > 0);
+
+    // Unset, the longest is twice the shortest (within what retry: can say).
+    private static ReconnectDelayRange ReconnectDelays(SseOptions options) => new(options.ReconnectDelay,
+        options.ReconnectDelayMax ?? TimeSpan.FromMilliseconds(Math.Min(2 * options.ReconnectDelay.TotalMilliseconds, int.MaxValue)));
 
     public static PublishSettings PublishSettings(this SseOptions options) => new(
         EnableTopics: options.EnableTopics,

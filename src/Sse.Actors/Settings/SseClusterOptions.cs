@@ -30,6 +30,9 @@ public sealed class SseClusterOptions
     /// </summary>
     public TimeSpan DownUnreachableAfter { get; set; } = TimeSpan.FromSeconds(10);
 
+    /// <summary>Akka.Remote over mutual TLS; off until a certificate is set.</summary>
+    public SseClusterTlsOptions Tls { get; set; } = new();
+
     /// <summary>How long a cluster-wide question (stats, online users) waits for the other nodes' answers.</summary>
     public TimeSpan QueryTimeout { get; set; } = TimeSpan.FromSeconds(3);
 }

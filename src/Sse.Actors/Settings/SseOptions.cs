@@ -23,8 +23,11 @@ public sealed class SseOptions
     /// <summary>Connections this node accepts; 0 means unlimited. Over it: 503 with Retry-After.</summary>
     public int MaxConnections { get; set; }
 
-    /// <summary>Connections one user may hold on this node; 0 means unlimited. Over it: 429 with Retry-After.</summary>
-    public int MaxConnectionsPerUser { get; set; }
+    /// <summary>
+    /// Connections one user may hold on every node together, counted by the user's entity; 0 means unlimited. Over it: 429 with
+    /// Retry-After. The default keeps one token from opening connections until a node runs out of memory.
+    /// </summary>
+    public int MaxConnectionsPerUser { get; set; } = 100;
 
     /// <summary>Most events <see cref="HistorySize"/> may keep per stream: history is in memory, one ring per user and topic entity.</summary>
     public const int MaxHistorySize = 10_000;
@@ -38,8 +41,15 @@ public sealed class SseOptions
     /// <summary>Where the history is kept: in memory (default), or durably in SQLite (one node) or PostgreSQL (a cluster).</summary>
     public SseHistoryStoreOptions HistoryStore { get; set; } = new();
 
-    /// <summary>The <c>retry:</c> sent to browsers: how long they wait before reconnecting.</summary>
+    /// <summary>The shortest <c>retry:</c> sent to browsers: how long they wait before reconnecting a dropped stream.</summary>
     public TimeSpan ReconnectDelay { get; set; } = TimeSpan.FromSeconds(3);
+
+    /// <summary>
+    /// The longest <c>retry:</c>: each connection gets its own, drawn evenly between <see cref="ReconnectDelay"/> and this, so
+    /// the browsers of a node that stops do not all come back in the same second. Unset: twice <see cref="ReconnectDelay"/>;
+    /// equal to it: every connection gets <see cref="ReconnectDelay"/>.
+    /// </summary>
+    public TimeSpan? ReconnectDelayMax { get; set; }
 
     /// <summary>
     /// How long a publish waits for the stream's entity to record the event (numbered and kept, written first with the

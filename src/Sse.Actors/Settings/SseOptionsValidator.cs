@@ -33,6 +33,8 @@ public sealed class SseOptionsValidator(IHostEnvironment environment) : IValidat
             $"{s}:HistorySize must be between 0 (no replay) and {SseOptions.MaxHistorySize} (is {options.HistorySize}).");
         Require(options.ReconnectDelay >= TimeSpan.Zero && options.ReconnectDelay.TotalMilliseconds <= int.MaxValue,
             $"{s}:ReconnectDelay must be between 0 and {int.MaxValue} ms (is {options.ReconnectDelay}).");
+        Require(options.ReconnectDelayMax is not { } longest || (longest >= options.ReconnectDelay && longest.TotalMilliseconds <= int.MaxValue),
+            $"{s}:ReconnectDelayMax must be between {s}:ReconnectDelay ({options.ReconnectDelay}) and {int.MaxValue} ms (is {options.ReconnectDelayMax}).");
         Require(options.RefusedRetryAfter >= TimeSpan.FromSeconds(1), $"{s}:RefusedRetryAfter must be at least 1 second (is {options.RefusedRetryAfter}).");
         Require(options.PublishTimeout > TimeSpan.Zero && options.PublishTimeout <= TimeSpan.FromMinutes(5),
             $"{s}:PublishTimeout must be above 0 and at most 5 minutes (is {options.PublishTimeout}).");
@@ -85,9 +87,38 @@ public sealed class SseOptionsValidator(IHostEnvironment environment) : IValidat
         {
             Require(IsSeedAddress(seed), $"{s}:Cluster:SeedNodes has '{seed}', which is not an address like akka.tcp://{SseAkkaConfiguration.ActorSystemName}@host:port.");
         }
+        if (UnreachableAnnouncedHost(cluster) is { } remoteSeed)
+        {
+            var (option, announced) = cluster.PublicHostname is null ? ("Hostname", cluster.Hostname) : ("PublicHostname", cluster.PublicHostname);
+            failures.Add($"{s}:Cluster:{option} is {announced}, which only this machine can reach, while {s}:Cluster:SeedNodes names {remoteSeed}: " +
+                $"the other nodes could not reach this one. Set {s}:Cluster:PublicHostname to the address they reach it at (or listen on it with {s}:Cluster:Hostname).");
+        }
         Require(cluster.FailureDetectionPause >= TimeSpan.FromSeconds(1), $"{s}:Cluster:FailureDetectionPause must be at least 1 second (is {cluster.FailureDetectionPause}).");
         Require(cluster.DownUnreachableAfter >= TimeSpan.FromSeconds(1), $"{s}:Cluster:DownUnreachableAfter must be at least 1 second (is {cluster.DownUnreachableAfter}).");
 
+        var tls = cluster.Tls;
+        Require(string.IsNullOrWhiteSpace(tls.CertificatePath) || string.IsNullOrWhiteSpace(tls.Thumbprint),
+            $"{s}:Cluster:Tls:CertificatePath and {s}:Cluster:Tls:Thumbprint name two certificates; set one.");
+        if (tls.Enabled && (string.IsNullOrWhiteSpace(tls.CertificatePath) || string.IsNullOrWhiteSpace(tls.Thumbprint)))
+        {
+            var option = $"{s}:Cluster:Tls:{(string.IsNullOrWhiteSpace(tls.CertificatePath) ? "Thumbprint" : "CertificatePath")}";
+            try
+            {
+                using var certificate = tls.LoadCertificate();
+                Require(certificate.HasPrivateKey, $"{option} names {certificate.Subject}, a certificate without its private key: a node needs its own.");
+            }
+            catch (Exception e) when (e is System.Security.Cryptography.CryptographicException or IOException or InvalidOperationException or UnauthorizedAccessException)
+            {
+                failures.Add($"{option} names a certificate that cannot be loaded: {e.Message}");
+            }
+        }
+        foreach (var seed in cluster.SeedNodes.Where(IsSeedAddress))
+        {
+            var protocol = Akka.Actor.Address.Parse(seed).Protocol;
+            Require(protocol == (tls.Enabled ? "akka.ssl.tcp" : "akka.tcp"), tls.Enabled
+                ? $"{s}:Cluster:SeedNodes has '{seed}': with {s}:Cluster:Tls the nodes speak akka.ssl.tcp://, so name them so."
+                : $"{s}:Cluster:SeedNodes has '{seed}', an akka.ssl.tcp:// address: set {s}:Cluster:Tls on every node, or name the seeds akka.tcp://.");
+        }
         Require(cluster.QueryTimeout > TimeSpan.Zero, $"{s}:Cluster:QueryTimeout must be positive (is {cluster.QueryTimeout}).");
 
         foreach (var host in options.Metrics.Hosts)
@@ -97,6 +128,27 @@ public sealed class SseOptionsValidator(IHostEnvironment environment) : IValidat
 
         return failures.Count == 0 ? ValidateOptionsResult.Success : ValidateOptionsResult.Fail(failures);
     }
+
+    /// <summary>A seed node on another machine while this node announces a loopback address: the seed's host, else null.</summary>
+    private static string? UnreachableAnnouncedHost(SseClusterOptions cluster)
+    {
+        if (!IsLoopback(cluster.PublicHostname ?? cluster.Hostname))
+        {
+            return null;
+        }
+        foreach (var seed in cluster.SeedNodes.Where(IsSeedAddress))
+        {
+            var host = Akka.Actor.Address.Parse(seed).Host!;
+            if (!IsLoopback(host))
+            {
+                return host;
+            }
+        }
+        return null;
+    }
+
+    private static bool IsLoopback(string host) =>
+        string.Equals(host, "localhost", StringComparison.OrdinalIgnoreCase) || (System.Net.IPAddress.TryParse(host, out var address) && System.Net.IPAddress.IsLoopback(address));
 
     private static bool IsSeedAddress(string seed)
     {

@@ -17,6 +17,8 @@ internal interface IStreamAudience
     /// <summary>Keeps <paramref name="subscriber"/>; false when it was kept already, or the audience keeps none.</summary>
     bool Add(IActorRef subscriber);
 
+    bool Contains(IActorRef subscriber);
+
     bool Remove(IActorRef subscriber);
 
     /// <summary>Hands the same encoded event to the whole audience. Nobody waits for a slow subscriber.</summary>
@@ -60,6 +62,10 @@ internal sealed class SubscriberSet(StreamKey stream, ActorSystem system) : IStr
         Count += added ? 1 : 0;
         return added;
     }
+
+    public bool Contains(IActorRef subscriber) => subscriber.Path.Address.HasLocalScope
+        ? _local.Contains(subscriber)
+        : _remoteNodes.TryGetValue(subscriber.Path.Address, out var node) && node.Subscribers.Contains(subscriber);
 
     public bool Remove(IActorRef subscriber)
     {
@@ -119,6 +125,8 @@ internal sealed class EveryNode(IActorRef mediator) : IStreamAudience
     public bool IsEmpty => false;
 
     public bool Add(IActorRef subscriber) => false;
+
+    public bool Contains(IActorRef subscriber) => false;
 
     public bool Remove(IActorRef subscriber) => false;
 

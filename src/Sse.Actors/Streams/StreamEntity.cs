@@ -53,12 +53,15 @@ public sealed class StreamEntity : UntypedActor, IWithTimers, IWithUnboundedStas
 
     protected override void PreStart()
     {
+        _settings.Metrics?.EntityStarted(_stream.Kind);
         Timers.StartSingleTimer(PassivateTimer, PassivateIfEmpty.Instance, _settings.EmptyPassivation);
         if (_history.Start())
         {
             Context.Become(Starting);
         }
     }
+
+    protected override void PostStop() => _settings.Metrics?.EntityStopped(_stream.Kind);
 
     /// <summary>
     /// A failure stops the entity rather than let its supervisor restart it: a restarted entity would keep its
@@ -96,6 +99,10 @@ public sealed class StreamEntity : UntypedActor, IWithTimers, IWithUnboundedStas
                 break;
             case PublishToStream m:
                 _history.Publish(m.Event, Sender);
+                break;
+            case SubscribeToStream { MaxSubscribers: > 0 } m when _audience.Count >= m.MaxSubscribers && !_audience.Contains(m.Subscriber):
+                // A new connection over its user's limit, counted on every node: refused before its first byte.
+                m.Subscriber.Tell(new SubscriptionRefused(_stream, _audience.Count));
                 break;
             case SubscribeToStream m:
                 Subscribe(m.Subscriber, m.From);

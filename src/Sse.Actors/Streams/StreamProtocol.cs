@@ -17,8 +17,14 @@ public static class StreamProtocol
     /// <summary>
     /// A connection asks to receive the stream's events; answered with <see cref="SubscribedToStream"/>.
     /// With history on, <paramref name="From"/> is the last position the connection saw, to resume after.
+    /// <paramref name="MaxSubscribers"/> &gt; 0: a new connection asks to be admitted among at most that many
+    /// subscribers (its user's connection limit, on every node); past it the answer is <see cref="SubscriptionRefused"/>.
+    /// 0 for a connection already streaming, which subscribes again and is never refused.
     /// </summary>
-    public sealed record SubscribeToStream(StreamKey Stream, IActorRef Subscriber, StreamPosition? From = null) : IStreamMessage;
+    public sealed record SubscribeToStream(StreamKey Stream, IActorRef Subscriber, StreamPosition? From = null, int MaxSubscribers = 0) : IStreamMessage;
+
+    /// <summary>The stream already has <paramref name="Subscribers"/> subscribers, as many as the subscription allowed: the connection is refused.</summary>
+    public sealed record SubscriptionRefused(StreamKey Stream, int Subscribers) : ISseWireMessage;
 
     public sealed record UnsubscribeFromStream(StreamKey Stream, IActorRef Subscriber) : IStreamMessage;
 

@@ -1,6 +1,7 @@
 using Microsoft.AspNetCore.Http;
 using Microsoft.Extensions.Logging;
 using Microsoft.Extensions.Options;
+using Sse.Actors.Diagnostics;
 using Sse.Actors.Http;
 using Sse.Actors.Security;
 using Sse.Actors.Settings;
@@ -18,6 +19,7 @@ public sealed class TicketEndpoint(
     ISseTopicAuthorizer topicAuthorizer,
     StreamTickets tickets,
     IOptions<SseOptions> options,
+    SseRefusalLog refusals,
     ILogger<TicketEndpoint> logger)
 {
     public async Task HandleAsync(HttpContext context)
@@ -26,42 +28,43 @@ public sealed class TicketEndpoint(
         var auth = settings.Auth;
         if (auth.Mode == SseAuthMode.Jwt && context.Request.Query.ContainsKey(auth.Jwt.TokenQueryParameter))
         {
-            await RefuseAsync(context, StatusCodes.Status400BadRequest,
+            await RefuseAsync(context, StatusCodes.Status400BadRequest, SseMetrics.StreamRefusals.Unauthorized,
                 $"send the token in the Authorization header, not as ?{auth.Jwt.TokenQueryParameter}=: a ticket exists to keep it out of URLs");
             return;
         }
         if (await SseCors.RefusedOriginAsync(context, settings) is { } origin)
         {
-            await RefuseAsync(context, StatusCodes.Status403Forbidden, $"origin '{origin}' is not allowed (Sse:AllowedOrigins)");
+            await RefuseAsync(context, StatusCodes.Status403Forbidden, SseMetrics.StreamRefusals.Forbidden, $"origin '{origin}' is not allowed (Sse:AllowedOrigins)");
             return;
         }
         var authentication = await authenticator.AuthenticateAsync(context);
         if (authentication.Identity is not { } identity)
         {
-            await RefuseAsync(context, StatusCodes.Status401Unauthorized, authentication.FailureReason ?? "authentication failed");
+            await RefuseAsync(context, StatusCodes.Status401Unauthorized, SseMetrics.StreamRefusals.Unauthorized, authentication.FailureReason ?? "authentication failed");
             return;
         }
         if (StreamTopics.Problem(topicResolver, context, identity, settings, out var topics) is { } problem)
         {
-            await RefuseAsync(context, StatusCodes.Status400BadRequest, problem);
+            await RefuseAsync(context, StatusCodes.Status400BadRequest, SseMetrics.StreamRefusals.InvalidTopics, problem);
             return;
         }
         if (await StreamTopics.DeniedAsync(topicAuthorizer, context, identity, topics) is { } denied)
         {
-            await RefuseAsync(context, StatusCodes.Status403Forbidden, $"subscribing to topic '{denied}' is not allowed (Sse:Auth:AllowedTopics)");
+            await RefuseAsync(context, StatusCodes.Status403Forbidden, SseMetrics.StreamRefusals.Forbidden, $"subscribing to topic '{denied}' is not allowed (Sse:Auth:AllowedTopics)");
             return;
         }
 
         var (ticket, expiresAt) = tickets.Issue(identity, topics);
-        logger.LogInformation("Ticket issued to user {UserId} for {TopicCount} topics until {ExpiresAt:O}", identity.UserId, topics.Count, expiresAt);
+        logger.LogDebug("Ticket issued to user {UserId} for {TopicCount} topics until {ExpiresAt:O}", identity.UserId, topics.Count, expiresAt);
         context.Response.Headers.CacheControl = "no-store";
         await context.Response.WriteAsJsonAsync(new TicketIssued(ticket, expiresAt, topics), SseJson.Options);
     }
 
-    private async Task RefuseAsync(HttpContext context, int status, string reason)
+    /// <summary>Logged with the stream refusals (the reasons of <c>sse_client_refused_total</c>), not counted there: no stream was asked for yet.</summary>
+    private async Task RefuseAsync(HttpContext context, int status, string reason, string detail)
     {
-        logger.LogInformation("Ticket refused ({Status}): {Reason}", status, reason);
-        await SseJson.WriteErrorAsync(context, status, reason);
+        refusals.StreamRefused(reason, $"ticket request: {detail}");
+        await SseJson.WriteErrorAsync(context, status, detail);
     }
 
     private sealed record TicketIssued(string Ticket, DateTimeOffset ExpiresAt, IReadOnlyList<string> Topics);

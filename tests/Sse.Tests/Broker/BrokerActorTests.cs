@@ -47,32 +47,6 @@ public sealed class BrokerActorTests : Akka.TestKit.Xunit2.TestKit
     }
 
     [Fact]
-    public void Connection_over_the_per_user_maximum_is_refused_as_user_limit()
-    {
-        var broker = StartBroker(new SseOptions { MaxConnectionsPerUser = 2 });
-        var userId = Guid.NewGuid();
-        Connect(broker, NewConnection(userId));
-        Connect(broker, NewConnection(userId));
-
-        broker.Tell(new Connect(NewConnection(userId)));
-
-        Assert.Equal(RefusalReason.UserLimit, ExpectMsg<Refused>().Reason);
-    }
-
-    [Fact]
-    public void User_at_the_per_user_maximum_does_not_block_another_user()
-    {
-        var broker = StartBroker(new SseOptions { MaxConnectionsPerUser = 2 });
-        var userId = Guid.NewGuid();
-        Connect(broker, NewConnection(userId));
-        Connect(broker, NewConnection(userId));
-
-        broker.Tell(new Connect(NewConnection(Guid.NewGuid())));
-
-        ExpectMsg<Accepted>();
-    }
-
-    [Fact]
     public void Stopped_client_frees_its_place_for_a_new_connection()
     {
         var broker = StartBroker(new SseOptions { MaxConnections = 1 });

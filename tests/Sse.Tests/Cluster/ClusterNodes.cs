@@ -111,7 +111,7 @@ public static class ClusterNodes
         }
     }
 
-    private static int UpMembers(BrokerHost host) =>
+    public static int UpMembers(BrokerHost host) =>
         Akka.Cluster.Cluster.Get(host.ActorSystem).State.Members.Count(member => member.Status == MemberStatus.Up);
 
     private static Dictionary<string, string> With(IDictionary<string, string>? settings, Dictionary<string, string> cluster)

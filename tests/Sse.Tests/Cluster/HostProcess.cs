@@ -112,12 +112,31 @@ public sealed class HostProcess : IAsyncDisposable
     /// <summary>SIGTERM, as an orchestrator stops a pod: the host closes its streams, leaves the cluster and hands its shards off.</summary>
     public async Task StopGracefullyAsync()
     {
-        using (var kill = Process.Start("kill", ["-TERM", _process.Id.ToString(System.Globalization.CultureInfo.InvariantCulture)]))
-        {
-            await kill.WaitForExitAsync();
-        }
+        await SignalAsync("TERM");
         await _process.WaitForExitAsync().WaitAsync(TimeSpan.FromSeconds(60));
     }
+
+    /// <summary>SIGSTOP: the process stops answering anything, as a node behind a broken network does, until <see cref="ResumeAsync"/>.</summary>
+    public Task PauseAsync() => SignalAsync("STOP");
+
+    /// <summary>SIGCONT after <see cref="PauseAsync"/>.</summary>
+    public Task ResumeAsync() => SignalAsync("CONT");
+
+    /// <summary>The <c>/readyz</c> answer: its status code and the health status it names.</summary>
+    public async Task<(HttpStatusCode Status, string Health)> ReadinessAsync()
+    {
+        using var response = await Client.GetAsync("/readyz");
+        return (response.StatusCode, await response.Content.ReadAsStringAsync());
+    }
+
+    private async Task SignalAsync(string signal)
+    {
+        using var kill = Process.Start("kill", [$"-{signal}", _process.Id.ToString(System.Globalization.CultureInfo.InvariantCulture)]);
+        await kill.WaitForExitAsync();
+    }
+
+    /// <summary>Waits for the process to end on its own.</summary>
+    public Task WaitForExitAsync(TimeSpan limit) => _process.WaitForExitAsync().WaitAsync(limit);
 
     /// <summary>SIGKILL: no leaving, no hand-off, no close events.</summary>
     public void Kill() => _process.Kill(entireProcessTree: true);

@@ -9,14 +9,8 @@ public sealed class MetricsEndpointTests
     public async Task Scrape_is_Prometheus_text_with_the_seed_names_and_their_types()
     {
         await using var host = await BrokerHost.StartAsync();
-        var node = host.Node();
-        var userId = Guid.NewGuid();
-        await using var stream = await host.ConnectAsync(userId);
-        await host.Broker.SendToUserAsync(userId, "update", "hello");
-        await stream.NextEventAsync();
 
-        var scrape = await host.AwaitMetricsAsync(m =>
-            m.Value("sse_messages_sent_total", node) == 1 && m.Value("sse_delivery_latency_seconds_count", node) == 1);
+        var scrape = await host.ScrapeAfterOneDeliveryAsync();
         using var response = await host.Client.GetAsync("/metrics");
 
         Assert.Equal("text/plain", response.Content.Headers.ContentType?.MediaType);
@@ -38,6 +32,21 @@ public sealed class MetricsEndpointTests
 
         Assert.All(scrape.Samples.Where(s => s.Name.StartsWith("sse_", StringComparison.Ordinal)), s => Assert.Equal(host.Node(), s.Label("node")));
         Assert.StartsWith("akka.tcp://sse@127.0.0.1:", host.Node());
+    }
+
+    [Fact]
+    public async Task The_stream_entities_a_node_runs_are_a_gauge_by_kind()
+    {
+        await using var host = await BrokerHost.StartAsync(new Dictionary<string, string> { ["Sse:HistorySize"] = "10" });
+        await using var first = await host.ConnectAsync(Guid.NewGuid(), "news");
+        await using var second = await host.ConnectAsync(Guid.NewGuid(), "news,sport");
+
+        // Two users, two topics, and with history on the broadcasts' entity.
+        var scrape = await host.AwaitMetricsAsync(m => m.Value("sse_stream_entities", host.Node(), ("kind", "user")) == 2
+            && m.Value("sse_stream_entities", host.Node(), ("kind", "topic")) == 2
+            && m.Value("sse_stream_entities", host.Node(), ("kind", "broadcast")) == 1);
+
+        Assert.Equal("gauge", scrape.Types["sse_stream_entities"]);
     }
 
     [Fact]

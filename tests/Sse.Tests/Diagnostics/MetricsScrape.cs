@@ -104,6 +104,17 @@ internal static class BrokerHostMetrics
         return MetricsScrape.Parse(await response.Content.ReadAsStringAsync());
     }
 
+    /// <summary>Sends one event to one stream and scrapes once it is counted: then every instrument, the histogram too, has its series.</summary>
+    public static async Task<MetricsScrape> ScrapeAfterOneDeliveryAsync(this BrokerHost host)
+    {
+        var node = host.Node();
+        var userId = Guid.NewGuid();
+        await using var stream = await host.ConnectAsync(userId);
+        await host.Broker.SendToUserAsync(userId, "update", "hello");
+        await stream.NextEventAsync();
+        return await host.AwaitMetricsAsync(m => m.Value("sse_messages_sent_total", node) == 1 && m.Value("sse_delivery_latency_seconds_count", node) == 1);
+    }
+
     /// <summary>Scrapes until the metrics show what the test expects (a scrape is cached for a moment, and counting is asynchronous).</summary>
     public static async Task<MetricsScrape> AwaitMetricsAsync(this BrokerHost host, Func<MetricsScrape, bool> condition)
     {

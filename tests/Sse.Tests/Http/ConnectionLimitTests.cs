@@ -45,5 +45,14 @@ public sealed class ConnectionLimitTests
         Assert.Equal(HttpStatusCode.TooManyRequests, refused.StatusCode);
         Assert.NotNull(refused.Headers.RetryAfter);
         Assert.NotEqual("text/event-stream", refused.Content.Headers.ContentType?.MediaType);
+        Assert.Contains("MaxConnectionsPerUser", await refused.Content.ReadAsStringAsync());
+
+        // A stream that ends frees its place.
+        await first.DisposeAsync();
+        await Eventually.HoldsAsync(async () =>
+        {
+            using var again = await host.Client.GetAsync(BrokerHost.StreamPath(userId), HttpCompletionOption.ResponseHeadersRead);
+            return again.StatusCode == HttpStatusCode.OK;
+        }, TimeSpan.FromSeconds(15), "the user's third stream admitted once the first ended");
     }
 }

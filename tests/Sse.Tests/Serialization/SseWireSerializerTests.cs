@@ -29,6 +29,8 @@ public sealed class SseWireSerializerTests() : Akka.TestKit.Xunit2.TestKit(SseTe
         new PublishToStream(new StreamKey.User(UserId), Event),
         new EventRecorded(new StreamKey.User(UserId), Event.Id, "1200"),
         new SubscribedToStream(new StreamKey.User(UserId), Replay),
+        new SubscribeToStream(new StreamKey.User(UserId), subscriber, MaxSubscribers: 100),
+        new SubscriptionRefused(new StreamKey.User(UserId), 100),
         new SubscribeToStream(new StreamKey.Topic("news/sport"), subscriber, new StreamPosition(uint.MaxValue, long.MaxValue)),
         new UnsubscribeFromStream(new StreamKey.Topic("news/sport"), subscriber),
         new PublishToStream(new StreamKey.Topic("news/sport"), Event),

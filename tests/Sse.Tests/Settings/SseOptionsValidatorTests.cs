@@ -41,6 +41,22 @@ public sealed class SseOptionsValidatorTests
         Assert.True(Validate(options).Succeeded);
     }
 
+    [Fact]
+    public void A_ReconnectDelayMax_below_ReconnectDelay_is_rejected()
+    {
+        var options = new SseOptions { ReconnectDelay = TimeSpan.FromSeconds(3), ReconnectDelayMax = TimeSpan.FromSeconds(2) };
+
+        AssertFailsNaming("ReconnectDelayMax", Validate(options));
+    }
+
+    [Fact]
+    public void A_ReconnectDelayMax_equal_to_ReconnectDelay_is_accepted()
+    {
+        var options = new SseOptions { ReconnectDelay = TimeSpan.FromSeconds(3), ReconnectDelayMax = TimeSpan.FromSeconds(3) };
+
+        Assert.True(Validate(options).Succeeded);
+    }
+
     [Theory]
     [InlineData("00:00:00.999", false)]
     [InlineData("00:00:01", true)]
@@ -117,8 +133,41 @@ public sealed class SseOptionsValidatorTests
         {
             HistorySize = 10,
             HistoryStore = { Provider = SseHistoryStore.Sqlite },
-            Cluster = { SeedNodes = ["akka.tcp://sse@10.0.0.1:4053"] },
+            Cluster = { PublicHostname = "10.0.0.2", SeedNodes = ["akka.tcp://sse@10.0.0.1:4053"] },
         }));
+
+    [Theory]
+    [InlineData("127.0.0.1", null)]
+    [InlineData("localhost", null)]
+    [InlineData("0.0.0.0", "127.0.0.1")]
+    public void A_node_that_announces_a_loopback_address_to_seed_nodes_on_other_hosts_is_rejected(string hostname, string? publicHostname)
+    {
+        var result = Validate(new SseOptions { Cluster = { Hostname = hostname, PublicHostname = publicHostname, SeedNodes = ["akka.tcp://sse@10.0.0.1:4053"] } });
+
+        AssertFailsNaming(publicHostname is null ? "Cluster:Hostname" : "Cluster:PublicHostname", result);
+        Assert.Contains("10.0.0.1", Assert.Single(result.Failures!));
+    }
+
+    [Theory]
+    [InlineData("127.0.0.1", null, "akka.tcp://sse@127.0.0.1:4053")]
+    [InlineData("127.0.0.1", "10.0.0.2", "akka.tcp://sse@10.0.0.1:4053")]
+    [InlineData("0.0.0.0", "node-2.sse.internal", "akka.tcp://sse@node-1.sse.internal:4053")]
+    [InlineData("10.0.0.2", null, "akka.tcp://sse@10.0.0.1:4053")]
+    public void A_node_others_can_reach_at_the_address_it_announces_is_accepted(string hostname, string? publicHostname, string seed) =>
+        Assert.True(Validate(new SseOptions { Cluster = { Hostname = hostname, PublicHostname = publicHostname, SeedNodes = [seed] } }).Succeeded);
+
+    [Fact]
+    public void Cluster_tls_with_a_certificate_that_cannot_be_loaded_is_rejected_naming_the_option() =>
+        AssertFailsNaming("Cluster:Tls:CertificatePath", Validate(new SseOptions { Cluster = { Tls = { CertificatePath = "/nonexistent/cluster.pfx" } } }));
+
+    [Fact]
+    public void Cluster_tls_from_a_file_and_from_the_store_at_once_is_rejected() =>
+        AssertFailsNaming("Cluster:Tls:CertificatePath", Validate(new SseOptions { Cluster = { Tls = { CertificatePath = "a.pfx", Thumbprint = "AB" } } }));
+
+    [Theory]
+    [InlineData("akka.ssl.tcp://sse@127.0.0.1:4053")]
+    public void Tls_seed_nodes_without_cluster_tls_are_rejected(string seed) =>
+        AssertFailsNaming("Cluster:SeedNodes", Validate(new SseOptions { Cluster = { SeedNodes = [seed] } }));
 
     [Fact]
     public void A_sqlite_history_store_on_one_node_needs_no_connection_string() =>

@@ -2,10 +2,10 @@ using System.Collections.Concurrent;
 using Serilog.Core;
 using Serilog.Events;
 
-namespace Sse.Tests.Http;
+namespace Sse.Tests;
 
-/// <summary>What a host logs, each event rendered with its properties, so a test can look for a leaked secret or a reason.</summary>
-public sealed class CapturedLogs : ILogEventSink
+/// <summary>A Serilog sink that keeps what a host logs, rendered with its properties, for a test to look for a line.</summary>
+internal sealed class CapturedLogs : ILogEventSink
 {
     private readonly ConcurrentQueue<string> _lines = new();
 
