@@ -125,7 +125,6 @@ public static class BrokerConnections
     public enum RefusalReason
     {
         NodeFull,
-        UserLimit,
         ShuttingDown,
     }
 

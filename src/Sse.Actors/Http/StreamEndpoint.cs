@@ -88,27 +88,16 @@ public sealed class StreamEndpoint(
             var result = await broker.ActorRef.Ask<ConnectResult>(new Connect(connection), ConnectTimeout);
             if (result is Refused refused)
             {
-                var reason = refused.Reason switch
-                {
-                    RefusalReason.NodeFull => SseMetrics.StreamRefusals.NodeFull,
-                    RefusalReason.UserLimit => SseMetrics.StreamRefusals.UserLimit,
-                    _ => SseMetrics.StreamRefusals.ShuttingDown,
-                };
-                refusals.StreamRefused(reason, $"user {identity.UserId}: {refused.Message}");
-                metrics.ConnectionRefused(reason);
-                var status = refused.Reason == RefusalReason.UserLimit ? StatusCodes.Status429TooManyRequests : StatusCodes.Status503ServiceUnavailable;
-                context.Response.Headers.RetryAfter = ((int)Math.Ceiling(settings.RefusedRetryAfter.TotalSeconds)).ToString(CultureInfo.InvariantCulture);
-                await SseJson.WriteErrorAsync(context, status, refused.Message);
+                // The node's own limits; the user's is its entity's, below.
+                await RefuseWithRetryAfterAsync(context, StatusCodes.Status503ServiceUnavailable,
+                    refused.Reason == RefusalReason.NodeFull ? SseMetrics.StreamRefusals.NodeFull : SseMetrics.StreamRefusals.ShuttingDown,
+                    refused.Message, $"user {identity.UserId}: {refused.Message}");
                 return;
             }
             if (await UserConnectionsAsync(connection) is { } held)
             {
-                refusals.StreamRefused(SseMetrics.StreamRefusals.UserLimit,
-                    $"user {identity.UserId} already holds {held} connections (Sse:MaxConnectionsPerUser is {settings.MaxConnectionsPerUser})");
-                metrics.ConnectionRefused(SseMetrics.StreamRefusals.UserLimit);
-                context.Response.Headers.RetryAfter = ((int)Math.Ceiling(settings.RefusedRetryAfter.TotalSeconds)).ToString(CultureInfo.InvariantCulture);
-                await SseJson.WriteErrorAsync(context, StatusCodes.Status429TooManyRequests,
-                    $"the user already holds {held} connections, the maximum (Sse:MaxConnectionsPerUser is {settings.MaxConnectionsPerUser})");
+                var reason = $"the user already holds {held} connections, the maximum (Sse:MaxConnectionsPerUser is {settings.MaxConnectionsPerUser})";
+                await RefuseWithRetryAfterAsync(context, StatusCodes.Status429TooManyRequests, SseMetrics.StreamRefusals.UserLimit, reason, $"user {identity.UserId}: {reason}");
                 return;
             }
             logger.LogDebug("Stream {ClientId} opened for user {UserId} with {TopicCount} topics", connection.ClientId, identity.UserId, topics.Count);
@@ -176,6 +165,13 @@ public sealed class StreamEndpoint(
     }
 
     /// <summary>Answers a refused stream before any stream byte, counted and logged with its reason (never a credential) through <see cref="SseRefusalLog"/>.</summary>
+    /// <summary>A refusal worth retrying later: <c>Retry-After</c> says when (<c>Sse:RefusedRetryAfter</c>).</summary>
+    private Task RefuseWithRetryAfterAsync(HttpContext context, int status, string refusal, string reason, string logged)
+    {
+        context.Response.Headers.RetryAfter = ((int)Math.Ceiling(options.Value.RefusedRetryAfter.TotalSeconds)).ToString(CultureInfo.InvariantCulture);
+        return RefuseAsync(context, status, refusal, reason, logged);
+    }
+
     private async Task RefuseAsync(HttpContext context, int status, string refusal, string reason, string? logged = null)
     {
         refusals.StreamRefused(refusal, logged ?? reason);
