@@ -15,6 +15,21 @@ public sealed record HistorySnapshot(StreamPosition Now, IReadOnlyList<SseEvent>
 {
     /// <summary>Nothing to take over: epoch 0 is never a stream's.</summary>
     public static readonly HistorySnapshot None = new(default, []);
+
+    /// <summary>What the events add to a message (<see cref="HistoryRing.WireCost"/>).</summary>
+    public long EventBytes => Events.Sum(HistoryRing.WireCost);
+
+    /// <summary>The same position with only the newest events that fit in <paramref name="maxBytes"/>: a position before them is a gap.</summary>
+    public HistorySnapshot Newest(long maxBytes)
+    {
+        var first = Events.Count;
+        long bytes = 0;
+        while (first > 0 && (bytes += HistoryRing.WireCost(Events[first - 1])) <= maxBytes)
+        {
+            first--;
+        }
+        return first == 0 ? this : this with { Events = Events.Skip(first).ToArray() };
+    }
 }
 
 /// <summary>

@@ -91,8 +91,7 @@ internal sealed class HistoryRing(int size)
         {
             return new StreamReplay(now, Gap: false, []);
         }
-        var oldestKept = Math.Max(_firstKept, Seq - size + 1);
-        if (position.Epoch != Epoch || position.Seq > Seq || position.Seq < oldestKept - 1)
+        if (position.Epoch != Epoch || position.Seq > Seq || position.Seq < OldestKept - 1)
         {
             return new StreamReplay(now, Gap: true, []);
         }
@@ -107,41 +106,42 @@ internal sealed class HistoryRing(int size)
         return bytes > maxBytes ? new StreamReplay(now, Gap: true, []) : new StreamReplay(now, Gap: false, missed);
     }
 
-    /// <summary>At most what one kept event adds to a message: its bytes, and its id and stream name, up to 3 bytes a character in UTF-8.</summary>
-    internal static long WireCost(SseEvent kept) => kept.Length + 3L * (kept.Id.Length + (kept.Stream?.Length ?? 0)) + 16;
+    /// <summary>
+    /// At most what one kept event adds to a message: its bytes; its id, stream name and message id, up to 3 bytes a
+    /// character in UTF-8; their lengths, its position and flags.
+    /// </summary>
+    internal static long WireCost(SseEvent kept) =>
+        kept.Length + 3L * (kept.Id.Length + (kept.Stream?.Length ?? 0) + (kept.MessageId?.Length ?? 0)) + 40;
 
     /// <summary>
     /// The epoch of a stored stream that never had an event: the same in every incarnation (FNV-1a of its
     /// name, never 0). Any other stream draws its epoch at random.
     /// </summary>
-    public static uint StableEpoch(string streamName)
+    public static uint StableEpoch(string streamName) => StableHash(streamName) is var hash and not 0 ? hash : 1u;
+
+    /// <summary>FNV-1a of <paramref name="text"/>'s characters: the same in every process, unlike <see cref="string.GetHashCode()"/>.</summary>
+    internal static uint StableHash(string text)
     {
         var hash = 2166136261u;
-        foreach (var c in streamName)
+        foreach (var c in text)
         {
             hash = (hash ^ c) * 16777619u;
         }
-        return hash == 0 ? 1u : hash;
+        return hash;
     }
+
+    // The sequence number of the oldest event still kept (Seq + 1 when none is).
+    private long OldestKept => Math.Max(_firstKept, Seq - size + 1);
 
     /// <summary>The position and the newest kept events, oldest first, as many as fit in <paramref name="maxBytes"/>.</summary>
     public HistorySnapshot Snapshot(long maxBytes)
     {
-        var events = new List<SseEvent>();
-        long bytes = 0;
-        for (var seq = Seq; seq >= Math.Max(_firstKept, Seq - size + 1) && seq > 0; seq--)
+        var kept = new SseEvent[Seq - OldestKept + 1];
+        for (var i = 0; i < kept.Length; i++)
         {
-            var kept = _ring![(seq - 1) % size];
-            var cost = WireCost(kept);
-            if (bytes + cost > maxBytes)
-            {
-                break;
-            }
-            bytes += cost;
-            events.Add(kept);
+            kept[i] = _ring![(OldestKept + i - 1) % size];
         }
-        events.Reverse();
-        return new HistorySnapshot(new StreamPosition(Epoch, Seq), events);
+        return new HistorySnapshot(new StreamPosition(Epoch, Seq), kept).Newest(maxBytes);
     }
 
     /// <summary>Continues the stream a previous incarnation left in <paramref name="snapshot"/>: same epoch, same numbering, its events kept.</summary>

@@ -293,7 +293,7 @@ public sealed class StreamEntity : UntypedActor, IWithTimers, IWithUnboundedStas
 
     /// <summary>How long the entity lives without subscribers: longer while its history has events to replay.</summary>
     private TimeSpan EmptyLifetime =>
-        _history.HoldsEvents && _settings.HistoryRetention > _settings.EmptyPassivation ? _settings.HistoryRetention : _settings.EmptyPassivation;
+        _history.HoldsEvents ? _settings.HistoryLifetime : _settings.EmptyPassivation;
 
     private sealed class PassivateIfEmpty : INoSerializationVerificationNeeded
     {

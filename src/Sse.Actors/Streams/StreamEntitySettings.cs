@@ -24,4 +24,8 @@ public sealed record StreamEntitySettings(
     bool DurableHistory = false,
     IActorRef? Replicator = null,
     int MaxBacklog = 10_000,
-    SseMetrics? Metrics = null);
+    SseMetrics? Metrics = null)
+{
+    /// <summary>How long kept events outlive the stream's last subscriber: the retention, at least the passivation.</summary>
+    public TimeSpan HistoryLifetime => HistoryRetention > EmptyPassivation ? HistoryRetention : EmptyPassivation;
+}

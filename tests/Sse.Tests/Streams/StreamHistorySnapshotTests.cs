@@ -16,7 +16,7 @@ public sealed class StreamHistorySnapshotTests
         {
             history.Append("u:1", Event);
         }
-        var one = Event.Length + 3L * (Event.Id.Length + "u:1".Length) + 16;
+        var one = HistoryRing.WireCost(Event with { Stream = "u:1", Position = new StreamPosition(1, 1) });
 
         var snapshot = history.Snapshot(maxBytes: 2 * one);
         var restored = new HistoryRing(10);
