@@ -16,7 +16,10 @@ internal static class SseTestConfig
         akka.actor {
           serialize-messages = on
           serializers.sse-wire = "Sse.Actors.Serialization.SseWireSerializer, Sse.Actors"
-          serialization-bindings { "Sse.Actors.Serialization.ISseWireMessage, Sse.Actors" = sse-wire }
+          serialization-bindings {
+            "Sse.Actors.Serialization.ISseWireMessage, Sse.Actors" = sse-wire
+            "Sse.Actors.History.HandoverBucketKey, Sse.Actors" = sse-wire
+          }
           serialization-identifiers { "Sse.Actors.Serialization.SseWireSerializer, Sse.Actors" = {{SseWireSerializer.SerializerId}} }
         }
         """);

@@ -9,7 +9,7 @@ namespace Sse.Actors.History;
 
 /// <summary>
 /// A stream's history as its entity left it when sharding moved it: its position and its kept events,
-/// oldest first (the newest that fit in one remote message). <see cref="None"/> once taken over.
+/// oldest first (the newest that fit in one remote message). <see cref="None"/>: nothing to take over.
 /// </summary>
 public sealed record HistorySnapshot(StreamPosition Now, IReadOnlyList<SseEvent> Events) : ISseWireMessage
 {
@@ -33,22 +33,36 @@ public sealed record HistorySnapshot(StreamPosition Now, IReadOnlyList<SseEvent>
 }
 
 /// <summary>
-/// One entity's snapshot in Akka.DistributedData, replicated in memory on every node: written to all
-/// nodes before the entity stops for a hand-off, read from a majority when its next incarnation
-/// starts, then emptied so a later restart (after passivation) does not reuse it.
+/// One entity's way to leave its snapshot in Akka.DistributedData, replicated in memory on every node: written to all
+/// nodes before the entity stops for a hand-off, read from a majority when its next incarnation starts, then removed
+/// so a later restart (after passivation) does not reuse it. The snapshots of every stream share
+/// <see cref="Buckets"/> keys (<see cref="HandoverBucket"/>), so the key space stays bounded however many streams move.
 /// </summary>
-internal sealed class HistoryHandover(IActorRef replicator, UniqueAddress self, string entityKey)
+internal sealed class HistoryHandover(IActorRef replicator, UniqueAddress self, string stream, TimeSpan keptFor)
 {
+    /// <summary>How many keys hold the snapshots of all streams: a bound, and enough that the streams of a shard, which move together, spread thin.</summary>
+    public const int Buckets = 128;
+
     // Short: a hand-off waits for it, and a node that does not answer in time misses a snapshot it would not need.
     private static readonly IWriteConsistency WriteToAll = new WriteAll(TimeSpan.FromSeconds(3));
 
-    private readonly LWWRegisterKey<HistorySnapshot> _key = new($"sse-history-{entityKey}");
-
-    public static HistoryHandover For(IActorContext context, IActorRef replicator, StreamKey stream) =>
-        new(replicator, Cluster.Get(context.System).SelfUniqueAddress, $"{stream.Kind}-{stream.EntityId}");
-
     // A majority overlaps every write to all nodes, even one that missed a node that had just joined.
     private static readonly IReadConsistency ReadFromMajority = new ReadMajority(TimeSpan.FromSeconds(1));
+
+    private readonly HandoverBucketKey _key = KeyOf(stream);
+
+    /// <summary>
+    /// The handover of <paramref name="stream"/>; a snapshot not taken over within <paramref name="keptFor"/> (the stream's history
+    /// lifetime: it would have been forgotten by then had the entity not moved) is ignored and dropped.
+    /// </summary>
+    public static HistoryHandover For(IActorContext context, IActorRef replicator, StreamKey stream, TimeSpan keptFor) =>
+        new(replicator, Cluster.Get(context.System).SelfUniqueAddress, stream.Name, keptFor);
+
+    /// <summary>
+    /// The key of the bucket that holds <paramref name="stream"/>'s snapshot. Hashed apart from sharding's MurmurHash, so
+    /// the streams of one shard, which move together, spread over every bucket.
+    /// </summary>
+    public static HandoverBucketKey KeyOf(string stream) => new($"sse-handover-{HistoryRing.StableHash(stream) % Buckets}");
 
     /// <summary>
     /// Asks a majority of the nodes for the snapshot a previous incarnation left (only this node's replica
@@ -60,15 +74,28 @@ internal sealed class HistoryHandover(IActorRef replicator, UniqueAddress self, 
 
     /// <summary>The snapshot in <paramref name="response"/>, or null when there is none to take over.</summary>
     public HistorySnapshot? Taken(IGetResponse response) =>
-        response is GetSuccess success && success.Get(_key).Value is { Now.Epoch: not 0 } snapshot ? snapshot : null;
+        response is GetSuccess success && success.Get(_key).Find(stream, KeptSince) is { Now.Epoch: not 0 } snapshot ? snapshot : null;
 
-    /// <summary>Writes <paramref name="snapshot"/> before a hand-off; the answer is an <see cref="IUpdateResponse"/> whose request is <see cref="StopForHandOff"/>.</summary>
-    public void Save(HistorySnapshot snapshot, IActorRef replyTo) => Write(snapshot, StopForHandOff.Instance, replyTo);
+    /// <summary>
+    /// Writes <paramref name="snapshot"/> before a hand-off, with as many of its newest events as its bucket has room for
+    /// (nothing when not even its position fits: the next incarnation starts a new epoch); the answer is an
+    /// <see cref="IUpdateResponse"/> whose request is <see cref="StopForHandOff"/>.
+    /// </summary>
+    public void Save(HistorySnapshot snapshot, IActorRef replyTo)
+    {
+        var now = DateTime.UtcNow;
+        Update(StopForHandOff.Instance, replyTo, bucket => bucket.With(self, stream, snapshot, now, now - keptFor));
+    }
 
-    /// <summary>Empties the key once taken over; the answer is an <see cref="IUpdateResponse"/> without a request.</summary>
-    public void Clear(IActorRef replyTo) => Write(HistorySnapshot.None, null, replyTo);
+    /// <summary>Removes the snapshot once taken over; the answer is an <see cref="IUpdateResponse"/> without a request.</summary>
+    public void Clear(IActorRef replyTo)
+    {
+        var keptSince = KeptSince;
+        Update(null, replyTo, bucket => bucket.Without(self, stream, keptSince));
+    }
 
-    private void Write(HistorySnapshot snapshot, object? request, IActorRef replyTo) =>
-        replicator.Tell(Dsl.Update(_key, new LWWRegister<HistorySnapshot>(self, HistorySnapshot.None), WriteToAll, request,
-            register => register.WithValue(self, snapshot)), replyTo);
+    private DateTime KeptSince => DateTime.UtcNow - keptFor;
+
+    private void Update(object? request, IActorRef replyTo, Func<HandoverBucket, HandoverBucket> modify) =>
+        replicator.Tell(Dsl.Update(_key, HandoverBucket.Empty, WriteToAll, request, modify), replyTo);
 }

@@ -19,12 +19,13 @@ internal sealed class MemoryHistory : IStreamHistory
     private readonly string _name;
     private bool _takingOver;
 
-    public MemoryHistory(IStreamHistoryOwner owner, int size, IActorRef? replicator)
+    /// <param name="lifetime">How long the history outlives the last subscriber: a snapshot not taken over within it is not.</param>
+    public MemoryHistory(IStreamHistoryOwner owner, int size, IActorRef? replicator, TimeSpan lifetime)
     {
         _owner = owner;
         _ring = new HistoryRing(size);
         _name = owner.Stream.Name;
-        _handover = replicator is null ? null : HistoryHandover.For(owner.Context, replicator, owner.Stream);
+        _handover = replicator is null ? null : HistoryHandover.For(owner.Context, replicator, owner.Stream, lifetime);
     }
 
     public bool HoldsEvents => _ring.Seq > 0;
@@ -63,7 +64,7 @@ internal sealed class MemoryHistory : IStreamHistory
                 _owner.Finished();
                 return true;
             case IUpdateResponse:
-                // The emptied snapshot, written after taking over: nothing waits for it.
+                // The snapshot's removal, after taking it over: nothing waits for it.
                 return true;
             default:
                 return false;

@@ -52,7 +52,8 @@ public static class SseAkkaConfiguration
                 }
                 """,
                 HoconAddMode.Prepend)
-            .WithCustomSerializer("sse-wire", [typeof(ISseWireMessage)], system => new SseWireSerializer(system))
+            // A hand-off bucket's key is an Akka.DistributedData key too, whose serializer knows only Akka's own: its exact type wins.
+            .WithCustomSerializer("sse-wire", [typeof(ISseWireMessage), typeof(HandoverBucketKey)], system => new SseWireSerializer(system))
             .WithSseHistoryStore(options)
             .WithSseEntities(options, metrics)
             .WithTicketRegion(options.ShardCount)

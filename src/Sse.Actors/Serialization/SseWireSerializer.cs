@@ -1,5 +1,6 @@
 using System.Diagnostics;
 using Akka.Actor;
+using Akka.DistributedData;
 using Akka.Serialization;
 using Sse.Actors.Broker;
 using Sse.Actors.Events;
@@ -50,6 +51,8 @@ public sealed class SseWireSerializer(ExtendedActorSystem system) : SerializerWi
         NodeReport => "RN",
         NodeFanOut.StreamEvent => "NS",
         HistorySnapshot => "HS",
+        HandoverBucket => "HB",
+        HandoverBucketKey => "HK",
         StoredEvent => "JE",
         RedeemTicket => "TR",
         TicketRedeemed => "TA",
@@ -94,6 +97,8 @@ public sealed class SseWireSerializer(ExtendedActorSystem system) : SerializerWi
             "RN" => new NodeReport(ReadStats(r), ReadGuids(r), ReadStrings(r)),
             "NS" => new NodeFanOut.StreamEvent(ReadStream(r), ReadEvent(r)),
             "HS" => new HistorySnapshot(ReadPosition(r), ReadEvents(r)),
+            "HB" => new HandoverBucket((ORDictionary<string, LWWRegister<HistorySnapshot>>)ReadWithAkka(r)),
+            "HK" => new HandoverBucketKey(r.ReadString()),
             "JE" => ReadStoredEvent(r),
             "TR" => new RedeemTicket(ReadGuid(r), DateTimeOffset.FromUnixTimeMilliseconds(r.ReadInt64())),
             "TA" => new TicketRedeemed(ReadGuid(r), r.ReadBoolean()),
@@ -133,6 +138,8 @@ public sealed class SseWireSerializer(ExtendedActorSystem system) : SerializerWi
             case NodeReport m: WriteStats(w, m.Stats); WriteGuids(w, m.Users); WriteStrings(w, m.Topics); break;
             case NodeFanOut.StreamEvent m: WriteStream(w, m.Stream); WriteEvent(w, m.Event); break;
             case HistorySnapshot m: WritePosition(w, m.Now); WriteEvents(w, m.Events); break;
+            case HandoverBucket m: WriteWithAkka(w, m.Entries); break;
+            case HandoverBucketKey m: w.Write(m.Id); break;
             case StoredEvent m: w.Write(StoredEventFormat); WriteEvent(w, m.Event); break;
             case RedeemTicket m: WriteGuid(w, m.TicketId); w.Write(m.ExpiresAt.ToUnixTimeMilliseconds()); break;
             case TicketRedeemed m: WriteGuid(w, m.TicketId); w.Write(m.FirstUse); break;
@@ -341,6 +348,24 @@ public sealed class SseWireSerializer(ExtendedActorSystem system) : SerializerWi
             ids[i] = ReadGuid(r);
         }
         return ids;
+    }
+
+    // A value of Akka's own types (a hand-off bucket's dictionary), through the serializer Akka binds to it: Akka.DistributedData's.
+    private void WriteWithAkka(BinaryWriter w, object value)
+    {
+        var serializer = system.Serialization.FindSerializerFor(value);
+        w.Write(serializer.Identifier);
+        w.Write(Akka.Serialization.Serialization.ManifestFor(serializer, value));
+        var bytes = serializer.ToBinary(value);
+        w.Write(bytes.Length);
+        w.Write(bytes);
+    }
+
+    private object ReadWithAkka(BinaryReader r)
+    {
+        var serializerId = r.ReadInt32();
+        var manifest = r.ReadString();
+        return system.Serialization.Deserialize(r.ReadBytes(r.ReadInt32()), serializerId, manifest);
     }
 
     private static void WriteRef(BinaryWriter w, IActorRef actor) => w.Write(Akka.Serialization.Serialization.SerializedActorPath(actor));

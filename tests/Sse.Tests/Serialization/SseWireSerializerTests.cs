@@ -13,7 +13,8 @@ using static Sse.Actors.Tickets.TicketProtocol;
 
 namespace Sse.Tests.Serialization;
 
-public sealed class SseWireSerializerTests() : Akka.TestKit.Xunit2.TestKit(SseTestConfig.SerializeMessages)
+// With Akka.DistributedData's serializers, as on every node: a hand-off bucket holds its types.
+public sealed class SseWireSerializerTests() : Akka.TestKit.Xunit2.TestKit(SseTestConfig.SerializeMessages.WithFallback(Akka.DistributedData.DistributedData.DefaultConfig()))
 {
     private static readonly Guid UserId = Guid.Parse("0b9a4cbe-3bd4-4f4c-9a53-2a4a0f0d6e11");
     private static readonly SseEvent Event = SseEncoder.Encode("1234", "update", "line one\nline two ✓");
@@ -55,7 +56,13 @@ public sealed class SseWireSerializerTests() : Akka.TestKit.Xunit2.TestKit(SseTe
         new StoredEvent(NumberedEvent with { MessageId = "order-42" }),
         new RedeemTicket(UserId, DateTimeOffset.FromUnixTimeMilliseconds(1_795_740_216_805)),
         new TicketRedeemed(UserId, FirstUse: true),
+        HandoverBucket.Empty
+            .With(Node, new StreamKey.User(UserId).Name, new HistorySnapshot(new StreamPosition(0xdeadbeef, 43), [NumberedEvent]), DateTime.UtcNow, DateTime.MinValue)
+            .With(Node, StreamKey.Topic.For(UserId, "news,sport").Name, new HistorySnapshot(new StreamPosition(7, 1), []), DateTime.UtcNow, DateTime.MinValue),
+        HistoryHandover.KeyOf(new StreamKey.User(UserId).Name),
     ];
+
+    private static readonly Akka.Cluster.UniqueAddress Node = new(new Address("akka.tcp", "sse", "127.0.0.1", 4053), 42);
 
     private static readonly BrokerStats Stats = new("akka.tcp://sse@127.0.0.1:4053", 10, 7, 4, true, 256, 1000, 5, long.MaxValue, 12, 3);
 
@@ -195,6 +202,16 @@ public sealed class SseWireSerializerTests() : Akka.TestKit.Xunit2.TestKit(SseTe
             {
                 case ISseWireMessage or StreamReplay:
                     AssertSameContent(want, got);
+                    break;
+                case Akka.DistributedData.ORDictionary<string, Akka.DistributedData.LWWRegister<HistorySnapshot>> entries:
+                    var copied = (Akka.DistributedData.ORDictionary<string, Akka.DistributedData.LWWRegister<HistorySnapshot>>)got!;
+                    Assert.Equal(entries.Keys.Order(), copied.Keys.Order());
+                    foreach (var (name, entry) in entries)
+                    {
+                        // Akka's format carries a node's host, port and uid; protocol and system are the reader's.
+                        Assert.Equal((entry.Timestamp, entry.UpdatedBy.Uid), (copied[name].Timestamp, copied[name].UpdatedBy.Uid));
+                        AssertSameContent(entry.Value, copied[name].Value);
+                    }
                     break;
                 case IEnumerable<SseEvent> events:
                     var copies = ((IEnumerable<SseEvent>)got!).ToList();

@@ -1,5 +1,4 @@
 using Akka.Actor;
-using Akka.Cluster;
 using Akka.DistributedData;
 using Akka.TestKit;
 using Sse.Actors.Events;
@@ -22,10 +21,7 @@ public sealed class HistoryHandoverTests : Akka.TestKit.Xunit2.TestKit
 
     public HistoryHandoverTests() : base(SseTestConfig.SerializeMessagesOnClusterNode)
     {
-        var cluster = Akka.Cluster.Cluster.Get(Sys);
-        cluster.Join(cluster.SelfAddress);
-        AwaitCondition(() => cluster.SelfMember.Status == MemberStatus.Up, TimeSpan.FromSeconds(10));
-        _replicator = DistributedData.Get(Sys).Replicator;
+        _replicator = OneNodeCluster.Replicator(this);
         _client = new UserEntityClient(this, _userId);
     }
 
@@ -38,7 +34,7 @@ public sealed class HistoryHandoverTests : Akka.TestKit.Xunit2.TestKit
 
         HandOff(entity);
 
-        var snapshot = Left();
+        var snapshot = Left()!;
         Assert.Equal(new StreamPosition(epoch, 4), snapshot.Now);
         Assert.Equal(["2", "3", "4"], snapshot.Events.Select(Data));
         Assert.Equal([2L, 3, 4], snapshot.Events.Select(e => e.Position!.Value.Seq));
@@ -73,7 +69,7 @@ public sealed class HistoryHandoverTests : Akka.TestKit.Xunit2.TestKit
         var next = StartUser("c");
         Assert.Equal(epoch, SubscribeFrom(next, null).Now.Epoch);
 
-        AwaitAssert(() => Assert.Equal(HistorySnapshot.None.Now, Left().Now));
+        AwaitAssert(() => Assert.Null(Left()));
         Watch(next);
         next.Tell(PoisonPill.Instance);
         ExpectTerminated(next);
@@ -118,8 +114,7 @@ public sealed class HistoryHandoverTests : Akka.TestKit.Xunit2.TestKit
 
         HandOff(entity);
 
-        _replicator.Tell(Dsl.Get(Key(), ReadLocal.Instance));
-        ExpectMsg<NotFound>();
+        Assert.Null(Left());
     }
 
     [Fact]
@@ -141,7 +136,8 @@ public sealed class HistoryHandoverTests : Akka.TestKit.Xunit2.TestKit
         var majority = replicator.ExpectMsg<Get>();
         replicator.Reply(new GetFailure(majority.Key, majority.Request));
         var local = replicator.ExpectMsg<Get>();
-        replicator.Reply(new GetSuccess(local.Key, local.Request, new LWWRegister<HistorySnapshot>(Akka.Cluster.Cluster.Get(Sys).SelfUniqueAddress, left)));
+        replicator.Reply(new GetSuccess(local.Key, local.Request,
+            HandoverBucket.Empty.With(Akka.Cluster.Cluster.Get(Sys).SelfUniqueAddress, Stream.Name, left, DateTime.UtcNow, DateTime.MinValue)));
 
         Assert.IsType<ReadMajority>(majority.Consistency);
         Assert.IsType<ReadLocal>(local.Consistency);
@@ -170,20 +166,20 @@ public sealed class HistoryHandoverTests : Akka.TestKit.Xunit2.TestKit
     }
 
     [Fact]
-    public void The_snapshot_in_its_register_goes_through_the_wire_serializer()
+    public void The_snapshot_in_its_bucket_goes_through_the_wire_serializer()
     {
         var snapshot = new HistorySnapshot(new StreamPosition(0xcafef00d, 2),
-            [SseEncoder.Encode("update", "x") with { Stream = new StreamKey.User(_userId).Name, Position = new StreamPosition(0xcafef00d, 2) }]);
-        var register = new LWWRegister<HistorySnapshot>(Akka.Cluster.Cluster.Get(Sys).SelfUniqueAddress, snapshot);
+            [SseEncoder.Encode("update", "x") with { Stream = Stream.Name, Position = new StreamPosition(0xcafef00d, 2) }]);
+        var bucket = HandoverBucket.Empty.With(Akka.Cluster.Cluster.Get(Sys).SelfUniqueAddress, Stream.Name, snapshot, DateTime.UtcNow, DateTime.MinValue);
 
-        var serializer = Sys.Serialization.FindSerializerFor(register);
-        var copy = (LWWRegister<HistorySnapshot>)Sys.Serialization.Deserialize(serializer.ToBinary(register), serializer.Identifier,
-            Akka.Serialization.Serialization.ManifestFor(serializer, register));
+        var serializer = Sys.Serialization.FindSerializerFor(bucket);
+        var copy = ((HandoverBucket)Sys.Serialization.Deserialize(serializer.ToBinary(bucket), serializer.Identifier,
+            Akka.Serialization.Serialization.ManifestFor(serializer, bucket))).Find(Stream.Name, DateTime.MinValue)!;
 
         Assert.IsNotType<Akka.Serialization.NewtonSoftJsonSerializer>(serializer);
-        Assert.Equal(snapshot.Now, copy.Value.Now);
-        Assert.Equal(snapshot.Events.Single().Utf8, copy.Value.Events.Single().Utf8);
-        Assert.Equal(snapshot.Events.Single().Position, copy.Value.Events.Single().Position);
+        Assert.Equal(snapshot.Now, copy.Now);
+        Assert.Equal(snapshot.Events.Single().Utf8, copy.Events.Single().Utf8);
+        Assert.Equal(snapshot.Events.Single().Position, copy.Events.Single().Position);
     }
 
     /// <summary>Under a name its previous incarnation may still hold a moment after its Terminated: waits for the name.</summary>
@@ -201,13 +197,14 @@ public sealed class HistoryHandoverTests : Akka.TestKit.Xunit2.TestKit
         ExpectTerminated(entity);
     }
 
-    // The key names the stream, whatever the entity actor is called.
-    private LWWRegisterKey<HistorySnapshot> Key() => new($"sse-history-user-{_userId:N}");
+    private StreamKey Stream => new StreamKey.User(_userId);
 
-    private HistorySnapshot Left()
+    /// <summary>What the stream's bucket holds for it on this node (by the stream's name, whatever the entity actor is called).</summary>
+    private HistorySnapshot? Left()
     {
-        _replicator.Tell(Dsl.Get(Key(), ReadLocal.Instance));
-        return ExpectMsg<GetSuccess>().Get(Key()).Value;
+        var key = HistoryHandover.KeyOf(Stream.Name);
+        _replicator.Tell(Dsl.Get(key, ReadLocal.Instance));
+        return ExpectMsg<IGetResponse>() is GetSuccess success ? success.Get(key).Find(Stream.Name, DateTime.MinValue) : null;
     }
 
     private void Publish(IActorRef entity, params string[] data) => _client.Publish(entity, data);
