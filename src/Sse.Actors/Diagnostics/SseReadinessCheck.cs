@@ -45,12 +45,7 @@ internal sealed class SseReadinessCheck(ActorSystem system, IActorRegistry regis
         }
         foreach (var (name, region) in new[] { ("user", users), ("topic", topics), ("broadcast", broadcasts) })
         {
-            try
-            {
-                // Answered by the shard coordinator: sharding can place entities.
-                await region.Ask<CurrentRegions>(GetCurrentRegions.Instance, CoordinatorTimeout, cancellationToken);
-            }
-            catch (Exception e) when (e is AskTimeoutException or TaskCanceledException)
+            if (!await CoordinatorAnswersAsync(region, cancellationToken))
             {
                 var problem = $"the {name} shard coordinator does not answer";
                 return _coordinatorsAnswered ? HealthCheckResult.Degraded(problem) : HealthCheckResult.Unhealthy(problem);
@@ -58,5 +53,21 @@ internal sealed class SseReadinessCheck(ActorSystem system, IActorRegistry regis
         }
         _coordinatorsAnswered = true;
         return HealthCheckResult.Healthy($"Up as {Cluster.Get(system).SelfAddress}");
+    }
+
+    /// <summary>
+    /// The region's coordinator lists the regions, this one among them: sharding can place entities. A region that has
+    /// no coordinator (not registered yet, or it lost the coordinator's node) answers an empty list itself.
+    /// </summary>
+    private static async Task<bool> CoordinatorAnswersAsync(IActorRef region, CancellationToken cancellationToken)
+    {
+        try
+        {
+            return (await region.Ask<CurrentRegions>(GetCurrentRegions.Instance, CoordinatorTimeout, cancellationToken)).Regions.Count > 0;
+        }
+        catch (Exception e) when (e is AskTimeoutException or TaskCanceledException)
+        {
+            return false;
+        }
     }
 }
