@@ -29,6 +29,7 @@ public sealed class ClientConnection
     private long _flushStartedAt;
     // With a per-user limit: the user entity's verdict (null: admitted, else the user's connections when refused).
     private readonly TaskCompletionSource<int?>? _admission;
+    private static readonly Task<int?> Admitted = Task.FromResult<int?>(null);
 
     /// <param name="lastEventId">With history on, the Last-Event-ID the request carried (null or empty: none).</param>
     /// <param name="expiresAt">When the stream's credential expires (a JWT's exp); the stream is closed then.</param>
@@ -77,7 +78,7 @@ public sealed class ClientConnection
     /// With <see cref="MaxUserConnections"/>: completes once the user's entity admitted the connection (null) or refused it
     /// (the user's connections it counted). Without, complete at once.
     /// </summary>
-    public Task<int?> Admission => _admission?.Task ?? Task.FromResult<int?>(null);
+    public Task<int?> Admission => _admission?.Task ?? Admitted;
 
     /// <summary>
     /// The connection's streams: its user, then its topics within its tenant in order, then the broadcasts

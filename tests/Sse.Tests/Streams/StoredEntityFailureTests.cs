@@ -97,7 +97,7 @@ public sealed class StoredEntityFailureTests : Akka.TestKit.Xunit2.TestKit
             entity.Tell(new SubscribeToStream(new StreamKey.User(_userId), subscriber.Ref));
             subscriber.ExpectMsg<SubscribedToStream>();
         }
-        await held.WaitForWritesAsync(1);
+        await held.Holding.WaitAsync(TimeSpan.FromSeconds(10));
         held.Release();
 
         // The backlog (less the subscribe that may have been queued) was recorded, in order; the dropped ones are never answered.
@@ -117,21 +117,16 @@ public sealed class StoredEntityFailureTests : Akka.TestKit.Xunit2.TestKit
     private sealed class HeldWrites : IJournalInterceptor
     {
         private readonly TaskCompletionSource _released = new(TaskCreationOptions.RunContinuationsAsynchronously);
-        private int _writes;
+        private readonly TaskCompletionSource _firstWrite = new(TaskCreationOptions.RunContinuationsAsynchronously);
 
         public async Task InterceptAsync(IPersistentRepresentation message)
         {
-            Interlocked.Increment(ref _writes);
+            _firstWrite.TrySetResult();
             await _released.Task;
         }
 
-        public async Task WaitForWritesAsync(int count)
-        {
-            while (Volatile.Read(ref _writes) < count)
-            {
-                await Task.Delay(10);
-            }
-        }
+        /// <summary>Completes once the journal holds a write.</summary>
+        public Task Holding => _firstWrite.Task;
 
         public void Release() => _released.TrySetResult();
     }
