@@ -7,6 +7,7 @@ using Sse.Actors.Broker;
 using Sse.Actors.Clients;
 using Sse.Actors.Diagnostics;
 using Sse.Actors.Events;
+using Sse.Actors.FanOut;
 using Sse.Actors.Streams;
 using Sse.Actors.Settings;
 
@@ -63,7 +64,7 @@ public class FanOutBenchmarks
     public void Cleanup() => _system.Terminate().Wait();
 
     /// <summary>Stands in for the shard regions: topic subscriptions go to the entity, the user subscription is acknowledged at once.</summary>
-    private sealed class TopicRegionStandIn : ReceiveActor
+    internal sealed class TopicRegionStandIn : ReceiveActor
     {
         public TopicRegionStandIn(IActorRef topic)
         {
@@ -118,4 +119,65 @@ internal static class BenchMetrics
 {
     public static readonly SseMetrics Unobserved =
         new(new ServiceCollection().AddMetrics().BuildServiceProvider().GetRequiredService<IMeterFactory>());
+}
+
+/// <summary>
+/// One hot topic with 10,000 local subscribers, events published back to back: delivered by one actor's loop
+/// (1 partition) or split over the node's fan-out workers (one per core). Reported per event.
+/// </summary>
+[MemoryDiagnoser]
+public class HotTopicScalingBenchmarks
+{
+    private const int EventsPerOperation = 20;
+    private static readonly StreamKey Topic = new StreamKey.Topic("hot");
+    private ActorSystem _system = null!;
+    private IActorRef _topic = null!;
+    private ClientConnection[] _connections = [];
+    private SseEvent _event = null!;
+
+    [Params(1, 2)]
+    public int Partitions { get; set; }
+
+    public int Subscribers { get; set; } = 10_000;
+
+    [GlobalSetup]
+    public void Setup()
+    {
+        _system = ActorSystem.Create("bench", ConfigurationFactory.ParseString($"""
+            akka.loglevel = WARNING
+            {FanOutWorkers.PartitionsPath} = {Partitions}
+            """));
+        _topic = _system.ActorOf(StreamEntity.Props(Topic, new StreamEntitySettings(TimeSpan.FromHours(1))));
+        var options = new SseOptions { ClientBufferSize = 1024, HeartbeatInterval = TimeSpan.FromHours(1), ClientTimeout = TimeSpan.FromHours(2) };
+        var region = _system.ActorOf(Props.Create(() => new FanOutBenchmarks.TopicRegionStandIn(_topic)));
+        _connections = [.. Enumerable.Range(0, Subscribers).Select(_ => new ClientConnection(Guid.NewGuid(), null, [((StreamKey.Topic)Topic).Key], options.ClientBufferSize))];
+        foreach (var connection in _connections)
+        {
+            _system.ActorOf(ClientActor.Props(connection, new StreamRegions(region, region, region), options.ClientSettings(), BenchMetrics.Unobserved));
+        }
+        foreach (var connection in _connections)
+        {
+            connection.Events.ReadAsync().AsTask().Wait();
+        }
+        _event = SseEncoder.Encode("bench", "one event for everyone");
+    }
+
+    [Benchmark(OperationsPerInvoke = EventsPerOperation)]
+    public async Task Publish_to_hot_topic()
+    {
+        for (var i = 0; i < EventsPerOperation; i++)
+        {
+            _topic.Tell(new StreamProtocol.PublishToStream(Topic, _event));
+        }
+        foreach (var connection in _connections)
+        {
+            for (var i = 0; i < EventsPerOperation; i++)
+            {
+                await connection.Events.ReadAsync();
+            }
+        }
+    }
+
+    [GlobalCleanup]
+    public void Cleanup() => _system.Terminate().Wait();
 }

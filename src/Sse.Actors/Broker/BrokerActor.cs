@@ -4,6 +4,7 @@ using Akka.Cluster.Tools.PublishSubscribe;
 using Akka.Event;
 using Sse.Actors.Clients;
 using Sse.Actors.Diagnostics;
+using Sse.Actors.FanOut;
 using Sse.Actors.Streams;
 using Sse.Actors.Settings;
 using static Sse.Actors.Broker.BrokerCommands;
@@ -44,6 +45,10 @@ public sealed class BrokerActor : ReceiveActor
     private readonly Dictionary<IActorRef, ClientConnection> _clients = [];
     // The node's connections of each of their streams (users and topics), for what entities send once per node.
     private readonly Dictionary<StreamKey, HashSet<IActorRef>> _clientsByStream = [];
+    // Streams with many connections here, delivered by every core (LocalFanOut); the broadcasts reach them all.
+    private readonly Dictionary<StreamKey, LocalFanOut> _hotStreams = [];
+    private readonly LocalFanOut _everyone;
+    private readonly FanOutWorkers _fanOutWorkers = FanOutWorkers.For(Context.System);
     private readonly string _node;
     private long _accepted;
     private long _refused;
@@ -58,6 +63,7 @@ public sealed class BrokerActor : ReceiveActor
         _regions = regions;
         _metrics = metrics;
         _node = Akka.Cluster.Cluster.Get(Context.System).SelfAddress.ToString();
+        _everyone = new LocalFanOut(_fanOutWorkers);
 
         Receive<Connect>(m => Admit(m.Connection));
         Receive<Terminated>(t => Remove(t.ActorRef));
@@ -72,8 +78,8 @@ public sealed class BrokerActor : ReceiveActor
         Receive<SendToTopic>(m => Publish(() => Record(Publication.ToTopic(m.TenantId, m.Topic, m.Event, m.Data, _settings.Publish, _metrics, m.MessageId))));
         Receive<Broadcast>(m => Publish(() => Record(Publication.ToEveryone(m.Event, m.Data, _settings.Publish, _metrics, m.MessageId))));
 
-        Receive<DeliverBroadcast>(m => DeliverLocally(_clients.Keys, m.Event));
-        Receive<NodeFanOut.StreamEvent>(m => DeliverLocally(_clientsByStream.GetValueOrDefault(m.Stream), m.Event));
+        Receive<DeliverBroadcast>(m => _everyone.Deliver(_clients.Keys, m.Event));
+        Receive<NodeFanOut.StreamEvent>(m => DeliverLocally(m.Stream, m.Event));
         Receive<EventsShed>(m => CatchUp(m.Queue));
         Receive<SubscribeAck>(_ => { });
 
@@ -106,6 +112,7 @@ public sealed class BrokerActor : ReceiveActor
         var client = Context.ActorOf(ClientActor.Props(connection, _regions, _settings.Clients, _metrics), $"client-{connection.ClientId:N}");
         Context.Watch(client);
         _clients.Add(client, connection);
+        _everyone.Changed();
         foreach (var stream in IndexedStreams(connection))
         {
             if (!_clientsByStream.TryGetValue(stream, out var clients))
@@ -113,6 +120,10 @@ public sealed class BrokerActor : ReceiveActor
                 _clientsByStream[stream] = clients = [];
             }
             clients.Add(client);
+            if (_hotStreams.TryGetValue(stream, out var fanOut))
+            {
+                fanOut.Changed();
+            }
         }
         _accepted++;
         _metrics.ConnectionOpened();
@@ -140,6 +151,7 @@ public sealed class BrokerActor : ReceiveActor
             return;
         }
         _metrics.ConnectionsClosed(1);
+        _everyone.Changed();
         foreach (var stream in IndexedStreams(connection))
         {
             var clients = _clientsByStream[stream];
@@ -147,6 +159,11 @@ public sealed class BrokerActor : ReceiveActor
             if (clients.Count == 0)
             {
                 _clientsByStream.Remove(stream);
+                _hotStreams.Remove(stream);
+            }
+            else if (_hotStreams.TryGetValue(stream, out var fanOut))
+            {
+                fanOut.Changed();
             }
         }
     }
@@ -157,25 +174,27 @@ public sealed class BrokerActor : ReceiveActor
 
     private IEnumerable<Guid> Users() => _clientsByStream.Keys.OfType<StreamKey.User>().Select(user => user.UserId);
 
-    // Concrete collection types: their struct enumerators keep a fan-out free of allocation.
-    private static void DeliverLocally(HashSet<IActorRef>? clients, Events.SseEvent sseEvent)
+    /// <summary>An event an entity on another node sent once for this node's connections of its stream.</summary>
+    private void DeliverLocally(StreamKey stream, Events.SseEvent sseEvent)
     {
-        if (clients is null)
+        if (!_clientsByStream.TryGetValue(stream, out var clients))
         {
             return;
         }
-        foreach (var client in clients)
+        if (!_hotStreams.TryGetValue(stream, out var fanOut))
         {
-            client.Tell(sseEvent);
+            if (!_fanOutWorkers.Splits(clients.Count))
+            {
+                // The concrete type's struct enumerator: a small fan-out allocates nothing.
+                foreach (var client in clients)
+                {
+                    client.Tell(sseEvent);
+                }
+                return;
+            }
+            _hotStreams[stream] = fanOut = new LocalFanOut(_fanOutWorkers);
         }
-    }
-
-    private static void DeliverLocally(Dictionary<IActorRef, ClientConnection>.KeyCollection clients, Events.SseEvent sseEvent)
-    {
-        foreach (var client in clients)
-        {
-            client.Tell(sseEvent);
-        }
+        fanOut.Deliver(clients, sseEvent);
     }
 
     /// <summary>

@@ -46,6 +46,7 @@ public static class SseAkkaConfiguration
             .AddHocon(
                 $$"""
                 {{PublishReceipts.MaxPendingPath}} = {{options.Limits.MaxPendingPublishes}}
+                {{FanOut.FanOutWorkers.PartitionsPath}} = {{options.FanOutPartitions}}
                 {{BrokerMailbox.ConfigPath}} {
                   mailbox-type = "{{typeof(BrokerMailbox).AssemblyQualifiedName}}"
                   capacity = {{options.Limits.MaxBrokerBacklog}}

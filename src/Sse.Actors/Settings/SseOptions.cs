@@ -100,4 +100,10 @@ public sealed class SseOptions
 
     /// <summary>Number of shards for the user and topic entities; keep it the same on every node of a cluster.</summary>
     public int ShardCount { get; set; } = 100;
+
+    /// <summary>
+    /// Fan-out workers per node: a stream with many connections on the node (a hot topic, the broadcasts) is delivered
+    /// by all of them at once. 0: one per core.
+    /// </summary>
+    public int FanOutPartitions { get; set; }
 }

@@ -52,6 +52,7 @@ public sealed class SseOptionsValidator(IHostEnvironment environment) : IValidat
             $"{s}:HistoryStore:Provider Sqlite is a file on one node; a cluster ({s}:Cluster:SeedNodes is set) needs PostgreSql, which every node shares.");
         Require(options.ShutdownGrace >= TimeSpan.Zero, $"{s}:ShutdownGrace must not be negative (is {options.ShutdownGrace}).");
         Require(options.ShardCount >= 1, $"{s}:ShardCount must be at least 1 (is {options.ShardCount}).");
+        Require(options.FanOutPartitions is >= 0 and <= 1024, $"{s}:FanOutPartitions must be between 0 (one per core) and 1024 (is {options.FanOutPartitions}).");
 
         var limits = options.Limits;
         Require(limits.MaxTopicsPerConnection >= 1, $"{s}:Limits:MaxTopicsPerConnection must be at least 1 (is {limits.MaxTopicsPerConnection}).");

@@ -2,6 +2,7 @@ using Akka.Actor;
 using Akka.Cluster.Tools.PublishSubscribe;
 using Sse.Actors.Broker;
 using Sse.Actors.Events;
+using Sse.Actors.FanOut;
 
 namespace Sse.Actors.Streams;
 
@@ -30,13 +31,16 @@ internal interface IStreamAudience
 }
 
 /// <summary>
-/// A user's or topic's subscribers. A fan-out costs one message per local subscriber and one per other
-/// node holding subscribers: that node's broker hands it to its own connections of the stream.
+/// A user's or topic's subscribers. A fan-out costs one message per local subscriber (split over the node's
+/// cores once there are many, <see cref="LocalFanOut"/>) and one per other node holding subscribers: that
+/// node's broker hands it to its own connections of the stream.
 /// </summary>
 internal sealed class SubscriberSet(StreamKey stream, ActorSystem system) : IStreamAudience
 {
     private readonly HashSet<IActorRef> _local = [];
     private readonly Dictionary<Address, RemoteNode> _remoteNodes = [];
+    // Only for a stream that had many local subscribers: most have one or two.
+    private LocalFanOut? _fanOut;
 
     public int Count { get; private set; }
 
@@ -49,6 +53,7 @@ internal sealed class SubscriberSet(StreamKey stream, ActorSystem system) : IStr
         if (address.HasLocalScope)
         {
             added = _local.Add(subscriber);
+            _fanOut?.Changed();
         }
         else
         {
@@ -74,6 +79,7 @@ internal sealed class SubscriberSet(StreamKey stream, ActorSystem system) : IStr
         if (address.HasLocalScope)
         {
             removed = _local.Remove(subscriber);
+            _fanOut?.Changed();
         }
         else if (_remoteNodes.TryGetValue(address, out var node) && node.Subscribers.Remove(subscriber))
         {
@@ -93,9 +99,20 @@ internal sealed class SubscriberSet(StreamKey stream, ActorSystem system) : IStr
 
     public void Deliver(SseEvent sseEvent)
     {
-        foreach (var subscriber in _local)
+        if (_fanOut is null && _local.Count >= 2 && FanOutWorkers.For(system) is var workers && workers.Splits(_local.Count))
         {
-            subscriber.Tell(sseEvent);
+            _fanOut = new LocalFanOut(workers);
+        }
+        if (_fanOut is not null)
+        {
+            _fanOut.Deliver(_local, sseEvent);
+        }
+        else
+        {
+            foreach (var subscriber in _local)
+            {
+                subscriber.Tell(sseEvent);
+            }
         }
         if (_remoteNodes.Count == 0)
         {
