@@ -6,6 +6,9 @@ namespace Sse.Tests;
 /// <summary>Actor system settings shared by the actor tests.</summary>
 internal static class SseTestConfig
 {
+    /// <summary>The mailboxes the broker's actors run on, as every broker node configures them.</summary>
+    public static Config Mailboxes { get; } = ConfigurationFactory.ParseString(Sse.Actors.Mailboxes.LeanMailbox.Hocon);
+
     /// <summary>
     /// Every message an actor receives is first written and read back, as it would be between
     /// nodes; wire messages go through <see cref="SseWireSerializer"/>, not the default JSON one.
@@ -22,7 +25,7 @@ internal static class SseTestConfig
           }
           serialization-identifiers { "Sse.Actors.Serialization.SseWireSerializer, Sse.Actors" = {{SseWireSerializer.SerializerId}} }
         }
-        """);
+        """).WithFallback(Mailboxes);
 
     /// <summary>
     /// <see cref="SerializeMessages"/> on a cluster-capable node (not joined), for actors that use

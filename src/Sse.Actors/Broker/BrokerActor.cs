@@ -5,6 +5,7 @@ using Akka.Event;
 using Sse.Actors.Clients;
 using Sse.Actors.Diagnostics;
 using Sse.Actors.FanOut;
+using Sse.Actors.Mailboxes;
 using Sse.Actors.Streams;
 using Sse.Actors.Settings;
 using static Sse.Actors.Broker.BrokerCommands;
@@ -23,9 +24,11 @@ public sealed record BrokerSettings(int MaxConnections, int MaxConnectionsPerUse
 /// The node's broker: admits or refuses connections, supervises one <see cref="ClientActor"/>
 /// per connection, keeps the node's counts (and the connection metrics), fans out what arrives for the node (broadcasts, and
 /// events entities on other nodes send once per node), and accepts the commands and queries a
-/// service tells it.
+/// service tells it. It also ticks for its connections: each gets <see cref="ClientProtocol.SendHeartbeat"/> once per
+/// <c>HeartbeatInterval</c>, a slice of them per tick, so a node keeps one timer rather than one per connection and
+/// their heartbeats are spread over the interval.
 /// </summary>
-public sealed class BrokerActor : ReceiveActor
+public sealed class BrokerActor : ReceiveActor, IWithTimers
 {
     /// <summary>Its name under <c>/user</c> on every node, so entities and queries can address a node's broker.</summary>
     public const string Name = "sse-broker";
@@ -34,6 +37,8 @@ public sealed class BrokerActor : ReceiveActor
     public const string BroadcastTopic = "sse-broadcast";
 
     private static readonly TimeSpan ShedLogInterval = TimeSpan.FromSeconds(10);
+    // At most one heartbeat tick per second: a connection's tick comes every HeartbeatInterval, in one of these slices.
+    private static readonly TimeSpan HeartbeatSlice = TimeSpan.FromSeconds(1);
 
     private readonly BrokerSettings _settings;
     private readonly StreamRegions _regions;
@@ -56,6 +61,8 @@ public sealed class BrokerActor : ReceiveActor
     private bool _closing;
     private long _shedLoggedAt = -Stopwatch.Frequency * 3600;
     private long _shedSinceLog;
+    private readonly int _heartbeatSlices;
+    private int _heartbeatSlice;
 
     public BrokerActor(BrokerSettings settings, StreamRegions regions, SseMetrics metrics)
     {
@@ -64,6 +71,7 @@ public sealed class BrokerActor : ReceiveActor
         _metrics = metrics;
         _node = Akka.Cluster.Cluster.Get(Context.System).SelfAddress.ToString();
         _everyone = new LocalFanOut(_fanOutWorkers);
+        _heartbeatSlices = (int)Math.Clamp(settings.Clients.HeartbeatInterval / HeartbeatSlice, 1, 60);
 
         Receive<Connect>(m => Admit(m.Connection));
         Receive<Terminated>(t => Remove(t.ActorRef));
@@ -73,6 +81,7 @@ public sealed class BrokerActor : ReceiveActor
             _metrics.SlowConsumerDisconnected();
         });
         Receive<CloseAll>(CloseAllConnections);
+        Receive<HeartbeatTick>(_ => Heartbeat());
 
         Receive<SendToUser>(m => Publish(() => Record(Publication.ToUser(m.UserId, m.Event, m.Data, _settings.Publish, _metrics, m.MessageId))));
         Receive<SendToTopic>(m => Publish(() => Record(Publication.ToTopic(m.TenantId, m.Topic, m.Event, m.Data, _settings.Publish, _metrics, m.MessageId))));
@@ -92,7 +101,13 @@ public sealed class BrokerActor : ReceiveActor
     public static Props Props(BrokerSettings settings, StreamRegions regions, SseMetrics metrics) =>
         Akka.Actor.Props.Create(() => new BrokerActor(settings, regions, metrics));
 
-    protected override void PreStart() => _mediator.Tell(new Subscribe(BroadcastTopic, Self));
+    public ITimerScheduler Timers { get; set; } = null!;
+
+    protected override void PreStart()
+    {
+        _mediator.Tell(new Subscribe(BroadcastTopic, Self));
+        Timers.StartPeriodicTimer(nameof(HeartbeatTick), HeartbeatTick.Instance, _settings.Clients.HeartbeatInterval / _heartbeatSlices);
+    }
 
     // A stopping broker's children stop with it, unseen by Remove: the gauge must not keep them.
     protected override void PostStop() => _metrics.ConnectionsClosed(_clients.Count);
@@ -109,7 +124,7 @@ public sealed class BrokerActor : ReceiveActor
             Sender.Tell(refusal);
             return;
         }
-        var client = Context.ActorOf(ClientActor.Props(connection, _regions, _settings.Clients, _metrics), $"client-{connection.ClientId:N}");
+        var client = Context.ActorOf(LeanMailbox.For(ClientActor.Props(connection, _regions, _settings.Clients, _metrics), Context.System), $"client-{connection.ClientId:N}");
         Context.Watch(client);
         _clients.Add(client, connection);
         _everyone.Changed();
@@ -228,6 +243,19 @@ public sealed class BrokerActor : ReceiveActor
         }
     }
 
+    /// <summary>The connections of this tick's slice write a heartbeat (once live) and check their writes and token.</summary>
+    private void Heartbeat()
+    {
+        _heartbeatSlice = (_heartbeatSlice + 1) % _heartbeatSlices;
+        foreach (var client in _clients.Keys)
+        {
+            if ((uint)client.Path.Uid % (uint)_heartbeatSlices == _heartbeatSlice)
+            {
+                client.Tell(ClientProtocol.SendHeartbeat.Instance);
+            }
+        }
+    }
+
     private void CloseAllConnections(CloseAll command)
     {
         _closing = true;
@@ -285,4 +313,9 @@ public sealed class BrokerActor : ReceiveActor
         ConnectionsAccepted: _accepted,
         ConnectionsRefused: _refused,
         SlowConsumerDisconnects: _slowConsumers);
+
+    private sealed class HeartbeatTick : INoSerializationVerificationNeeded
+    {
+        public static readonly HeartbeatTick Instance = new();
+    }
 }

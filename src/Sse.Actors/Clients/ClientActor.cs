@@ -21,11 +21,13 @@ namespace Sse.Actors.Clients;
 /// broadcasts are one of those streams: their entity only answers the replay, and the live ones
 /// come through the node's broker, which knew this client before it subscribed.
 /// </summary>
-public sealed class ClientActor : UntypedActor, IWithTimers, IWithStash
+/// <remarks>
+/// A node holds one per connection, so it keeps no timers and no stash of its own: its heartbeat tick comes from the
+/// node's broker (<see cref="SendHeartbeat"/>), a retry schedule exists only while a subscription is pending, and
+/// what arrives before the welcome waits in a queue made on first use.
+/// </remarks>
+public sealed class ClientActor : UntypedActor
 {
-    private const string HeartbeatTimer = "heartbeat";
-    private const string RetryTimer = "retry-subscriptions";
-
     private readonly ClientConnection _connection;
     private readonly StreamRegions _regions;
     private readonly ClientSettings _settings;
@@ -33,6 +35,10 @@ public sealed class ClientActor : UntypedActor, IWithTimers, IWithStash
     private readonly ConnectionStreams _streams;
     private readonly ReplayBacklog _backlog;
     private bool _waitingForRoom;
+    // Events (and catch-up requests) that came before the welcome; null once live, or when none came.
+    private Queue<object>? _beforeWelcome;
+    // Subscriptions are retried while one is pending; null otherwise.
+    private ICancelable? _retry;
     private bool _dropped;
     private ILoggingAdapter? _log;
     private int _queuedBeforeWelcome;
@@ -54,10 +60,6 @@ public sealed class ClientActor : UntypedActor, IWithTimers, IWithStash
     public static Props Props(ClientConnection connection, StreamRegions regions, ClientSettings settings, SseMetrics metrics) =>
         Akka.Actor.Props.Create(() => new ClientActor(connection, regions, settings, metrics));
 
-    public ITimerScheduler Timers { get; set; } = null!;
-
-    public IStash Stash { get; set; } = null!;
-
     // Created on first use: most connections never log.
     private ILoggingAdapter Log => _log ??= Context.GetLogger();
 
@@ -69,17 +71,16 @@ public sealed class ClientActor : UntypedActor, IWithTimers, IWithStash
             Context.Stop(Self);
             return;
         }
-        // Ticks from the start: the stalled-writes check runs on it too.
-        Timers.StartPeriodicTimer(HeartbeatTimer, SendHeartbeat.Instance, _settings.HeartbeatInterval);
         foreach (var stream in _streams.Pending)
         {
             Subscribe(stream);
         }
-        Timers.StartPeriodicTimer(RetryTimer, RetrySubscriptions.Instance, _settings.SubscribeRetryInterval);
+        RetryPendingSubscriptions();
     }
 
     protected override void PostStop()
     {
+        _retry?.Cancel();
         foreach (var (stream, entity) in _streams.Subscriptions)
         {
             // The broadcasts' entity keeps no subscribers: nothing to end there.
@@ -101,7 +102,7 @@ public sealed class ClientActor : UntypedActor, IWithTimers, IWithStash
                 {
                     Resubscribed(SseMetrics.ResubscribeReasons.Gap, $"client {_connection.ClientId}: {gap} skipped ahead; subscribing again to repair the gap");
                     Subscribe(gap);
-                    Timers.StartPeriodicTimer(RetryTimer, RetrySubscriptions.Instance, _settings.SubscribeRetryInterval);
+                    RetryPendingSubscriptions();
                 }
                 else if (_streams.IsNew(sseEvent))
                 {
@@ -117,7 +118,7 @@ public sealed class ClientActor : UntypedActor, IWithTimers, IWithStash
                     DropAsSlowConsumer();
                     return;
                 }
-                Stash.Stash();
+                (_beforeWelcome ??= new Queue<object>()).Enqueue(message);
                 break;
             case SubscribedToStream m:
                 if (m.Stream is StreamKey.User)
@@ -136,7 +137,7 @@ public sealed class ClientActor : UntypedActor, IWithTimers, IWithStash
                 break;
             case CatchUp:
                 // Shed after the stream was acknowledged, before the welcome: caught up once live.
-                Stash.Stash();
+                (_beforeWelcome ??= new Queue<object>()).Enqueue(message);
                 break;
             case BufferHasRoom:
                 _waitingForRoom = false;
@@ -169,7 +170,7 @@ public sealed class ClientActor : UntypedActor, IWithTimers, IWithStash
                 Resubscribed(SseMetrics.ResubscribeReasons.Moved, $"client {_connection.ClientId}: {m.Stream} entity stopped or moved; subscribing again");
                 _streams.Lost(m.Stream);
                 Subscribe(m.Stream);
-                Timers.StartPeriodicTimer(RetryTimer, RetrySubscriptions.Instance, _settings.SubscribeRetryInterval);
+                RetryPendingSubscriptions();
                 break;
             case Disconnect:
                 Context.Stop(Self);
@@ -189,7 +190,7 @@ public sealed class ClientActor : UntypedActor, IWithTimers, IWithStash
         if (_streams.CatchUp(stream))
         {
             Subscribe(stream);
-            Timers.StartPeriodicTimer(RetryTimer, RetrySubscriptions.Instance, _settings.SubscribeRetryInterval);
+            RetryPendingSubscriptions();
         }
         else if (!_settings.History && _connection.Streams.Contains(stream))
         {
@@ -225,7 +226,8 @@ public sealed class ClientActor : UntypedActor, IWithTimers, IWithStash
         }
         if (_streams.AllAcknowledged)
         {
-            Timers.Cancel(RetryTimer);
+            _retry?.Cancel();
+            _retry = null;
             if (!_live)
             {
                 GoLive();
@@ -242,7 +244,7 @@ public sealed class ClientActor : UntypedActor, IWithTimers, IWithStash
 
     /// <summary>
     /// The welcome, then with history on one <c>reset</c> naming the streams that could not be resumed and
-    /// each resumed stream's missed events in order. Stashed events follow, filtered.
+    /// each resumed stream's missed events in order. What came before the welcome follows, filtered.
     /// </summary>
     private void GoLive()
     {
@@ -250,10 +252,19 @@ public sealed class ClientActor : UntypedActor, IWithTimers, IWithStash
         var welcome = ConnectionEvents.Welcome(_connection.ClientId, _settings.ReconnectDelay.Draw(), _settings.History);
         Deliver(resumption.Starts is null ? welcome : welcome with { StartPositions = resumption.Starts });
         Write(resumption);
-        Timers.StartPeriodicTimer(HeartbeatTimer, SendHeartbeat.Instance, _settings.HeartbeatInterval);
         _live = true;
-        Stash.UnstashAll();
+        var waiting = _beforeWelcome;
+        _beforeWelcome = null;
+        while (waiting is not null && waiting.TryDequeue(out var message))
+        {
+            OnReceive(message);
+        }
     }
+
+    /// <summary>Subscribes the pending streams again every <c>SubscribeRetryInterval</c> until all are acknowledged.</summary>
+    private void RetryPendingSubscriptions() =>
+        _retry ??= Context.System.Scheduler.ScheduleTellRepeatedlyCancelable(
+            _settings.SubscribeRetryInterval, _settings.SubscribeRetryInterval, Self, RetrySubscriptions.Instance, Self);
 
     /// <summary>A reset and a replay are written whole, paced by the response (<see cref="ReplayBacklog"/>).</summary>
     private void Write(Resumption resumption)

@@ -18,6 +18,7 @@ public static class ClientProtocol
     /// <summary>Told to the broker by a client that dropped itself because its buffer was full.</summary>
     public sealed record SlowConsumerDropped(Guid ClientId, Guid UserId) : INoSerializationVerificationNeeded;
 
+    /// <summary>The node's broker ticks each connection once per <c>HeartbeatInterval</c>: a heartbeat once live, and the checks of its writes and token.</summary>
     internal sealed record SendHeartbeat : INoSerializationVerificationNeeded
     {
         public static readonly SendHeartbeat Instance = new();

@@ -11,6 +11,7 @@ using Sse.Actors.Broker;
 using Sse.Actors.Diagnostics;
 using Sse.Actors.Serialization;
 using Sse.Actors.History;
+using Sse.Actors.Mailboxes;
 using Sse.Actors.Streams;
 using Sse.Actors.Settings;
 using Sse.Actors.Tickets;
@@ -47,6 +48,7 @@ public static class SseAkkaConfiguration
                 $$"""
                 {{PublishReceipts.MaxPendingPath}} = {{options.Limits.MaxPendingPublishes}}
                 {{FanOut.FanOutWorkers.PartitionsPath}} = {{options.FanOutPartitions}}
+                {{LeanMailbox.Hocon}}
                 {{BrokerMailbox.ConfigPath}} {
                   mailbox-type = "{{typeof(BrokerMailbox).AssemblyQualifiedName}}"
                   capacity = {{options.Limits.MaxBrokerBacklog}}
@@ -136,7 +138,7 @@ public static class SseAkkaConfiguration
             {
                 var settings = new StreamEntitySettings(options.EmptyEntityPassivation, options.HistorySize, options.HistoryRetention,
                     RemoteReplayLimit(system), IsHistoryDurable(options), HistoryReplicator(system, options), options.Limits.MaxStreamBacklog, metrics);
-                return entityId => StreamEntity.Props(StreamKey.Of(kind, entityId), settings);
+                return entityId => LeanMailbox.For(StreamEntity.Props(StreamKey.Of(kind, entityId), settings), system);
             },
             new StreamMessageExtractor(options.ShardCount), shardOptions);
 

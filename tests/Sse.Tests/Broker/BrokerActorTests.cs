@@ -36,6 +36,17 @@ public sealed class BrokerActorTests : Akka.TestKit.Xunit2.TestKit
     }
 
     [Fact]
+    public void A_connections_client_actor_runs_on_the_lean_mailbox()
+    {
+        var broker = StartBroker();
+
+        var client = Connect(broker, NewConnection(Guid.NewGuid()));
+
+        var cell = (ActorCell)((ActorRefWithCell)client).Underlying;
+        Assert.IsType<Actors.Mailboxes.LeanMessageQueue>(cell.Mailbox!.MessageQueue);
+    }
+
+    [Fact]
     public void Connection_over_the_node_maximum_is_refused_as_node_full()
     {
         var broker = StartBroker(new SseOptions { MaxConnections = 1 });
@@ -124,6 +135,31 @@ public sealed class BrokerActorTests : Akka.TestKit.Xunit2.TestKit
             var stats = Stats(broker);
             Assert.Equal((1L, 0), (stats.SlowConsumerDisconnects, stats.TotalClients));
         });
+    }
+
+    [Fact]
+    public async Task Every_live_connection_gets_a_heartbeat_every_interval_from_the_brokers_tick()
+    {
+        var interval = TimeSpan.FromMilliseconds(300);
+        var broker = StartBroker(new SseOptions(), heartbeat: interval);
+        var connections = new List<ClientConnection>();
+        for (var i = 0; i < 3; i++)
+        {
+            var connection = NewConnection(Guid.NewGuid());
+            await GoLive(Connect(broker, connection), connection);
+            connections.Add(connection);
+        }
+        var started = System.Diagnostics.Stopwatch.StartNew();
+
+        foreach (var connection in connections)
+        {
+            for (var i = 0; i < 3; i++)
+            {
+                var heartbeat = await connection.Events.ReadEventAsync();
+                Assert.Equal(("heartbeat", "ping"), (heartbeat.EventType, heartbeat.Data));
+            }
+        }
+        Assert.True(started.Elapsed >= 2 * interval, $"three heartbeats each came within {started.Elapsed}");
     }
 
     [Fact]
@@ -343,12 +379,12 @@ public sealed class BrokerActorTests : Akka.TestKit.Xunit2.TestKit
         Assert.Equal("to bob", (await bob.Events.ReadEventAsync()).Data);
     }
 
-    private IActorRef StartBroker(SseOptions? options = null)
+    private IActorRef StartBroker(SseOptions? options = null, TimeSpan? heartbeat = null)
     {
         options ??= new SseOptions();
         // Timers the tests do not look at stay out of the way.
-        options.HeartbeatInterval = TimeSpan.FromMinutes(10);
-        options.ClientTimeout = TimeSpan.FromMinutes(20);
+        options.HeartbeatInterval = heartbeat ?? TimeSpan.FromMinutes(10);
+        options.ClientTimeout = 2 * options.HeartbeatInterval;
         options.SubscribeRetryInterval = TimeSpan.FromMinutes(10);
         return Sys.ActorOf(BrokerActor.Props(options.BrokerSettings(), new StreamRegions(_userRegion.Ref, _topicRegion.Ref, _broadcastRegion.Ref), Diagnostics.TestMetrics.Create()));
     }

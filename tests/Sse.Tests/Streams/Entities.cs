@@ -1,6 +1,7 @@
 using Akka.Actor;
 using Sse.Actors.Diagnostics;
 using Sse.Actors.History;
+using Sse.Actors.Mailboxes;
 using Sse.Actors.Streams;
 
 namespace Sse.Tests.Streams;
@@ -22,5 +23,5 @@ internal static class Entities
         IActorRef? replicator = null, bool durableHistory = false, long maxRemoteReplayBytes = HistoryRing.MaxRemoteReplayBytes,
         int maxBacklog = 10_000, SseMetrics? metrics = null) =>
         StreamEntity.Props(stream, new StreamEntitySettings(emptyPassivation, historySize, historyRetention, maxRemoteReplayBytes, durableHistory, replicator,
-            maxBacklog, metrics));
+            maxBacklog, metrics)).WithMailbox(LeanMailbox.ConfigPath);
 }

@@ -5,7 +5,7 @@ using static Sse.Actors.Streams.StreamProtocol;
 namespace Sse.Tests.Streams;
 
 // No serialize-messages: the message that makes the entity fail could not be serialized.
-public sealed class EntityFailureTests : Akka.TestKit.Xunit2.TestKit
+public sealed class EntityFailureTests() : Akka.TestKit.Xunit2.TestKit(SseTestConfig.Mailboxes)
 {
     [Fact]
     public void An_entity_that_fails_stops_rather_than_restart_so_its_subscribers_see_it_go()

@@ -6,7 +6,7 @@ using static Sse.Actors.Streams.StreamProtocol;
 namespace Sse.Tests.Streams;
 
 // No serialize-messages here: with it on, each recipient gets its own deserialized copy, so identity cannot be seen.
-public sealed class FanOutIdentityTests : Akka.TestKit.Xunit2.TestKit
+public sealed class FanOutIdentityTests() : Akka.TestKit.Xunit2.TestKit(SseTestConfig.Mailboxes)
 {
     [Fact]
     public void User_entity_hands_the_same_encoded_bytes_to_every_subscriber()
