@@ -18,7 +18,8 @@ internal sealed record LoadOptions(
     TimeSpan HoldFor,
     int Batch,
     int Stalled,
-    int DataBytes)
+    int DataBytes,
+    TimeSpan Settle)
 {
     public static LoadOptions Parse(string[] args)
     {
@@ -77,6 +78,7 @@ internal sealed record LoadOptions(
             TimeSpan.FromSeconds(Int("hold-for", 0)),
             batch,
             (int)Math.Round(connections * stalledPercent / 100),
-            Int("data-bytes", 0));
+            Int("data-bytes", 0),
+            TimeSpan.FromSeconds(Int("settle", 0)));
     }
 }

@@ -75,6 +75,12 @@ namespace Sse.LoadTest
             }
             var serverCpu = ServerCpuSeconds() - serverCpuStart;
             var sendPhaseSeconds = Stopwatch.GetElapsedTime(firstSend).TotalSeconds;
+            if (options.Settle > TimeSpan.Zero)
+            {
+                // How much of what the burst took the server gives back, the connections still open.
+                await Task.Delay(options.Settle, cancellationToken);
+            }
+            var rssAfter = options.Scenario == "hold" ? null : ServerRssKb();
             var slowConsumerDisconnects = await SlowConsumerDisconnectsAsync(sender);
             var deliverySeconds = Stopwatch.GetElapsedTime(firstSend, Math.Max(Interlocked.Read(ref _lastDeliveryTimestamp), firstSend + 1)).TotalSeconds;
             await stop.CancelAsync();
@@ -102,7 +108,9 @@ namespace Sse.LoadTest
                 serverCpu is { } used && options.Scenario != "hold" ? Math.Round(used / sendPhaseSeconds / Environment.ProcessorCount * 100, 1) : null,
                 rssBefore,
                 rssConnected,
-                rssBefore is { } before && rssConnected is { } after ? Math.Round((after - before) / (double)options.Connections, 2) : null));
+                rssBefore is { } before && rssConnected is { } after ? Math.Round((after - before) / (double)options.Connections, 2) : null,
+                rssAfter,
+                rssBefore is { } start && rssAfter is { } end ? Math.Round((end - start) / (double)options.Connections, 2) : null));
         }
 
         private async Task ReadAsync(HttpClient client, int index, CountdownEvent welcomed, CancellationToken cancellationToken)
@@ -270,7 +278,8 @@ namespace Sse.LoadTest
         string Scenario, int Connections, int ConnectFailures, double ConnectSeconds, int Events, int Batch, int Stalled,
         long? SlowConsumerDisconnects, double SendSeconds,
         long Delivered, long Lost, double DeliveredPerSecond, double LatencyP50Ms, double LatencyP99Ms, double LatencyMaxMs,
-        double ToolCpuPercent, double? ServerCpuPercent, long? ServerRssKbBefore, long? ServerRssKbConnected, double? ServerKbPerConnection);
+        double ToolCpuPercent, double? ServerCpuPercent, long? ServerRssKbBefore, long? ServerRssKbConnected, double? ServerKbPerConnection,
+        long? ServerRssKbAfterEvents, double? ServerKbPerConnectionAfterEvents);
 
     internal sealed record Report(Figures Figures)
     {
@@ -280,7 +289,7 @@ namespace Sse.LoadTest
               sent {Figures.Events} events ({Figures.Batch} per POST) in {Figures.SendSeconds} s; delivered {Figures.Delivered}, lost {Figures.Lost}
               {Figures.Stalled} stalled connections (not counted); server dropped {Figures.SlowConsumerDisconnects?.ToString() ?? "?"} slow consumers in all
               {Figures.DeliveredPerSecond:N0} deliveries/s; latency p50 {Figures.LatencyP50Ms} ms, p99 {Figures.LatencyP99Ms} ms, max {Figures.LatencyMaxMs} ms
-              load tool CPU {Figures.ToolCpuPercent}% of the machine, server CPU {Figures.ServerCpuPercent?.ToString() ?? "?"}% while sending and draining; server RSS {Figures.ServerRssKbBefore} → {Figures.ServerRssKbConnected} kB ({Figures.ServerKbPerConnection} kB per connection)
+              load tool CPU {Figures.ToolCpuPercent}% of the machine, server CPU {Figures.ServerCpuPercent?.ToString() ?? "?"}% while sending and draining; server RSS {Figures.ServerRssKbBefore} → {Figures.ServerRssKbConnected} kB ({Figures.ServerKbPerConnection} kB per connection), {Figures.ServerRssKbAfterEvents?.ToString() ?? "-"} kB after the events ({Figures.ServerKbPerConnectionAfterEvents?.ToString() ?? "-"} kB per connection)
             """;
     }
 

@@ -18,7 +18,7 @@ namespace Sse.Actors.Clients;
 /// </remarks>
 public sealed class ClientConnection
 {
-    private readonly Channel<SseEvent> _buffer;
+    private readonly ConnectionBuffer _buffer;
     // Guards the response's abort against the end of the request: Kestrel reuses an HttpContext
     // for the next request on a keep-alive connection, so an abort must never run after End().
     private readonly Lock _responseGate = new();
@@ -52,12 +52,7 @@ public sealed class ClientConnection
             ResumeFrom = PositionVector.TryParse(lastEventId, Streams.Count, out var positions) ? positions : null;
             ResumeRefused = ResumeFrom is null;
         }
-        _buffer = Channel.CreateBounded<SseEvent>(new BoundedChannelOptions(bufferSize)
-        {
-            SingleReader = true,
-            SingleWriter = true,
-            FullMode = BoundedChannelFullMode.Wait,
-        });
+        _buffer = new ConnectionBuffer(bufferSize);
     }
 
     public Guid ClientId { get; } = Guid.NewGuid();
@@ -96,7 +91,7 @@ public sealed class ClientConnection
     public bool ResumeRefused { get; }
 
     /// <summary>What the response writer drains. Completes when the client actor stops.</summary>
-    public ChannelReader<SseEvent> Events => _buffer.Reader;
+    public ChannelReader<SseEvent> Events => _buffer;
 
     /// <summary>Whether the response was told to end at once (slow consumer, stalled writes, shutdown grace over).</summary>
     public bool IsAborted => Volatile.Read(ref _abortRequested) == 1;
@@ -105,13 +100,13 @@ public sealed class ClientConnection
     public TimeSpan PendingFlush => Volatile.Read(ref _flushStartedAt) is var started and not 0 ? Stopwatch.GetElapsedTime(started) : TimeSpan.Zero;
 
     /// <summary>Queues an event without waiting; false when the buffer is full or closed.</summary>
-    public bool TryWrite(SseEvent sseEvent) => _buffer.Writer.TryWrite(sseEvent);
+    public bool TryWrite(SseEvent sseEvent) => _buffer.TryWrite(sseEvent);
 
     /// <summary>Completes once the buffer has room (the response drained some), false once it is closed.</summary>
-    public Task<bool> WaitForRoomAsync() => _buffer.Writer.WaitToWriteAsync().AsTask();
+    public Task<bool> WaitForRoomAsync() => _buffer.WaitForRoomAsync();
 
     /// <summary>No more events: the writer drains what is queued, then ends the response.</summary>
-    public void Complete() => _buffer.Writer.TryComplete();
+    public void Complete() => _buffer.Complete();
 
     /// <summary>The response writer says how to cut the response; runs at once if that was already asked for.</summary>
     public void OnAbort(Action abortResponse)

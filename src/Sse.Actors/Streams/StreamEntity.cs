@@ -19,9 +19,8 @@ namespace Sse.Actors.Streams;
 /// which numbers and keeps it with history on. An entity with subscribers is never passivated; one that stays
 /// empty for <c>EmptyEntityPassivation</c> (or the history's retention) asks its shard to passivate it.
 /// </summary>
-public sealed class StreamEntity : UntypedActor, IWithTimers, IWithUnboundedStash, IStreamHistoryOwner
+public sealed class StreamEntity : UntypedActor, IWithUnboundedStash, IStreamHistoryOwner
 {
-    private const string PassivateTimer = "passivate-when-empty";
     private readonly StreamKey _stream;
     private readonly StreamEntitySettings _settings;
     private readonly IStreamAudience _audience;
@@ -31,6 +30,8 @@ public sealed class StreamEntity : UntypedActor, IWithTimers, IWithUnboundedStas
     private int _stashed;
     // Publishes dropped in the current overload; 0 when not overloaded.
     private long _shed;
+    // Pending only while the entity is empty: a node holds one entity per online user, so no timer scheduler each.
+    private ICancelable? _passivation;
 
     public StreamEntity(StreamKey stream, StreamEntitySettings settings)
     {
@@ -43,8 +44,6 @@ public sealed class StreamEntity : UntypedActor, IWithTimers, IWithUnboundedStas
     public static Props Props(StreamKey stream, StreamEntitySettings settings) =>
         Akka.Actor.Props.Create(() => new StreamEntity(stream, settings));
 
-    public ITimerScheduler Timers { get; set; } = null!;
-
     public IStash Stash { get; set; } = null!;
 
     IActorContext IStreamHistoryOwner.Context => Context;
@@ -54,14 +53,18 @@ public sealed class StreamEntity : UntypedActor, IWithTimers, IWithUnboundedStas
     protected override void PreStart()
     {
         _settings.Metrics?.EntityStarted(_stream.Kind);
-        Timers.StartSingleTimer(PassivateTimer, PassivateIfEmpty.Instance, _settings.EmptyPassivation);
+        PassivateAfter(_settings.EmptyPassivation);
         if (_history.Start())
         {
             Context.Become(Starting);
         }
     }
 
-    protected override void PostStop() => _settings.Metrics?.EntityStopped(_stream.Kind);
+    protected override void PostStop()
+    {
+        _passivation?.Cancel();
+        _settings.Metrics?.EntityStopped(_stream.Kind);
+    }
 
     /// <summary>
     /// A failure stops the entity rather than let its supervisor restart it: a restarted entity would keep its
@@ -229,7 +232,8 @@ public sealed class StreamEntity : UntypedActor, IWithTimers, IWithUnboundedStas
         if (_audience.Add(subscriber))
         {
             Context.Watch(subscriber);
-            Timers.Cancel(PassivateTimer);
+            _passivation?.Cancel();
+            _passivation = null;
         }
         var maxBytes = subscriber.Path.Address.HasLocalScope ? long.MaxValue : _settings.MaxRemoteReplayBytes;
         subscriber.Tell(new SubscribedToStream(_stream, _history.ReplayAfter(from, maxBytes)));
@@ -245,7 +249,7 @@ public sealed class StreamEntity : UntypedActor, IWithTimers, IWithUnboundedStas
         if (_audience.IsEmpty)
         {
             _emptySince = Stopwatch.GetTimestamp();
-            Timers.StartSingleTimer(PassivateTimer, PassivateIfEmpty.Instance, EmptyLifetime);
+            PassivateAfter(EmptyLifetime);
         }
     }
 
@@ -259,9 +263,10 @@ public sealed class StreamEntity : UntypedActor, IWithTimers, IWithUnboundedStas
         if (left > TimeSpan.Zero)
         {
             // Events arrived since the timer started: their history is kept for the retention.
-            Timers.StartSingleTimer(PassivateTimer, PassivateIfEmpty.Instance, left);
+            PassivateAfter(left);
             return;
         }
+        _passivation = null;
         Context.Parent.Tell(new Passivate(RetentionOver.Instance));
         Context.Become(Passivating);
     }
@@ -289,6 +294,13 @@ public sealed class StreamEntity : UntypedActor, IWithTimers, IWithUnboundedStas
                 StopAfter(_history.HandOff());
                 break;
         }
+    }
+
+    /// <summary>Checks for passivation after <paramref name="delay"/>; a check asked for earlier is replaced (one that was already sent finds the entity busy, or reschedules).</summary>
+    private void PassivateAfter(TimeSpan delay)
+    {
+        _passivation?.Cancel();
+        _passivation = Context.System.Scheduler.ScheduleTellOnceCancelable(delay, Self, PassivateIfEmpty.Instance, Self);
     }
 
     /// <summary>How long the entity lives without subscribers: longer while its history has events to replay.</summary>
