@@ -11,7 +11,7 @@ namespace Sse.Actors.Clients;
 /// drained, one lock, and one reusable wait for the reader. A bounded <see cref="Channel"/> holds about 0.8 KB of
 /// wait objects from the start and keeps its largest queue array for life.
 /// </summary>
-internal sealed class ConnectionBuffer : ChannelReader<SseEvent>, IValueTaskSource<bool>
+internal sealed class ConnectionBuffer : ChannelReader<SseEvent>, IValueTaskSource<bool>, IThreadPoolWorkItem
 {
     public const int InitialCapacity = 4;
 
@@ -19,10 +19,14 @@ internal sealed class ConnectionBuffer : ChannelReader<SseEvent>, IValueTaskSour
     private SseEvent?[] _ring = new SseEvent?[InitialCapacity];
     private int _head;
     private int _count;
+    // The most events queued at once since the buffer last emptied: whether a burst still needs the slots.
+    private int _peak;
     private bool _completed;
-    // The reader's wait: reused from one wait to the next.
-    private ManualResetValueTaskSourceCore<bool> _readable = new() { RunContinuationsAsynchronously = true };
+    // The reader's wait: reused from one wait to the next, completed from the thread pool (never on the writer's thread).
+    private ManualResetValueTaskSourceCore<bool> _readable;
     private bool _readerWaiting;
+    private bool _wakeWith;
+    private OperationCanceledException? _wakeCancelled;
     private CancellationTokenRegistration _readerCancellation;
     // The writer's wait for room, only ever made for a connection that fell behind.
     private TaskCompletionSource<bool>? _room;
@@ -91,6 +95,7 @@ internal sealed class ConnectionBuffer : ChannelReader<SseEvent>, IValueTaskSour
             }
             _ring[(_head + _count) % _ring.Length] = sseEvent;
             _count++;
+            _peak = Math.Max(_peak, _count);
             if (!TakeReaderWait())
             {
                 return true;
@@ -163,11 +168,13 @@ internal sealed class ConnectionBuffer : ChannelReader<SseEvent>, IValueTaskSour
             {
                 _head = 0;
                 drained = _completed ? _completion : null;
-                if (_ring.Length > 4 * InitialCapacity)
+                // Bursts are over (the last run used a quarter of the slots at most): give their slots back. A steady
+                // stream of bursts keeps them, so a busy stream does not allocate a ring per burst.
+                if (_ring.Length > 4 * InitialCapacity && _peak * 4 <= _ring.Length)
                 {
-                    // The burst is drained: give its slots back (a few spare ones stay, so a busy stream does not churn).
                     _ring = new SseEvent?[InitialCapacity];
                 }
+                _peak = 0;
             }
             if (_room is not null)
             {
@@ -233,7 +240,35 @@ internal sealed class ConnectionBuffer : ChannelReader<SseEvent>, IValueTaskSour
     {
         // Unregister, not Dispose: Dispose would wait for a cancellation callback running on another thread.
         _readerCancellation.Unregister();
-        _readable.SetResult(readable);
+        _wakeWith = readable;
+        // The buffer itself is the work item: waking the reader allocates nothing.
+        ThreadPool.UnsafeQueueUserWorkItem(this, preferLocal: false);
+    }
+
+    void IThreadPoolWorkItem.Execute()
+    {
+        if (_wakeCancelled is { } cancelled)
+        {
+            _wakeCancelled = null;
+            _readable.SetException(cancelled);
+            return;
+        }
+        _readable.SetResult(_wakeWith);
+    }
+
+    public override ValueTask<SseEvent> ReadAsync(CancellationToken cancellationToken = default) =>
+        TryRead(out var sseEvent) ? new ValueTask<SseEvent>(sseEvent) : ReadWhenWrittenAsync(cancellationToken);
+
+    private async ValueTask<SseEvent> ReadWhenWrittenAsync(CancellationToken cancellationToken)
+    {
+        while (await WaitToReadAsync(cancellationToken))
+        {
+            if (TryRead(out var sseEvent))
+            {
+                return sseEvent;
+            }
+        }
+        throw new ChannelClosedException();
     }
 
     private void CancelReaderWait(CancellationToken token)
@@ -245,7 +280,8 @@ internal sealed class ConnectionBuffer : ChannelReader<SseEvent>, IValueTaskSour
                 return;
             }
         }
-        _readable.SetException(new OperationCanceledException(token));
+        _wakeCancelled = new OperationCanceledException(token);
+        ThreadPool.UnsafeQueueUserWorkItem(this, preferLocal: false);
     }
 
     private void Resize(int capacity)

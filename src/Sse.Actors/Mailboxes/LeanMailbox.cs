@@ -31,7 +31,7 @@ public sealed class LeanMailbox(Akka.Actor.Settings settings, Config config) : M
 
 /// <summary>
 /// The queue of <see cref="LeanMailbox"/>: a ring behind a lock (producers are few and rarely collide on one actor).
-/// It starts at <see cref="InitialCapacity"/> slots, doubles when full and drops back to that once empty after a burst.
+/// It starts at <see cref="InitialCapacity"/> slots, doubles when full and drops back to that once the bursts are over.
 /// </summary>
 public sealed class LeanMessageQueue : IMessageQueue, IUnboundedDequeBasedMessageQueueSemantics
 {
@@ -41,6 +41,8 @@ public sealed class LeanMessageQueue : IMessageQueue, IUnboundedDequeBasedMessag
     private Envelope[] _ring = new Envelope[InitialCapacity];
     private int _head;
     private int _count;
+    // The most messages queued at once since the queue last emptied: whether a burst still needs the slots.
+    private int _peak;
 
     public bool HasMessages => Volatile.Read(ref _count) > 0;
 
@@ -65,6 +67,7 @@ public sealed class LeanMessageQueue : IMessageQueue, IUnboundedDequeBasedMessag
             EnsureRoom();
             _ring[(_head + _count) % _ring.Length] = envelope;
             Volatile.Write(ref _count, _count + 1);
+            _peak = Math.Max(_peak, _count);
         }
     }
 
@@ -76,6 +79,7 @@ public sealed class LeanMessageQueue : IMessageQueue, IUnboundedDequeBasedMessag
             _head = (_head - 1 + _ring.Length) % _ring.Length;
             _ring[_head] = envelope;
             Volatile.Write(ref _count, _count + 1);
+            _peak = Math.Max(_peak, _count);
         }
     }
 
@@ -95,11 +99,13 @@ public sealed class LeanMessageQueue : IMessageQueue, IUnboundedDequeBasedMessag
             if (_count == 0)
             {
                 _head = 0;
-                if (_ring.Length > 4 * InitialCapacity)
+                // Bursts are over (the last run used a quarter of the slots at most): give their slots back. A steady
+                // stream of bursts keeps them, so a busy actor does not allocate a ring per burst.
+                if (_ring.Length > 4 * InitialCapacity && _peak * 4 <= _ring.Length)
                 {
-                    // A burst is over: give its slots back (a few spare slots stay, so a busy actor does not churn).
                     _ring = new Envelope[InitialCapacity];
                 }
+                _peak = 0;
             }
             return true;
         }
