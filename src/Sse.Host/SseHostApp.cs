@@ -41,6 +41,9 @@ public static class SseHostApp
                 .WriteTo.Console(outputTemplate: "[{Timestamp:HH:mm:ss} {Level:u3}] {SourceContext}: {Message:lj}{NewLine}{Exception}");
             configureLogging?.Invoke(logger);
         });
+        // Hosting starts an Activity per request whenever its logger is on, held for a stream's whole life (about 0.3 kB
+        // per connection with its log scope); its lines are request starts and ends, which a stream server does not need.
+        builder.Logging.AddFilter("Microsoft.AspNetCore.Hosting.Diagnostics", LogLevel.None);
         builder.Services.AddSseBroker(builder.Configuration, configureAkka);
         // Names the service in the scrape's target_info (and in any exporter the app adds).
         builder.Services.AddOpenTelemetry().ConfigureResource(resource => resource.AddService("sse-broker"));

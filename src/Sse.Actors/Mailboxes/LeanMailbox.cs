@@ -25,8 +25,11 @@ public sealed class LeanMailbox(Akka.Actor.Settings settings, Config config) : M
     /// <paramref name="props"/> on the lean mailbox when <paramref name="system"/> is configured with it (every broker
     /// node is; an actor system of a test that does not configure it keeps Akka's default).
     /// </summary>
+    /// <remarks>One <see cref="Deploy"/> shared by all of them: <c>WithMailbox</c> would make one per actor.</remarks>
     public static Props For(Props props, ActorSystem system) =>
-        system.Settings.Config.HasPath(ConfigPath) ? props.WithMailbox(ConfigPath) : props;
+        system.Settings.Config.HasPath(ConfigPath) ? new Props(LeanDeploy, props.Type, props.Arguments) : props;
+
+    private static readonly Deploy LeanDeploy = Deploy.Local.WithMailbox(ConfigPath);
 }
 
 /// <summary>

@@ -38,7 +38,8 @@ internal interface IStreamAudience
 internal sealed class SubscriberSet(StreamKey stream, ActorSystem system) : IStreamAudience
 {
     private readonly HashSet<IActorRef> _local = [];
-    private readonly Dictionary<Address, RemoteNode> _remoteNodes = [];
+    // Made with the first subscriber on another node: on one node, or for most users, there is none.
+    private Dictionary<Address, RemoteNode>? _remoteNodes;
     // Only for a stream that had many local subscribers: most have one or two.
     private LocalFanOut? _fanOut;
 
@@ -57,6 +58,7 @@ internal sealed class SubscriberSet(StreamKey stream, ActorSystem system) : IStr
         }
         else
         {
+            _remoteNodes ??= [];
             if (!_remoteNodes.TryGetValue(address, out var node))
             {
                 node = new RemoteNode(system.ActorSelection(new RootActorPath(address) / "user" / BrokerActor.Name));
@@ -70,7 +72,7 @@ internal sealed class SubscriberSet(StreamKey stream, ActorSystem system) : IStr
 
     public bool Contains(IActorRef subscriber) => subscriber.Path.Address.HasLocalScope
         ? _local.Contains(subscriber)
-        : _remoteNodes.TryGetValue(subscriber.Path.Address, out var node) && node.Subscribers.Contains(subscriber);
+        : _remoteNodes?.TryGetValue(subscriber.Path.Address, out var node) == true && node.Subscribers.Contains(subscriber);
 
     public bool Remove(IActorRef subscriber)
     {
@@ -81,7 +83,7 @@ internal sealed class SubscriberSet(StreamKey stream, ActorSystem system) : IStr
             removed = _local.Remove(subscriber);
             _fanOut?.Changed();
         }
-        else if (_remoteNodes.TryGetValue(address, out var node) && node.Subscribers.Remove(subscriber))
+        else if (_remoteNodes?.TryGetValue(address, out var node) == true && node.Subscribers.Remove(subscriber))
         {
             removed = true;
             if (node.Subscribers.Count == 0)
@@ -114,7 +116,7 @@ internal sealed class SubscriberSet(StreamKey stream, ActorSystem system) : IStr
                 subscriber.Tell(sseEvent);
             }
         }
-        if (_remoteNodes.Count == 0)
+        if (_remoteNodes is not { Count: > 0 })
         {
             return;
         }
