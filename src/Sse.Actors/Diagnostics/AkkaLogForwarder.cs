@@ -99,12 +99,16 @@ public sealed class AkkaLogForwarder : ActorBase, IRequiresMessageQueue<ILoggerM
         }
         var text = Format(line);
         // Structured as MEL's own message templates are: the template's properties, then the template, which providers
-        // such as Serilog's render from; a line without properties is plain text.
+        // such as Serilog's render from. Akka.NET's own positional templates ("{0}") are not given: a provider may bind them
+        // in the properties' order, which is not theirs. The text is always the formatted message.
         List<KeyValuePair<string, object?>> state = [new("LogSource", line.LogSource)];
         if (line.TryGetProperties(out var properties) && properties is not null)
         {
             state.AddRange(properties.Select(property => new KeyValuePair<string, object?>(property.Key, property.Value)));
-            state.Add(new("{OriginalFormat}", line.GetTemplate()));
+            if (!properties.Keys.Any(key => key.Length > 0 && char.IsAsciiDigit(key[0])))
+            {
+                state.Add(new("{OriginalFormat}", line.GetTemplate()));
+            }
         }
         logger.Log(level, default, state, line.Cause, (_, _) => text);
     }

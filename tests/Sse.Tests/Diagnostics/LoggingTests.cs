@@ -67,6 +67,19 @@ public sealed class LoggingTests
     }
 
     [Fact]
+    public async Task The_hosts_Serilog_renders_Akka_lines_with_their_arguments_in_place()
+    {
+        var logs = new CapturedLogs();
+        await using (await BrokerHost.StartAsync(new Dictionary<string, string> { ["Serilog:MinimumLevel:Override:Akka"] = "Information" },
+            logging: logger => logger.WriteTo.Sink(logs)))
+        {
+        }
+
+        // Akka.NET's positional template: "Node [{0}] is JOINING itself (with roles [{1}], version [{2}]) ...".
+        Assert.Contains(logs.Lines(), line => line.Contains("is JOINING itself (with roles [sse-shards-100]", StringComparison.Ordinal));
+    }
+
+    [Fact]
     public void A_line_is_named_by_its_class_or_else_by_the_name_it_was_logged_under()
     {
         Assert.Equal("Akka.Cluster", AkkaLogForwarder.CategoryOf(new Info("Cluster (akka://sse)", typeof(DummyClassForStringSources), "Started up")));
