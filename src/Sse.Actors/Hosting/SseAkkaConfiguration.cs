@@ -1,10 +1,10 @@
+using Akka.Actor;
 using Akka.Cluster;
 using Akka.Cluster.Hosting;
 using Akka.Cluster.Sharding;
+using Akka.Configuration;
 using Akka.DistributedData;
 using Akka.Hosting;
-using Akka.Actor;
-using Akka.Configuration;
 using Akka.Persistence.Sql.Hosting;
 using Akka.Remote.Hosting;
 using Microsoft.Extensions.DependencyInjection;
