@@ -41,6 +41,8 @@ public sealed class OwnActorSystemTests
         var self = Akka.Cluster.Cluster.Get(app.ActorSystem).SelfMember;
         Assert.Contains("shop", self.Roles);
         Assert.Contains("sse-shards-100", self.Roles);
+        // The broker's tuned defaults reach the app's system too, under its own settings.
+        Assert.Equal(4 * 1024 * 1024, app.ActorSystem.Settings.Config.GetByteSize("akka.remote.dot-netty.tcp.maximum-frame-size"));
         Assert.Equal(Orders(app).Path.Address, app.Services.GetRequiredService<IRequiredActor<BrokerActor>>().ActorRef.Path.Address);
     }
 
