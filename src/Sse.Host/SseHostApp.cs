@@ -1,7 +1,6 @@
 using Akka.Hosting;
 using OpenTelemetry.Resources;
 using Serilog;
-using Sse.Actors.Diagnostics;
 using Sse.Actors.Hosting;
 using Sse.Actors.Http;
 using Sse.Actors.Security;
@@ -37,7 +36,6 @@ public static class SseHostApp
                 .ReadFrom.Configuration(builder.Configuration)
                 .Enrich.FromLogContext()
                 .Enrich.With(new TokenRedactingEnricher(builder.Configuration["Sse:Auth:Jwt:TokenQueryParameter"]))
-                .Enrich.With<AkkaSourceContextEnricher>()
                 .WriteTo.Console(outputTemplate: "[{Timestamp:HH:mm:ss} {Level:u3}] {SourceContext}: {Message:lj}{NewLine}{Exception}");
             configureLogging?.Invoke(logger);
         });
@@ -45,6 +43,7 @@ public static class SseHostApp
         // per connection with its log scope); its lines are request starts and ends, which a stream server does not need.
         builder.Logging.AddFilter("Microsoft.AspNetCore.Hosting.Diagnostics", LogLevel.None);
         builder.Services.AddSseBroker(builder.Configuration, configureAkka);
+        builder.Services.AddSseMetrics();
         // Names the service in the scrape's target_info (and in any exporter the app adds).
         builder.Services.AddOpenTelemetry().ConfigureResource(resource => resource.AddService("sse-broker"));
         builder.Services.AddNotifications();

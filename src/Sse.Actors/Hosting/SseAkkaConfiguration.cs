@@ -1,12 +1,16 @@
+using Akka.Actor;
 using Akka.Cluster;
 using Akka.Cluster.Hosting;
 using Akka.Cluster.Sharding;
+using Akka.Configuration;
 using Akka.DistributedData;
 using Akka.Hosting;
-using Akka.Logger.Serilog;
 using Akka.Persistence.Sql.Hosting;
 using Akka.Remote.Hosting;
+using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Hosting;
+using Microsoft.Extensions.Logging;
+using Microsoft.Extensions.Options;
 using Sse.Actors.Broker;
 using Sse.Actors.Diagnostics;
 using Sse.Actors.Serialization;
@@ -18,32 +22,74 @@ using Sse.Actors.Tickets;
 
 namespace Sse.Actors.Hosting;
 
-/// <summary>The broker's actors on an <see cref="AkkaConfigurationBuilder"/>: cluster, shard regions, node broker.</summary>
+/// <summary>The broker on an <see cref="AkkaConfigurationBuilder"/>: its tuned defaults, shard regions and node broker; and the node of <c>AddSseBroker</c>.</summary>
 public static class SseAkkaConfiguration
 {
-    public const string ActorSystemName = "sse";
+    /// <summary>Overrides of <see cref="Defaults"/> that <c>AddSseBroker</c> reads from the application's base directory, when there.</summary>
     public const string HoconFileName = "akka.hocon";
 
     /// <summary>
-    /// Adds remoting and clustering (a node with no seed nodes forms a one-node cluster with
-    /// itself, so embedded and clustered run the same code), the stream shard regions (user, topic, broadcast),
-    /// the wire serializer and the node's <see cref="BrokerActor"/>; the node's address becomes the
-    /// <c>node</c> tag of the <paramref name="metrics"/>.
+    /// The Akka.NET settings the broker is tuned for, applied under whatever the app sets (its own HOCON, <c>akka.hocon</c>,
+    /// Akka.Hosting options) and over Akka.NET's own defaults. docs/configuration.md says why each.
     /// </summary>
-    public static AkkaConfigurationBuilder WithSseBroker(this AkkaConfigurationBuilder builder, SseOptions options, SseMetrics metrics)
-    {
-        var hoconFile = Path.Combine(AppContext.BaseDirectory, HoconFileName);
-        if (File.Exists(hoconFile))
-        {
-            builder.AddHoconFile(hoconFile, HoconAddMode.Append);
+    public static Config Defaults { get; } = ConfigurationFactory.ParseString(
+        """
+        akka {
+          # A stopped connection still receiving for a moment is normal; say so only a few times.
+          log-dead-letters = 10
+          log-dead-letters-during-shutdown = off
+          # A replay to another node and a node's stats are single messages: 128,000 B breaks stats at about 7k users a node.
+          remote.dot-netty.tcp.maximum-frame-size = 4 MiB
+          cluster {
+            # The side with the majority of nodes survives a partition; Sse:Cluster:DownUnreachableAfter sets stable-after.
+            downing-provider-class = "Akka.Cluster.SBR.SplitBrainResolverProvider, Akka.Cluster"
+            split-brain-resolver {
+              active-strategy = keep-majority
+              stable-after = 10s
+            }
+            # Heartbeats every second; Sse:Cluster:FailureDetectionPause sets the pause.
+            failure-detector {
+              heartbeat-interval = 1s
+              acceptable-heartbeat-pause = 5s
+            }
+            # A handed-off shard's subscribers re-subscribe at once: keep hand-off short.
+            sharding {
+              handoff-timeout = 10s
+              rebalance-interval = 10s
+            }
+          }
+          # The host's lifetime drives shutdown, in order: every stream gets `close`, the web server drains, then
+          # coordinated shutdown. Akka.NET's own process-exit hook would stop the actors before the streams are closed.
+          coordinated-shutdown.run-by-clr-shutdown-hook = off
         }
+        """);
+
+    /// <summary>
+    /// Adds the broker to an actor system that the app configures with its own <c>AddAkka</c>: its <see cref="Defaults"/>
+    /// (under the app's settings), the wire serializer, the stream shard regions (user, topic, broadcast), the ticket
+    /// region, distributed pub-sub and the node's <see cref="BrokerActor"/>. Call it after <c>WithClustering</c> (and
+    /// <c>WithRemoting</c>): the app's cluster is the broker's, configured once, and the app decides how its nodes join.
+    /// Needs the broker's services (<c>AddSseBrokerServices</c>), whose options and metrics it takes from <paramref name="services"/>.
+    /// </summary>
+    /// <exception cref="InvalidOperationException">Clustering is not configured yet, the broker's services are missing, or it is added twice.</exception>
+    public static AkkaConfigurationBuilder WithSseBroker(this AkkaConfigurationBuilder builder, IServiceProvider services)
+    {
+        ArgumentNullException.ThrowIfNull(services);
+        if (builder.ActorRefProvider is not { HasValue: true, Value: ProviderSelection.Cluster })
+        {
+            throw new InvalidOperationException(
+                "WithSseBroker needs Akka.Cluster: the broker's streams are sharded entities. Call .WithRemoting(...) and .WithClustering(...) " +
+                "before .WithSseBroker(services) in AddAkka (or let AddSseBroker start an actor system for the broker).");
+        }
+        var placement = services.GetService<SseBrokerPlacement>() ?? throw new InvalidOperationException(
+            "WithSseBroker needs the broker's services: call builder.Services.AddSseBrokerServices(builder.Configuration) as well.");
+        placement.AddedTo(builder);
+        var options = services.GetRequiredService<IOptions<SseOptions>>().Value;
+        var metrics = services.GetRequiredService<SseMetrics>();
+        var shardCountRole = ShardCountCheck.RoleFor(options.ShardCount);
         return builder
-            .ConfigureLoggers(loggers =>
-            {
-                loggers.ClearLoggers();
-                loggers.AddSerilogLogging();
-            })
-            .WithSseCluster(options.Cluster, options.ShardCount)
+            .AddHocon(Defaults, HoconAddMode.Append)
+            .WithRole(shardCountRole)
             .AddHocon(
                 $$"""
                 {{PublishReceipts.MaxPendingPath}} = {{options.Limits.MaxPendingPublishes}}
@@ -61,13 +107,15 @@ public static class SseAkkaConfiguration
             .WithSseEntities(options, metrics)
             .WithTicketRegion(options.ShardCount)
             .WithDistributedPubSub(role: "")
-            .WithActors((system, registry) =>
+            .WithActors((system, registry, resolver) =>
             {
                 var cluster = Cluster.Get(system);
-                if (cluster.Settings.SeedNodes.Count == 0)
+                if (!cluster.SelfRoles.Contains(shardCountRole))
                 {
-                    cluster.Join(cluster.SelfAddress);
+                    throw new InvalidOperationException(
+                        $"This node lacks the cluster role {shardCountRole} that WithSseBroker adds: akka.cluster.roles was set again after it. Call WithSseBroker after WithClustering.");
                 }
+                system.ActorOf(ShardCountCheck.Props(resolver.GetService<IHostApplicationLifetime>()), "sse-shard-count-check");
                 metrics.BindNode(cluster.SelfAddress.ToString());
                 // The replicator starts with the node, not with its first entity: a hand-off written to all nodes reaches a node that just joined.
                 HistoryReplicator(system, options);
@@ -75,20 +123,63 @@ public static class SseAkkaConfiguration
                 var broker = system.ActorOf(BrokerActor.Props(options.BrokerSettings(), regions, metrics).WithMailbox(BrokerMailbox.ConfigPath), BrokerActor.Name);
                 registry.Register<BrokerActor>(broker);
                 var receipts = PublishReceipts.For(system);
-                metrics.ObserveNode(() => receipts.Pending, () => ((Akka.Actor.ActorRefWithCell)broker).Underlying.NumberOfMessages);
+                metrics.ObserveNode(() => receipts.Pending, () => ((ActorRefWithCell)broker).Underlying.NumberOfMessages);
             });
     }
 
-    private static AkkaConfigurationBuilder WithSseCluster(this AkkaConfigurationBuilder builder, SseClusterOptions cluster, int shardCount) => builder
+    /// <summary>
+    /// The actor system of <c>AddSseBroker</c>: Akka.NET logs to the app's logger factory, by source; <see cref="HoconFileName"/>
+    /// overrides the <see cref="Defaults"/>; remoting and clustering come from <c>Sse:Cluster</c> (a node with no seed nodes
+    /// forms a one-node cluster with itself, so embedded and clustered run the same code), and over both; then the broker.
+    /// </summary>
+    internal static AkkaConfigurationBuilder WithSseNode(this AkkaConfigurationBuilder builder, IServiceProvider services)
+    {
+        var options = services.GetRequiredService<IOptions<SseOptions>>().Value;
+        var hoconFile = Path.Combine(AppContext.BaseDirectory, HoconFileName);
+        if (File.Exists(hoconFile))
+        {
+            // Appended before the defaults, so it wins over them, and under everything prepended from options.
+            builder.AddHoconFile(hoconFile, HoconAddMode.Append);
+        }
+        var loggerFactory = services.GetRequiredService<ILoggerFactory>();
+        return builder
+            .ConfigureLoggers(loggers =>
+            {
+                loggers.LogLevel = AkkaLogForwarder.LevelFor(loggerFactory);
+                loggers.ClearLoggers();
+                loggers.AddLogger<AkkaLogForwarder>();
+            })
+            .AddHocon(Defaults, HoconAddMode.Append)
+            .WithSseCluster(options.Cluster)
+            .WithSseBroker(services);
+    }
+
+    private static AkkaConfigurationBuilder WithSseCluster(this AkkaConfigurationBuilder builder, SseClusterOptions cluster) => builder
         .WithRemoting(RemoteOptions(cluster))
-        .WithClustering(new ClusterOptions { SeedNodes = cluster.SeedNodes, Roles = [ShardCountCheck.RoleFor(shardCount)] })
-        .WithActors((system, _, resolver) => system.ActorOf(ShardCountCheck.Props(resolver.GetService<IHostApplicationLifetime>()), "sse-shard-count-check"))
+        .WithClustering(new ClusterOptions { SeedNodes = cluster.SeedNodes })
+        .WithActors((system, _) =>
+        {
+            var self = Cluster.Get(system);
+            if (self.Settings.SeedNodes.Count == 0)
+            {
+                self.Join(self.SelfAddress);
+            }
+        })
         .AddHocon(
             $$"""
             akka.cluster.failure-detector.acceptable-heartbeat-pause = {{(long)cluster.FailureDetectionPause.TotalMilliseconds}}ms
             akka.cluster.split-brain-resolver.stable-after = {{(long)cluster.DownUnreachableAfter.TotalMilliseconds}}ms
             """,
             HoconAddMode.Prepend);
+
+    /// <summary>Adds a cluster role to those configured so far (the app's own stay).</summary>
+    private static AkkaConfigurationBuilder WithRole(this AkkaConfigurationBuilder builder, string role)
+    {
+        var roles = builder.Configuration.HasValue ? builder.Configuration.Value.GetStringList("akka.cluster.roles", []) : [];
+        return roles.Contains(role)
+            ? builder
+            : builder.AddHocon($"akka.cluster.roles = [{string.Join(", ", roles.Append(role).Select(r => r.ToHocon()))}]", HoconAddMode.Prepend);
+    }
 
     private static RemoteOptions RemoteOptions(SseClusterOptions cluster)
     {
@@ -142,8 +233,8 @@ public static class SseAkkaConfiguration
             },
             new StreamMessageExtractor(options.ShardCount), shardOptions);
 
-    // A replay to another node is one message: as large as the remote frame allows (akka.hocon ships 4 MiB).
-    private static long RemoteReplayLimit(Akka.Actor.ActorSystem system) =>
+    // A replay to another node is one message: as large as the remote frame allows (4 MiB by default).
+    private static long RemoteReplayLimit(ActorSystem system) =>
         HistoryRing.RemoteReplayLimit(system.Settings.Config.GetByteSize("akka.remote.dot-netty.tcp.maximum-frame-size", 128_000) ?? 128_000);
 
     /// <summary>
@@ -170,6 +261,6 @@ public static class SseAkkaConfiguration
     private static bool IsHistoryDurable(SseOptions options) => options.HistorySize > 0 && options.HistoryStore.Provider != SseHistoryStore.Memory;
 
     // Only with history in memory is there anything to hand over; otherwise no replicator is started.
-    private static Akka.Actor.IActorRef? HistoryReplicator(Akka.Actor.ActorSystem system, SseOptions options) =>
+    private static IActorRef? HistoryReplicator(ActorSystem system, SseOptions options) =>
         options.HistorySize > 0 && !IsHistoryDurable(options) ? DistributedData.Get(system).Replicator : null;
 }

@@ -43,7 +43,7 @@ public static class SseEndpointRouteBuilderExtensions
     }
 
     /// <summary>
-    /// Maps the Prometheus scrape endpoint of the metrics <c>AddSseBroker</c> registers (the broker's
+    /// Maps the Prometheus scrape endpoint of the exporter <c>AddSseMetrics</c> registers (the broker's
     /// meter and any other the app adds to its OpenTelemetry metrics). It is open to whoever reaches
     /// it: <c>Sse:Metrics:Hosts</c> serves it only on those hosts or ports (e.g. <c>*:9464</c>, a port
     /// the app also listens on and the firewall keeps internal), and the returned builder takes
@@ -51,6 +51,11 @@ public static class SseEndpointRouteBuilderExtensions
     /// </summary>
     public static IEndpointConventionBuilder MapSseMetrics(this IEndpointRouteBuilder endpoints, string path = "/metrics")
     {
+        if (endpoints.ServiceProvider.GetService<SseMetricsExport>() is null)
+        {
+            throw new InvalidOperationException(
+                "MapSseMetrics serves the Prometheus exporter that builder.Services.AddSseMetrics() registers: call it too, or serve your own exporter's endpoint instead.");
+        }
         var scrape = endpoints.MapPrometheusScrapingEndpoint(path).DisableHttpMetrics();
         // Read when the endpoints are built, after start-up has validated the options.
         scrape.Add(endpoint =>

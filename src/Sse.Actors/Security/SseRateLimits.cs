@@ -13,10 +13,16 @@ public static class SseRateLimits
 {
     public const string ConnectPolicy = "SseConnect";
 
-    internal static void Configure(RateLimiterOptions limiter, SseLimitsOptions limits)
+    /// <summary>
+    /// Adds the broker's named policy, beside the app's own: the app's global limiter, rejection status and
+    /// <c>OnRejected</c> stay as the app set them, because the policy answers its own rejections.
+    /// </summary>
+    internal static void AddPolicy(RateLimiterOptions limiter, SseLimitsOptions limits) => limiter.AddPolicy(ConnectPolicy, new ConnectAttempts(limits));
+
+    private sealed class ConnectAttempts(SseLimitsOptions limits) : IRateLimiterPolicy<string>
     {
-        limiter.RejectionStatusCode = StatusCodes.Status429TooManyRequests;
-        limiter.OnRejected = async (context, cancellationToken) =>
+        // A policy's own OnRejected is called instead of the app's; the status code is ours to set.
+        public Func<OnRejectedContext, CancellationToken, ValueTask> OnRejected { get; } = async (context, cancellationToken) =>
         {
             var retryAfter = context.Lease.TryGetMetadata(MetadataName.RetryAfter, out var wait) ? wait : TimeSpan.FromMinutes(1);
             context.HttpContext.RequestServices.GetService<SseMetrics>()?.ConnectionRefused(SseMetrics.StreamRefusals.RateLimited);
@@ -26,19 +32,20 @@ public static class SseRateLimits
             await Http.SseJson.WriteErrorAsync(context.HttpContext, StatusCodes.Status429TooManyRequests,
                 $"too many connection attempts from this address (Sse:Limits:ConnectionAttemptsPerMinutePerIp is {limits.ConnectionAttemptsPerMinutePerIp})");
         };
-        limiter.AddPolicy(ConnectPolicy, context =>
+
+        public RateLimitPartition<string> GetPartition(HttpContext httpContext)
         {
             if (limits.ConnectionAttemptsPerMinutePerIp == 0)
             {
                 return RateLimitPartition.GetNoLimiter("unlimited");
             }
-            var address = context.Connection.RemoteIpAddress?.ToString() ?? "unknown";
+            var address = httpContext.Connection.RemoteIpAddress?.ToString() ?? "unknown";
             return RateLimitPartition.GetFixedWindowLimiter(address, _ => new FixedWindowRateLimiterOptions
             {
                 PermitLimit = limits.ConnectionAttemptsPerMinutePerIp,
                 Window = TimeSpan.FromMinutes(1),
                 QueueLimit = 0,
             });
-        });
+        }
     }
 }

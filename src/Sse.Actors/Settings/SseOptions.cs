@@ -8,6 +8,16 @@ public sealed class SseOptions
 {
     public const string SectionName = "Sse";
 
+    /// <summary>The name of the actor system <c>AddSseBroker</c> starts, and so of every node's address (<c>akka.tcp://sse@host:port</c>).</summary>
+    public const string DefaultActorSystemName = "sse";
+
+    /// <summary>
+    /// The name of the actor system <c>AddSseBroker</c> starts: ASCII letters, digits and <c>-</c>, not starting with <c>-</c>
+    /// (Akka.NET's rule). The same on every node of a cluster; seed node addresses name it. An app that hosts the broker in its
+    /// own actor system (<c>WithSseBroker</c>) names that system itself.
+    /// </summary>
+    public string ActorSystemName { get; set; } = DefaultActorSystemName;
+
     /// <summary>Events queued per connection before it counts as a slow consumer and is disconnected.</summary>
     public int ClientBufferSize { get; set; } = 256;
 

@@ -1,11 +1,10 @@
 using Microsoft.Extensions.Hosting;
 using Microsoft.Extensions.Options;
-using Sse.Actors.Hosting;
 
 namespace Sse.Actors.Settings;
 
 /// <summary>The seed's rules for <see cref="SseOptions"/>; a failure names the option and stops start-up.</summary>
-public sealed class SseOptionsValidator(IHostEnvironment environment) : IValidateOptions<SseOptions>
+public sealed partial class SseOptionsValidator(IHostEnvironment environment) : IValidateOptions<SseOptions>
 {
     private static readonly TimeSpan ProductionMinimumHeartbeat = TimeSpan.FromSeconds(5);
 
@@ -53,6 +52,8 @@ public sealed class SseOptionsValidator(IHostEnvironment environment) : IValidat
         Require(options.ShutdownGrace >= TimeSpan.Zero, $"{s}:ShutdownGrace must not be negative (is {options.ShutdownGrace}).");
         Require(options.ShardCount >= 1, $"{s}:ShardCount must be at least 1 (is {options.ShardCount}).");
         Require(options.FanOutPartitions is >= 0 and <= 1024, $"{s}:FanOutPartitions must be between 0 (one per core) and 1024 (is {options.FanOutPartitions}).");
+        Require(IsActorSystemName(options.ActorSystemName),
+            $"{s}:ActorSystemName must be ASCII letters, digits and '-', starting with a letter or digit (Akka.NET's rule; is '{options.ActorSystemName}').");
 
         var limits = options.Limits;
         Require(limits.MaxTopicsPerConnection >= 1, $"{s}:Limits:MaxTopicsPerConnection must be at least 1 (is {limits.MaxTopicsPerConnection}).");
@@ -86,9 +87,10 @@ public sealed class SseOptionsValidator(IHostEnvironment environment) : IValidat
         Require(cluster.PublicPort is null or (> 0 and <= 65535), $"{s}:Cluster:PublicPort must be between 1 and 65535 (is {cluster.PublicPort}).");
         foreach (var seed in cluster.SeedNodes)
         {
-            Require(IsSeedAddress(seed), $"{s}:Cluster:SeedNodes has '{seed}', which is not an address like akka.tcp://{SseAkkaConfiguration.ActorSystemName}@host:port.");
+            Require(IsSeedAddress(seed, options.ActorSystemName),
+                $"{s}:Cluster:SeedNodes has '{seed}', which is not an address like akka.tcp://{options.ActorSystemName}@host:port ({s}:ActorSystemName names the system).");
         }
-        if (UnreachableAnnouncedHost(cluster) is { } remoteSeed)
+        if (UnreachableAnnouncedHost(cluster, options.ActorSystemName) is { } remoteSeed)
         {
             var (option, announced) = cluster.PublicHostname is null ? ("Hostname", cluster.Hostname) : ("PublicHostname", cluster.PublicHostname);
             failures.Add($"{s}:Cluster:{option} is {announced}, which only this machine can reach, while {s}:Cluster:SeedNodes names {remoteSeed}: " +
@@ -113,7 +115,7 @@ public sealed class SseOptionsValidator(IHostEnvironment environment) : IValidat
                 failures.Add($"{option} names a certificate that cannot be loaded: {e.Message}");
             }
         }
-        foreach (var seed in cluster.SeedNodes.Where(IsSeedAddress))
+        foreach (var seed in cluster.SeedNodes.Where(seed => IsSeedAddress(seed, options.ActorSystemName)))
         {
             var protocol = Akka.Actor.Address.Parse(seed).Protocol;
             Require(protocol == (tls.Enabled ? "akka.ssl.tcp" : "akka.tcp"), tls.Enabled
@@ -131,13 +133,13 @@ public sealed class SseOptionsValidator(IHostEnvironment environment) : IValidat
     }
 
     /// <summary>A seed node on another machine while this node announces a loopback address: the seed's host, else null.</summary>
-    private static string? UnreachableAnnouncedHost(SseClusterOptions cluster)
+    private static string? UnreachableAnnouncedHost(SseClusterOptions cluster, string systemName)
     {
         if (!IsLoopback(cluster.PublicHostname ?? cluster.Hostname))
         {
             return null;
         }
-        foreach (var seed in cluster.SeedNodes.Where(IsSeedAddress))
+        foreach (var seed in cluster.SeedNodes.Where(seed => IsSeedAddress(seed, systemName)))
         {
             var host = Akka.Actor.Address.Parse(seed).Host!;
             if (!IsLoopback(host))
@@ -151,12 +153,18 @@ public sealed class SseOptionsValidator(IHostEnvironment environment) : IValidat
     private static bool IsLoopback(string host) =>
         string.Equals(host, "localhost", StringComparison.OrdinalIgnoreCase) || (System.Net.IPAddress.TryParse(host, out var address) && System.Net.IPAddress.IsLoopback(address));
 
-    private static bool IsSeedAddress(string seed)
+    /// <summary>Akka.NET's rule for an actor system's name, checked here so that a bad one is named at start like any other option.</summary>
+    private static bool IsActorSystemName(string? name) => name is not null && ActorSystemNameRule().IsMatch(name);
+
+    [System.Text.RegularExpressions.GeneratedRegex("^[a-zA-Z0-9][a-zA-Z0-9-]*$")]
+    private static partial System.Text.RegularExpressions.Regex ActorSystemNameRule();
+
+    private static bool IsSeedAddress(string seed, string systemName)
     {
         try
         {
             var address = Akka.Actor.Address.Parse(seed);
-            return address.System == SseAkkaConfiguration.ActorSystemName && address.Host is not null && address.Port is > 0;
+            return address.System == systemName && address.Host is not null && address.Port is > 0;
         }
         catch (Exception e) when (e is UriFormatException or ArgumentException or FormatException)
         {

@@ -1,10 +1,6 @@
-using System.Collections.Concurrent;
 using Akka.Event;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Logging;
-using Serilog.Core;
-using Serilog.Events;
-using LogEvent = Serilog.Events.LogEvent;
 using LogLevel = Microsoft.Extensions.Logging.LogLevel;
 using Sse.Actors.Diagnostics;
 using Sse.Tests.Http;
@@ -19,7 +15,7 @@ public sealed class LoggingTests
     [Fact]
     public async Task Streams_opened_and_ended_are_Debug_lines()
     {
-        var logs = new CapturedLogs();
+        var logs = new CapturedLoggerProvider();
         await using (var host = await StartAsync(logs))
         {
             await using var stream = await host.ConnectAsync(Guid.NewGuid());
@@ -33,7 +29,7 @@ public sealed class LoggingTests
     [Fact]
     public async Task A_flood_of_refused_streams_is_one_Information_line_while_each_is_Debug_and_counted()
     {
-        var logs = new CapturedLogs();
+        var logs = new CapturedLoggerProvider();
         await using var host = await StartAsync(logs);
         var node = host.Node();
 
@@ -53,74 +49,66 @@ public sealed class LoggingTests
     }
 
     [Fact]
-    public void Akka_lines_logged_under_a_name_carry_that_name_as_their_source()
+    public async Task Akka_lines_reach_the_apps_logger_factory_under_their_source()
     {
-        var logs = new CapturedEvents();
-        using var logger = new Serilog.LoggerConfiguration().Enrich.With<AkkaSourceContextEnricher>().WriteTo.Sink(logs).CreateLogger();
+        var logs = new CapturedLoggerProvider();
+        await using (var host = await StartAsync(logs))
+        {
+            await using var stream = await host.ConnectAsync(Guid.NewGuid());
+        }
 
-        // What Akka.Logger.Serilog does with a line of Logging.GetLogger(system, "Cluster"): the class, then the source.
-        AkkaLine(logger, typeof(DummyClassForStringSources), "Cluster").Information("Cluster Node [{0}] - Started up successfully", "akka.tcp://sse@127.0.0.1:4053");
-        AkkaLine(logger, typeof(Sse.Actors.Clients.ClientActor), "akka://sse/user/sse-broker/client-1").Information("Client closing");
-
-        Assert.Equal(["Cluster", "Sse.Actors.Clients.ClientActor"], logs.All().Select(e => Source(e)));
+        var categories = logs.All().Select(line => line.Category).ToHashSet();
+        // Akka.NET's cluster logs under the name "Cluster", remoting under "remoting", its actors under their classes; none under a marker class.
+        Assert.Contains(logs.From("Akka.Cluster"), line => line.Message.Contains("Started up successfully", StringComparison.Ordinal));
+        Assert.Contains("Akka.remoting", categories);
+        Assert.Contains(categories, category => category.StartsWith("Akka.Cluster.", StringComparison.Ordinal));
+        Assert.DoesNotContain(typeof(DummyClassForStringSources).FullName!, categories);
+        Assert.DoesNotContain("Akka.Actor.ActorSystem", categories);
     }
 
     [Fact]
-    public void Level_overrides_for_Akka_still_apply_to_lines_logged_under_a_name()
+    public async Task The_hosts_Serilog_renders_Akka_lines_with_their_arguments_in_place()
     {
-        var logs = new CapturedEvents();
-        using var logger = new Serilog.LoggerConfiguration().MinimumLevel.Override("Akka", LogEventLevel.Warning)
-            .Enrich.With<AkkaSourceContextEnricher>().WriteTo.Sink(logs).CreateLogger();
+        var logs = new CapturedLogs();
+        await using (await BrokerHost.StartAsync(new Dictionary<string, string> { ["Serilog:MinimumLevel:Override:Akka"] = "Information" },
+            logging: logger => logger.WriteTo.Sink(logs)))
+        {
+        }
 
-        AkkaLine(logger, typeof(DummyClassForStringSources), "Cluster").Information("dropped by the Akka override");
-        AkkaLine(logger, typeof(DummyClassForStringSources), "Cluster").Warning("kept");
-
-        var kept = Assert.Single(logs.All());
-        Assert.Equal("Cluster", Source(kept));
+        // Akka.NET's positional template: "Node [{0}] is JOINING itself (with roles [{1}], version [{2}]) ...".
+        Assert.Contains(logs.Lines(), line => line.Contains("is JOINING itself (with roles [sse-shards-100]", StringComparison.Ordinal));
     }
 
-    private static Serilog.ILogger AkkaLine(Serilog.ILogger logger, Type logClass, string logSource) =>
-        logger.ForContext(Constants.SourceContextPropertyName, logClass.FullName).ForContext("LogSource", logSource);
+    [Fact]
+    public void A_line_is_named_by_its_class_or_else_by_the_name_it_was_logged_under()
+    {
+        Assert.Equal("Akka.Cluster", AkkaLogForwarder.CategoryOf(new Info("Cluster (akka://sse)", typeof(DummyClassForStringSources), "Started up")));
+        Assert.Equal("Akka.remoting-terminator", AkkaLogForwarder.CategoryOf(new Info("remoting-terminator", typeof(DummyClassForStringSources), "Shutting down")));
+        Assert.Equal("MyApp.Orders", AkkaLogForwarder.CategoryOf(new Info("MyApp.Orders", typeof(DummyClassForStringSources), "Shipped")));
+        Assert.Equal("Sse.Actors.Clients.ClientActor",
+            AkkaLogForwarder.CategoryOf(new Info("akka://sse/user/sse-broker/client-1", typeof(Sse.Actors.Clients.ClientActor), "Client closing")));
+    }
 
-    private static string? Source(LogEvent e) => (e.Properties.GetValueOrDefault(Constants.SourceContextPropertyName) as ScalarValue)?.Value as string;
+    [Fact]
+    public void Akka_filters_at_the_most_detailed_level_the_app_enables_for_Akka_or_the_broker()
+    {
+        static Akka.Event.LogLevel LevelWith(params LoggerFilterRule[] rules)
+        {
+            var filters = new LoggerFilterOptions { MinLevel = LogLevel.Warning };
+            foreach (var rule in rules)
+            {
+                filters.Rules.Add(rule);
+            }
+            using var factory = new LoggerFactory([new CapturedLoggerProvider()], filters);
+            return AkkaLogForwarder.LevelFor(factory);
+        }
+
+        Assert.Equal(Akka.Event.LogLevel.WarningLevel, LevelWith());
+        Assert.Equal(Akka.Event.LogLevel.DebugLevel, LevelWith(new LoggerFilterRule(null, "Akka", LogLevel.Debug, null)));
+        Assert.Equal(Akka.Event.LogLevel.InfoLevel, LevelWith(new LoggerFilterRule(null, "Sse.Actors", LogLevel.Information, null)));
+    }
 
     // The host's own logger factory, not Serilog's static logger, which every host of the test run shares.
-    private static Task<BrokerHost> StartAsync(CapturedLogs logs) =>
+    private static Task<BrokerHost> StartAsync(CapturedLoggerProvider logs) =>
         BrokerHost.StartAsync(configure: builder => builder.Services.AddSingleton<ILoggerFactory>(new LoggerFactory([logs], new LoggerFilterOptions { MinLevel = LogLevel.Debug })));
-
-    private sealed record Line(string Category, LogLevel Level, string Message);
-
-    /// <summary>What the host logs through Microsoft.Extensions.Logging.</summary>
-    private sealed class CapturedLogs : ILoggerProvider
-    {
-        private readonly ConcurrentQueue<Line> _lines = new();
-
-        public IReadOnlyList<Line> From(string category) => [.. _lines.Where(line => line.Category == category)];
-
-        public ILogger CreateLogger(string categoryName) => new CapturingLogger(categoryName, _lines);
-
-        public void Dispose()
-        {
-        }
-
-        private sealed class CapturingLogger(string category, ConcurrentQueue<Line> lines) : ILogger
-        {
-            public IDisposable? BeginScope<TState>(TState state) where TState : notnull => null;
-
-            public bool IsEnabled(LogLevel logLevel) => true;
-
-            public void Log<TState>(LogLevel logLevel, EventId eventId, TState state, Exception? exception, Func<TState, Exception?, string> formatter) =>
-                lines.Enqueue(new Line(category, logLevel, formatter(state, exception)));
-        }
-    }
-
-    /// <summary>What a Serilog logger writes.</summary>
-    private sealed class CapturedEvents : ILogEventSink
-    {
-        private readonly ConcurrentQueue<LogEvent> _events = new();
-
-        public void Emit(LogEvent logEvent) => _events.Enqueue(logEvent);
-
-        public IReadOnlyList<LogEvent> All() => [.. _events];
-    }
 }

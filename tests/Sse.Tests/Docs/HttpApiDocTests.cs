@@ -13,6 +13,7 @@ public sealed class HttpApiDocTests
     {
         var builder = WebApplication.CreateBuilder(["--environment=Development"]);
         builder.Services.AddSseBroker(builder.Configuration);
+        builder.Services.AddSseMetrics();
         await using var app = builder.Build();
         app.MapSseBroker();
         app.MapSseHealthChecks();

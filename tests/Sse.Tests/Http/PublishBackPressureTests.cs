@@ -44,6 +44,9 @@ public sealed class PublishBackPressureTests
         await using var host = await BrokerHost.StartAsync(new Dictionary<string, string> { ["Sse:Limits:MaxBrokerBacklog"] = "500" });
         var broker = host.ActorSystem.GetExtension<ActorRegistry>().Get<BrokerActor>();
 
+        // An actor's cell starts on its dispatcher, after ActorOf has returned.
+        await Eventually.HoldsAsync(() => ((ActorRefWithCell)broker).Underlying is ActorCell, BrokerHost.FactTimeout,
+            () => $"the broker's cell is still {((ActorRefWithCell)broker).Underlying.GetType().Name}");
         var cell = Assert.IsType<ActorCell>(((ActorRefWithCell)broker).Underlying);
         Assert.NotNull(cell.Mailbox);
 

@@ -169,6 +169,45 @@ public sealed class SseOptionsValidatorTests
     public void Tls_seed_nodes_without_cluster_tls_are_rejected(string seed) =>
         AssertFailsNaming("Cluster:SeedNodes", Validate(new SseOptions { Cluster = { SeedNodes = [seed] } }));
 
+    [Theory]
+    [InlineData("sse")]
+    [InlineData("shop-1")]
+    [InlineData("Shop_2")]
+    [InlineData("9lives")]
+    [InlineData("-shop")]
+    [InlineData("_shop")]
+    [InlineData("shop.eu")]
+    [InlineData("shop eu")]
+    [InlineData("")]
+    public void The_actor_system_name_follows_Akkas_own_rule(string name)
+    {
+        bool akkaAccepts;
+        try
+        {
+            using var system = Akka.Actor.ActorSystem.Create(name, "akka.loglevel = OFF\nakka.stdout-loglevel = OFF");
+            akkaAccepts = true;
+        }
+        catch (ArgumentException)
+        {
+            akkaAccepts = false;
+        }
+
+        var result = Validate(new SseOptions { ActorSystemName = name });
+
+        Assert.Equal(akkaAccepts, result.Succeeded);
+        if (!akkaAccepts)
+        {
+            AssertFailsNaming("ActorSystemName", result);
+        }
+    }
+
+    [Fact]
+    public void Seed_nodes_name_the_configured_actor_system()
+    {
+        AssertFailsNaming("Cluster:SeedNodes", Validate(new SseOptions { ActorSystemName = "shop", Cluster = { SeedNodes = ["akka.tcp://sse@127.0.0.1:4053"] } }));
+        Assert.True(Validate(new SseOptions { ActorSystemName = "shop", Cluster = { SeedNodes = ["akka.tcp://shop@127.0.0.1:4053"] } }).Succeeded);
+    }
+
     [Fact]
     public void A_sqlite_history_store_on_one_node_needs_no_connection_string() =>
         Assert.True(Validate(new SseOptions { HistorySize = 10, HistoryStore = { Provider = SseHistoryStore.Sqlite } }).Succeeded);

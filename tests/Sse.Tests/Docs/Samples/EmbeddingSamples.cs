@@ -1,6 +1,8 @@
 // docs/embedding.md. Lines marked "scaffold" make the samples compile and are left out of the docs.
 using Akka.Actor; // scaffold
+using Akka.Cluster.Hosting; // scaffold
 using Akka.Hosting; // scaffold
+using Akka.Remote.Hosting; // scaffold
 using Microsoft.AspNetCore.Authentication.Cookies; // scaffold
 using Microsoft.AspNetCore.Builder; // scaffold
 using Microsoft.AspNetCore.Http; // scaffold
@@ -85,6 +87,23 @@ public sealed class ApprovalNotifier(ISseBroker sse)
     public async Task<bool> ShouldEmailAsync(Guid userId, CancellationToken ct) =>
         !await sse.IsUserOnlineAsync(userId, ct);
 }
+
+public static class OwnActorSystem // scaffold
+{ // scaffold
+    public static void Add(WebApplicationBuilder builder) // scaffold
+    { // scaffold
+        builder.Services.AddSseBrokerServices(builder.Configuration);   // the broker's services, options from "Sse"
+        builder.Services.AddAkka("shop", (akka, services) => akka
+            .WithRemoting(new RemoteOptions { HostName = "0.0.0.0", PublicHostName = "shop-1.internal", Port = 4053 })
+            .WithClustering(new ClusterOptions { Roles = ["shop"], SeedNodes = ["akka.tcp://shop@shop-1.internal:4053"] })
+            .WithSseBroker(services)                                      // after WithClustering
+            .WithActors((system, registry, resolver) =>
+                registry.Register<OrderActor>(system.ActorOf(resolver.Props<OrderActor>(), "orders"))));
+        var app = builder.Build();
+        app.UseCors();
+        app.MapSseBroker();
+    } // scaffold
+} // scaffold
 
 public static class OwnActors // scaffold
 { // scaffold

@@ -17,6 +17,7 @@ public static class EmbeddingProgram // scaffold
     { // scaffold
         var builder = WebApplication.CreateBuilder(args);
         builder.Services.AddSseBroker(builder.Configuration);   // options from the "Sse" section
+        builder.Services.AddSseMetrics();                        // a Prometheus exporter (optional, for MapSseMetrics)
         var app = builder.Build();
         onBuilt?.Invoke(app); // scaffold
         app.UseCors();                                           // Sse:AllowedOrigins (the endpoints need it)
