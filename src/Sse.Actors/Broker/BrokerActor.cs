@@ -155,7 +155,7 @@ public sealed class BrokerActor : ReceiveActor
     private static IEnumerable<StreamKey> IndexedStreams(ClientConnection connection) =>
         connection.Streams.Where(stream => stream is not StreamKey.Broadcasts);
 
-    private IEnumerable<Guid> Users() => _clientsByStream.Keys.OfType<StreamKey.User>().Select(user => user.UserId);
+    private IEnumerable<string> Users() => _clientsByStream.Keys.OfType<StreamKey.User>().Select(user => user.UserId);
 
     // Concrete collection types: their struct enumerators keep a fan-out free of allocation.
     private static void DeliverLocally(HashSet<IActorRef>? clients, Events.SseEvent sseEvent)

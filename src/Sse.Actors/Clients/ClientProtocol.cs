@@ -16,7 +16,7 @@ public static class ClientProtocol
     public sealed record Close(TimeSpan Grace) : INoSerializationVerificationNeeded;
 
     /// <summary>Told to the broker by a client that dropped itself because its buffer was full.</summary>
-    public sealed record SlowConsumerDropped(Guid ClientId, Guid UserId) : INoSerializationVerificationNeeded;
+    public sealed record SlowConsumerDropped(Guid ClientId, string UserId) : INoSerializationVerificationNeeded;
 
     internal sealed record SendHeartbeat : INoSerializationVerificationNeeded
     {

@@ -22,7 +22,7 @@ public sealed class LoggingTests
         var logs = new CapturedLogs();
         await using (var host = await StartAsync(logs))
         {
-            await using var stream = await host.ConnectAsync(Guid.NewGuid());
+            await using var stream = await host.ConnectAsync(Guid.NewGuid().ToString());
         }
 
         var lines = logs.From(StreamEndpoint);

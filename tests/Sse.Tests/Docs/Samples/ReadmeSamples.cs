@@ -28,7 +28,7 @@ public static class EmbeddingProgram // scaffold
     } // scaffold
 } // scaffold
 
-public sealed record Notification(Guid Id, Guid RecipientId, string Title, string Content);
+public sealed record Notification(Guid Id, string RecipientId, string Title, string Content);
 
 public interface INotificationRepository
 {
@@ -45,7 +45,7 @@ public sealed class NotificationService(INotificationRepository repository, ISse
     }
 }
 
-public sealed record OrderShipped(Guid OrderId, Guid CustomerId);
+public sealed record OrderShipped(Guid OrderId, string CustomerId);
 
 public sealed class OrderActor : ReceiveActor
 {
