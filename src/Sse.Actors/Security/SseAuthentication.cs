@@ -10,9 +10,9 @@ namespace Sse.Actors.Security;
 /// <exception cref="ArgumentException">An id breaks the rule.</exception>
 public sealed record SseIdentity(string UserId, string? TenantId, DateTimeOffset? ExpiresAt = null)
 {
-    public string UserId { get; init; } = SseIds.UserId(UserId, nameof(UserId));
+    public string UserId { get; } = SseIds.UserId(UserId, nameof(UserId));
 
-    public string? TenantId { get; init; } = TenantId is null ? null : SseIds.TenantId(TenantId, nameof(TenantId));
+    public string? TenantId { get; } = TenantId is null ? null : SseIds.TenantId(TenantId, nameof(TenantId));
 }
 
 /// <summary>The outcome of authenticating a stream request: an identity, or the reason it was refused (sent with a 401).</summary>
@@ -27,6 +27,25 @@ public sealed record SseAuthenticationResult(SseIdentity? Identity, string? Fail
 public interface ISseAuthenticator
 {
     ValueTask<SseAuthenticationResult> AuthenticateAsync(HttpContext context);
+}
+
+internal static class SseAuthenticatorExtensions
+{
+    /// <summary>
+    /// Authenticates with <paramref name="authenticator"/>. An identity it could not make because an id breaks the rule
+    /// (<see cref="SseIdentity"/> throws) is a refusal with the reason, as for the built-in authenticators, not a server error.
+    /// </summary>
+    public static async ValueTask<SseAuthenticationResult> AuthenticateOrRefuseAsync(this ISseAuthenticator authenticator, HttpContext context)
+    {
+        try
+        {
+            return await authenticator.AuthenticateAsync(context);
+        }
+        catch (ArgumentException e) when (e.ParamName is nameof(SseIdentity.UserId) or nameof(SseIdentity.TenantId))
+        {
+            return SseAuthenticationResult.Fail(e.Message);
+        }
+    }
 }
 
 /// <summary>

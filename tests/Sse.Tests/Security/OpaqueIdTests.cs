@@ -2,9 +2,12 @@ using System.Net;
 using System.Net.Http.Headers;
 using System.Security.Claims;
 using System.Text;
+using Microsoft.AspNetCore.Http;
+using Microsoft.Extensions.DependencyInjection;
 using Microsoft.IdentityModel.JsonWebTokens;
 using Microsoft.IdentityModel.Tokens;
 using Sse.Actors.Events;
+using Sse.Actors.Security;
 using Sse.Tests.Http;
 
 namespace Sse.Tests.Security;
@@ -157,6 +160,26 @@ public sealed class OpaqueIdTests(OpaqueIdHosts hosts) : IClassFixture<OpaqueIdH
         await TicketRequests.AssertRefusedAsync(tooLong, HttpStatusCode.Unauthorized, "the 'sub' claim has 257 characters, more than 256");
         await TicketRequests.AssertRefusedAsync(control, HttpStatusCode.Unauthorized, "the 'sub' claim contains a control character");
         await TicketRequests.AssertRefusedAsync(badTenant, HttpStatusCode.Unauthorized, "the 'tenant_id' claim begins or ends with white space");
+    }
+
+    [Fact]
+    public async Task An_own_authenticator_whose_identity_breaks_the_id_rule_gets_401_with_the_reason_not_a_server_error()
+    {
+        await using var host = await BrokerHost.StartAsync(configure: builder =>
+            builder.Services.AddSingleton<ISseAuthenticator, HeaderTrustingAuthenticator>());
+        using var request = new HttpRequestMessage(HttpMethod.Get, "/api/v1/sse/stream");
+        request.Headers.Add("X-User", new string('x', 300));
+
+        using var response = await host.Client.SendAsync(request, HttpCompletionOption.ResponseHeadersRead);
+
+        await TicketRequests.AssertRefusedAsync(response, HttpStatusCode.Unauthorized, "The user id has 300 characters, more than 256");
+    }
+
+    /// <summary>Trusts a header as it is, without checking it against the id rule.</summary>
+    private sealed class HeaderTrustingAuthenticator : ISseAuthenticator
+    {
+        public ValueTask<SseAuthenticationResult> AuthenticateAsync(HttpContext context) =>
+            ValueTask.FromResult(SseAuthenticationResult.Success(new SseIdentity(context.Request.Headers["X-User"].ToString(), null)));
     }
 
     /// <summary>A unique id of the shape: each test has users of its own.</summary>
