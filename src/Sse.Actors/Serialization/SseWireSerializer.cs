@@ -41,15 +41,15 @@ public sealed class SseWireSerializer(ExtendedActorSystem system) : SerializerWi
         EventRecorded => "ER",
         SubscribedToStream => "AS",
         SubscriptionRefused => "RS",
-        SendToUser m => WireIds.IsUuid(m.UserId) ? "CU" : "CUn",
-        SendToTopic m => WireIds.IsUuid(m.TenantId) ? "CT" : "CTn",
+        SendToUser m => WireIds.FitsUuidFormat(m.UserId) ? "CU" : "CUn",
+        SendToTopic m => WireIds.FitsUuidFormat(m.TenantId) ? "CT" : "CTn",
         Broadcast => "CB",
         DeliverBroadcast => "DB",
         PublishAccepted => "PA",
         PublishRejected => "PR",
         GetStats => "QS",
-        GetUserConnectionCount m => WireIds.IsUuid(m.UserId) ? "QC" : "QCn",
-        UserConnectionCount m => WireIds.IsUuid(m.UserId) ? "RC" : "RCn",
+        GetUserConnectionCount m => WireIds.FitsUuidFormat(m.UserId) ? "QC" : "QCn",
+        UserConnectionCount m => WireIds.FitsUuidFormat(m.UserId) ? "RC" : "RCn",
         GetOnlineUsers => "QO",
         OnlineUsers m => WireIds.AllUuids(m.UserIds) ? "RO" : "ROn",
         BrokerStats => "BS",
@@ -132,17 +132,18 @@ public sealed class SseWireSerializer(ExtendedActorSystem system) : SerializerWi
             case SendToUser m: WriteId(w, m.UserId); w.Write(m.Event); w.Write(m.Data); WriteOptionalString(w, m.MessageId); break;
             case SendToTopic m:
                 w.Write(m.Topic); w.Write(m.Event); w.Write(m.Data);
-                if (!WireIds.IsUuid(m.TenantId))
+                if (WireIds.FitsUuidFormat(m.TenantId))
                 {
-                    w.Write(m.TenantId!);
-                }
-                else
-                {
+                    // "CT": whether there is a tenant, then its 16 bytes.
                     w.Write(m.TenantId is not null);
                     if (m.TenantId is { } tenant)
                     {
                         WireIds.WriteUuid(w, tenant);
                     }
+                }
+                else
+                {
+                    w.Write(m.TenantId!);
                 }
                 WriteOptionalString(w, m.MessageId);
                 break;
@@ -185,7 +186,7 @@ public sealed class SseWireSerializer(ExtendedActorSystem system) : SerializerWi
     {
         switch (stream)
         {
-            case StreamKey.User user when WireIds.IsUuid(user.UserId):
+            case StreamKey.User user when WireIds.FitsUuidFormat(user.UserId):
                 w.Write((byte)'u');
                 WireIds.WriteUuid(w, user.UserId);
                 break;
@@ -322,7 +323,7 @@ public sealed class SseWireSerializer(ExtendedActorSystem system) : SerializerWi
     // One id in a message whose manifest says which: its 16 bytes when it is a UUID, else its string.
     private static void WriteId(BinaryWriter w, string id)
     {
-        if (WireIds.IsUuid(id))
+        if (WireIds.FitsUuidFormat(id))
         {
             WireIds.WriteUuid(w, id);
         }

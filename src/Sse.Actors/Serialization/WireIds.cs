@@ -26,7 +26,8 @@ internal static class WireIds
         return true;
     }
 
-    public static bool IsUuid(string? id) => id is null || SseIds.TryParseUuid(id, out _);
+    /// <summary>Whether an id field can be written in the format of UUID ids: it holds a UUID, or no id at all (an optional tenant).</summary>
+    public static bool FitsUuidFormat(string? id) => id is null || SseIds.TryParseUuid(id, out _);
 
     /// <summary>A UUID id as its 16 bytes (the caller checked it is one).</summary>
     public static void WriteUuid(BinaryWriter w, string id) => WriteGuid(w, Guid.ParseExact(id, "D"));
