@@ -37,7 +37,7 @@ public class FanOutBenchmarks
         _topic = _system.ActorOf(StreamEntity.Props(Topic, new StreamEntitySettings(TimeSpan.FromHours(1))));
         var options = new SseOptions { ClientBufferSize = 1024, HeartbeatInterval = TimeSpan.FromHours(1), ClientTimeout = TimeSpan.FromHours(2) };
         var region = _system.ActorOf(Props.Create(() => new TopicRegionStandIn(_topic)));
-        _connections = [.. Enumerable.Range(0, Subscribers).Select(_ => new ClientConnection(Guid.NewGuid(), null, ["bench"], options.ClientBufferSize))];
+        _connections = [.. Enumerable.Range(0, Subscribers).Select(_ => new ClientConnection(Guid.NewGuid().ToString(), null, ["bench"], options.ClientBufferSize))];
         foreach (var connection in _connections)
         {
             _system.ActorOf(ClientActor.Props(connection, new StreamRegions(region, region, region), options.ClientSettings(), BenchMetrics.Unobserved));
@@ -81,7 +81,7 @@ public class SendToUserBenchmarks
 {
     private ActorSystem _system = null!;
     private IActorRef _user = null!;
-    private readonly Guid _userId = Guid.NewGuid();
+    private readonly string _userId = Guid.NewGuid().ToString();
     private PublishSettings _publish = null!;
     private ClientConnection _connection = null!;
     private readonly SseOptions _options = new() { ClientBufferSize = 1024, HeartbeatInterval = TimeSpan.FromHours(1), ClientTimeout = TimeSpan.FromHours(2) };
@@ -151,7 +151,7 @@ public class HotTopicScalingBenchmarks
         _topic = _system.ActorOf(StreamEntity.Props(Topic, new StreamEntitySettings(TimeSpan.FromHours(1))));
         var options = new SseOptions { ClientBufferSize = 1024, HeartbeatInterval = TimeSpan.FromHours(1), ClientTimeout = TimeSpan.FromHours(2) };
         var region = _system.ActorOf(Props.Create(() => new FanOutBenchmarks.TopicRegionStandIn(_topic)));
-        _connections = [.. Enumerable.Range(0, Subscribers).Select(_ => new ClientConnection(Guid.NewGuid(), null, [((StreamKey.Topic)Topic).Key], options.ClientBufferSize))];
+        _connections = [.. Enumerable.Range(0, Subscribers).Select(_ => new ClientConnection(Guid.NewGuid().ToString(), null, [((StreamKey.Topic)Topic).Key], options.ClientBufferSize))];
         foreach (var connection in _connections)
         {
             _system.ActorOf(ClientActor.Props(connection, new StreamRegions(region, region, region), options.ClientSettings(), BenchMetrics.Unobserved));

@@ -104,10 +104,11 @@ public sealed class SseTestBroker : IAsyncDisposable
     /// Makes <paramref name="probe"/> a connection of the user: it receives every event sent to the
     /// user from the moment this completes (the subscription is acknowledged by then).
     /// </summary>
-    public Task ListenAsUserAsync(IActorRef probe, Guid userId)
+    /// <exception cref="ArgumentException">The user id breaks the id rule (<see cref="SseIds"/>).</exception>
+    public Task ListenAsUserAsync(IActorRef probe, string userId)
     {
-        SseNames.ValidateUserId(userId);
-        return ListenAsync(probe, Registry.Get<UserStreams>(), bridge => new StreamProtocol.SubscribeToStream(new StreamKey.User(userId), bridge));
+        var stream = new StreamKey.User(userId);
+        return ListenAsync(probe, Registry.Get<UserStreams>(), bridge => new StreamProtocol.SubscribeToStream(stream, bridge));
     }
 
     /// <summary>
@@ -115,7 +116,8 @@ public sealed class SseTestBroker : IAsyncDisposable
     /// <paramref name="tenantId"/> or tenant-less: it receives that topic's events from the moment this completes.
     /// </summary>
     /// <exception cref="TopicsDisabledException">Topics are disabled.</exception>
-    public Task ListenToTopicAsync(IActorRef probe, string topic, Guid? tenantId = null)
+    /// <exception cref="ArgumentException">The topic, or the tenant id, is invalid.</exception>
+    public Task ListenToTopicAsync(IActorRef probe, string topic, string? tenantId = null)
     {
         var options = Services.GetRequiredService<IOptions<SseOptions>>().Value;
         if (!options.EnableTopics)

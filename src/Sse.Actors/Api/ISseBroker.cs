@@ -26,11 +26,11 @@ public interface ISseBroker
     /// <returns>One result per message, in order.</returns>
     Task<IReadOnlyList<SseSendResult>> SendBatchAsync(IReadOnlyList<SseMessage> messages, CancellationToken cancellationToken = default);
 
-    /// <summary>Sends an event to every open connection of <paramref name="userId"/>.</summary>
+    /// <summary>Sends an event to every open connection of <paramref name="userId"/> (an opaque id, <see cref="Events.SseIds"/>).</summary>
     /// <returns>The event's id, once the user's stream has recorded it.</returns>
-    /// <exception cref="ArgumentException">The user id is empty, or the event name is empty or contains CR/LF.</exception>
+    /// <exception cref="ArgumentException">The user id breaks the id rule (empty, over 256 characters, control characters), or the event name is empty or contains CR/LF.</exception>
     /// <exception cref="PublishTimeoutException">The stream did not record the event within <c>Sse:PublishTimeout</c>.</exception>
-    Task<string> SendToUserAsync(Guid userId, string eventName, string data, CancellationToken cancellationToken = default);
+    Task<string> SendToUserAsync(string userId, string eventName, string data, CancellationToken cancellationToken = default);
 
     /// <summary>Sends an event to every connection without a tenant subscribed to <paramref name="topic"/>.</summary>
     /// <exception cref="ArgumentException">The topic or event name is empty or contains CR/LF.</exception>
@@ -38,7 +38,9 @@ public interface ISseBroker
     Task<string> SendToTopicAsync(string topic, string eventName, string data, CancellationToken cancellationToken = default);
 
     /// <summary>Sends an event to every connection of tenant <paramref name="tenantId"/> subscribed to <paramref name="topic"/>; no other tenant's.</summary>
-    Task<string> SendToTopicAsync(Guid tenantId, string topic, string eventName, string data, CancellationToken cancellationToken = default);
+    /// <exception cref="ArgumentException">The tenant id breaks the id rule, or the topic or event name is empty or contains CR/LF.</exception>
+    /// <exception cref="TopicsDisabledException">Topics are disabled.</exception>
+    Task<string> SendToTenantTopicAsync(string tenantId, string topic, string eventName, string data, CancellationToken cancellationToken = default);
 
     /// <summary>Sends an event to every connection.</summary>
     Task<string> BroadcastAsync(string eventName, string data, CancellationToken cancellationToken = default);
@@ -47,15 +49,15 @@ public interface ISseBroker
     // its stream once. With history on, a stream that recorded that id within its window returns the first one's event
     // id and records nothing; with history off there is no window, and every send is recorded.
 
-    /// <summary>As <see cref="SendToUserAsync(Guid, string, string, CancellationToken)"/>, named <paramref name="messageId"/>: a retry is recorded once.</summary>
+    /// <summary>As <see cref="SendToUserAsync(string, string, string, CancellationToken)"/>, named <paramref name="messageId"/>: a retry is recorded once.</summary>
     /// <exception cref="ArgumentException">As the unnamed send, or the message id is empty, over 200 characters or has control characters.</exception>
-    Task<string> SendToUserAsync(Guid userId, string eventName, string data, string messageId, CancellationToken cancellationToken = default);
+    Task<string> SendToUserAsync(string userId, string eventName, string data, string messageId, CancellationToken cancellationToken = default);
 
     /// <summary>As <see cref="SendToTopicAsync(string, string, string, CancellationToken)"/>, named <paramref name="messageId"/>: a retry is recorded once.</summary>
     Task<string> SendToTopicAsync(string topic, string eventName, string data, string messageId, CancellationToken cancellationToken = default);
 
-    /// <summary>As <see cref="SendToTopicAsync(Guid, string, string, string, CancellationToken)"/>, named <paramref name="messageId"/>: a retry is recorded once.</summary>
-    Task<string> SendToTopicAsync(Guid tenantId, string topic, string eventName, string data, string messageId, CancellationToken cancellationToken = default);
+    /// <summary>As <see cref="SendToTenantTopicAsync(string, string, string, string, CancellationToken)"/>, named <paramref name="messageId"/>: a retry is recorded once.</summary>
+    Task<string> SendToTenantTopicAsync(string tenantId, string topic, string eventName, string data, string messageId, CancellationToken cancellationToken = default);
 
     /// <summary>As <see cref="BroadcastAsync(string, string, CancellationToken)"/>, named <paramref name="messageId"/>: a retry is recorded once.</summary>
     Task<string> BroadcastAsync(string eventName, string data, string messageId, CancellationToken cancellationToken = default);
@@ -64,11 +66,13 @@ public interface ISseBroker
     Task<SseStats> GetStatsAsync(CancellationToken cancellationToken = default);
 
     /// <summary>Whether the user has a subscribed connection on any node.</summary>
-    Task<bool> IsUserOnlineAsync(Guid userId, CancellationToken cancellationToken = default);
+    /// <exception cref="ArgumentException">The user id breaks the id rule.</exception>
+    Task<bool> IsUserOnlineAsync(string userId, CancellationToken cancellationToken = default);
 
-    /// <summary>Every user with a connection on any node that answered in time.</summary>
-    Task<IReadOnlyList<Guid>> GetOnlineUsersAsync(CancellationToken cancellationToken = default);
+    /// <summary>Every user with a connection on any node that answered in time (a UUID in lowercase, <see cref="Events.SseIds"/>).</summary>
+    Task<IReadOnlyList<string>> GetOnlineUsersAsync(CancellationToken cancellationToken = default);
 
     /// <summary>The user's subscribed connections on every node (answered by the user's entity).</summary>
-    Task<int> GetUserConnectionCountAsync(Guid userId, CancellationToken cancellationToken = default);
+    /// <exception cref="ArgumentException">The user id breaks the id rule.</exception>
+    Task<int> GetUserConnectionCountAsync(string userId, CancellationToken cancellationToken = default);
 }

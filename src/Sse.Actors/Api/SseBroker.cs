@@ -34,10 +34,10 @@ public sealed class SseBroker(
     private readonly StreamRegions _regions = new(users.ActorRef, topics.ActorRef, broadcasts.ActorRef);
 
     // Validation throws at once, on the caller's thread; the task completes once the stream has recorded the event.
-    public Task<string> SendToUserAsync(Guid userId, string eventName, string data, CancellationToken cancellationToken = default) =>
+    public Task<string> SendToUserAsync(string userId, string eventName, string data, CancellationToken cancellationToken = default) =>
         SendAsync(new SseMessage.User(userId, eventName, data), cancellationToken);
 
-    public Task<string> SendToUserAsync(Guid userId, string eventName, string data, string messageId, CancellationToken cancellationToken = default) =>
+    public Task<string> SendToUserAsync(string userId, string eventName, string data, string messageId, CancellationToken cancellationToken = default) =>
         SendAsync(new SseMessage.User(userId, eventName, data, messageId ?? throw new ArgumentNullException(nameof(messageId))), cancellationToken);
 
     public Task<string> SendToTopicAsync(string topic, string eventName, string data, CancellationToken cancellationToken = default) =>
@@ -46,10 +46,10 @@ public sealed class SseBroker(
     public Task<string> SendToTopicAsync(string topic, string eventName, string data, string messageId, CancellationToken cancellationToken = default) =>
         SendAsync(new SseMessage.Topic(topic, eventName, data, null, messageId ?? throw new ArgumentNullException(nameof(messageId))), cancellationToken);
 
-    public Task<string> SendToTopicAsync(Guid tenantId, string topic, string eventName, string data, CancellationToken cancellationToken = default) =>
+    public Task<string> SendToTenantTopicAsync(string tenantId, string topic, string eventName, string data, CancellationToken cancellationToken = default) =>
         SendAsync(new SseMessage.Topic(topic, eventName, data, tenantId), cancellationToken);
 
-    public Task<string> SendToTopicAsync(Guid tenantId, string topic, string eventName, string data, string messageId, CancellationToken cancellationToken = default) =>
+    public Task<string> SendToTenantTopicAsync(string tenantId, string topic, string eventName, string data, string messageId, CancellationToken cancellationToken = default) =>
         SendAsync(new SseMessage.Topic(topic, eventName, data, tenantId, messageId ?? throw new ArgumentNullException(nameof(messageId))), cancellationToken);
 
     public Task<string> BroadcastAsync(string eventName, string data, CancellationToken cancellationToken = default) =>
@@ -106,12 +106,15 @@ public sealed class SseBroker(
     public Task<SseStats> GetStatsAsync(CancellationToken cancellationToken = default) =>
         broker.ActorRef.Ask<SseStats>(GetStats.Instance, QueryTimeout, cancellationToken);
 
-    public async Task<bool> IsUserOnlineAsync(Guid userId, CancellationToken cancellationToken = default) =>
+    public async Task<bool> IsUserOnlineAsync(string userId, CancellationToken cancellationToken = default) =>
         await GetUserConnectionCountAsync(userId, cancellationToken) > 0;
 
-    public async Task<IReadOnlyList<Guid>> GetOnlineUsersAsync(CancellationToken cancellationToken = default) =>
+    public async Task<IReadOnlyList<string>> GetOnlineUsersAsync(CancellationToken cancellationToken = default) =>
         (await broker.ActorRef.Ask<OnlineUsers>(GetOnlineUsers.Instance, QueryTimeout, cancellationToken)).UserIds;
 
-    public async Task<int> GetUserConnectionCountAsync(Guid userId, CancellationToken cancellationToken = default) =>
-        (await users.ActorRef.Ask<UserConnectionCount>(new GetUserConnectionCount(userId), QueryTimeout, cancellationToken)).Connections;
+    public async Task<int> GetUserConnectionCountAsync(string userId, CancellationToken cancellationToken = default)
+    {
+        var query = new GetUserConnectionCount(userId);
+        return (await users.ActorRef.Ask<UserConnectionCount>(query, QueryTimeout, cancellationToken)).Connections;
+    }
 }

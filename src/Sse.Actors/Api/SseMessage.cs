@@ -9,11 +9,11 @@ namespace Sse.Actors.Api;
 /// </summary>
 public abstract record SseMessage(string Event, string Data, string? MessageId)
 {
-    /// <summary>To every open connection of <paramref name="UserId"/>.</summary>
-    public sealed record User(Guid UserId, string Event, string Data, string? MessageId = null) : SseMessage(Event, Data, MessageId);
+    /// <summary>To every open connection of <paramref name="UserId"/> (an opaque id, <see cref="Events.SseIds"/>).</summary>
+    public sealed record User(string UserId, string Event, string Data, string? MessageId = null) : SseMessage(Event, Data, MessageId);
 
     /// <summary>To the connections subscribed to <paramref name="Name"/>: of tenant <paramref name="TenantId"/> only, or without a tenant when null.</summary>
-    public sealed record Topic(string Name, string Event, string Data, Guid? TenantId = null, string? MessageId = null) : SseMessage(Event, Data, MessageId);
+    public sealed record Topic(string Name, string Event, string Data, string? TenantId = null, string? MessageId = null) : SseMessage(Event, Data, MessageId);
 
     /// <summary>To every connection.</summary>
     public sealed record Broadcast(string Event, string Data, string? MessageId = null) : SseMessage(Event, Data, MessageId);

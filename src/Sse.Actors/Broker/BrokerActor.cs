@@ -187,7 +187,7 @@ public sealed class BrokerActor : ReceiveActor, IWithTimers
     private static IEnumerable<StreamKey> IndexedStreams(ClientConnection connection) =>
         connection.Streams.Where(stream => stream is not StreamKey.Broadcasts);
 
-    private IEnumerable<Guid> Users() => _clientsByStream.Keys.OfType<StreamKey.User>().Select(user => user.UserId);
+    private IEnumerable<string> Users() => _clientsByStream.Keys.OfType<StreamKey.User>().Select(user => user.UserId);
 
     /// <summary>An event an entity on another node sent once for this node's connections of its stream.</summary>
     private void DeliverLocally(StreamKey stream, Events.SseEvent sseEvent)

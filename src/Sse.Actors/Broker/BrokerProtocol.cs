@@ -16,10 +16,10 @@ public static class BrokerCommands
 {
     /// <summary>An event for every connection of one user.</summary>
     /// <remarks><paramref name="MessageId"/> names the event: with history on, a retry with the same id is recorded once.</remarks>
-    public sealed record SendToUser(Guid UserId, string Event, string Data, string? MessageId = null) : ISseWireMessage;
+    public sealed record SendToUser(string UserId, string Event, string Data, string? MessageId = null) : ISseWireMessage;
 
     /// <summary>An event for every connection subscribed to a topic: of that tenant, or tenant-less ones when <paramref name="TenantId"/> is null.</summary>
-    public sealed record SendToTopic(string Topic, string Event, string Data, Guid? TenantId = null, string? MessageId = null) : ISseWireMessage;
+    public sealed record SendToTopic(string Topic, string Event, string Data, string? TenantId = null, string? MessageId = null) : ISseWireMessage;
 
     /// <summary>An event for every connection.</summary>
     public sealed record Broadcast(string Event, string Data, string? MessageId = null) : ISseWireMessage;
@@ -30,7 +30,7 @@ public static class BrokerCommands
     /// <summary>The event is recorded as <paramref name="EventId"/> (for a retry of a recorded message, the first one's id).</summary>
     public sealed record PublishAccepted(string EventId) : ISseWireMessage;
 
-    /// <summary>The command was invalid (empty user id, bad event name or topic, topics disabled); nothing was sent.</summary>
+    /// <summary>The command was invalid (a user or tenant id that breaks the id rule, bad event name or topic, topics disabled); nothing was sent.</summary>
     public sealed record PublishRejected(string Reason) : ISseWireMessage;
 }
 
@@ -47,19 +47,27 @@ public static class BrokerQueries
     }
 
     /// <summary>Routed to the user's entity, which counts the user's subscribed connections on every node.</summary>
-    public sealed record GetUserConnectionCount(Guid UserId) : IStreamMessage
+    /// <exception cref="ArgumentException">The user id breaks the id rule (<see cref="SseIds"/>).</exception>
+    public sealed record GetUserConnectionCount : IStreamMessage
     {
-        public StreamKey Stream => new StreamKey.User(UserId);
+        private readonly StreamKey.User _stream;
+
+        public GetUserConnectionCount(string userId) => _stream = new StreamKey.User(userId);
+
+        /// <summary>The user id as the broker keeps it.</summary>
+        public string UserId => _stream.UserId;
+
+        public StreamKey Stream => _stream;
     }
 
-    public sealed record UserConnectionCount(Guid UserId, int Connections) : ISseWireMessage;
+    public sealed record UserConnectionCount(string UserId, int Connections) : ISseWireMessage;
 
     public sealed record GetOnlineUsers : ISseWireMessage
     {
         public static readonly GetOnlineUsers Instance = new();
     }
 
-    public sealed record OnlineUsers(IReadOnlyList<Guid> UserIds) : ISseWireMessage;
+    public sealed record OnlineUsers(IReadOnlyList<string> UserIds) : ISseWireMessage;
 
     /// <summary>One node's part of a cluster-wide answer.</summary>
     public sealed record GetNodeReport : ISseWireMessage
@@ -67,7 +75,7 @@ public static class BrokerQueries
         public static readonly GetNodeReport Instance = new();
     }
 
-    public sealed record NodeReport(BrokerStats Stats, IReadOnlyList<Guid> Users, IReadOnlyList<string> Topics) : ISseWireMessage;
+    public sealed record NodeReport(BrokerStats Stats, IReadOnlyList<string> Users, IReadOnlyList<string> Topics) : ISseWireMessage;
 }
 
 /// <summary>One node's figures (the seed's Stats, plus counters).</summary>

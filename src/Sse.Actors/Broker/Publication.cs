@@ -20,15 +20,15 @@ public sealed record PublishSettings(bool EnableTopics, int MaxTopicLength, int 
 /// </summary>
 internal static class Publication
 {
-    public static PublishToStream ToUser(Guid userId, string eventName, string data, PublishSettings settings, SseMetrics metrics, string? messageId = null)
+    public static PublishToStream ToUser(string userId, string eventName, string data, PublishSettings settings, SseMetrics metrics, string? messageId = null)
     {
-        SseNames.ValidateUserId(userId);
+        var stream = new StreamKey.User(userId);
         ValidateEvent(eventName, data, settings, messageId);
         metrics.Published(SseMetrics.Targets.User);
-        return new PublishToStream(new StreamKey.User(userId), Encode(eventName, data, settings, messageId));
+        return new PublishToStream(stream, Encode(eventName, data, settings, messageId));
     }
 
-    public static PublishToStream ToTopic(Guid? tenantId, string topic, string eventName, string data, PublishSettings settings, SseMetrics metrics,
+    public static PublishToStream ToTopic(string? tenantId, string topic, string eventName, string data, PublishSettings settings, SseMetrics metrics,
         string? messageId = null)
     {
         if (!settings.EnableTopics)
@@ -36,9 +36,10 @@ internal static class Publication
             throw new TopicsDisabledException();
         }
         SseNames.ValidateTopic(topic, maxLength: settings.MaxTopicLength);
+        var stream = StreamKey.Topic.For(tenantId, topic);
         ValidateEvent(eventName, data, settings, messageId);
         metrics.Published(SseMetrics.Targets.Topic);
-        return new PublishToStream(StreamKey.Topic.For(tenantId, topic), Encode(eventName, data, settings, messageId));
+        return new PublishToStream(stream, Encode(eventName, data, settings, messageId));
     }
 
     public static DeliverBroadcast ToEveryone(string eventName, string data, PublishSettings settings, SseMetrics metrics, string? messageId = null)

@@ -34,7 +34,7 @@ public sealed class ClientConnection
     /// <param name="lastEventId">With history on, the Last-Event-ID the request carried (null or empty: none).</param>
     /// <param name="expiresAt">When the stream's credential expires (a JWT's exp); the stream is closed then.</param>
     /// <param name="maxUserConnections">The user's connection limit on every node (0: none): the user's entity admits the connection.</param>
-    public ClientConnection(Guid userId, Guid? tenantId, IReadOnlyList<string> topics, int bufferSize, string? lastEventId = null, DateTimeOffset? expiresAt = null,
+    public ClientConnection(string userId, string? tenantId, IReadOnlyList<string> topics, int bufferSize, string? lastEventId = null, DateTimeOffset? expiresAt = null,
         int maxUserConnections = 0)
     {
         ExpiresAt = expiresAt;
@@ -57,9 +57,9 @@ public sealed class ClientConnection
 
     public Guid ClientId { get; } = Guid.NewGuid();
 
-    public Guid UserId { get; }
+    public string UserId { get; }
 
-    public Guid? TenantId { get; }
+    public string? TenantId { get; }
 
     /// <summary>When the stream's credential expires; the client actor closes the stream at its first heartbeat tick after it.</summary>
     public DateTimeOffset? ExpiresAt { get; }

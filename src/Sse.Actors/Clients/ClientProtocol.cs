@@ -16,7 +16,7 @@ public static class ClientProtocol
     public sealed record Close(TimeSpan Grace) : INoSerializationVerificationNeeded;
 
     /// <summary>Told to the broker by a client that dropped itself because its buffer was full.</summary>
-    public sealed record SlowConsumerDropped(Guid ClientId, Guid UserId) : INoSerializationVerificationNeeded;
+    public sealed record SlowConsumerDropped(Guid ClientId, string UserId) : INoSerializationVerificationNeeded;
 
     /// <summary>The node's broker ticks each connection once per <c>HeartbeatInterval</c>: a heartbeat once live, and the checks of its writes and token.</summary>
     internal sealed record SendHeartbeat : INoSerializationVerificationNeeded

@@ -61,15 +61,6 @@ public static class SseNames
         }
     }
 
-    /// <summary>Throws <see cref="ArgumentException"/> when the user id is the empty GUID.</summary>
-    public static void ValidateUserId(Guid userId, string paramName = "userId")
-    {
-        if (userId == Guid.Empty)
-        {
-            throw new ArgumentException("The user id must not be empty (the nil UUID).", paramName);
-        }
-    }
-
     /// <summary>Throws <see cref="ArgumentException"/> when the data is missing or larger than <paramref name="maxBytes"/> in UTF-8.</summary>
     public static void ValidateData(string? data, string paramName = "data", int maxBytes = int.MaxValue)
     {

@@ -26,7 +26,7 @@ internal sealed class JournalHistory : IStreamHistory
         _owner = owner;
         _ring = new HistoryRing(size);
         _name = owner.Stream.Name;
-        _persistenceId = $"sse-{owner.Stream.Kind}-{owner.Stream.EntityId}";
+        _persistenceId = owner.Stream.PersistenceId;
     }
 
     public bool HoldsEvents => _ring.Seq > 0;

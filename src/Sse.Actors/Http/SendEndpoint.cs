@@ -184,8 +184,8 @@ public sealed class SendEndpoint(ISseBroker broker, IOptions<SseOptions> options
         var data = request.Data ?? "";
         return request.TargetType switch
         {
-            "user" => new SseMessage.User(ParseId(request.UserId, "user_id"), eventName, data, request.MessageId),
-            "topic" => new SseMessage.Topic(request.Topic ?? "", eventName, data, request.TenantId is null ? null : ParseId(request.TenantId, "tenant_id"), request.MessageId),
+            "user" => new SseMessage.User(UserId(request.UserId), eventName, data, request.MessageId),
+            "topic" => new SseMessage.Topic(request.Topic ?? "", eventName, data, request.TenantId is null ? null : TenantId(request.TenantId), request.MessageId),
             "broadcast" => new SseMessage.Broadcast(eventName, data, request.MessageId),
             null => throw new ArgumentException("target_type is required: user, topic or broadcast.", "target_type"),
             var other => throw new ArgumentException($"Unknown target_type '{other}': expected user, topic or broadcast.", "target_type"),
@@ -199,8 +199,11 @@ public sealed class SendEndpoint(ISseBroker broker, IOptions<SseOptions> options
         _ => "broadcast",
     };
 
-    private static Guid ParseId(string? value, string name) =>
-        Guid.TryParse(value, out var id) ? id : throw new ArgumentException($"{name} must be a UUID.", name);
+    private static string UserId(string? value) =>
+        SseIds.TryUserId(value, out var id, out var problem) ? id : throw new ArgumentException($"user_id {problem}.", "user_id");
+
+    private static string TenantId(string value) =>
+        SseIds.TryTenantId(value, out var id, out var problem) ? id : throw new ArgumentException($"tenant_id {problem}.", "tenant_id");
 
     private static string ErrorReason(Exception e) =>
         e is TopicsDisabledException ? SseMetrics.SendErrors.TopicsDisabled : SseMetrics.SendErrors.Validation;

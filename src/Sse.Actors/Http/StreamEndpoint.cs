@@ -58,7 +58,7 @@ public sealed class StreamEndpoint(
         StreamTicket? ticket = null;
         var authentication = context.Request.Query[StreamTickets.QueryParameter].ToString() is { Length: > 0 } presented
             ? tickets.Read(presented, out ticket)
-            : await authenticator.AuthenticateAsync(context);
+            : await authenticator.AuthenticateOrRefuseAsync(context);
         if (authentication.Identity is not { } identity)
         {
             await RefuseAsync(context, StatusCodes.Status401Unauthorized, SseMetrics.StreamRefusals.Unauthorized, authentication.FailureReason ?? "authentication failed");

@@ -2,6 +2,7 @@ using System.Security.Claims;
 using Microsoft.AspNetCore.Authentication;
 using Microsoft.AspNetCore.Http;
 using Microsoft.Extensions.Options;
+using Sse.Actors.Events;
 using Sse.Actors.Settings;
 
 namespace Sse.Actors.Security;
@@ -37,18 +38,18 @@ internal static class ClaimsIdentities
 {
     public static SseAuthenticationResult Read(ClaimsPrincipal principal, SseAuthOptions auth)
     {
-        if (!Guid.TryParse(principal.FindFirst(auth.UserIdClaim)?.Value, out var userId) || userId == Guid.Empty)
+        if (principal.FindFirst(auth.UserIdClaim)?.Value is not { } user)
         {
-            return SseAuthenticationResult.Fail($"the '{auth.UserIdClaim}' claim is missing or is not a non-empty UUID");
+            return SseAuthenticationResult.Fail($"the '{auth.UserIdClaim}' claim is missing");
         }
-        Guid? tenantId = null;
-        if (principal.FindFirst(auth.TenantIdClaim)?.Value is { Length: > 0 } tenant)
+        if (!SseIds.TryUserId(user, out var userId, out var problem))
         {
-            if (!Guid.TryParse(tenant, out var parsed))
-            {
-                return SseAuthenticationResult.Fail($"the '{auth.TenantIdClaim}' claim is not a UUID");
-            }
-            tenantId = parsed;
+            return SseAuthenticationResult.Fail($"the '{auth.UserIdClaim}' claim {problem}");
+        }
+        string? tenantId = null;
+        if (principal.FindFirst(auth.TenantIdClaim)?.Value is { Length: > 0 } tenant && !SseIds.TryTenantId(tenant, out tenantId, out problem))
+        {
+            return SseAuthenticationResult.Fail($"the '{auth.TenantIdClaim}' claim {problem}");
         }
         return SseAuthenticationResult.Success(new SseIdentity(userId, tenantId, ExpiresAt(principal)));
     }

@@ -20,6 +20,12 @@ namespace Sse.Actors.Serialization;
 /// Compact binary format for every <see cref="ISseWireMessage"/>: a short manifest names the type,
 /// fields follow in declaration order. Actor references travel as their serialized paths.
 /// </summary>
+/// <remarks>
+/// User and tenant ids: a message whose ids are all UUIDs is written exactly as when ids were UUIDs (16 bytes each, the
+/// same manifest and stream tag), so nodes of that version and this one understand each other during a rolling upgrade.
+/// A message with any other id has a manifest (<c>…n</c>) or stream tag (<c>n</c>) of its own, which that version refuses
+/// rather than misreads (<see cref="WireIds"/>).
+/// </remarks>
 public sealed class SseWireSerializer(ExtendedActorSystem system) : SerializerWithStringManifest(system)
 {
     public const int SerializerId = 7401;
@@ -35,20 +41,20 @@ public sealed class SseWireSerializer(ExtendedActorSystem system) : SerializerWi
         EventRecorded => "ER",
         SubscribedToStream => "AS",
         SubscriptionRefused => "RS",
-        SendToUser => "CU",
-        SendToTopic => "CT",
+        SendToUser m => WireIds.FitsUuidFormat(m.UserId) ? "CU" : "CUn",
+        SendToTopic m => WireIds.FitsUuidFormat(m.TenantId) ? "CT" : "CTn",
         Broadcast => "CB",
         DeliverBroadcast => "DB",
         PublishAccepted => "PA",
         PublishRejected => "PR",
         GetStats => "QS",
-        GetUserConnectionCount => "QC",
-        UserConnectionCount => "RC",
+        GetUserConnectionCount m => WireIds.FitsUuidFormat(m.UserId) ? "QC" : "QCn",
+        UserConnectionCount m => WireIds.FitsUuidFormat(m.UserId) ? "RC" : "RCn",
         GetOnlineUsers => "QO",
-        OnlineUsers => "RO",
+        OnlineUsers m => WireIds.AllUuids(m.UserIds) ? "RO" : "ROn",
         BrokerStats => "BS",
         GetNodeReport => "QN",
-        NodeReport => "RN",
+        NodeReport m => WireIds.AllUuids(m.Users) ? "RN" : "RNn",
         NodeFanOut.StreamEvent => "NS",
         HistorySnapshot => "HS",
         HandoverBucket => "HB",
@@ -81,27 +87,33 @@ public sealed class SseWireSerializer(ExtendedActorSystem system) : SerializerWi
             "ER" => new EventRecorded(ReadStream(r), r.ReadString(), r.ReadString()),
             "AS" => new SubscribedToStream(ReadStream(r), ReadReplay(r)),
             "RS" => new SubscriptionRefused(ReadStream(r), r.ReadInt32()),
-            "CU" => new SendToUser(ReadGuid(r), r.ReadString(), r.ReadString(), ReadOptionalString(r)),
-            "CT" => new SendToTopic(r.ReadString(), r.ReadString(), r.ReadString(), r.ReadBoolean() ? ReadGuid(r) : null, ReadOptionalString(r)),
+            "CU" => new SendToUser(WireIds.ReadUuid(r), r.ReadString(), r.ReadString(), ReadOptionalString(r)),
+            "CUn" => new SendToUser(r.ReadString(), r.ReadString(), r.ReadString(), ReadOptionalString(r)),
+            "CT" => new SendToTopic(r.ReadString(), r.ReadString(), r.ReadString(), r.ReadBoolean() ? WireIds.ReadUuid(r) : null, ReadOptionalString(r)),
+            "CTn" => new SendToTopic(r.ReadString(), r.ReadString(), r.ReadString(), r.ReadString(), ReadOptionalString(r)),
             "CB" => new Broadcast(r.ReadString(), r.ReadString(), ReadOptionalString(r)),
             "DB" => new DeliverBroadcast(ReadEvent(r)),
             "PA" => new PublishAccepted(r.ReadString()),
             "PR" => new PublishRejected(r.ReadString()),
             "QS" => GetStats.Instance,
-            "QC" => new GetUserConnectionCount(ReadGuid(r)),
-            "RC" => new UserConnectionCount(ReadGuid(r), r.ReadInt32()),
+            "QC" => new GetUserConnectionCount(WireIds.ReadUuid(r)),
+            "QCn" => new GetUserConnectionCount(r.ReadString()),
+            "RC" => new UserConnectionCount(WireIds.ReadUuid(r), r.ReadInt32()),
+            "RCn" => new UserConnectionCount(r.ReadString(), r.ReadInt32()),
             "QO" => GetOnlineUsers.Instance,
-            "RO" => new OnlineUsers(ReadGuids(r)),
+            "RO" => new OnlineUsers(ReadIds(r, WireIds.ReadUuid)),
+            "ROn" => new OnlineUsers(ReadIds(r, WireIds.ReadTagged)),
             "BS" => ReadStats(r),
             "QN" => GetNodeReport.Instance,
-            "RN" => new NodeReport(ReadStats(r), ReadGuids(r), ReadStrings(r)),
+            "RN" => new NodeReport(ReadStats(r), ReadIds(r, WireIds.ReadUuid), ReadStrings(r)),
+            "RNn" => new NodeReport(ReadStats(r), ReadIds(r, WireIds.ReadTagged), ReadStrings(r)),
             "NS" => new NodeFanOut.StreamEvent(ReadStream(r), ReadEvent(r)),
             "HS" => new HistorySnapshot(ReadPosition(r), ReadEvents(r)),
             "HB" => new HandoverBucket((ORDictionary<string, LWWRegister<HistorySnapshot>>)ReadWithAkka(r)),
             "HK" => new HandoverBucketKey(r.ReadString()),
             "JE" => ReadStoredEvent(r),
-            "TR" => new RedeemTicket(ReadGuid(r), DateTimeOffset.FromUnixTimeMilliseconds(r.ReadInt64())),
-            "TA" => new TicketRedeemed(ReadGuid(r), r.ReadBoolean()),
+            "TR" => new RedeemTicket(WireIds.ReadGuid(r), DateTimeOffset.FromUnixTimeMilliseconds(r.ReadInt64())),
+            "TA" => new TicketRedeemed(WireIds.ReadGuid(r), r.ReadBoolean()),
             _ => throw new System.Runtime.Serialization.SerializationException($"Unknown manifest '{manifest}' for {nameof(SseWireSerializer)}."),
         };
     }
@@ -117,12 +129,21 @@ public sealed class SseWireSerializer(ExtendedActorSystem system) : SerializerWi
             case EventRecorded m: WriteStream(w, m.Stream); w.Write(m.EventId); w.Write(m.RecordedAs); break;
             case SubscribedToStream m: WriteStream(w, m.Stream); WriteReplay(w, m.Replay); break;
             case SubscriptionRefused m: WriteStream(w, m.Stream); w.Write(m.Subscribers); break;
-            case SendToUser m: WriteGuid(w, m.UserId); w.Write(m.Event); w.Write(m.Data); WriteOptionalString(w, m.MessageId); break;
+            case SendToUser m: WriteId(w, m.UserId); w.Write(m.Event); w.Write(m.Data); WriteOptionalString(w, m.MessageId); break;
             case SendToTopic m:
-                w.Write(m.Topic); w.Write(m.Event); w.Write(m.Data); w.Write(m.TenantId.HasValue);
-                if (m.TenantId is { } tenant)
+                w.Write(m.Topic); w.Write(m.Event); w.Write(m.Data);
+                if (WireIds.FitsUuidFormat(m.TenantId))
                 {
-                    WriteGuid(w, tenant);
+                    // "CT": whether there is a tenant, then its 16 bytes.
+                    w.Write(m.TenantId is not null);
+                    if (m.TenantId is { } tenant)
+                    {
+                        WireIds.WriteUuid(w, tenant);
+                    }
+                }
+                else
+                {
+                    w.Write(m.TenantId!);
                 }
                 WriteOptionalString(w, m.MessageId);
                 break;
@@ -131,18 +152,18 @@ public sealed class SseWireSerializer(ExtendedActorSystem system) : SerializerWi
             case PublishAccepted m: w.Write(m.EventId); break;
             case PublishRejected m: w.Write(m.Reason); break;
             case GetStats or GetOnlineUsers or GetNodeReport: break;
-            case GetUserConnectionCount m: WriteGuid(w, m.UserId); break;
-            case UserConnectionCount m: WriteGuid(w, m.UserId); w.Write(m.Connections); break;
-            case OnlineUsers m: WriteGuids(w, m.UserIds); break;
+            case GetUserConnectionCount m: WriteId(w, m.UserId); break;
+            case UserConnectionCount m: WriteId(w, m.UserId); w.Write(m.Connections); break;
+            case OnlineUsers m: WriteIds(w, m.UserIds); break;
             case BrokerStats m: WriteStats(w, m); break;
-            case NodeReport m: WriteStats(w, m.Stats); WriteGuids(w, m.Users); WriteStrings(w, m.Topics); break;
+            case NodeReport m: WriteStats(w, m.Stats); WriteIds(w, m.Users); WriteStrings(w, m.Topics); break;
             case NodeFanOut.StreamEvent m: WriteStream(w, m.Stream); WriteEvent(w, m.Event); break;
             case HistorySnapshot m: WritePosition(w, m.Now); WriteEvents(w, m.Events); break;
             case HandoverBucket m: WriteWithAkka(w, m.Entries); break;
             case HandoverBucketKey m: w.Write(m.Id); break;
             case StoredEvent m: w.Write(StoredEventFormat); WriteEvent(w, m.Event); break;
-            case RedeemTicket m: WriteGuid(w, m.TicketId); w.Write(m.ExpiresAt.ToUnixTimeMilliseconds()); break;
-            case TicketRedeemed m: WriteGuid(w, m.TicketId); w.Write(m.FirstUse); break;
+            case RedeemTicket m: WireIds.WriteGuid(w, m.TicketId); w.Write(m.ExpiresAt.ToUnixTimeMilliseconds()); break;
+            case TicketRedeemed m: WireIds.WriteGuid(w, m.TicketId); w.Write(m.FirstUse); break;
             default: throw new ArgumentException($"No wire format for {obj.GetType()}.", nameof(obj));
         }
     }
@@ -159,14 +180,19 @@ public sealed class SseWireSerializer(ExtendedActorSystem system) : SerializerWi
             : throw new System.Runtime.Serialization.SerializationException($"Stored event format {format} is not known to this version (knows 1 to {StoredEventFormat}).");
     }
 
-    // A stream key is its kind's tag and what names it within the kind.
+    // A stream key is its kind's tag and what names it within the kind: a user's by a UUID ('u', as before ids were
+    // strings) or another id ('n').
     private static void WriteStream(BinaryWriter w, StreamKey stream)
     {
         switch (stream)
         {
-            case StreamKey.User user:
+            case StreamKey.User user when WireIds.FitsUuidFormat(user.UserId):
                 w.Write((byte)'u');
-                WriteGuid(w, user.UserId);
+                WireIds.WriteUuid(w, user.UserId);
+                break;
+            case StreamKey.User user:
+                w.Write((byte)'n');
+                w.Write(user.UserId);
                 break;
             case StreamKey.Topic topic:
                 w.Write((byte)'t');
@@ -180,7 +206,8 @@ public sealed class SseWireSerializer(ExtendedActorSystem system) : SerializerWi
 
     private static StreamKey ReadStream(BinaryReader r) => r.ReadByte() switch
     {
-        (byte)'u' => new StreamKey.User(ReadGuid(r)),
+        (byte)'u' => new StreamKey.User(WireIds.ReadUuid(r)),
+        (byte)'n' => new StreamKey.User(r.ReadString()),
         (byte)'t' => new StreamKey.Topic(r.ReadString()),
         (byte)'b' => StreamKey.Broadcasts.Instance,
         var tag => throw new System.Runtime.Serialization.SerializationException($"Unknown stream kind '{(char)tag}'."),
@@ -293,14 +320,18 @@ public sealed class SseWireSerializer(ExtendedActorSystem system) : SerializerWi
 
     private static string? ReadOptionalString(BinaryReader r) => r.ReadBoolean() ? r.ReadString() : null;
 
-    private static void WriteGuid(BinaryWriter w, Guid id)
+    // One id in a message whose manifest says which: its 16 bytes when it is a UUID, else its string.
+    private static void WriteId(BinaryWriter w, string id)
     {
-        Span<byte> bytes = stackalloc byte[16];
-        id.TryWriteBytes(bytes);
-        w.Write(bytes);
+        if (WireIds.FitsUuidFormat(id))
+        {
+            WireIds.WriteUuid(w, id);
+        }
+        else
+        {
+            w.Write(id);
+        }
     }
-
-    private static Guid ReadGuid(BinaryReader r) => new(r.ReadBytes(16));
 
     private static void WriteStats(BinaryWriter w, BrokerStats s)
     {
@@ -312,12 +343,21 @@ public sealed class SseWireSerializer(ExtendedActorSystem system) : SerializerWi
     private static BrokerStats ReadStats(BinaryReader r) => new(r.ReadString(), r.ReadInt32(), r.ReadInt32(), r.ReadInt32(), r.ReadBoolean(),
         r.ReadInt32(), r.ReadInt32(), r.ReadInt32(), r.ReadInt64(), r.ReadInt64(), r.ReadInt64());
 
-    private static void WriteGuids(BinaryWriter w, IReadOnlyList<Guid> ids)
+    // A list of ids: 16 bytes each when all are UUIDs (the manifest says so), else each behind its tag.
+    private static void WriteIds(BinaryWriter w, IReadOnlyList<string> ids)
     {
+        var uuids = WireIds.AllUuids(ids);
         w.Write(ids.Count);
         foreach (var id in ids)
         {
-            WriteGuid(w, id);
+            if (uuids)
+            {
+                WireIds.WriteUuid(w, id);
+            }
+            else
+            {
+                WireIds.WriteTagged(w, id);
+            }
         }
     }
 
@@ -340,12 +380,12 @@ public sealed class SseWireSerializer(ExtendedActorSystem system) : SerializerWi
         return values;
     }
 
-    private static IReadOnlyList<Guid> ReadGuids(BinaryReader r)
+    private static IReadOnlyList<string> ReadIds(BinaryReader r, Func<BinaryReader, string> readId)
     {
-        var ids = new Guid[r.ReadInt32()];
+        var ids = new string[r.ReadInt32()];
         for (var i = 0; i < ids.Length; i++)
         {
-            ids[i] = ReadGuid(r);
+            ids[i] = readId(r);
         }
         return ids;
     }

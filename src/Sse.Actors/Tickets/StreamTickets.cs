@@ -5,6 +5,7 @@ using Microsoft.AspNetCore.DataProtection;
 using Microsoft.AspNetCore.WebUtilities;
 using Microsoft.Extensions.Options;
 using Sse.Actors.Security;
+using Sse.Actors.Serialization;
 using Sse.Actors.Settings;
 using static Sse.Actors.Tickets.TicketProtocol;
 
@@ -24,7 +25,8 @@ public sealed class StreamTickets(IDataProtectionProvider protection, IRequiredA
     public const string QueryParameter = "ticket";
 
     private const string Purpose = "Sse.Actors.StreamTicket";
-    private const byte Format = 1;
+    // The payload's first byte; 2 holds string ids (1 held UUIDs). A ticket of another format is refused, and its holder asks for a new one.
+    private const byte Format = 2;
     private static readonly TimeSpan RedeemTimeout = TimeSpan.FromSeconds(5);
 
     private readonly IDataProtector _protector = protection.CreateProtector(Purpose);
@@ -41,15 +43,28 @@ public sealed class StreamTickets(IDataProtectionProvider protection, IRequiredA
         return (WebEncoders.Base64UrlEncode(_protector.Protect(Serialize(ticket))), expiresAt);
     }
 
-    /// <summary>The ticket's grant, or why it is refused: not one of ours (forged, altered, another key ring) or expired.</summary>
+    /// <summary>The ticket's grant, or why it is refused: not one of ours (forged, altered, another key ring), of another format, or expired.</summary>
     public SseAuthenticationResult Read(string presented, out StreamTicket? ticket)
     {
         ticket = null;
+        byte[] payload;
         try
         {
-            ticket = Deserialize(_protector.Unprotect(WebEncoders.Base64UrlDecode(presented)));
+            payload = _protector.Unprotect(WebEncoders.Base64UrlDecode(presented));
         }
-        catch (Exception e) when (e is CryptographicException or FormatException or EndOfStreamException)
+        catch (Exception e) when (e is CryptographicException or FormatException)
+        {
+            return SseAuthenticationResult.Fail("the ticket is not valid");
+        }
+        if (payload.Length == 0 || payload[0] != Format)
+        {
+            return SseAuthenticationResult.Fail("the ticket was issued in another format (by another version of the broker); ask for a new one");
+        }
+        try
+        {
+            ticket = Deserialize(payload);
+        }
+        catch (Exception e) when (e is ArgumentException or EndOfStreamException or System.Runtime.Serialization.SerializationException)
         {
             return SseAuthenticationResult.Fail("the ticket is not valid");
         }
@@ -78,10 +93,13 @@ public sealed class StreamTickets(IDataProtectionProvider protection, IRequiredA
         using (var w = new BinaryWriter(buffer))
         {
             w.Write(Format);
-            w.Write(ticket.Id.ToByteArray());
-            w.Write(ticket.Identity.UserId.ToByteArray());
-            w.Write(ticket.Identity.TenantId.HasValue);
-            w.Write((ticket.Identity.TenantId ?? Guid.Empty).ToByteArray());
+            WireIds.WriteGuid(w, ticket.Id);
+            WireIds.WriteTagged(w, ticket.Identity.UserId);
+            w.Write(ticket.Identity.TenantId is not null);
+            if (ticket.Identity.TenantId is { } tenantId)
+            {
+                WireIds.WriteTagged(w, tenantId);
+            }
             w.Write(ticket.Identity.ExpiresAt.HasValue);
             w.Write((ticket.Identity.ExpiresAt ?? default).ToUnixTimeMilliseconds());
             w.Write(ticket.ExpiresAt.ToUnixTimeMilliseconds());
@@ -96,15 +114,10 @@ public sealed class StreamTickets(IDataProtectionProvider protection, IRequiredA
 
     private static StreamTicket Deserialize(byte[] payload)
     {
-        using var r = new BinaryReader(new MemoryStream(payload, writable: false));
-        if (r.ReadByte() != Format)
-        {
-            throw new FormatException("unknown ticket format");
-        }
-        var id = new Guid(r.ReadBytes(16));
-        var userId = new Guid(r.ReadBytes(16));
-        var hasTenant = r.ReadBoolean();
-        var tenantId = new Guid(r.ReadBytes(16));
+        using var r = new BinaryReader(new MemoryStream(payload, 1, payload.Length - 1, writable: false));
+        var id = WireIds.ReadGuid(r);
+        var userId = WireIds.ReadTagged(r);
+        var tenantId = r.ReadBoolean() ? WireIds.ReadTagged(r) : null;
         var hasCredentialExpiry = r.ReadBoolean();
         var credentialExpires = DateTimeOffset.FromUnixTimeMilliseconds(r.ReadInt64());
         var expiresAt = DateTimeOffset.FromUnixTimeMilliseconds(r.ReadInt64());
@@ -113,7 +126,7 @@ public sealed class StreamTickets(IDataProtectionProvider protection, IRequiredA
         {
             topics[i] = r.ReadString();
         }
-        var identity = new SseIdentity(userId, hasTenant ? tenantId : null, hasCredentialExpiry ? credentialExpires : null);
+        var identity = new SseIdentity(userId, tenantId, hasCredentialExpiry ? credentialExpires : null);
         return new StreamTicket(id, identity, topics, expiresAt);
     }
 }

@@ -37,7 +37,7 @@ public sealed class TicketEndpoint(
             await RefuseAsync(context, StatusCodes.Status403Forbidden, SseMetrics.StreamRefusals.Forbidden, $"origin '{origin}' is not allowed (Sse:AllowedOrigins)");
             return;
         }
-        var authentication = await authenticator.AuthenticateAsync(context);
+        var authentication = await authenticator.AuthenticateOrRefuseAsync(context);
         if (authentication.Identity is not { } identity)
         {
             await RefuseAsync(context, StatusCodes.Status401Unauthorized, SseMetrics.StreamRefusals.Unauthorized, authentication.FailureReason ?? "authentication failed");

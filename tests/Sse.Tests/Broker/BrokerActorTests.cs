@@ -28,7 +28,7 @@ public sealed class BrokerActorTests : Akka.TestKit.Xunit2.TestKit
     public void Connection_is_accepted_with_a_client_that_subscribes_to_its_user()
     {
         var broker = StartBroker();
-        var connection = NewConnection(Guid.NewGuid());
+        var connection = NewConnection(Guid.NewGuid().ToString());
 
         var client = Connect(broker, connection);
 
@@ -40,7 +40,7 @@ public sealed class BrokerActorTests : Akka.TestKit.Xunit2.TestKit
     {
         var broker = StartBroker();
 
-        var client = Connect(broker, NewConnection(Guid.NewGuid()));
+        var client = Connect(broker, NewConnection(Guid.NewGuid().ToString()));
 
         var cell = (ActorCell)((ActorRefWithCell)client).Underlying;
         Assert.IsType<Actors.Mailboxes.LeanMessageQueue>(cell.Mailbox!.MessageQueue);
@@ -50,9 +50,9 @@ public sealed class BrokerActorTests : Akka.TestKit.Xunit2.TestKit
     public void Connection_over_the_node_maximum_is_refused_as_node_full()
     {
         var broker = StartBroker(new SseOptions { MaxConnections = 1 });
-        Connect(broker, NewConnection(Guid.NewGuid()));
+        Connect(broker, NewConnection(Guid.NewGuid().ToString()));
 
-        broker.Tell(new Connect(NewConnection(Guid.NewGuid())));
+        broker.Tell(new Connect(NewConnection(Guid.NewGuid().ToString())));
 
         Assert.Equal(RefusalReason.NodeFull, ExpectMsg<Refused>().Reason);
     }
@@ -61,13 +61,13 @@ public sealed class BrokerActorTests : Akka.TestKit.Xunit2.TestKit
     public void Stopped_client_frees_its_place_for_a_new_connection()
     {
         var broker = StartBroker(new SseOptions { MaxConnections = 1 });
-        var client = Connect(broker, NewConnection(Guid.NewGuid()));
+        var client = Connect(broker, NewConnection(Guid.NewGuid().ToString()));
 
         client.Tell(ClientProtocol.Disconnect.Instance);
 
         AwaitAssert(() =>
         {
-            broker.Tell(new Connect(NewConnection(Guid.NewGuid())));
+            broker.Tell(new Connect(NewConnection(Guid.NewGuid().ToString())));
             ExpectMsg<Accepted>();
         });
     }
@@ -76,7 +76,7 @@ public sealed class BrokerActorTests : Akka.TestKit.Xunit2.TestKit
     public void Stats_count_clients_users_and_topics()
     {
         var broker = StartBroker();
-        var (alice, bob) = (Guid.NewGuid(), Guid.NewGuid());
+        var (alice, bob) = (Guid.NewGuid().ToString(), Guid.NewGuid().ToString());
         Connect(broker, NewConnection(alice, "news", "sport"));
         Connect(broker, NewConnection(alice, "news"));
         Connect(broker, NewConnection(bob));
@@ -91,9 +91,9 @@ public sealed class BrokerActorTests : Akka.TestKit.Xunit2.TestKit
     public void Stats_count_accepted_and_refused_connections()
     {
         var broker = StartBroker(new SseOptions { MaxConnections = 2 });
-        Connect(broker, NewConnection(Guid.NewGuid()));
-        Connect(broker, NewConnection(Guid.NewGuid()));
-        broker.Tell(new Connect(NewConnection(Guid.NewGuid())));
+        Connect(broker, NewConnection(Guid.NewGuid().ToString()));
+        Connect(broker, NewConnection(Guid.NewGuid().ToString()));
+        broker.Tell(new Connect(NewConnection(Guid.NewGuid().ToString())));
         ExpectMsg<Refused>();
 
         var stats = Stats(broker);
@@ -106,7 +106,7 @@ public sealed class BrokerActorTests : Akka.TestKit.Xunit2.TestKit
     public void Counts_drop_when_a_client_stops()
     {
         var broker = StartBroker();
-        var (alice, bob) = (Guid.NewGuid(), Guid.NewGuid());
+        var (alice, bob) = (Guid.NewGuid().ToString(), Guid.NewGuid().ToString());
         var leaving = Connect(broker, NewConnection(alice, "news", "sport"));
         Connect(broker, NewConnection(bob, "news"));
 
@@ -123,7 +123,7 @@ public sealed class BrokerActorTests : Akka.TestKit.Xunit2.TestKit
     public async Task Slow_consumer_is_counted_and_removed()
     {
         var broker = StartBroker();
-        var connection = new ClientConnection(Guid.NewGuid(), tenantId: null, [], bufferSize: 1);
+        var connection = new ClientConnection(Guid.NewGuid().ToString(), tenantId: null, [], bufferSize: 1);
         var client = Connect(broker, connection);
         await GoLive(client, connection, readWelcome: false);
 
@@ -145,7 +145,7 @@ public sealed class BrokerActorTests : Akka.TestKit.Xunit2.TestKit
         var connections = new List<ClientConnection>();
         for (var i = 0; i < 3; i++)
         {
-            var connection = NewConnection(Guid.NewGuid());
+            var connection = NewConnection(Guid.NewGuid().ToString());
             await GoLive(Connect(broker, connection), connection);
             connections.Add(connection);
         }
@@ -167,7 +167,7 @@ public sealed class BrokerActorTests : Akka.TestKit.Xunit2.TestKit
     {
         var broker = StartBroker();
 
-        broker.Tell(new SendToUser(Guid.Empty, "update", "hello"));
+        broker.Tell(new SendToUser(Guid.Empty.ToString(), "update", "hello"));
 
         Assert.False(string.IsNullOrWhiteSpace(ExpectMsg<PublishRejected>().Reason));
         _userRegion.ExpectNoMsg(TimeSpan.FromMilliseconds(100));
@@ -178,7 +178,7 @@ public sealed class BrokerActorTests : Akka.TestKit.Xunit2.TestKit
     {
         var broker = StartBroker();
 
-        broker.Tell(new SendToUser(Guid.NewGuid(), "evil\nname", "hello"));
+        broker.Tell(new SendToUser(Guid.NewGuid().ToString(), "evil\nname", "hello"));
 
         ExpectMsg<PublishRejected>();
     }
@@ -187,7 +187,7 @@ public sealed class BrokerActorTests : Akka.TestKit.Xunit2.TestKit
     public void Send_to_a_user_is_accepted_and_routed_to_the_user_region()
     {
         var broker = StartBroker();
-        var userId = Guid.NewGuid();
+        var userId = Guid.NewGuid().ToString();
 
         broker.Tell(new SendToUser(userId, "update", "hello"));
 
@@ -218,7 +218,7 @@ public sealed class BrokerActorTests : Akka.TestKit.Xunit2.TestKit
     {
         var broker = StartBroker(new SseOptions { PublishTimeout = TimeSpan.FromMilliseconds(300) });
 
-        broker.Tell(new SendToUser(Guid.NewGuid(), "update", "hello"));
+        broker.Tell(new SendToUser(Guid.NewGuid().ToString(), "update", "hello"));
 
         _userRegion.ExpectMsg<PublishToStream>();
         Assert.Contains("PublishTimeout", ExpectMsg<PublishRejected>(TimeSpan.FromSeconds(5)).Reason);
@@ -239,7 +239,7 @@ public sealed class BrokerActorTests : Akka.TestKit.Xunit2.TestKit
     public async Task Broadcast_reaches_a_connected_client_without_topics()
     {
         var broker = StartBroker();
-        var connection = NewConnection(Guid.NewGuid());
+        var connection = NewConnection(Guid.NewGuid().ToString());
         await GoLive(Connect(broker, connection), connection);
 
         broker.Tell(new Broadcast("notice", "hello everyone"));
@@ -266,7 +266,7 @@ public sealed class BrokerActorTests : Akka.TestKit.Xunit2.TestKit
     public void With_history_a_client_also_subscribes_to_the_broadcasts_which_are_not_counted_as_a_topic()
     {
         var broker = StartBroker(new SseOptions { HistorySize = 10 });
-        var connection = NewConnection(Guid.NewGuid(), "news");
+        var connection = NewConnection(Guid.NewGuid().ToString(), "news");
 
         var client = Connect(broker, connection);
 
@@ -280,7 +280,7 @@ public sealed class BrokerActorTests : Akka.TestKit.Xunit2.TestKit
     public async Task Close_all_sends_close_to_every_client_and_ends_its_stream()
     {
         var broker = StartBroker();
-        var connections = new[] { NewConnection(Guid.NewGuid()), NewConnection(Guid.NewGuid()) };
+        var connections = new[] { NewConnection(Guid.NewGuid().ToString()), NewConnection(Guid.NewGuid().ToString()) };
         foreach (var connection in connections)
         {
             await GoLive(Connect(broker, connection), connection);
@@ -301,7 +301,7 @@ public sealed class BrokerActorTests : Akka.TestKit.Xunit2.TestKit
         var broker = StartBroker();
         broker.Tell(new CloseAll(TimeSpan.FromSeconds(5)));
 
-        broker.Tell(new Connect(NewConnection(Guid.NewGuid())));
+        broker.Tell(new Connect(NewConnection(Guid.NewGuid().ToString())));
 
         Assert.Equal(RefusalReason.ShuttingDown, ExpectMsg<Refused>().Reason);
     }
@@ -320,7 +320,7 @@ public sealed class BrokerActorTests : Akka.TestKit.Xunit2.TestKit
     public void Online_users_are_the_users_with_a_connection()
     {
         var broker = StartBroker();
-        var (alice, bob) = (Guid.NewGuid(), Guid.NewGuid());
+        var (alice, bob) = (Guid.NewGuid().ToString(), Guid.NewGuid().ToString());
         Connect(broker, NewConnection(alice));
         Connect(broker, NewConnection(alice));
         Connect(broker, NewConnection(bob));
@@ -334,7 +334,7 @@ public sealed class BrokerActorTests : Akka.TestKit.Xunit2.TestKit
     public void User_connection_count_is_answered_by_the_users_entity()
     {
         var broker = StartBroker();
-        var alice = Guid.NewGuid();
+        var alice = Guid.NewGuid().ToString();
 
         broker.Tell(new GetUserConnectionCount(alice));
 
@@ -359,10 +359,10 @@ public sealed class BrokerActorTests : Akka.TestKit.Xunit2.TestKit
     public async Task Live_events_its_mailbox_shed_make_their_connections_write_a_reset_when_there_is_no_history()
     {
         var broker = StartBroker();
-        var alice = NewConnection(Guid.NewGuid());
+        var alice = NewConnection(Guid.NewGuid().ToString());
         var aliceClient = Connect(broker, alice);
         await GoLive(aliceClient, alice);
-        var bob = NewConnection(Guid.NewGuid());
+        var bob = NewConnection(Guid.NewGuid().ToString());
         var bobClient = Connect(broker, bob);
         await GoLive(bobClient, bob);
         var queue = new BrokerMessageQueue(capacity: 0);
@@ -389,7 +389,7 @@ public sealed class BrokerActorTests : Akka.TestKit.Xunit2.TestKit
         return Sys.ActorOf(BrokerActor.Props(options.BrokerSettings(), new StreamRegions(_userRegion.Ref, _topicRegion.Ref, _broadcastRegion.Ref), Diagnostics.TestMetrics.Create()));
     }
 
-    private static ClientConnection NewConnection(Guid userId, params string[] topics) =>
+    private static ClientConnection NewConnection(string userId, params string[] topics) =>
         new(userId, tenantId: null, topics, bufferSize: 16);
 
     private IActorRef Connect(IActorRef broker, ClientConnection connection)

@@ -8,7 +8,7 @@ namespace Sse.Tests.Broker;
 /// <summary>The broker's mailbox: bounded for the live events it fans out, which it sheds past its capacity and says so.</summary>
 public sealed class BrokerMailboxTests
 {
-    private static readonly StreamKey.User Alice = new(Guid.NewGuid());
+    private static readonly StreamKey.User Alice = new(Guid.NewGuid().ToString());
     private static readonly StreamKey.Topic News = new("news");
 
     [Fact]

@@ -20,7 +20,7 @@ public sealed class PublishReceiptsTests() : Akka.TestKit.Xunit2.TestKit(
     {
         var receipts = PublishReceipts.For(Sys);
         var region = CreateTestProbe();
-        var stream = new StreamKey.User(Guid.NewGuid());
+        var stream = new StreamKey.User(Guid.NewGuid().ToString());
         var publishes = Enumerable.Range(0, 5).Select(i => new PublishToStream(stream, SseEncoder.Encode("n", $"{i}"))).ToArray();
 
         var first = receipts.RecordAsync(region.Ref, publishes[0], Timeout, default);
@@ -56,7 +56,7 @@ public sealed class PublishReceiptsTests() : Akka.TestKit.Xunit2.TestKit(
     {
         var receipts = PublishReceipts.For(Sys);
         var region = CreateTestProbe();
-        var stream = new StreamKey.User(Guid.NewGuid());
+        var stream = new StreamKey.User(Guid.NewGuid().ToString());
         var held = Enumerable.Range(0, 2).Select(i => receipts.RecordAsync(region.Ref, new PublishToStream(stream, SseEncoder.Encode("n", $"{i}")), Timeout, default)).ToArray();
         region.ReceiveN(2);
 
@@ -73,7 +73,7 @@ public sealed class PublishReceiptsTests() : Akka.TestKit.Xunit2.TestKit(
     {
         var receipts = PublishReceipts.For(Sys);
         var region = CreateTestProbe();
-        var stream = new StreamKey.User(Guid.NewGuid());
+        var stream = new StreamKey.User(Guid.NewGuid().ToString());
         var publishes = Enumerable.Range(0, 4).Select(i => (PublishToStream?)new PublishToStream(stream, SseEncoder.Encode("n", $"{i}"))).ToArray();
         var recordedAs = new string?[4];
 

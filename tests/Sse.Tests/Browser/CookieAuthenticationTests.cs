@@ -187,9 +187,9 @@ public sealed class CookieAuthenticationTests(CookieSite site, ChromiumFixture c
     }
 
     /// <summary>Signs the browser in on the broker's site: from then on it holds the application's HttpOnly cookie.</summary>
-    private async Task<Guid> LogInAsync()
+    private async Task<string> LogInAsync()
     {
-        var userId = Guid.NewGuid();
+        var userId = Guid.NewGuid().ToString();
         var login = await _context.NewPageAsync();
         var response = await login.GotoAsync(new Uri(site.Host.Address, $"/login?user={userId}").ToString());
         Assert.True(response?.Ok, $"login failed: {response?.Status}");

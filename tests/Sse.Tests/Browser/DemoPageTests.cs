@@ -36,7 +36,7 @@ public sealed class DemoPageTests(SharedBrokerHost fixture, ChromiumFixture chro
     public async Task Page_shows_what_its_form_sends_to_its_user_its_topic_and_everyone()
     {
         var topic = $"news-{Guid.NewGuid():N}";
-        await ConnectAsync(Guid.NewGuid(), topic);
+        await ConnectAsync(Guid.NewGuid().ToString(), topic);
 
         // An event name the page does not know yet: it must listen before it sends.
         var toUser = await SendAsync("user", "order-shipped", "to user");
@@ -57,7 +57,7 @@ public sealed class DemoPageTests(SharedBrokerHost fixture, ChromiumFixture chro
     public async Task Topic_sent_from_the_page_reaches_it_when_connected_with_a_tenant()
     {
         var topic = $"orders-{Guid.NewGuid():N}";
-        await ConnectAsync(Guid.NewGuid(), topic, tenantId: Guid.NewGuid());
+        await ConnectAsync(Guid.NewGuid().ToString(), topic, tenantId: Guid.NewGuid().ToString());
 
         var toTopic = await SendAsync("topic", "task", "for my tenant", topic);
 
@@ -70,7 +70,7 @@ public sealed class DemoPageTests(SharedBrokerHost fixture, ChromiumFixture chro
     {
         const string html = "<img src=x onerror=alert(1)><b>bold</b>";
         const string htmlName = "<i>name</i>";
-        await ConnectAsync(Guid.NewGuid(), $"news-{Guid.NewGuid():N}");
+        await ConnectAsync(Guid.NewGuid().ToString(), $"news-{Guid.NewGuid():N}");
 
         var eventId = await SendAsync("user", htmlName, html);
 
@@ -94,13 +94,13 @@ public sealed class DemoPageTests(SharedBrokerHost fixture, ChromiumFixture chro
         Assert.True(pageWidth <= windowWidth, $"the page is {pageWidth}px wide in a {windowWidth}px window");
     }
 
-    private async Task ConnectAsync(Guid userId, string topics, Guid? tenantId = null)
+    private async Task ConnectAsync(string userId, string topics, string? tenantId = null)
     {
-        await _page.Locator("#user-id").FillAsync(userId.ToString());
+        await _page.Locator("#user-id").FillAsync(userId);
         await _page.Locator("#topics").FillAsync(topics);
         if (tenantId is not null)
         {
-            await _page.Locator("#tenant-id").FillAsync(tenantId.Value.ToString());
+            await _page.Locator("#tenant-id").FillAsync(tenantId);
         }
         await _page.Locator("#connect").ClickAsync();
         await Expect(_page.Locator("#state")).ToHaveTextAsync("open");

@@ -50,7 +50,7 @@ public sealed class RestartTests(ChromiumFixture chromium) : IClassFixture<Chrom
             ["Sse:HistoryStore:ConnectionString"] = $"Data Source={Path.Combine(_folder, "history.db")}",
             ["Sse:ReconnectDelay"] = "00:00:00.200",
         };
-        var userId = Guid.NewGuid();
+        var userId = Guid.NewGuid().ToString();
         var before = await BrokerHost.StartAsync(settings);
         IPage page;
         await using (before)

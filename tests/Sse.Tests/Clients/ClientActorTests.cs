@@ -15,7 +15,7 @@ public sealed class ClientActorTests : Akka.TestKit.Xunit2.TestKit
     private static readonly TimeSpan Short = TimeSpan.FromMilliseconds(200);
     private static readonly TimeSpan Never = TimeSpan.FromMinutes(10);
 
-    private readonly Guid _userId = Guid.NewGuid();
+    private readonly string _userId = Guid.NewGuid().ToString();
     private readonly TestProbe _userRegion;
     private readonly TestProbe _topicRegion;
     private readonly TestProbe _broadcastRegion;

@@ -7,7 +7,7 @@ public sealed class ClientConnectionTests
     [Fact]
     public void An_abort_asked_for_before_the_writer_registers_runs_when_it_does()
     {
-        var connection = new ClientConnection(Guid.NewGuid(), null, [], bufferSize: 4);
+        var connection = new ClientConnection(Guid.NewGuid().ToString(), null, [], bufferSize: 4);
         var aborted = 0;
 
         connection.Abort();
@@ -21,7 +21,7 @@ public sealed class ClientConnectionTests
     public void After_the_request_ended_an_abort_never_reaches_the_response()
     {
         // Kestrel reuses the HttpContext for the next request on a keep-alive connection.
-        var connection = new ClientConnection(Guid.NewGuid(), null, [], bufferSize: 4);
+        var connection = new ClientConnection(Guid.NewGuid().ToString(), null, [], bufferSize: 4);
         var aborted = 0;
         connection.OnAbort(() => aborted++);
 
@@ -36,7 +36,7 @@ public sealed class ClientConnectionTests
     [Fact]
     public void Abort_runs_once()
     {
-        var connection = new ClientConnection(Guid.NewGuid(), null, [], bufferSize: 4);
+        var connection = new ClientConnection(Guid.NewGuid().ToString(), null, [], bufferSize: 4);
         var aborted = 0;
         connection.OnAbort(() => aborted++);
 

@@ -9,8 +9,8 @@ namespace Sse.Tests.Clients;
 /// <summary>A connection's subscriptions and resume bookkeeping, as a plain class: no actor, no TestKit.</summary>
 public sealed class ConnectionStreamsTests
 {
-    private static readonly StreamKey User = new StreamKey.User(Guid.NewGuid());
-    private static readonly StreamKey News = StreamKey.Topic.For(Guid.NewGuid(), "news");
+    private static readonly StreamKey User = new StreamKey.User(Guid.NewGuid().ToString());
+    private static readonly StreamKey News = StreamKey.Topic.For(Guid.NewGuid().ToString(), "news");
     private static readonly StreamKey Broadcasts = StreamKey.Broadcasts.Instance;
     private static readonly StreamKey[] Streams = [User, News, Broadcasts];
 

@@ -134,7 +134,7 @@ public sealed class ChaosTests(PostgresServer postgres, ITestOutputHelper output
         {
             await AwaitAsync(async () => (await Task.WhenAll(nodes.Select(n => n.IsReadyAsync()))).All(ready => ready)
                 && (await nodes[0].StatsAsync()).GetProperty("nodes").GetArrayLength() == 3, "three nodes ready");
-            var users = Enumerable.Range(0, 30).Select(_ => Guid.NewGuid()).ToArray();
+            var users = Enumerable.Range(0, 30).Select(_ => Guid.NewGuid().ToString()).ToArray();
             var topics = Enumerable.Range(0, 3).Select(i => $"chaos-{i}-{Guid.NewGuid():N}").ToArray();
             for (var i = 0; i < users.Length; i++)
             {
@@ -278,21 +278,21 @@ public sealed class ChaosTests(PostgresServer postgres, ITestOutputHelper output
         private readonly ConcurrentDictionary<string, bool> _resets = new();
         private string? _lastId;
 
-        private ResumingClient(Guid userId, string topic, Task<SseStream> first, LoadBalancer balancer, CancellationToken stop)
+        private ResumingClient(string userId, string topic, Task<SseStream> first, LoadBalancer balancer, CancellationToken stop)
         {
             UserId = userId;
             Topic = topic;
             _loop = RunAsync(first, balancer, stop);
         }
 
-        public Guid UserId { get; }
+        public string UserId { get; }
 
         public string Topic { get; }
 
         /// <summary>The streams a <c>reset</c> named, as this test names them.</summary>
         public IReadOnlyCollection<string> Resets => [.. _resets.Keys];
 
-        public static async Task<ResumingClient> StartAsync(LoadBalancer balancer, Guid userId, string topic, CancellationToken stop)
+        public static async Task<ResumingClient> StartAsync(LoadBalancer balancer, string userId, string topic, CancellationToken stop)
         {
             var stream = await SseStream.OpenAsync(balancer.Next().Client, BrokerHost.StreamPath(userId, topic));
             await stream.WelcomeAsync();

@@ -22,7 +22,7 @@ public sealed class ClusterDeliveryTests(ThreeNodeCluster cluster) : IClassFixtu
     [Fact]
     public async Task Event_sent_on_one_node_reaches_the_users_connections_on_the_others()
     {
-        var userId = Guid.NewGuid();
+        var userId = Guid.NewGuid().ToString();
         await using var onB = await B.ConnectAsync(userId);
         await using var onC = await C.ConnectAsync(userId);
 
@@ -35,10 +35,10 @@ public sealed class ClusterDeliveryTests(ThreeNodeCluster cluster) : IClassFixtu
     [Fact]
     public async Task A_publisher_that_waits_for_each_answer_sees_its_events_in_send_order_whichever_node_it_sends_through()
     {
-        var userId = Guid.NewGuid();
+        var userId = Guid.NewGuid().ToString();
         var topic = $"order-{Guid.NewGuid():N}";
         await using var user = await A.ConnectAsync(userId);
-        await using var subscriber = await B.ConnectAsync(Guid.NewGuid(), topic);
+        await using var subscriber = await B.ConnectAsync(Guid.NewGuid().ToString(), topic);
 
         // Each send through the next node: an answer means the stream recorded it, so the next one comes after.
         for (var i = 0; i < 30; i++)
@@ -62,7 +62,7 @@ public sealed class ClusterDeliveryTests(ThreeNodeCluster cluster) : IClassFixtu
     [Fact]
     public async Task Send_endpoint_of_any_node_reaches_a_user_on_another_node()
     {
-        var userId = Guid.NewGuid();
+        var userId = Guid.NewGuid().ToString();
         await using var onA = await A.ConnectAsync(userId);
 
         using var response = await C.SendAsync(new { target_type = "user", user_id = userId, @event = "n", data = "via C" });
@@ -78,8 +78,8 @@ public sealed class ClusterDeliveryTests(ThreeNodeCluster cluster) : IClassFixtu
         var streams = new List<SseStream>();
         foreach (var node in cluster.Nodes)
         {
-            streams.Add(await node.ConnectAsync(Guid.NewGuid(), topic));
-            streams.Add(await node.ConnectAsync(Guid.NewGuid(), topic));
+            streams.Add(await node.ConnectAsync(Guid.NewGuid().ToString(), topic));
+            streams.Add(await node.ConnectAsync(Guid.NewGuid().ToString(), topic));
         }
         try
         {
@@ -108,7 +108,7 @@ public sealed class ClusterDeliveryTests(ThreeNodeCluster cluster) : IClassFixtu
         var streams = new List<SseStream>();
         foreach (var node in cluster.Nodes)
         {
-            streams.Add(await node.ConnectAsync(Guid.NewGuid()));
+            streams.Add(await node.ConnectAsync(Guid.NewGuid().ToString()));
         }
         try
         {
@@ -144,7 +144,7 @@ public sealed class ClusterDeliveryTests(ThreeNodeCluster cluster) : IClassFixtu
     [Fact]
     public async Task Questions_are_answered_for_the_whole_cluster_from_any_node()
     {
-        var userId = Guid.NewGuid();
+        var userId = Guid.NewGuid().ToString();
         var topic = $"t-{Guid.NewGuid():N}";
         await using var onA = await A.ConnectAsync(userId, topic);
         await using var onB = await B.ConnectAsync(userId);

@@ -3,6 +3,7 @@ using System.Net.Sockets;
 using Akka.Actor;
 using Akka.Cluster;
 using Akka.Cluster.Sharding;
+using Sse.Actors.Streams;
 using Sse.Tests.Http;
 
 namespace Sse.Tests.Cluster;
@@ -64,7 +65,7 @@ public static class ClusterNodes
         {
             foreach (var host in hosts)
             {
-                streams.Add(await host.ConnectAsync(Guid.NewGuid()));
+                streams.Add(await host.ConnectAsync(Guid.NewGuid().ToString()));
             }
             var deadline = DateTime.UtcNow + TimeSpan.FromSeconds(30);
             for (var round = 0; ; round++)
@@ -124,16 +125,16 @@ public static class ClusterNodes
     }
 
     /// <summary>A user whose entity sharding placed on a node other than the first (the seed, which stays).</summary>
-    public static async Task<(Guid UserId, BrokerHost Holder)> UserLivingOffTheFirstNodeAsync(BrokerHost[] nodes)
+    public static async Task<(string UserId, BrokerHost Holder)> UserLivingOffTheFirstNodeAsync(BrokerHost[] nodes)
     {
         for (var attempt = 0; attempt < 20; attempt++)
         {
-            var userId = Guid.NewGuid();
+            var userId = Guid.NewGuid().ToString();
             // The welcome comes once the entity acknowledged: it exists from then on.
             await using (await nodes[0].ConnectAsync(userId))
             {
             }
-            var holder = await ClusterNodes.NodeHoldingAsync(nodes, "sse-user", userId.ToString("N"));
+            var holder = await ClusterNodes.NodeHoldingAsync(nodes, "sse-user", new StreamKey.User(userId).EntityId);
             if (holder != nodes[0])
             {
                 return (userId, holder);

@@ -108,7 +108,7 @@ public sealed class HistoryClusterTests(HistoryCluster cluster) : IClassFixture<
     [Fact]
     public async Task Reconnecting_to_another_node_replays_the_missed_broadcasts_from_the_broadcast_entity_once()
     {
-        var userId = Guid.NewGuid();
+        var userId = Guid.NewGuid().ToString();
         // The broadcast entity exists once any connection subscribed; reconnect on a node that does not hold it.
         await using (await cluster.Nodes[0].ConnectAsync(userId))
         {
@@ -150,18 +150,18 @@ public sealed class HistoryClusterTests(HistoryCluster cluster) : IClassFixture<
     /// to a connection on <c>Second</c> then travels in an acknowledgement from another node. Sharding places
     /// entities by hash, so new ids are drawn until such a node exists; <c>Sender</c> is the third node.
     /// </summary>
-    private async Task<(Guid UserId, string Topic, BrokerHost First, BrokerHost Second, BrokerHost Sender)> StreamsLivingOffTheReconnectNodeAsync()
+    private async Task<(string UserId, string Topic, BrokerHost First, BrokerHost Second, BrokerHost Sender)> StreamsLivingOffTheReconnectNodeAsync()
     {
         var nodes = cluster.Nodes;
         for (var attempt = 0; attempt < 20; attempt++)
         {
-            var userId = Guid.NewGuid();
+            var userId = Guid.NewGuid().ToString();
             var topic = $"news-{Guid.NewGuid():N}";
             // The welcome comes once both entities acknowledged: they exist from then on.
             await using (await nodes[0].ConnectAsync(userId, topic))
             {
             }
-            var userNode = await ClusterNodes.NodeHoldingAsync(nodes, "sse-user", userId.ToString("N"));
+            var userNode = await ClusterNodes.NodeHoldingAsync(nodes, "sse-user", new StreamKey.User(userId).EntityId);
             var topicNode = await ClusterNodes.NodeHoldingAsync(nodes, "sse-topic", topic);
             var second = Array.FindIndex(nodes, n => n != nodes[0] && n != userNode && n != topicNode);
             if (second >= 0)
@@ -198,7 +198,7 @@ public sealed class HistoryClusterTests(HistoryCluster cluster) : IClassFixture<
     }
 
     /// <summary>Connects to <paramref name="node"/>, receives one event of each stream, disconnects: the id a browser would send back.</summary>
-    private static async Task<string> LastIdAfterOneEventPerStreamAsync(BrokerHost node, Guid userId, string topic)
+    private static async Task<string> LastIdAfterOneEventPerStreamAsync(BrokerHost node, string userId, string topic)
     {
         await using var stream = await node.ConnectAsync(userId, topic);
         await node.Broker.SendToUserAsync(userId, "update", "user-seen");
@@ -210,7 +210,7 @@ public sealed class HistoryClusterTests(HistoryCluster cluster) : IClassFixture<
     }
 
     /// <summary>Sends <paramref name="data"/> to the user and to the topic, each prefixed with its stream, and notes what each stream should carry.</summary>
-    private static async Task SendAsync(BrokerHost sender, Guid userId, string topic, string data, List<string> user, List<string> topicEvents)
+    private static async Task SendAsync(BrokerHost sender, string userId, string topic, string data, List<string> user, List<string> topicEvents)
     {
         user.Add($"user-{data}");
         await sender.Broker.SendToUserAsync(userId, "update", $"user-{data}");
@@ -218,7 +218,7 @@ public sealed class HistoryClusterTests(HistoryCluster cluster) : IClassFixture<
         await sender.Broker.SendToTopicAsync(topic, "update", $"topic-{data}");
     }
 
-    private static async Task<SseStream> ReconnectAsync(BrokerHost node, Guid userId, string topic, string lastId)
+    private static async Task<SseStream> ReconnectAsync(BrokerHost node, string userId, string topic, string lastId)
     {
         var stream = await SseStream.OpenAsync(node.Client, BrokerHost.StreamPath(userId, topic), lastId);
         await stream.WelcomeAsync();
@@ -226,7 +226,7 @@ public sealed class HistoryClusterTests(HistoryCluster cluster) : IClassFixture<
     }
 
     /// <summary>A marker sent now on each stream is all that comes next: nothing (a duplicate) is queued before it on either stream.</summary>
-    private static async Task AssertNextAreOnlyMarkersAsync(SseStream stream, BrokerHost sender, Guid userId, string topic)
+    private static async Task AssertNextAreOnlyMarkersAsync(SseStream stream, BrokerHost sender, string userId, string topic)
     {
         var marker = $"marker-{Guid.NewGuid():N}";
         await sender.Broker.SendToUserAsync(userId, "marker", $"user-{marker}");

@@ -1,4 +1,5 @@
 using System.Globalization;
+using Sse.Actors.Streams;
 using Sse.Tests.Http;
 
 namespace Sse.Tests.Cluster;
@@ -45,7 +46,7 @@ public sealed class HistoryHandoverClusterTests
                 [(await resumed.NextEventAsync()).Data, (await resumed.NextEventAsync()).Data, (await resumed.NextEventAsync()).Data]);
             await stayer.Broker.SendToUserAsync(userId, "update", "live");
             Assert.Equal("live", (await resumed.NextEventAsync()).Data);
-            Assert.NotEqual(leaving, await ClusterNodes.NodeHoldingAsync(survivors, "sse-user", userId.ToString("N")));
+            Assert.NotEqual(leaving, await ClusterNodes.NodeHoldingAsync(survivors, "sse-user", new StreamKey.User(userId).EntityId));
         }
         finally
         {
@@ -62,10 +63,10 @@ public sealed class HistoryHandoverClusterTests
         try
         {
             await ClusterNodes.AwaitMembersUpAsync(a, b);
-            var lastIds = new Dictionary<Guid, string>();
+            var lastIds = new Dictionary<string, string>();
             for (var i = 0; i < 12; i++)
             {
-                var userId = Guid.NewGuid();
+                var userId = Guid.NewGuid().ToString();
                 await using var stream = await a.ConnectAsync(userId);
                 await a.Broker.SendToUserAsync(userId, "update", "seen");
                 lastIds[userId] = (await stream.NextEventAsync()).EventId!;
@@ -75,7 +76,7 @@ public sealed class HistoryHandoverClusterTests
             await ClusterNodes.AwaitMembersUpAsync(a, b, c);
             // Events keep coming while shards move to the new node, until one of the users' entities lives there.
             var sent = new List<string>();
-            Guid? moved = null;
+            string? moved = null;
             for (var round = 1; moved is null && round <= 40; round++)
             {
                 sent.Add($"r{round}");
@@ -86,7 +87,7 @@ public sealed class HistoryHandoverClusterTests
                 await Task.Delay(250);
                 foreach (var userId in lastIds.Keys)
                 {
-                    if (await ClusterNodes.FindNodeHoldingAsync([a, b, c], "sse-user", userId.ToString("N")) == c)
+                    if (await ClusterNodes.FindNodeHoldingAsync([a, b, c], "sse-user", new StreamKey.User(userId).EntityId) == c)
                     {
                         moved = userId;
                         break;
@@ -95,7 +96,7 @@ public sealed class HistoryHandoverClusterTests
             }
             Assert.NotNull(moved);
 
-            await using var resumed = await SseStream.OpenAsync(a.Client, BrokerHost.StreamPath(moved.Value), lastIds[moved.Value]);
+            await using var resumed = await SseStream.OpenAsync(a.Client, BrokerHost.StreamPath(moved), lastIds[moved]);
             await resumed.WelcomeAsync();
             var received = new List<string>();
             while (received.Count < sent.Count)
@@ -119,9 +120,9 @@ public sealed class HistoryHandoverClusterTests
     /// As a publisher should: a send refused while its entity moves (not recorded within the publish timeout) is
     /// retried with the same message id, which the stream records once.
     /// </summary>
-    private static async Task SendUntilRecordedAsync(BrokerHost sender, Guid userId, string data)
+    private static async Task SendUntilRecordedAsync(BrokerHost sender, string userId, string data)
     {
-        var messageId = $"{userId:N}-{data}";
+        var messageId = $"{userId}-{data}";
         for (var attempt = 1; ; attempt++)
         {
             try

@@ -69,7 +69,7 @@ public sealed class HostProcess : IAsyncDisposable
         return new HostProcess(Process.Start(info)!, httpPort, akkaPort);
     }
 
-    public async Task<SseStream> ConnectAsync(Guid userId, string? topics = null)
+    public async Task<SseStream> ConnectAsync(string userId, string? topics = null)
     {
         var stream = await SseStream.OpenAsync(Client, BrokerHost.StreamPath(userId, topics));
         await stream.WelcomeAsync();

@@ -25,7 +25,7 @@ public sealed class MembershipChangeTests
         {
             await ClusterNodes.AwaitMembersUpAsync(a, b, c);
             await traffic.ConnectAsync(a, b);
-            var onLeavingNode = await c.ConnectAsync(Guid.NewGuid());
+            var onLeavingNode = await c.ConnectAsync(Guid.NewGuid().ToString());
             traffic.StartBackgroundSending(a);
 
             await c.StopAsync();
@@ -86,7 +86,7 @@ public sealed class MembershipChangeTests
     /// <summary>Users with a connection on each of two nodes, topics with a subscriber on each, and the events sent to them.</summary>
     private sealed class Traffic : IAsyncDisposable
     {
-        private readonly Guid[] _users = [.. Enumerable.Range(0, UsersCount).Select(_ => Guid.NewGuid())];
+        private readonly string[] _users = [.. Enumerable.Range(0, UsersCount).Select(_ => Guid.NewGuid().ToString())];
         private readonly string[] _topics = [.. Enumerable.Range(0, TopicsCount).Select(i => $"membership-{i}-{Guid.NewGuid():N}")];
         private readonly List<(SseStream Stream, string Key)> _connections = [];
         private readonly CancellationTokenSource _stop = new();
@@ -102,7 +102,7 @@ public sealed class MembershipChangeTests
                 }
                 foreach (var topic in _topics)
                 {
-                    _connections.Add((await node.ConnectAsync(Guid.NewGuid(), topic), $"topic:{topic}"));
+                    _connections.Add((await node.ConnectAsync(Guid.NewGuid().ToString(), topic), $"topic:{topic}"));
                 }
             }
         }

@@ -46,7 +46,7 @@ public sealed class NodeKillTests(ITestOutputHelper output)
             await AwaitAsync(async () => await AllReadyAsync(nodes) && (await a.StatsAsync()).GetProperty("nodes").GetArrayLength() == 3,
                 TimeSpan.FromSeconds(60), "three nodes ready", nodes);
 
-            var users = Enumerable.Range(0, 10).Select(_ => Guid.NewGuid()).ToArray();
+            var users = Enumerable.Range(0, 10).Select(_ => Guid.NewGuid().ToString()).ToArray();
             var topics = Enumerable.Range(0, 5).Select(i => $"kill-{i}-{Guid.NewGuid():N}").ToArray();
             foreach (var node in new[] { a, b })
             {
@@ -56,7 +56,7 @@ public sealed class NodeKillTests(ITestOutputHelper output)
                 }
                 foreach (var topic in topics)
                 {
-                    streams.Add((await node.ConnectAsync(Guid.NewGuid(), topic), $"topic {topic} on {node.HttpPort}"));
+                    streams.Add((await node.ConnectAsync(Guid.NewGuid().ToString(), topic), $"topic {topic} on {node.HttpPort}"));
                 }
             }
             await using var onVictim = await victim.ConnectAsync(users[0]);
@@ -107,7 +107,7 @@ public sealed class NodeKillTests(ITestOutputHelper output)
         }
     }
 
-    private static async Task SendToAllAsync(HostProcess sender, Guid[] users, string[] topics, string eventName, string data)
+    private static async Task SendToAllAsync(HostProcess sender, string[] users, string[] topics, string eventName, string data)
     {
         foreach (var user in users)
         {
@@ -138,7 +138,7 @@ public sealed class NodeKillTests(ITestOutputHelper output)
     }
 
     /// <summary>Recovered once a marker sent now reaches every surviving stream.</summary>
-    private static async Task SettleAsync(List<(SseStream Stream, string Key)> streams, HostProcess sender, Guid[] users, string[] topics)
+    private static async Task SettleAsync(List<(SseStream Stream, string Key)> streams, HostProcess sender, string[] users, string[] topics)
     {
         var pending = streams.ToList();
         var deadline = DateTime.UtcNow + TimeSpan.FromSeconds(60);

@@ -21,7 +21,7 @@ public sealed class TicketClusterTests : IDisposable
         await using var a = await StartNodeAsync(seed, port);
         await using var b = await StartNodeAsync(seed, port: null);
         await ClusterNodes.AwaitMembersUpAsync(a, b);
-        var userId = Guid.NewGuid();
+        var userId = Guid.NewGuid().ToString();
         var topic = $"news-{Guid.NewGuid():N}";
 
         var issued = await TicketRequests.IssueAsync(a, TicketRequests.Token(userId), topic);

@@ -34,7 +34,7 @@ public sealed class TlsClusterTests : IDisposable
         await ClusterNodes.AwaitMembersUpAsync(first, second);
         Assert.StartsWith("akka.ssl.tcp://sse@127.0.0.1:", first.Node());
 
-        var userId = Guid.NewGuid();
+        var userId = Guid.NewGuid().ToString();
         await using var stream = await second.ConnectAsync(userId);
         await first.Broker.SendToUserAsync(userId, "note", "over TLS");
         Assert.Equal("over TLS", (await stream.NextEventAsync()).Data);

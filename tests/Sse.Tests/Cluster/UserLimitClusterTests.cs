@@ -15,11 +15,11 @@ public sealed class UserLimitClusterTests
         await using var _ = first;
         await using var second = await ClusterNodes.StartMemberAsync(seed, settings);
         await ClusterNodes.AwaitMembersUpAsync(first, second);
-        var userId = Guid.NewGuid();
+        var userId = Guid.NewGuid().ToString();
         var stream = await first.ConnectAsync(userId);
 
         using var refused = await second.Client.GetAsync(BrokerHost.StreamPath(userId), HttpCompletionOption.ResponseHeadersRead);
-        await using var otherUser = await second.ConnectAsync(Guid.NewGuid());
+        await using var otherUser = await second.ConnectAsync(Guid.NewGuid().ToString());
 
         Assert.Equal(HttpStatusCode.TooManyRequests, refused.StatusCode);
         Assert.NotNull(refused.Headers.RetryAfter);
@@ -49,7 +49,7 @@ public sealed class UserLimitClusterTests
         await using var dying = HostProcess.Start(survivor.Address, ClusterNodes.FreePort(), settings);
         await Eventually.HoldsAsync(async () => await dying.IsReadyAsync() && (await dying.StatsAsync()).GetProperty("nodes").GetArrayLength() == 2,
             TimeSpan.FromSeconds(60), "two nodes ready");
-        var userId = Guid.NewGuid();
+        var userId = Guid.NewGuid().ToString();
         await using var stream = await dying.ConnectAsync(userId);
         using (var refused = await survivor.Client.GetAsync(BrokerHost.StreamPath(userId), HttpCompletionOption.ResponseHeadersRead))
         {

@@ -12,7 +12,7 @@ public sealed class ConnectionMetricsTests
         await using var host = await BrokerHost.StartAsync();
         var node = host.Node();
 
-        var stream = await host.ConnectAsync(Guid.NewGuid());
+        var stream = await host.ConnectAsync(Guid.NewGuid().ToString());
         await host.AwaitMetricsAsync(m =>
             m.Value("sse_active_connections", node) == 1 && m.Value("sse_client_connect_total", node) == 1);
         await stream.DisposeAsync();
@@ -35,11 +35,11 @@ public sealed class ConnectionMetricsTests
         var node = host.Node();
 
         await AssertRefusedAsync(host, "/api/v1/sse/stream", HttpStatusCode.Unauthorized);
-        await AssertRefusedAsync(host, BrokerHost.StreamPath(Guid.NewGuid(), new string('t', 200)), HttpStatusCode.BadRequest);
-        await AssertRefusedAsync(host, BrokerHost.StreamPath(Guid.NewGuid(), "secret"), HttpStatusCode.Forbidden);
-        await using var holder = await host.ConnectAsync(Guid.NewGuid());
-        await AssertRefusedAsync(host, BrokerHost.StreamPath(Guid.NewGuid()), HttpStatusCode.ServiceUnavailable);
-        await AssertRefusedAsync(host, BrokerHost.StreamPath(Guid.NewGuid()), HttpStatusCode.TooManyRequests);
+        await AssertRefusedAsync(host, BrokerHost.StreamPath(Guid.NewGuid().ToString(), new string('t', 200)), HttpStatusCode.BadRequest);
+        await AssertRefusedAsync(host, BrokerHost.StreamPath(Guid.NewGuid().ToString(), "secret"), HttpStatusCode.Forbidden);
+        await using var holder = await host.ConnectAsync(Guid.NewGuid().ToString());
+        await AssertRefusedAsync(host, BrokerHost.StreamPath(Guid.NewGuid().ToString()), HttpStatusCode.ServiceUnavailable);
+        await AssertRefusedAsync(host, BrokerHost.StreamPath(Guid.NewGuid().ToString()), HttpStatusCode.TooManyRequests);
 
         await host.AwaitMetricsAsync(m => new[] { "unauthorized", "invalid_topics", "forbidden", "node_full", "rate_limited" }
             .All(reason => m.Value("sse_client_refused_total", node, ("reason", reason)) == 1));
@@ -50,7 +50,7 @@ public sealed class ConnectionMetricsTests
     {
         await using var host = await BrokerHost.StartAsync(new Dictionary<string, string> { ["Sse:ClientBufferSize"] = "16" });
         var node = host.Node();
-        using var stalled = await StalledClient.ConnectAsync(host.Address, BrokerHost.StreamPath(Guid.NewGuid()));
+        using var stalled = await StalledClient.ConnectAsync(host.Address, BrokerHost.StreamPath(Guid.NewGuid().ToString()));
         var bigData = new string('x', 32 * 1024);
 
         // Nobody reads: the stalled client's socket, then its buffer fill up.

@@ -18,7 +18,7 @@ public sealed class LoggingTests
         var logs = new CapturedLoggerProvider();
         await using (var host = await StartAsync(logs))
         {
-            await using var stream = await host.ConnectAsync(Guid.NewGuid());
+            await using var stream = await host.ConnectAsync(Guid.NewGuid().ToString());
         }
 
         var lines = logs.From(StreamEndpoint);
@@ -54,7 +54,7 @@ public sealed class LoggingTests
         var logs = new CapturedLoggerProvider();
         await using (var host = await StartAsync(logs))
         {
-            await using var stream = await host.ConnectAsync(Guid.NewGuid());
+            await using var stream = await host.ConnectAsync(Guid.NewGuid().ToString());
         }
 
         var categories = logs.All().Select(line => line.Category).ToHashSet();

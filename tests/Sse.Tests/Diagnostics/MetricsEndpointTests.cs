@@ -25,7 +25,7 @@ public sealed class MetricsEndpointTests
     public async Task Every_measurement_names_its_node_by_the_cluster_address()
     {
         await using var host = await BrokerHost.StartAsync();
-        await using var stream = await host.ConnectAsync(Guid.NewGuid());
+        await using var stream = await host.ConnectAsync(Guid.NewGuid().ToString());
 
         // Other hosts of this test run share the process and the meter's name; their measurements stay out.
         var scrape = await host.AwaitMetricsAsync(m => m.Value("sse_client_connect_total", host.Node()) == 1);
@@ -38,8 +38,8 @@ public sealed class MetricsEndpointTests
     public async Task The_stream_entities_a_node_runs_are_a_gauge_by_kind()
     {
         await using var host = await BrokerHost.StartAsync(new Dictionary<string, string> { ["Sse:HistorySize"] = "10" });
-        await using var first = await host.ConnectAsync(Guid.NewGuid(), "news");
-        await using var second = await host.ConnectAsync(Guid.NewGuid(), "news,sport");
+        await using var first = await host.ConnectAsync(Guid.NewGuid().ToString(), "news");
+        await using var second = await host.ConnectAsync(Guid.NewGuid().ToString(), "news,sport");
 
         // Two users, two topics, and with history on the broadcasts' entity.
         var scrape = await host.AwaitMetricsAsync(m => m.Value("sse_stream_entities", host.Node(), ("kind", "user")) == 2

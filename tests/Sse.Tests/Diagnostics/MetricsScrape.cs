@@ -108,7 +108,7 @@ internal static class BrokerHostMetrics
     public static async Task<MetricsScrape> ScrapeAfterOneDeliveryAsync(this BrokerHost host)
     {
         var node = host.Node();
-        var userId = Guid.NewGuid();
+        var userId = Guid.NewGuid().ToString();
         await using var stream = await host.ConnectAsync(userId);
         await host.Broker.SendToUserAsync(userId, "update", "hello");
         await stream.NextEventAsync();

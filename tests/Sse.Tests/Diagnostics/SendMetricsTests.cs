@@ -13,7 +13,7 @@ public sealed class SendMetricsTests
     {
         await using var host = await BrokerHost.StartAsync();
         var node = host.Node();
-        var userId = Guid.NewGuid();
+        var userId = Guid.NewGuid().ToString();
         await using var stream = await host.ConnectAsync(userId);
 
         for (var i = 0; i < 3; i++)
@@ -36,7 +36,7 @@ public sealed class SendMetricsTests
         await using var host = await BrokerHost.StartAsync();
         var node = host.Node();
 
-        await host.Broker.SendToUserAsync(Guid.NewGuid(), "update", "nobody home");
+        await host.Broker.SendToUserAsync(Guid.NewGuid().ToString(), "update", "nobody home");
         await host.Broker.SendToTopicAsync("news", "update", "one");
         await host.Broker.SendToTopicAsync("news", "update", "two");
         using var broadcast = await host.SendAsync(new { target_type = "broadcast", data = "everyone" });

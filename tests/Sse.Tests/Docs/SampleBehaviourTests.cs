@@ -32,7 +32,7 @@ public sealed class SampleBehaviourTests
         {
             var address = app.Services.GetRequiredService<IServer>().Features.GetRequiredFeature<IServerAddressesFeature>().Addresses.First();
             using var client = new HttpClient { BaseAddress = new Uri(address), Timeout = Timeout.InfiniteTimeSpan };
-            var userId = Guid.NewGuid();
+            var userId = Guid.NewGuid().ToString();
             await using var stream = await SseStream.OpenAsync(client, BrokerHost.StreamPath(userId));
             await stream.WelcomeAsync();
 
@@ -53,7 +53,7 @@ public sealed class SampleBehaviourTests
     public async Task The_readme_order_actor_pushes_to_the_customer()
     {
         await using var host = await BrokerHost.StartAsync();
-        var customerId = Guid.NewGuid();
+        var customerId = $"auth0|{Guid.NewGuid():N}";
         await using var stream = await host.ConnectAsync(customerId);
         var orders = host.ActorSystem.ActorOf(DependencyResolver.For(host.ActorSystem).Props<OrderActor>());
 
@@ -74,8 +74,8 @@ public sealed class SampleBehaviourTests
             builder.Services.AddSingleton<ISseTopicResolver, AnnouncementsTopicResolver>();
             builder.Services.AddSingleton<ISseTopicAuthorizer, OwnTopicsAuthorizer>();
         });
-        var userId = Guid.NewGuid();
-        host.Client.DefaultRequestHeaders.Add("X-User-Id", userId.ToString());
+        var userId = Guid.NewGuid().ToString();
+        host.Client.DefaultRequestHeaders.Add("X-User-Id", userId);
 
         using var otherTopic = await host.Client.GetAsync("/api/v1/sse/stream?topics=news");
         await using var stream = await SseStream.OpenAsync(host.Client, $"/api/v1/sse/stream?topics=user:{userId}:orders");

@@ -44,15 +44,4 @@ public sealed class SseNamesTests
     [InlineData("news")]
     [InlineData("tenant-1/orders")]
     public void Plain_topic_is_accepted(string topic) => SseNames.ValidateTopic(topic);
-
-    [Fact]
-    public void Empty_user_id_is_rejected_naming_the_parameter()
-    {
-        var error = Assert.Throws<ArgumentException>(() => SseNames.ValidateUserId(Guid.Empty, "myUser"));
-
-        Assert.Equal("myUser", error.ParamName);
-    }
-
-    [Fact]
-    public void Non_empty_user_id_is_accepted() => SseNames.ValidateUserId(Guid.NewGuid());
 }

@@ -14,7 +14,7 @@ public sealed class NotificationEndpointTests(SharedBrokerHost shared) : IClassF
     [Fact]
     public async Task Posting_a_notification_answers_201_and_pushes_it_to_the_recipients_stream()
     {
-        var recipient = Guid.NewGuid();
+        var recipient = Guid.NewGuid().ToString();
         await using var stream = await Host.ConnectAsync(recipient);
 
         using var response = await Host.Client.PostAsJsonAsync(NotificationEndpoints.Path,
@@ -29,7 +29,7 @@ public sealed class NotificationEndpointTests(SharedBrokerHost shared) : IClassF
 
     [Theory]
     [InlineData("""{"recipient_id":"00000000-0000-0000-0000-000000000000","title":"t"}""")]
-    [InlineData("""{"recipient_id":"not-a-uuid","title":"t"}""")]
+    [InlineData("""{"recipient_id":"bad\u0000id","title":"t"}""")]
     [InlineData("""{"recipient_id":"6f1c2a4e-0000-4000-8000-000000000001"}""")]
     [InlineData("not json")]
     public async Task A_bad_body_is_refused_with_400(string body)
@@ -45,7 +45,7 @@ public sealed class NotificationEndpointTests(SharedBrokerHost shared) : IClassF
     public async Task Creating_a_notification_needs_the_publisher_credential_like_send()
     {
         await using var host = await BrokerHost.StartAsync(new Dictionary<string, string> { ["Sse:Publish:ApiKeys:0"] = "right-key" });
-        var body = new { recipient_id = Guid.NewGuid(), title = "t" };
+        var body = new { recipient_id = Guid.NewGuid().ToString(), title = "t" };
 
         using var withoutKey = await host.Client.PostAsJsonAsync(NotificationEndpoints.Path, body);
         using var withKey = new HttpRequestMessage(HttpMethod.Post, NotificationEndpoints.Path) { Content = JsonContent.Create(body) };

@@ -12,7 +12,7 @@ public sealed class NotificationServiceRulesTests : TestKit
     public async Task A_created_notification_is_stored()
     {
         await using var sse = await SseTestBroker.StartAsync(services => services.AddNotifications());
-        var recipient = Guid.NewGuid();
+        var recipient = Guid.NewGuid().ToString();
         var store = sse.Services.GetRequiredService<INotificationStore>();
 
         var created = await sse.Services.GetRequiredService<NotificationService>().CreateAsync(recipient, "Stored", "");
@@ -26,8 +26,8 @@ public sealed class NotificationServiceRulesTests : TestKit
         await using var sse = await SseTestBroker.StartAsync(services => services.AddNotifications());
         var notifications = sse.Services.GetRequiredService<NotificationService>();
 
-        await Assert.ThrowsAsync<ArgumentException>(() => notifications.CreateAsync(Guid.Empty, "Lost", ""));
+        await Assert.ThrowsAsync<ArgumentException>(() => notifications.CreateAsync(Guid.Empty.ToString(), "Lost", ""));
 
-        Assert.Empty(await sse.Services.GetRequiredService<INotificationStore>().ForRecipientAsync(Guid.Empty, CancellationToken.None));
+        Assert.Empty(await sse.Services.GetRequiredService<INotificationStore>().ForRecipientAsync(Guid.Empty.ToString(), CancellationToken.None));
     }
 }

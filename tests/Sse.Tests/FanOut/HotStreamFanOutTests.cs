@@ -95,7 +95,7 @@ public sealed class HotStreamFanOutTests() : Akka.TestKit.Xunit2.TestKit(Config)
         var regions = new StreamRegions(Acknowledger(), Acknowledger(), Acknowledger());
         var options = new SseOptions { HeartbeatInterval = TimeSpan.FromMinutes(10), ClientTimeout = TimeSpan.FromMinutes(20) };
         var broker = Sys.ActorOf(BrokerActor.Props(options.BrokerSettings(), regions, Diagnostics.TestMetrics.Create()));
-        var connections = Enumerable.Range(0, 20).Select(_ => new ClientConnection(Guid.NewGuid(), null, [Hot.Key], bufferSize: 256)).ToList();
+        var connections = Enumerable.Range(0, 20).Select(_ => new ClientConnection(Guid.NewGuid().ToString(), null, [Hot.Key], bufferSize: 256)).ToList();
         foreach (var connection in connections)
         {
             broker.Tell(new Connect(connection));

@@ -24,7 +24,7 @@ public sealed class StoredHistoryClusterTests(PostgresServer postgres)
             var (userId, victim) = await ClusterNodes.UserLivingOffTheFirstNodeAsync(nodes);
             await ResumesAfterTheDeathOfAsync(nodes, victim, nodes[0], userId,
                 (node, data) => node.Broker.SendToUserAsync(userId, "update", data));
-            Assert.NotEqual(victim, await ClusterNodes.NodeHoldingAsync(Survivors(nodes, victim), "sse-user", userId.ToString("N")));
+            Assert.NotEqual(victim, await ClusterNodes.NodeHoldingAsync(Survivors(nodes, victim), "sse-user", new StreamKey.User(userId).EntityId));
         }
         finally
         {
@@ -39,7 +39,7 @@ public sealed class StoredHistoryClusterTests(PostgresServer postgres)
         try
         {
             // A connection subscribes to the broadcasts' entity: it exists once the welcome came.
-            var userId = Guid.NewGuid();
+            var userId = Guid.NewGuid().ToString();
             await using (await nodes[0].ConnectAsync(userId))
             {
             }
@@ -58,7 +58,7 @@ public sealed class StoredHistoryClusterTests(PostgresServer postgres)
     /// The user sees one event on <paramref name="stayer"/>, misses three, and <paramref name="victim"/> dies;
     /// reconnecting to <paramref name="stayer"/> with the last id replays the three, then live events come.
     /// </summary>
-    private static async Task ResumesAfterTheDeathOfAsync(BrokerHost[] nodes, BrokerHost victim, BrokerHost stayer, Guid userId,
+    private static async Task ResumesAfterTheDeathOfAsync(BrokerHost[] nodes, BrokerHost victim, BrokerHost stayer, string userId,
         Func<BrokerHost, string, Task> send)
     {
         string lastId;

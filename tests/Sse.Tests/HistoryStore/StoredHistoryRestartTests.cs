@@ -6,6 +6,7 @@ using Sse.Tests.Cluster;
 using Sse.Tests.Http;
 using Xunit;
 using Sse.Actors.History;
+using Sse.Actors.Streams;
 
 namespace Sse.Tests.HistoryStore;
 
@@ -29,12 +30,14 @@ public sealed class StoredHistoryRestartTests(PostgresServer postgres) : IAsyncL
     }
 
     [Theory]
-    [InlineData("Sqlite")]
-    [InlineData("PostgreSql")]
-    public async Task A_restarted_node_replays_what_each_stream_missed_without_a_reset(string provider)
+    [InlineData("Sqlite", "uuid")]
+    [InlineData("PostgreSql", "uuid")]
+    // Longer than the journal's persistence_id column holds (255), with the characters keys are made of: stored under its hash.
+    [InlineData("PostgreSql", "longest")]
+    public async Task A_restarted_node_replays_what_each_stream_missed_without_a_reset(string provider, string user)
     {
         var settings = await StoreAsync(provider);
-        var userId = Guid.NewGuid();
+        var userId = user == "uuid" ? Guid.NewGuid().ToString() : $"auth0|{Guid.NewGuid():N}~u:t,#".PadRight(SseIds.MaxLength, 'x');
         var topic = $"news-{Guid.NewGuid():N}";
         string lastId;
         await using (var before = await BrokerHost.StartAsync(settings))
@@ -65,6 +68,9 @@ public sealed class StoredHistoryRestartTests(PostgresServer postgres) : IAsyncL
         Assert.Equal(["topic-1", "topic-2", "topic-3"], received.Select(item => item.Data).Where(d => d.StartsWith("topic-", StringComparison.Ordinal)));
         Assert.Equal(["broadcast-1", "broadcast-2", "broadcast-3"], received.Select(item => item.Data).Where(d => d.StartsWith("broadcast-", StringComparison.Ordinal)));
         await HistoryContract.AssertNextIsOnlyAsync(after, second, userId);
+        // Every stream's id fits a persistence_id column of 255 characters (Akka.Persistence.Sql's declared length;
+        // the tables it creates here are text, a schema made by hand or another database may not be).
+        Assert.InRange(await LongestPersistenceIdAsync(provider, settings), 1, 255);
         // The restarted streams go on with the same numbering.
         Assert.True(PositionVector.TryParse(received[^1].EventId, 3, out var positions));
         Assert.True(PositionVector.TryParse(lastId, 3, out var seen));
@@ -77,7 +83,7 @@ public sealed class StoredHistoryRestartTests(PostgresServer postgres) : IAsyncL
     public async Task A_stream_that_never_had_an_event_resumes_after_a_restart_without_a_reset(string provider)
     {
         var settings = await StoreAsync(provider);
-        var userId = Guid.NewGuid();
+        var userId = Guid.NewGuid().ToString();
         string welcomeId;
         await using (var before = await BrokerHost.StartAsync(settings))
         {
@@ -102,7 +108,7 @@ public sealed class StoredHistoryRestartTests(PostgresServer postgres) : IAsyncL
             ["Sse:Auth:AllowQueryString"] = "true",
             ["Sse:Publish:AllowAnonymous"] = "true",
         };
-        var userId = Guid.NewGuid();
+        var userId = Guid.NewGuid().ToString();
         string lastId;
         await using (var victim = await StartProcessAsync(settings))
         {
@@ -138,7 +144,7 @@ public sealed class StoredHistoryRestartTests(PostgresServer postgres) : IAsyncL
             ["Sse:EmptyEntityPassivation"] = "00:00:00.500",
             ["Sse:HistoryRetention"] = "00:00:01",
         };
-        var userId = Guid.NewGuid();
+        var userId = Guid.NewGuid().ToString();
         await using var host = await BrokerHost.StartAsync(settings);
         string lastId;
         await using (var first = await host.ConnectAsync(userId))
@@ -146,9 +152,9 @@ public sealed class StoredHistoryRestartTests(PostgresServer postgres) : IAsyncL
             await host.Broker.SendToUserAsync(userId, "update", "seen");
             lastId = (await first.NextEventAsync()).EventId!;
         }
-        Assert.Equal(1, await StoredEventsAsync(provider, settings, $"sse-user-{userId:N}"));
+        Assert.Equal(1, await StoredEventsAsync(provider, settings, new StreamKey.User(userId).PersistenceId));
 
-        await Eventually.HoldsAsync(async () => await StoredEventsAsync(provider, settings, $"sse-user-{userId:N}") == 0,
+        await Eventually.HoldsAsync(async () => await StoredEventsAsync(provider, settings, new StreamKey.User(userId).PersistenceId) == 0,
             TimeSpan.FromSeconds(15), "the stored events deleted after the retention");
 
         await using var late = await SseStream.OpenAsync(host.Client, BrokerHost.StreamPath(userId), lastId);
@@ -165,7 +171,7 @@ public sealed class StoredHistoryRestartTests(PostgresServer postgres) : IAsyncL
         const int sent = 1200;
         // The witness reads every event: its buffer holds them all, so it is never dropped as a slow consumer.
         var settings = new Dictionary<string, string>(await StoreAsync("Sqlite")) { ["Sse:ClientBufferSize"] = $"{sent}" };
-        var userId = Guid.NewGuid();
+        var userId = Guid.NewGuid().ToString();
         await using var host = await BrokerHost.StartAsync(settings);
         await using var witness = await host.ConnectAsync(userId);
         for (var i = 1; i <= sent; i++)
@@ -176,7 +182,7 @@ public sealed class StoredHistoryRestartTests(PostgresServer postgres) : IAsyncL
 
         // HistorySize, plus at most one trim step (500 events) not yet deleted; a delete completes after the delivery.
         long kept = 0;
-        await Eventually.HoldsAsync(async () => (kept = await StoredEventsAsync("Sqlite", settings, $"sse-user-{userId:N}")) <= HistorySize + 500,
+        await Eventually.HoldsAsync(async () => (kept = await StoredEventsAsync("Sqlite", settings, new StreamKey.User(userId).PersistenceId)) <= HistorySize + 500,
             TimeSpan.FromSeconds(15), () => Task.FromResult($"{kept} events stored"));
         Assert.True(kept >= HistorySize, $"{kept} events stored");
     }
@@ -189,6 +195,16 @@ public sealed class StoredHistoryRestartTests(PostgresServer postgres) : IAsyncL
             ? $"Data Source={Path.Combine(_folder, "history.db")}"
             : await postgres.CreateDatabaseAsync(),
     };
+
+    private static async Task<long> LongestPersistenceIdAsync(string provider, IDictionary<string, string> settings)
+    {
+        var connectionString = settings["Sse:HistoryStore:ConnectionString"];
+        await using System.Data.Common.DbConnection connection = provider == "Sqlite" ? new SqliteConnection(connectionString) : new NpgsqlConnection(connectionString);
+        await connection.OpenAsync();
+        await using var command = connection.CreateCommand();
+        command.CommandText = "SELECT MAX(LENGTH(persistence_id)) FROM journal";
+        return Convert.ToInt64(await command.ExecuteScalarAsync(), System.Globalization.CultureInfo.InvariantCulture);
+    }
 
     /// <summary>The events the journal holds for <paramref name="persistenceId"/> (not marked deleted).</summary>
     private static async Task<long> StoredEventsAsync(string provider, IDictionary<string, string> settings, string persistenceId)
@@ -218,7 +234,7 @@ public sealed class StoredHistoryRestartTests(PostgresServer postgres) : IAsyncL
         return node;
     }
 
-    private static Task SendAsync(HostProcess node, Guid userId, string data) =>
+    private static Task SendAsync(HostProcess node, string userId, string data) =>
         node.SendAsync(new { target_type = "user", user_id = userId, @event = "update", data });
 
     /// <summary>The next <paramref name="count"/> events (not heartbeats), in the order they came.</summary>

@@ -47,12 +47,12 @@ public sealed class HostAppPoliciesTests
 
         using var appAnswer = await GetAsync(client, "/app/ping", AppOrigin);
         using var appLimited = await GetAsync(client, "/app/ping", AppOrigin);
-        await using (var stream = await SseStream.OpenAsync(client, BrokerHost.StreamPath(Guid.NewGuid())))
+        await using (var stream = await SseStream.OpenAsync(client, BrokerHost.StreamPath(Guid.NewGuid().ToString())))
         {
             await stream.WelcomeAsync();
             Assert.Equal(BrowserOrigin, await OriginAllowedAsync(client, BrowserOrigin));
         }
-        using var streamLimited = await GetAsync(client, BrokerHost.StreamPath(Guid.NewGuid()), BrowserOrigin);
+        using var streamLimited = await GetAsync(client, BrokerHost.StreamPath(Guid.NewGuid().ToString()), BrowserOrigin);
 
         Assert.Equal(HttpStatusCode.OK, appAnswer.StatusCode);
         Assert.Equal(AppOrigin, appAnswer.Headers.GetValues("Access-Control-Allow-Origin").Single());

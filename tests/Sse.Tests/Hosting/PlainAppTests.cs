@@ -31,7 +31,7 @@ public sealed class PlainAppTests
             builder.Services.AddOpenTelemetry().WithMetrics(metrics => metrics.AddMeter(SseMetrics.MeterName).AddPrometheusExporter());
         }, web => web.MapPrometheusScrapingEndpoint());
         var node = Akka.Cluster.Cluster.Get(app.ActorSystem).SelfAddress.ToString();
-        await using var stream = await SseStream.OpenAsync(app.Client, BrokerHost.StreamPath(Guid.NewGuid()));
+        await using var stream = await SseStream.OpenAsync(app.Client, BrokerHost.StreamPath(Guid.NewGuid().ToString()));
         await stream.WelcomeAsync();
 
         var scrape = MetricsScrape.Parse(await app.Client.GetStringAsync("/metrics"));

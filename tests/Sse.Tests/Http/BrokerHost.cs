@@ -35,6 +35,8 @@ public sealed class BrokerHost : IAsyncDisposable
 
     public ActorSystem ActorSystem => _app.Services.GetRequiredService<ActorSystem>();
 
+    public IServiceProvider Services => _app.Services;
+
     /// <param name="hocon">Extra Akka.NET settings, over the shipped ones.</param>
     /// <param name="logging">Adds Serilog sinks, e.g. to capture what the host logs.</param>
     /// <param name="configure">Adds services to the host, e.g. the application's own authentication.</param>
@@ -63,15 +65,15 @@ public sealed class BrokerHost : IAsyncDisposable
     }
 
     /// <summary>Opens a stream and waits for its welcome event: from then on it is subscribed to everything it asked for.</summary>
-    public async Task<SseStream> ConnectAsync(Guid userId, string? topics = null)
+    public async Task<SseStream> ConnectAsync(string userId, string? topics = null)
     {
         var stream = await SseStream.OpenAsync(Client, StreamPath(userId, topics));
         await stream.WelcomeAsync();
         return stream;
     }
 
-    public static string StreamPath(Guid userId, string? topics = null) =>
-        $"/api/v1/sse/stream?user_id={userId}" + (topics is null ? "" : $"&topics={Uri.EscapeDataString(topics)}");
+    public static string StreamPath(string userId, string? topics = null) =>
+        $"/api/v1/sse/stream?user_id={Uri.EscapeDataString(userId)}" + (topics is null ? "" : $"&topics={Uri.EscapeDataString(topics)}");
 
     public Task<HttpResponseMessage> SendAsync(object body) => Client.PostAsJsonAsync("/api/v1/sse/send", body);
 

@@ -9,10 +9,10 @@ public sealed class ConnectionLimitTests
     public async Task Over_MaxConnections_is_503_with_Retry_After_and_no_stream()
     {
         await using var host = await BrokerHost.StartAsync(new Dictionary<string, string> { ["Sse:MaxConnections"] = "2" });
-        await using var first = await host.ConnectAsync(Guid.NewGuid());
-        await using var second = await host.ConnectAsync(Guid.NewGuid());
+        await using var first = await host.ConnectAsync(Guid.NewGuid().ToString());
+        await using var second = await host.ConnectAsync(Guid.NewGuid().ToString());
 
-        using var refused = await host.Client.GetAsync(BrokerHost.StreamPath(Guid.NewGuid()), HttpCompletionOption.ResponseHeadersRead);
+        using var refused = await host.Client.GetAsync(BrokerHost.StreamPath(Guid.NewGuid().ToString()), HttpCompletionOption.ResponseHeadersRead);
 
         Assert.Equal(HttpStatusCode.ServiceUnavailable, refused.StatusCode);
         Assert.NotNull(refused.Headers.RetryAfter);
@@ -24,23 +24,23 @@ public sealed class ConnectionLimitTests
     public async Task A_freed_slot_admits_the_next_connection()
     {
         await using var host = await BrokerHost.StartAsync(new Dictionary<string, string> { ["Sse:MaxConnections"] = "1" });
-        var first = await host.ConnectAsync(Guid.NewGuid());
+        var first = await host.ConnectAsync(Guid.NewGuid().ToString());
         await first.DisposeAsync();
 
         await host.AwaitStatsAsync(stats => stats.GetProperty("total_clients").GetInt32() == 0);
-        await using var next = await host.ConnectAsync(Guid.NewGuid());
+        await using var next = await host.ConnectAsync(Guid.NewGuid().ToString());
     }
 
     [Fact]
     public async Task Over_MaxConnectionsPerUser_is_429_with_Retry_After_while_other_users_connect()
     {
         await using var host = await BrokerHost.StartAsync(new Dictionary<string, string> { ["Sse:MaxConnectionsPerUser"] = "2" });
-        var userId = Guid.NewGuid();
+        var userId = Guid.NewGuid().ToString();
         await using var first = await host.ConnectAsync(userId);
         await using var second = await host.ConnectAsync(userId);
 
         using var refused = await host.Client.GetAsync(BrokerHost.StreamPath(userId), HttpCompletionOption.ResponseHeadersRead);
-        await using var otherUser = await host.ConnectAsync(Guid.NewGuid());
+        await using var otherUser = await host.ConnectAsync(Guid.NewGuid().ToString());
 
         Assert.Equal(HttpStatusCode.TooManyRequests, refused.StatusCode);
         Assert.NotNull(refused.Headers.RetryAfter);

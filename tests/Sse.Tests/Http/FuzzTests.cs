@@ -28,7 +28,7 @@ public sealed class FuzzTests
             ["Sse:Limits:MaxTopicsPerConnection"] = "5",
             ["Sse:MaxConnectionsPerUser"] = "3",
         });
-        var healthyUser = Guid.NewGuid();
+        var healthyUser = Guid.NewGuid().ToString();
         await using var healthy = await host.ConnectAsync(healthyUser, "fuzz-healthy");
         var random = new Random(Seed);
         var sent = new List<string>();

@@ -44,7 +44,7 @@ public abstract class HistoryContract(HistoryBrokerHost fixture)
     [Fact]
     public async Task A_first_connection_gets_no_reset_and_its_welcome_id_names_each_of_its_streams()
     {
-        var userId = Guid.NewGuid();
+        var userId = Guid.NewGuid().ToString();
         await using var stream = await Host.ConnectAsync(userId, "a,b");
 
         Assert.True(PositionVector.TryParse(stream.WelcomeId, 4, out var start));
@@ -60,7 +60,7 @@ public abstract class HistoryContract(HistoryBrokerHost fixture)
     [Fact]
     public async Task Reconnecting_with_the_last_id_replays_what_each_stream_missed_in_order_then_live_events()
     {
-        var userId = Guid.NewGuid();
+        var userId = Guid.NewGuid().ToString();
         var topic = $"news-{Guid.NewGuid():N}";
         var lastId = await LastIdAfterOneEventAsync(userId, topic);
         for (var i = 1; i <= 3; i++)
@@ -92,7 +92,7 @@ public abstract class HistoryContract(HistoryBrokerHost fixture)
     [Fact]
     public async Task The_last_event_id_query_parameter_resumes_like_the_header()
     {
-        var userId = Guid.NewGuid();
+        var userId = Guid.NewGuid().ToString();
         var lastId = await LastIdAfterOneEventAsync(userId);
         await Host.Broker.SendToUserAsync(userId, "update", "missed");
 
@@ -106,7 +106,7 @@ public abstract class HistoryContract(HistoryBrokerHost fixture)
     [Fact]
     public async Task A_welcome_id_resumes_everything_sent_after_it()
     {
-        var userId = Guid.NewGuid();
+        var userId = Guid.NewGuid().ToString();
         string welcomeId;
         await using (var first = await Host.ConnectAsync(userId))
         {
@@ -123,7 +123,7 @@ public abstract class HistoryContract(HistoryBrokerHost fixture)
     [Fact]
     public async Task A_gap_larger_than_the_history_gets_a_reset_then_live_events()
     {
-        var userId = Guid.NewGuid();
+        var userId = Guid.NewGuid().ToString();
         var lastId = await LastIdAfterOneEventAsync(userId);
         await using (var witness = await Host.ConnectAsync(userId))
         {
@@ -150,7 +150,7 @@ public abstract class HistoryContract(HistoryBrokerHost fixture)
     [InlineData("v1.ffffffff-7fffffffffffffff")]
     public async Task A_malformed_or_foreign_last_event_id_gets_a_reset_then_live_events_never_an_error(string lastEventId)
     {
-        var userId = Guid.NewGuid();
+        var userId = Guid.NewGuid().ToString();
 
         await using var stream = await SseStream.OpenAsync(Host.Client, BrokerHost.StreamPath(userId), lastEventId);
         await stream.WelcomeAsync();
@@ -162,7 +162,7 @@ public abstract class HistoryContract(HistoryBrokerHost fixture)
     [Fact]
     public async Task A_forged_position_ahead_of_the_stream_gets_a_reset()
     {
-        var userId = Guid.NewGuid();
+        var userId = Guid.NewGuid().ToString();
         StreamPosition[] start;
         await using (var first = await Host.ConnectAsync(userId))
         {
@@ -180,8 +180,8 @@ public abstract class HistoryContract(HistoryBrokerHost fixture)
     [Fact]
     public async Task Another_users_last_event_id_never_gives_their_events()
     {
-        var alice = Guid.NewGuid();
-        var mallory = Guid.NewGuid();
+        var alice = Guid.NewGuid().ToString();
+        var mallory = Guid.NewGuid().ToString();
         var alicesId = await LastIdAfterOneEventAsync(alice);
         await Host.Broker.SendToUserAsync(alice, "update", "also for alice");
 
@@ -196,7 +196,7 @@ public abstract class HistoryContract(HistoryBrokerHost fixture)
     [Fact]
     public async Task A_topic_that_cannot_be_resumed_is_named_in_the_reset_while_the_user_stream_replays()
     {
-        var userId = Guid.NewGuid();
+        var userId = Guid.NewGuid().ToString();
         var topic = $"news-{Guid.NewGuid():N}";
         var lastId = await LastIdAfterOneEventAsync(userId, topic);
         Assert.True(PositionVector.TryParse(lastId, 3, out var positions));
@@ -214,7 +214,7 @@ public abstract class HistoryContract(HistoryBrokerHost fixture)
     [Fact]
     public async Task A_broadcast_advances_the_broadcast_slot_last_in_the_id()
     {
-        var userId = Guid.NewGuid();
+        var userId = Guid.NewGuid().ToString();
         await using var stream = await Host.ConnectAsync(userId, "a");
         Assert.True(PositionVector.TryParse(stream.WelcomeId, 3, out var start));
 
@@ -229,7 +229,7 @@ public abstract class HistoryContract(HistoryBrokerHost fixture)
     [Fact]
     public async Task Reconnecting_replays_the_missed_broadcasts_in_order_with_the_user_and_topic_events_then_live_ones()
     {
-        var userId = Guid.NewGuid();
+        var userId = Guid.NewGuid().ToString();
         var topic = $"news-{Guid.NewGuid():N}";
         var lastId = await LastIdAfterOneEventAsync(userId, topic);
         for (var i = 1; i <= 3; i++)
@@ -265,7 +265,7 @@ public abstract class HistoryContract(HistoryBrokerHost fixture)
     [Fact]
     public async Task A_broadcast_gap_larger_than_the_history_gets_a_reset_naming_the_broadcasts_while_the_user_stream_replays()
     {
-        var userId = Guid.NewGuid();
+        var userId = Guid.NewGuid().ToString();
         var lastId = await LastIdAfterOneEventAsync(userId);
         await using (var witness = await Host.ConnectAsync(userId))
         {
@@ -288,7 +288,7 @@ public abstract class HistoryContract(HistoryBrokerHost fixture)
     [Fact]
     public async Task The_broadcast_stream_is_not_counted_as_a_topic()
     {
-        var userId = Guid.NewGuid();
+        var userId = Guid.NewGuid().ToString();
         await using var stream = await Host.ConnectAsync(userId, $"counted-{Guid.NewGuid():N}");
 
         var stats = await Host.StatsAsync();
@@ -299,7 +299,7 @@ public abstract class HistoryContract(HistoryBrokerHost fixture)
     [Fact]
     public async Task Heartbeats_carry_no_id_so_the_browsers_last_event_id_stays_the_last_events()
     {
-        var userId = Guid.NewGuid();
+        var userId = Guid.NewGuid().ToString();
         await using var stream = await Host.ConnectAsync(userId);
         await Host.Broker.SendToUserAsync(userId, "update", "real");
         var received = new List<SseItem<string>>();
@@ -327,7 +327,7 @@ public abstract class HistoryContract(HistoryBrokerHost fixture)
     protected static string? LastEventIdOf(IEnumerable<SseItem<string>> items) => items.LastOrDefault(item => item.EventId is not null).EventId;
 
     /// <summary>Connects, receives one user event, disconnects: the id a browser would send back.</summary>
-    protected async Task<string> LastIdAfterOneEventAsync(Guid userId, string? topics = null)
+    protected async Task<string> LastIdAfterOneEventAsync(string userId, string? topics = null)
     {
         await using var stream = await Host.ConnectAsync(userId, topics);
         await Host.Broker.SendToUserAsync(userId, "update", "seen");
@@ -355,10 +355,10 @@ public abstract class HistoryContract(HistoryBrokerHost fixture)
     }
 
     /// <summary>A marker sent now is the next event: nothing else (a duplicate, another user's event) is queued before it.</summary>
-    protected Task AssertNextIsOnlyAsync(SseStream stream, Guid userId) => AssertNextIsOnlyAsync(Host, stream, userId);
+    protected Task AssertNextIsOnlyAsync(SseStream stream, string userId) => AssertNextIsOnlyAsync(Host, stream, userId);
 
-    /// <inheritdoc cref="AssertNextIsOnlyAsync(SseStream, Guid)"/>
-    internal static async Task AssertNextIsOnlyAsync(BrokerHost host, SseStream stream, Guid userId)
+    /// <inheritdoc cref="AssertNextIsOnlyAsync(SseStream, string)"/>
+    internal static async Task AssertNextIsOnlyAsync(BrokerHost host, SseStream stream, string userId)
     {
         var marker = $"marker-{Guid.NewGuid():N}";
         await host.Broker.SendToUserAsync(userId, "marker", marker);
@@ -376,7 +376,7 @@ public sealed class HistoryTests(MemoryHistoryHost fixture) : HistoryContract(fi
         var host = await BrokerHost.StartAsync(new Dictionary<string, string> { ["Sse:HistorySize"] = "4" });
         await using (host)
         {
-            var userId = Guid.NewGuid();
+            var userId = Guid.NewGuid().ToString();
             await using var stream = await host.ConnectAsync(userId);
             await host.Broker.SendToUserAsync(userId, "update", "real");
             var real = await stream.NextEventAsync();
@@ -400,7 +400,7 @@ public sealed class HistoryOffTests(SharedBrokerHost fixture) : IClassFixture<Sh
     [Fact]
     public async Task Without_history_events_keep_the_id_the_publisher_was_told_and_heartbeats_keep_theirs()
     {
-        var userId = Guid.NewGuid();
+        var userId = Guid.NewGuid().ToString();
         var topic = $"news-{Guid.NewGuid():N}";
         await using var stream = await Host.ConnectAsync(userId, topic);
 

@@ -15,7 +15,7 @@ public sealed class IdempotencyTests
     public async Task A_send_retried_with_the_same_Idempotency_Key_is_delivered_once_and_answered_with_the_first_event_id()
     {
         await using var host = await StartAsync();
-        var userId = Guid.NewGuid();
+        var userId = Guid.NewGuid().ToString();
         await using var stream = await host.ConnectAsync(userId);
 
         var first = await SendAsync(host, userId, "order-7", "shipped");
@@ -31,7 +31,7 @@ public sealed class IdempotencyTests
     public async Task A_batch_names_each_message_and_a_repeated_name_is_recorded_once()
     {
         await using var host = await StartAsync();
-        var userId = Guid.NewGuid();
+        var userId = Guid.NewGuid().ToString();
         await using var stream = await host.ConnectAsync(userId);
 
         using var response = await host.Client.PostAsync("/api/v1/sse/send/batch", new StringContent(
@@ -55,7 +55,7 @@ public sealed class IdempotencyTests
         await using var host = await StartAsync();
         using var request = new HttpRequestMessage(HttpMethod.Post, "/api/v1/sse/send")
         {
-            Content = JsonContent.Create(new { target_type = "user", user_id = Guid.NewGuid(), data = "x", message_id = "a" }),
+            Content = JsonContent.Create(new { target_type = "user", user_id = Guid.NewGuid().ToString(), data = "x", message_id = "a" }),
         };
         request.Headers.Add("Idempotency-Key", "b");
 
@@ -65,7 +65,7 @@ public sealed class IdempotencyTests
         Assert.Contains("Idempotency-Key", await response.Content.ReadAsStringAsync());
     }
 
-    private static async Task<string> SendAsync(BrokerHost host, Guid userId, string key, string data)
+    private static async Task<string> SendAsync(BrokerHost host, string userId, string key, string data)
     {
         using var request = new HttpRequestMessage(HttpMethod.Post, "/api/v1/sse/send")
         {

@@ -46,7 +46,7 @@ public sealed class JwtAuthorityTests : IAsyncLifetime
     [Fact]
     public async Task Token_signed_with_the_authoritys_published_key_streams()
     {
-        var userId = Guid.NewGuid();
+        var userId = Guid.NewGuid().ToString();
         await using var stream = await SseStream.OpenAsync(_host.Client, $"/api/v1/sse/stream?token={Token(userId, _authorityKey)}");
         await stream.WelcomeAsync();
 
@@ -60,14 +60,14 @@ public sealed class JwtAuthorityTests : IAsyncLifetime
     {
         var stranger = new RsaSecurityKey(RSA.Create(2048)) { KeyId = "authority-key" };
 
-        using var response = await _host.Client.GetAsync($"/api/v1/sse/stream?token={Token(Guid.NewGuid(), stranger)}");
+        using var response = await _host.Client.GetAsync($"/api/v1/sse/stream?token={Token(Guid.NewGuid().ToString(), stranger)}");
 
         Assert.Equal(HttpStatusCode.Unauthorized, response.StatusCode);
     }
 
-    private string Token(Guid userId, SecurityKey key) => new JsonWebTokenHandler().CreateToken(new SecurityTokenDescriptor
+    private string Token(string userId, SecurityKey key) => new JsonWebTokenHandler().CreateToken(new SecurityTokenDescriptor
     {
-        Subject = new ClaimsIdentity([new Claim("sub", userId.ToString())]),
+        Subject = new ClaimsIdentity([new Claim("sub", userId)]),
         Issuer = _issuer,
         Audience = "sse",
         Expires = DateTime.UtcNow.AddMinutes(10),

@@ -13,8 +13,8 @@ public sealed class LifecycleTests
     public async Task Stats_and_online_users_follow_connects_and_disconnects()
     {
         await using var host = await BrokerHost.StartAsync();
-        var alice = Guid.NewGuid();
-        var bob = Guid.NewGuid();
+        var alice = Guid.NewGuid().ToString();
+        var bob = Guid.NewGuid().ToString();
         var aliceTab1 = await host.ConnectAsync(alice, "news,sports");
         await using var aliceTab2 = await host.ConnectAsync(alice, "news");
         await using var bobTab = await host.ConnectAsync(bob);
@@ -43,7 +43,7 @@ public sealed class LifecycleTests
     public async Task A_thousand_connect_disconnect_cycles_leave_no_clients_users_topics_or_entities()
     {
         await using var host = await BrokerHost.StartAsync(new Dictionary<string, string> { ["Sse:EmptyEntityPassivation"] = "00:00:00.500" });
-        var users = Enumerable.Range(0, 50).Select(_ => Guid.NewGuid()).ToArray();
+        var users = Enumerable.Range(0, 50).Select(_ => Guid.NewGuid().ToString()).ToArray();
 
         await Parallel.ForAsync(0, 1000, new ParallelOptions { MaxDegreeOfParallelism = 8 }, async (i, _) =>
         {
@@ -67,8 +67,8 @@ public sealed class LifecycleTests
         var host = await BrokerHost.StartAsync();
         await using (host)
         {
-            var first = await host.ConnectAsync(Guid.NewGuid());
-            var second = await host.ConnectAsync(Guid.NewGuid(), "news");
+            var first = await host.ConnectAsync(Guid.NewGuid().ToString());
+            var second = await host.ConnectAsync(Guid.NewGuid().ToString(), "news");
 
             var stopping = Stopwatch.StartNew();
             var stop = host.StopAsync();

@@ -24,8 +24,8 @@ public sealed class LimitTests : IAsyncLifetime
     [Fact]
     public async Task Topics_per_connection_at_the_limit_stream_and_one_more_is_400()
     {
-        await using var atLimit = await _host.ConnectAsync(Guid.NewGuid(), "a,b,c");
-        using var over = await _host.Client.GetAsync(BrokerHost.StreamPath(Guid.NewGuid(), "a,b,c,d"));
+        await using var atLimit = await _host.ConnectAsync(Guid.NewGuid().ToString(), "a,b,c");
+        using var over = await _host.Client.GetAsync(BrokerHost.StreamPath(Guid.NewGuid().ToString(), "a,b,c,d"));
 
         Assert.Equal(HttpStatusCode.BadRequest, over.StatusCode);
         Assert.Contains("MaxTopicsPerConnection", await over.Content.ReadAsStringAsync());
@@ -35,9 +35,9 @@ public sealed class LimitTests : IAsyncLifetime
     public async Task Topic_length_at_the_limit_works_and_one_more_is_refused()
     {
         var topic = new string('t', 10);
-        await using var stream = await _host.ConnectAsync(Guid.NewGuid(), topic);
+        await using var stream = await _host.ConnectAsync(Guid.NewGuid().ToString(), topic);
         using var sent = await Send("topic", topic: topic);
-        using var tooLongStream = await _host.Client.GetAsync(BrokerHost.StreamPath(Guid.NewGuid(), topic + "x"));
+        using var tooLongStream = await _host.Client.GetAsync(BrokerHost.StreamPath(Guid.NewGuid().ToString(), topic + "x"));
         using var tooLongSend = await Send("topic", topic: topic + "x");
 
         Assert.Equal(HttpStatusCode.OK, sent.StatusCode);
@@ -69,7 +69,7 @@ public sealed class LimitTests : IAsyncLifetime
     [InlineData("é", 50)]
     public async Task Event_data_at_the_byte_limit_works_and_one_more_character_is_400(string character, int atLimit)
     {
-        var userId = Guid.NewGuid();
+        var userId = Guid.NewGuid().ToString();
         await using var stream = await _host.ConnectAsync(userId);
         var data = string.Concat(Enumerable.Repeat(character, atLimit));
 
@@ -103,7 +103,7 @@ public sealed class LimitTests : IAsyncLifetime
     // Unescaped UTF-8 in the body, so a multi-byte character costs its own bytes and not a \u escape.
     private static readonly JsonSerializerOptions Utf8Json = new() { Encoder = System.Text.Encodings.Web.JavaScriptEncoder.UnsafeRelaxedJsonEscaping };
 
-    private Task<HttpResponseMessage> Send(string targetType, Guid? userId = null, string? topic = null, string eventName = "n", string data = "x") =>
+    private Task<HttpResponseMessage> Send(string targetType, string? userId = null, string? topic = null, string eventName = "n", string data = "x") =>
         _host.Client.PostAsJsonAsync("/api/v1/sse/send", new { target_type = targetType, user_id = userId, topic, @event = eventName, data }, Utf8Json);
 
     private static async Task<string> ErrorOf(HttpResponseMessage response, HttpStatusCode status)
@@ -121,10 +121,10 @@ public sealed class ConnectionRateLimitTests
         await using var host = await BrokerHost.StartAsync(new Dictionary<string, string> { ["Sse:Limits:ConnectionAttemptsPerMinutePerIp"] = "3" });
         for (var i = 0; i < 3; i++)
         {
-            await using var stream = await host.ConnectAsync(Guid.NewGuid());
+            await using var stream = await host.ConnectAsync(Guid.NewGuid().ToString());
         }
 
-        using var over = await host.Client.GetAsync(BrokerHost.StreamPath(Guid.NewGuid()));
+        using var over = await host.Client.GetAsync(BrokerHost.StreamPath(Guid.NewGuid().ToString()));
 
         Assert.Equal(HttpStatusCode.TooManyRequests, over.StatusCode);
         Assert.NotNull(over.Headers.RetryAfter);

@@ -11,7 +11,7 @@ public sealed class OversizedReplayTests
             ["Sse:HistorySize"] = "1000",
             ["Sse:ClientBufferSize"] = "16",
         });
-        var userId = Guid.NewGuid();
+        var userId = Guid.NewGuid().ToString();
         string lastId;
         await using (var first = await host.ConnectAsync(userId))
         {

@@ -25,10 +25,10 @@ public sealed class PublishBackPressureTests
             ["Sse:PublishTimeout"] = "00:00:04",
             ["Sse:Limits:MaxPendingPublishes"] = "1",
         });
-        var waiting = host.Broker.SendToUserAsync(Guid.NewGuid(), "note", "waits for its stream");
-        var queued = host.Broker.SendToUserAsync(Guid.NewGuid(), "note", "waits for room");
+        var waiting = host.Broker.SendToUserAsync(Guid.NewGuid().ToString(), "note", "waits for its stream");
+        var queued = host.Broker.SendToUserAsync(Guid.NewGuid().ToString(), "note", "waits for room");
 
-        using var refused = await host.SendAsync(new { target_type = "user", user_id = Guid.NewGuid(), @event = "note", data = "finds the line full" });
+        using var refused = await host.SendAsync(new { target_type = "user", user_id = Guid.NewGuid().ToString(), @event = "note", data = "finds the line full" });
 
         Assert.Equal(HttpStatusCode.ServiceUnavailable, refused.StatusCode);
         Assert.NotNull(refused.Headers.RetryAfter);

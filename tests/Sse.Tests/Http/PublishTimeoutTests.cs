@@ -36,7 +36,7 @@ public sealed class PublishTimeoutTests(PublishTimeoutTests.StoreDown store) : I
     [Fact]
     public async Task A_send_its_stream_cannot_record_is_503_with_Retry_After()
     {
-        using var response = await _host.SendAsync(new { target_type = "user", user_id = Guid.NewGuid(), @event = "note", data = "not recorded" });
+        using var response = await _host.SendAsync(new { target_type = "user", user_id = Guid.NewGuid().ToString(), @event = "note", data = "not recorded" });
 
         Assert.Equal(HttpStatusCode.ServiceUnavailable, response.StatusCode);
         Assert.Equal(TimeSpan.FromSeconds(3), response.Headers.RetryAfter?.Delta);
@@ -47,7 +47,7 @@ public sealed class PublishTimeoutTests(PublishTimeoutTests.StoreDown store) : I
     public async Task A_batch_answers_each_message_its_stream_cannot_record_as_refused()
     {
         using var response = await _host.Client.PostAsync("/api/v1/sse/send/batch", new StringContent(
-            $$"""[{"target_type":"user","user_id":"{{Guid.NewGuid()}}","data":"a"},{"target_type":"topic","topic":"news","data":"b"}]""",
+            $$"""[{"target_type":"user","user_id":"{{Guid.NewGuid().ToString()}}","data":"a"},{"target_type":"topic","topic":"news","data":"b"}]""",
             Encoding.UTF8, "application/json"));
 
         using var body = JsonDocument.Parse(await response.Content.ReadAsStringAsync());
@@ -70,7 +70,7 @@ public sealed class PublishTimeoutTests(PublishTimeoutTests.StoreDown store) : I
     {
         var results = await _host.Broker.SendBatchAsync(
         [
-            new SseMessage.User(Guid.NewGuid(), "note", "not recorded"),
+            new SseMessage.User(Guid.NewGuid().ToString(), "note", "not recorded"),
             new SseMessage.Topic("news", "", "invalid"),
             new SseMessage.Topic("news", "note", "not recorded"),
         ]);
@@ -86,7 +86,7 @@ public sealed class PublishTimeoutTests(PublishTimeoutTests.StoreDown store) : I
     {
         using var cancel = new CancellationTokenSource(TimeSpan.FromMilliseconds(100));
 
-        await Assert.ThrowsAnyAsync<OperationCanceledException>(() => _host.Broker.SendBatchAsync([new SseMessage.User(Guid.NewGuid(), "note", "x")], cancel.Token));
+        await Assert.ThrowsAnyAsync<OperationCanceledException>(() => _host.Broker.SendBatchAsync([new SseMessage.User(Guid.NewGuid().ToString(), "note", "x")], cancel.Token));
     }
 
     [Fact]
@@ -94,6 +94,6 @@ public sealed class PublishTimeoutTests(PublishTimeoutTests.StoreDown store) : I
     {
         using var cancel = new CancellationTokenSource(TimeSpan.FromMilliseconds(100));
 
-        await Assert.ThrowsAnyAsync<OperationCanceledException>(() => _host.Broker.SendToUserAsync(Guid.NewGuid(), "note", "x", cancel.Token));
+        await Assert.ThrowsAnyAsync<OperationCanceledException>(() => _host.Broker.SendToUserAsync(Guid.NewGuid().ToString(), "note", "x", cancel.Token));
     }
 }

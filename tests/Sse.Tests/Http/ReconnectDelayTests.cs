@@ -15,7 +15,7 @@ public sealed class ReconnectDelayTests
         var retries = new List<TimeSpan>();
         for (var i = 0; i < 30; i++)
         {
-            await using var stream = await SseStream.OpenAsync(host.Client, BrokerHost.StreamPath(Guid.NewGuid()));
+            await using var stream = await SseStream.OpenAsync(host.Client, BrokerHost.StreamPath(Guid.NewGuid().ToString()));
             var welcome = await stream.NextEventAsync();
             retries.Add(welcome.ReconnectionInterval ?? throw new InvalidOperationException("the welcome has no retry:"));
         }
@@ -38,7 +38,7 @@ public sealed class ReconnectDelayTests
 
         for (var i = 0; i < 3; i++)
         {
-            await using var stream = await SseStream.OpenAsync(host.Client, BrokerHost.StreamPath(Guid.NewGuid()));
+            await using var stream = await SseStream.OpenAsync(host.Client, BrokerHost.StreamPath(Guid.NewGuid().ToString()));
             var welcome = await stream.NextEventAsync();
             Assert.Equal(TimeSpan.FromMilliseconds(3000), welcome.ReconnectionInterval);
         }

@@ -24,7 +24,7 @@ public sealed class SafeDefaultsTests
     {
         await using var host = await BrokerHost.StartAsync(new Dictionary<string, string>(Production) { ["Sse:Auth:AllowQueryString"] = "true" });
 
-        await using var stream = await host.ConnectAsync(Guid.NewGuid());
+        await using var stream = await host.ConnectAsync(Guid.NewGuid().ToString());
     }
 
     [Fact]

@@ -10,14 +10,14 @@ public sealed class ServiceBatchTests
     public async Task A_batch_is_delivered_in_order_with_the_ids_it_answered_and_an_invalid_message_fails_alone()
     {
         await using var host = await BrokerHost.StartAsync(new Dictionary<string, string> { ["Sse:HistorySize"] = "100" });
-        var userId = Guid.NewGuid();
+        var userId = Guid.NewGuid().ToString();
         await using var stream = await host.ConnectAsync(userId, "news");
         SseMessage[] messages =
         [
             new SseMessage.User(userId, "note", "first"),
             new SseMessage.User(userId, "bad\nname", "refused"),
             new SseMessage.Topic("news", "note", "second"),
-            new SseMessage.User(Guid.Empty, "note", "refused"),
+            new SseMessage.User(Guid.Empty.ToString(), "note", "refused"),
             new SseMessage.Broadcast("note", "third", MessageId: "m-3"),
             new SseMessage.User(userId, "note", "fourth", MessageId: "m-4"),
         ];
@@ -49,7 +49,7 @@ public sealed class ServiceBatchTests
     public async Task SendAsync_takes_any_kind_of_message_and_checks_it_like_the_typed_sends()
     {
         await using var host = await BrokerHost.StartAsync();
-        var userId = Guid.NewGuid();
+        var userId = Guid.NewGuid().ToString();
         await using var stream = await host.ConnectAsync(userId, "news");
 
         await host.Broker.SendAsync(new SseMessage.Topic("news", "note", "to the topic"));

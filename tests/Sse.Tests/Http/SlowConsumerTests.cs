@@ -11,8 +11,8 @@ public sealed class SlowConsumerTests
     public async Task A_client_that_stops_reading_is_disconnected_while_a_healthy_one_receives_every_event()
     {
         await using var host = await BrokerHost.StartAsync(new Dictionary<string, string> { ["Sse:ClientBufferSize"] = "16" });
-        await using var healthy = await host.ConnectAsync(Guid.NewGuid());
-        using var stalled = await StalledClient.ConnectAsync(host.Address, BrokerHost.StreamPath(Guid.NewGuid()));
+        await using var healthy = await host.ConnectAsync(Guid.NewGuid().ToString());
+        using var stalled = await StalledClient.ConnectAsync(host.Address, BrokerHost.StreamPath(Guid.NewGuid().ToString()));
 
         var sent = await SendUntilAsync(host, healthy, stats => stats.GetProperty("slow_consumer_disconnects").GetInt64() == 1);
 
@@ -33,8 +33,8 @@ public sealed class SlowConsumerTests
             ["Sse:HeartbeatInterval"] = "00:00:00.500",
             ["Sse:ClientTimeout"] = "00:00:01",
         });
-        await using var healthy = await host.ConnectAsync(Guid.NewGuid());
-        using var stalled = await StalledClient.ConnectAsync(host.Address, BrokerHost.StreamPath(Guid.NewGuid()));
+        await using var healthy = await host.ConnectAsync(Guid.NewGuid().ToString());
+        using var stalled = await StalledClient.ConnectAsync(host.Address, BrokerHost.StreamPath(Guid.NewGuid().ToString()));
 
         await SendUntilAsync(host, healthy, stats => stats.GetProperty("total_clients").GetInt32() == 1);
 
@@ -50,7 +50,7 @@ public sealed class SlowConsumerTests
             ["Sse:HeartbeatInterval"] = "00:00:00.250",
             ["Sse:ClientTimeout"] = "00:00:00.500",
         });
-        var userId = Guid.NewGuid();
+        var userId = Guid.NewGuid().ToString();
         await using var quiet = await host.ConnectAsync(userId);
 
         // Eight heartbeats span four ClientTimeouts without a single event.

@@ -2,6 +2,7 @@ using System.Net;
 using System.Net.Http.Json;
 using System.Text.Json;
 using Akka.Actor;
+using Sse.Actors.Streams;
 using Xunit;
 
 namespace Sse.Tests.Http;
@@ -13,7 +14,7 @@ public sealed class StreamDeliveryTests(SharedBrokerHost fixture) : IClassFixtur
     [Fact]
     public async Task Stream_starts_with_the_event_stream_headers_and_a_welcome_with_retry()
     {
-        var userId = Guid.NewGuid();
+        var userId = Guid.NewGuid().ToString();
         await using var stream = await SseStream.OpenAsync(Host.Client, BrokerHost.StreamPath(userId));
 
         var headers = stream.Response;
@@ -35,7 +36,7 @@ public sealed class StreamDeliveryTests(SharedBrokerHost fixture) : IClassFixtur
     [Fact]
     public async Task Event_sent_to_a_user_reaches_that_users_stream()
     {
-        var userId = Guid.NewGuid();
+        var userId = Guid.NewGuid().ToString();
         await using var stream = await Host.ConnectAsync(userId);
 
         var eventId = await Host.Broker.SendToUserAsync(userId, "notification", """{"title":"Hello"}""");
@@ -49,8 +50,8 @@ public sealed class StreamDeliveryTests(SharedBrokerHost fixture) : IClassFixtur
     [Fact]
     public async Task Event_sent_to_a_user_does_not_reach_another_user()
     {
-        var alice = Guid.NewGuid();
-        var bob = Guid.NewGuid();
+        var alice = Guid.NewGuid().ToString();
+        var bob = Guid.NewGuid().ToString();
         await using var bobStream = await Host.ConnectAsync(bob);
 
         await Host.Broker.SendToUserAsync(alice, "notification", "for alice");
@@ -63,8 +64,8 @@ public sealed class StreamDeliveryTests(SharedBrokerHost fixture) : IClassFixtur
     public async Task Topic_event_reaches_its_subscribers_and_nobody_else()
     {
         var topic = $"news-{Guid.NewGuid():N}";
-        await using var subscriber = await Host.ConnectAsync(Guid.NewGuid(), $"{topic},other-{Guid.NewGuid():N}");
-        await using var outsider = await Host.ConnectAsync(Guid.NewGuid(), $"other-{Guid.NewGuid():N}");
+        await using var subscriber = await Host.ConnectAsync(Guid.NewGuid().ToString(), $"{topic},other-{Guid.NewGuid():N}");
+        await using var outsider = await Host.ConnectAsync(Guid.NewGuid().ToString(), $"other-{Guid.NewGuid():N}");
 
         await Host.Broker.SendToTopicAsync(topic, "task", """{"task_id":"123"}""");
         var marker = Guid.NewGuid().ToString();
@@ -81,8 +82,8 @@ public sealed class StreamDeliveryTests(SharedBrokerHost fixture) : IClassFixtur
     [Fact]
     public async Task Broadcast_reaches_a_connection_without_topics()
     {
-        await using var plain = await Host.ConnectAsync(Guid.NewGuid());
-        await using var withTopic = await Host.ConnectAsync(Guid.NewGuid(), $"t-{Guid.NewGuid():N}");
+        await using var plain = await Host.ConnectAsync(Guid.NewGuid().ToString());
+        await using var withTopic = await Host.ConnectAsync(Guid.NewGuid().ToString(), $"t-{Guid.NewGuid():N}");
 
         await Host.Broker.BroadcastAsync("announcement", "maintenance at noon");
 
@@ -93,7 +94,7 @@ public sealed class StreamDeliveryTests(SharedBrokerHost fixture) : IClassFixtur
     [Fact]
     public async Task One_user_with_three_connections_gets_each_event_once_per_connection()
     {
-        var userId = Guid.NewGuid();
+        var userId = Guid.NewGuid().ToString();
         var streams = new[] { await Host.ConnectAsync(userId), await Host.ConnectAsync(userId), await Host.ConnectAsync(userId) };
         try
         {
@@ -124,7 +125,7 @@ public sealed class StreamDeliveryTests(SharedBrokerHost fixture) : IClassFixtur
     [Fact]
     public async Task Connection_without_topics_gets_heartbeats()
     {
-        await using var stream = await Host.ConnectAsync(Guid.NewGuid());
+        await using var stream = await Host.ConnectAsync(Guid.NewGuid().ToString());
 
         for (var i = 0; i < 2; i++)
         {
@@ -137,7 +138,7 @@ public sealed class StreamDeliveryTests(SharedBrokerHost fixture) : IClassFixtur
     [Fact]
     public async Task Every_event_carries_an_id_and_ids_differ()
     {
-        var userId = Guid.NewGuid();
+        var userId = Guid.NewGuid().ToString();
         await using var stream = await Host.ConnectAsync(userId);
 
         await Host.Broker.SendToUserAsync(userId, "a", "1");
@@ -153,7 +154,7 @@ public sealed class StreamDeliveryTests(SharedBrokerHost fixture) : IClassFixtur
     [Fact]
     public async Task Multi_line_data_arrives_as_the_same_lines()
     {
-        var userId = Guid.NewGuid();
+        var userId = Guid.NewGuid().ToString();
         await using var stream = await Host.ConnectAsync(userId);
 
         await Host.Broker.SendToUserAsync(userId, "notification", "one\ntwo\r\nthree\rfour");
@@ -164,7 +165,7 @@ public sealed class StreamDeliveryTests(SharedBrokerHost fixture) : IClassFixtur
     [Fact]
     public async Task Data_cannot_inject_fields_or_events()
     {
-        var userId = Guid.NewGuid();
+        var userId = Guid.NewGuid().ToString();
         await using var stream = await Host.ConnectAsync(userId);
         const string attack = "harmless\n\nevent: evil\nid: 666\ndata: injected\r\n\r\nretry: 1";
 
@@ -182,7 +183,7 @@ public sealed class StreamDeliveryTests(SharedBrokerHost fixture) : IClassFixtur
     [Fact]
     public async Task Send_endpoint_delivers_to_user_topic_and_everyone()
     {
-        var userId = Guid.NewGuid();
+        var userId = Guid.NewGuid().ToString();
         var topic = $"approval:pending-{Guid.NewGuid():N}";
         await using var stream = await Host.ConnectAsync(userId, topic);
 
@@ -212,13 +213,13 @@ public sealed class StreamDeliveryTests(SharedBrokerHost fixture) : IClassFixtur
     [Fact]
     public async Task Stream_keeps_receiving_after_its_user_entity_stops()
     {
-        var userId = Guid.NewGuid();
+        var userId = Guid.NewGuid().ToString();
         await using var stream = await Host.ConnectAsync(userId);
         await Host.Broker.SendToUserAsync(userId, "before", "1");
         Assert.Equal("1", (await stream.NextEventAsync()).Data);
 
         var entity = await Host.ActorSystem
-            .ActorSelection($"/system/sharding/sse-user/*/{userId:N}")
+            .ActorSelection($"/system/sharding/sse-user/*/{Uri.EscapeDataString(new StreamKey.User(userId).EntityId)}")
             .ResolveOne(BrokerHost.FactTimeout);
         entity.Tell(PoisonPill.Instance);
 

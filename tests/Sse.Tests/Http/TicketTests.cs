@@ -64,7 +64,7 @@ public sealed class TicketTests(TicketHost fixture) : IClassFixture<TicketHost>
     [Fact]
     public async Task A_ticket_streams_the_users_events_and_its_topics()
     {
-        var userId = Guid.NewGuid();
+        var userId = Guid.NewGuid().ToString();
         var topic = $"news-{Guid.NewGuid():N}";
         var issued = await TicketRequests.IssueAsync(Host, TicketRequests.Token(userId), topic);
 
@@ -85,7 +85,7 @@ public sealed class TicketTests(TicketHost fixture) : IClassFixture<TicketHost>
     [Fact]
     public async Task A_ticket_opens_one_stream_only()
     {
-        var userId = Guid.NewGuid();
+        var userId = Guid.NewGuid().ToString();
         var issued = await TicketRequests.IssueAsync(Host, TicketRequests.Token(userId));
         await using var first = await SseStream.OpenAsync(Host.Client, TicketRequests.StreamPath(issued.Ticket));
         await first.WelcomeAsync();
@@ -101,7 +101,7 @@ public sealed class TicketTests(TicketHost fixture) : IClassFixture<TicketHost>
     public async Task A_ticket_opens_no_topic_it_was_not_issued_for()
     {
         var topic = $"news-{Guid.NewGuid():N}";
-        var issued = await TicketRequests.IssueAsync(Host, TicketRequests.Token(Guid.NewGuid()), topic);
+        var issued = await TicketRequests.IssueAsync(Host, TicketRequests.Token(Guid.NewGuid().ToString()), topic);
 
         using var other = await Host.Client.GetAsync(TicketRequests.StreamPath(issued.Ticket, $"{topic},news-other"), HttpCompletionOption.ResponseHeadersRead);
 
@@ -111,13 +111,13 @@ public sealed class TicketTests(TicketHost fixture) : IClassFixture<TicketHost>
     [Fact]
     public async Task A_forged_or_altered_ticket_is_refused()
     {
-        var issued = await TicketRequests.IssueAsync(Host, TicketRequests.Token(Guid.NewGuid()));
+        var issued = await TicketRequests.IssueAsync(Host, TicketRequests.Token(Guid.NewGuid().ToString()));
         var middle = issued.Ticket.Length / 2;
         var altered = issued.Ticket[..middle] + (issued.Ticket[middle] == 'A' ? 'B' : 'A') + issued.Ticket[(middle + 1)..];
         // The same code and settings, but its own key ring: what another deployment issued.
         await using var stranger = await BrokerHost.StartAsync(TicketHost.JwtSettings(), configure: builder =>
             builder.Services.AddDataProtection().SetApplicationName("another-deployment"));
-        var foreign = await TicketRequests.IssueAsync(stranger, TicketRequests.Token(Guid.NewGuid()));
+        var foreign = await TicketRequests.IssueAsync(stranger, TicketRequests.Token(Guid.NewGuid().ToString()));
 
         foreach (var ticket in new[] { altered, foreign.Ticket, "not-a-ticket", Guid.NewGuid().ToString("N") })
         {
@@ -125,6 +125,31 @@ public sealed class TicketTests(TicketHost fixture) : IClassFixture<TicketHost>
 
             await TicketRequests.AssertRefusedAsync(response, HttpStatusCode.Unauthorized, "the ticket is not valid");
         }
+    }
+
+    [Fact]
+    public async Task A_ticket_of_the_format_before_string_ids_is_refused_asking_for_a_new_one()
+    {
+        // Format 1, as issued when ids were UUIDs: this key ring's protection, still valid for a minute.
+        using var payload = new MemoryStream();
+        using (var w = new BinaryWriter(payload))
+        {
+            w.Write((byte)1);
+            w.Write(Guid.NewGuid().ToByteArray());
+            w.Write(Guid.NewGuid().ToByteArray());
+            w.Write(false);
+            w.Write(Guid.Empty.ToByteArray());
+            w.Write(false);
+            w.Write(0L);
+            w.Write(DateTimeOffset.UtcNow.AddMinutes(1).ToUnixTimeMilliseconds());
+            w.Write(0);
+        }
+        var protector = Host.Services.GetRequiredService<IDataProtectionProvider>().CreateProtector("Sse.Actors.StreamTicket");
+        var oldTicket = Microsoft.AspNetCore.WebUtilities.WebEncoders.Base64UrlEncode(protector.Protect(payload.ToArray()));
+
+        using var response = await Host.Client.GetAsync(TicketRequests.StreamPath(oldTicket), HttpCompletionOption.ResponseHeadersRead);
+
+        await TicketRequests.AssertRefusedAsync(response, HttpStatusCode.Unauthorized, "the ticket was issued in another format");
     }
 
     [Fact]
@@ -146,7 +171,7 @@ public sealed class TicketTests(TicketHost fixture) : IClassFixture<TicketHost>
     public async Task A_ticket_expires_with_the_credential_it_was_bought_with()
     {
         var expires = DateTime.UtcNow.AddSeconds(5);
-        var issued = await TicketRequests.IssueAsync(Host, TicketRequests.Token(Guid.NewGuid(), expires));
+        var issued = await TicketRequests.IssueAsync(Host, TicketRequests.Token(Guid.NewGuid().ToString(), expires));
 
         Assert.True(issued.ExpiresAt <= new DateTimeOffset(expires), $"the ticket lives until {issued.ExpiresAt:O}, past its token's {expires:O}");
     }
@@ -154,7 +179,7 @@ public sealed class TicketTests(TicketHost fixture) : IClassFixture<TicketHost>
     [Fact]
     public async Task A_ticket_is_bought_with_the_streams_credential_in_a_header_and_for_allowed_topics_only()
     {
-        var token = TicketRequests.Token(Guid.NewGuid());
+        var token = TicketRequests.Token(Guid.NewGuid().ToString());
         using var anonymous = await Host.Client.PostAsync("/api/v1/sse/ticket", null);
         using var inTheUrl = await Host.Client.PostAsync($"/api/v1/sse/ticket?token={token}", null);
         using var denied = await TicketRequests.RequestAsync(Host, token, "sports");
@@ -175,7 +200,7 @@ public sealed class TicketSettingsTests
         var settings = TicketHost.JwtSettings();
         settings["Sse:Auth:Jwt:AllowTokenInQuery"] = "false";
         await using var host = await BrokerHost.StartAsync(settings);
-        var token = TicketRequests.Token(Guid.NewGuid());
+        var token = TicketRequests.Token(Guid.NewGuid().ToString());
 
         using var inTheUrl = await host.Client.GetAsync($"/api/v1/sse/stream?token={token}", HttpCompletionOption.ResponseHeadersRead);
         var issued = await TicketRequests.IssueAsync(host, token);
@@ -193,7 +218,7 @@ public sealed class TicketSettingsTests
         await using var host = await BrokerHost.StartAsync(settings);
         var before = DateTimeOffset.UtcNow;
 
-        var issued = await TicketRequests.IssueAsync(host, TicketRequests.Token(Guid.NewGuid()));
+        var issued = await TicketRequests.IssueAsync(host, TicketRequests.Token(Guid.NewGuid().ToString()));
         // The fact waited for is the expiry the broker announced.
         var left = issued.ExpiresAt - DateTimeOffset.UtcNow;
         await Task.Delay(left > TimeSpan.Zero ? left + TimeSpan.FromMilliseconds(50) : TimeSpan.Zero);
@@ -237,9 +262,9 @@ public static class TicketRequests
         Assert.Contains(reason, (await response.Content.ReadFromJsonAsync<JsonElement>()).GetProperty("error").GetString());
     }
 
-    public static string Token(Guid userId, DateTime? expires = null) => new JsonWebTokenHandler().CreateToken(new SecurityTokenDescriptor
+    public static string Token(string userId, DateTime? expires = null) => new JsonWebTokenHandler().CreateToken(new SecurityTokenDescriptor
     {
-        Subject = new ClaimsIdentity([new Claim("sub", userId.ToString())]),
+        Subject = new ClaimsIdentity([new Claim("sub", userId)]),
         NotBefore = DateTime.UtcNow.AddMinutes(-1),
         Expires = expires ?? DateTime.UtcNow.AddMinutes(10),
         SigningCredentials = new SigningCredentials(new SymmetricSecurityKey(Encoding.UTF8.GetBytes(TicketHost.Key)), SecurityAlgorithms.HmacSha256),

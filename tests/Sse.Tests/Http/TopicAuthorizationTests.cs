@@ -13,8 +13,8 @@ public sealed class TopicAuthorizationTests
             ["Sse:Auth:AllowedTopics:1"] = "orders:*",
         });
 
-        await using var allowed = await host.ConnectAsync(Guid.NewGuid(), "news,orders:42");
-        using var denied = await host.Client.GetAsync(BrokerHost.StreamPath(Guid.NewGuid(), "news,payroll"), HttpCompletionOption.ResponseHeadersRead);
+        await using var allowed = await host.ConnectAsync(Guid.NewGuid().ToString(), "news,orders:42");
+        using var denied = await host.Client.GetAsync(BrokerHost.StreamPath(Guid.NewGuid().ToString(), "news,payroll"), HttpCompletionOption.ResponseHeadersRead);
 
         Assert.Equal(HttpStatusCode.Forbidden, denied.StatusCode);
         Assert.NotEqual("text/event-stream", denied.Content.Headers.ContentType?.MediaType);
@@ -31,8 +31,8 @@ public sealed class TopicAuthorizationTests
             ["Sse:Auth:AllowQueryString"] = "true",
         });
 
-        using var denied = await host.Client.GetAsync(BrokerHost.StreamPath(Guid.NewGuid(), "news"));
-        await using var withoutTopics = await host.ConnectAsync(Guid.NewGuid());
+        using var denied = await host.Client.GetAsync(BrokerHost.StreamPath(Guid.NewGuid().ToString(), "news"));
+        await using var withoutTopics = await host.ConnectAsync(Guid.NewGuid().ToString());
 
         Assert.Equal(HttpStatusCode.Forbidden, denied.StatusCode);
     }

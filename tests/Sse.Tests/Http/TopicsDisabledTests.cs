@@ -15,7 +15,7 @@ public sealed class TopicsDisabledTests : IAsyncLifetime
     [Fact]
     public async Task Stream_asking_for_topics_is_400_when_topics_are_disabled()
     {
-        using var response = await _host.Client.GetAsync(BrokerHost.StreamPath(Guid.NewGuid(), "news"));
+        using var response = await _host.Client.GetAsync(BrokerHost.StreamPath(Guid.NewGuid().ToString(), "news"));
 
         Assert.Equal(HttpStatusCode.BadRequest, response.StatusCode);
         Assert.Contains("disabled", await response.Content.ReadAsStringAsync());
@@ -32,7 +32,7 @@ public sealed class TopicsDisabledTests : IAsyncLifetime
     [Fact]
     public async Task Users_and_broadcasts_still_work_when_topics_are_disabled()
     {
-        var userId = Guid.NewGuid();
+        var userId = Guid.NewGuid().ToString();
         await using var stream = await _host.ConnectAsync(userId);
 
         await _host.Broker.SendToUserAsync(userId, "n", "to user");

@@ -74,7 +74,7 @@ public sealed partial class PackageTests(LocalPackageFeed feed) : IClassFixture<
         {
             var address = (await app.WaitForLineAsync(ListeningOn(), StartLimit)).Groups[1].Value;
             using var client = new HttpClient { BaseAddress = new Uri(address), Timeout = Timeout.InfiniteTimeSpan };
-            var user = Guid.NewGuid();
+            var user = Guid.NewGuid().ToString();
             await using var stream = await OpenOnceAcceptedAsync(client, BrokerHost.StreamPath(user));
 
             using var sent = await client.PostAsJsonAsync("/api/v1/sse/send",
@@ -115,7 +115,7 @@ public sealed partial class PackageTests(LocalPackageFeed feed) : IClassFixture<
             public async Task A_sent_event_reaches_the_listening_probe()
             {
                 await using var sse = await SseTestBroker.StartAsync();
-                var user = Guid.NewGuid();
+                var user = "alice";
                 var browser = CreateTestProbe();
                 await sse.ListenAsUserAsync(browser, user);
 

@@ -16,7 +16,11 @@ namespace Sse.Tests.Serialization;
 // With Akka.DistributedData's serializers, as on every node: a hand-off bucket holds its types.
 public sealed class SseWireSerializerTests() : Akka.TestKit.Xunit2.TestKit(SseTestConfig.SerializeMessages.WithFallback(Akka.DistributedData.DistributedData.DefaultConfig()))
 {
-    private static readonly Guid UserId = Guid.Parse("0b9a4cbe-3bd4-4f4c-9a53-2a4a0f0d6e11");
+    private const string UserId = "0b9a4cbe-3bd4-4f4c-9a53-2a4a0f0d6e11";
+    // Ids that are not UUIDs, with the characters stream keys and names are made of.
+    private const string NamedUser = "auth0|5f2a~u:t,1";
+    private const string NamedTenant = "acme,eu~t:";
+    private static readonly Guid TicketId = Guid.Parse("5d1e7c4a-94b2-4e0f-8f7e-3c2b1a0d9e8f");
     private static readonly SseEvent Event = SseEncoder.Encode("1234", "update", "line one\nline two ✓");
     private static readonly SseEvent NumberedEvent = Event with { Stream = new StreamKey.Topic("news/sport").Name, Position = new StreamPosition(0xdeadbeef, 42) };
     private static readonly StreamReplay Replay = new(new StreamPosition(0xdeadbeef, 43), Gap: false, [NumberedEvent, Event]);
@@ -32,33 +36,49 @@ public sealed class SseWireSerializerTests() : Akka.TestKit.Xunit2.TestKit(SseTe
         new SubscribedToStream(new StreamKey.User(UserId), Replay),
         new SubscribeToStream(new StreamKey.User(UserId), subscriber, MaxSubscribers: 100),
         new SubscriptionRefused(new StreamKey.User(UserId), 100),
+        new SubscribeToStream(new StreamKey.User(NamedUser), subscriber, new StreamPosition(7, 41)),
+        new UnsubscribeFromStream(new StreamKey.User(NamedUser), subscriber),
+        new PublishToStream(new StreamKey.User(NamedUser), Event),
+        new EventRecorded(new StreamKey.User(NamedUser), Event.Id, "1200"),
+        new SubscribedToStream(new StreamKey.User(NamedUser), Replay),
+        new SubscriptionRefused(new StreamKey.User(NamedUser), 100),
+        new PublishToStream(StreamKey.Topic.For(NamedTenant, "news/sport"), Event),
         new SubscribeToStream(new StreamKey.Topic("news/sport"), subscriber, new StreamPosition(uint.MaxValue, long.MaxValue)),
         new UnsubscribeFromStream(new StreamKey.Topic("news/sport"), subscriber),
         new PublishToStream(new StreamKey.Topic("news/sport"), Event),
         new SubscribedToStream(new StreamKey.Topic("news/sport"), Replay with { Gap = true, Missed = [] }),
         new SendToUser(UserId, "update", "{\"n\":1}"),
+        new SendToUser(NamedUser, "update", "{\"n\":1}", "order-42"),
         new SendToTopic("news/sport", "score", "1-0", UserId),
+        new SendToTopic("news/sport", "score", "1-0"),
+        new SendToTopic("news/sport", "score", "1-0", NamedTenant, "match-7"),
         new Broadcast("notice", "maintenance at 10:00"),
         new DeliverBroadcast(Event),
         new PublishAccepted("1234"),
-        new PublishRejected("The user id must not be empty (the nil UUID)."),
+        new PublishRejected("The user id is the nil UUID."),
         GetStats.Instance,
         new GetUserConnectionCount(UserId),
+        new GetUserConnectionCount(NamedUser),
         new UserConnectionCount(UserId, 3),
+        new UserConnectionCount(NamedUser, 3),
         GetOnlineUsers.Instance,
-        new OnlineUsers([UserId, Guid.NewGuid(), Guid.NewGuid()]),
+        new OnlineUsers([UserId, Guid.NewGuid().ToString(), Guid.NewGuid().ToString()]),
+        new OnlineUsers([UserId, NamedUser, "1234567890", "alice@example.com"]),
         Stats,
         GetNodeReport.Instance,
-        new NodeReport(Stats, [UserId, Guid.NewGuid()], ["news/sport", "approval:pending"]),
+        new NodeReport(Stats, [UserId, Guid.NewGuid().ToString()], ["news/sport", "approval:pending"]),
+        new NodeReport(Stats, [NamedUser, UserId], [StreamKey.Topic.For(NamedTenant, "news/sport").Key]),
         new Sse.Actors.Broker.NodeFanOut.StreamEvent(new StreamKey.User(UserId), Event),
-        new Sse.Actors.Broker.NodeFanOut.StreamEvent(StreamKey.Topic.For(Guid.NewGuid(), "news/sport"), NumberedEvent),
+        new Sse.Actors.Broker.NodeFanOut.StreamEvent(StreamKey.Topic.For(Guid.NewGuid().ToString(), "news/sport"), NumberedEvent),
+        new Sse.Actors.Broker.NodeFanOut.StreamEvent(new StreamKey.User(NamedUser), NumberedEvent),
         new HistorySnapshot(new StreamPosition(0xdeadbeef, 43), [NumberedEvent, NumberedEvent with { Position = new StreamPosition(0xdeadbeef, 43) }]),
         new StoredEvent(NumberedEvent with { MessageId = "order-42" }),
-        new RedeemTicket(UserId, DateTimeOffset.FromUnixTimeMilliseconds(1_795_740_216_805)),
-        new TicketRedeemed(UserId, FirstUse: true),
+        new RedeemTicket(TicketId, DateTimeOffset.FromUnixTimeMilliseconds(1_795_740_216_805)),
+        new TicketRedeemed(TicketId, FirstUse: true),
         HandoverBucket.Empty
             .With(Node, new StreamKey.User(UserId).Name, new HistorySnapshot(new StreamPosition(0xdeadbeef, 43), [NumberedEvent]), DateTime.UtcNow, DateTime.MinValue)
-            .With(Node, StreamKey.Topic.For(UserId, "news,sport").Name, new HistorySnapshot(new StreamPosition(7, 1), []), DateTime.UtcNow, DateTime.MinValue),
+            .With(Node, StreamKey.Topic.For(UserId, "news,sport").Name, new HistorySnapshot(new StreamPosition(7, 1), []), DateTime.UtcNow, DateTime.MinValue)
+            .With(Node, new StreamKey.User(NamedUser).Name, new HistorySnapshot(new StreamPosition(7, 1), []), DateTime.UtcNow, DateTime.MinValue),
         HistoryHandover.KeyOf(new StreamKey.User(UserId).Name),
     ];
 
@@ -187,6 +207,76 @@ public sealed class SseWireSerializerTests() : Akka.TestKit.Xunit2.TestKit(SseTe
         var serializer = (SerializerWithStringManifest)Sys.Serialization.FindSerializerForType(typeof(SseEvent));
 
         Assert.Throws<System.Runtime.Serialization.SerializationException>(() => serializer.FromBinary([], "??"));
+    }
+
+    /// <summary>
+    /// A message whose ids are all UUIDs is written byte for byte as when ids were UUIDs (the same manifest, 16 bytes an id),
+    /// so nodes of that version and this one understand each other during a rolling upgrade.
+    /// </summary>
+    [Fact]
+    public void Messages_with_uuid_ids_are_written_as_when_ids_were_uuids()
+    {
+        var uuid = Guid.Parse(UserId).ToByteArray();
+        var eventBytes = Sys.Serialization.FindSerializerFor(Event).ToBinary(new DeliverBroadcast(Event));
+
+        AssertWrittenAs(new SendToUser(UserId, "update", "x"), "CU", w => { w.Write(uuid); w.Write("update"); w.Write("x"); w.Write(false); });
+        AssertWrittenAs(new SendToTopic("news", "update", "x", UserId), "CT", w => { w.Write("news"); w.Write("update"); w.Write("x"); w.Write(true); w.Write(uuid); w.Write(false); });
+        AssertWrittenAs(new GetUserConnectionCount(UserId), "QC", w => w.Write(uuid));
+        AssertWrittenAs(new UserConnectionCount(UserId, 2), "RC", w => { w.Write(uuid); w.Write(2); });
+        AssertWrittenAs(new OnlineUsers([UserId, UserId]), "RO", w => { w.Write(2); w.Write(uuid); w.Write(uuid); });
+        AssertWrittenAs(new PublishToStream(new StreamKey.User(UserId), Event), "PS", w => { w.Write((byte)'u'); w.Write(uuid); w.Write(eventBytes); });
+        // The keys of entities and of their stored histories are the ones UUID users had, too.
+        Assert.Equal(("0b9a4cbe3bd44f4c9a532a4a0f0d6e11", "sse-user-0b9a4cbe3bd44f4c9a532a4a0f0d6e11"),
+            (new StreamKey.User(UserId).EntityId, new StreamKey.User(UserId).PersistenceId));
+        Assert.Equal("0b9a4cbe3bd44f4c9a532a4a0f0d6e11,news", StreamKey.Topic.For(UserId, "news").Key);
+    }
+
+    [Fact]
+    public void Messages_with_other_ids_have_manifests_and_stream_tags_of_their_own()
+    {
+        // 32 hex digits without hyphens: an opaque id like any other, not a UUID, and it keeps its spelling.
+        const string hexId = "0b9a4cbe3bd44f4c9a532a4a0f0d6e11";
+        ISseWireMessage[] messages =
+        [
+            new SendToUser(hexId, "update", "x"), new SendToTopic("news", "update", "x", NamedTenant), new GetUserConnectionCount(NamedUser),
+            new UserConnectionCount(NamedUser, 2), new OnlineUsers([UserId, NamedUser]), new NodeReport(Stats, [UserId, "1234567890"], []),
+        ];
+
+        var manifests = messages.Select(m => ((SerializerWithStringManifest)Sys.Serialization.FindSerializerFor(m)).Manifest(m));
+
+        Assert.Equal(["CUn", "CTn", "QCn", "RCn", "ROn", "RNn"], manifests);
+        var copy = (SendToUser)RoundTrip(messages[0]);
+        Assert.Equal(hexId, copy.UserId);
+        Assert.Equal((byte)'n', Sys.Serialization.FindSerializerFor(Event).ToBinary(new PublishToStream(new StreamKey.User(hexId), Event))[0]);
+    }
+
+    [Fact]
+    public void A_uuid_in_capitals_travels_as_the_uuid_and_arrives_in_lowercase()
+    {
+        var message = new SendToUser(UserId.ToUpperInvariant(), "update", "x");
+
+        var copy = (SendToUser)RoundTrip(message);
+
+        Assert.Equal(UserId, copy.UserId);
+    }
+
+    private object RoundTrip(object message)
+    {
+        var serializer = (SerializerWithStringManifest)Sys.Serialization.FindSerializerFor(message);
+        return serializer.FromBinary(serializer.ToBinary(message), serializer.Manifest(message));
+    }
+
+    private void AssertWrittenAs(object message, string manifest, Action<BinaryWriter> writeExpected)
+    {
+        var serializer = (SerializerWithStringManifest)Sys.Serialization.FindSerializerFor(message);
+        using var expected = new MemoryStream();
+        using (var w = new BinaryWriter(expected))
+        {
+            writeExpected(w);
+        }
+
+        Assert.Equal(manifest, serializer.Manifest(message));
+        Assert.Equal(expected.ToArray(), serializer.ToBinary(message));
     }
 
     private static void AssertSameContent(object expected, object? actual)

@@ -9,7 +9,7 @@ namespace Sse.Tests.Streams;
 /// <summary>Stream entities as the tests start them: one entity class, keyed by the stream it serves.</summary>
 internal static class Entities
 {
-    public static Props User(Guid userId, TimeSpan emptyPassivation, int historySize = 0, TimeSpan historyRetention = default,
+    public static Props User(string userId, TimeSpan emptyPassivation, int historySize = 0, TimeSpan historyRetention = default,
         IActorRef? replicator = null, bool durableHistory = false, long maxRemoteReplayBytes = HistoryRing.MaxRemoteReplayBytes) =>
         Of(new StreamKey.User(userId), emptyPassivation, historySize, historyRetention, replicator, durableHistory, maxRemoteReplayBytes);
 

@@ -10,7 +10,7 @@ public sealed class EntityFailureTests() : Akka.TestKit.Xunit2.TestKit(SseTestCo
     [Fact]
     public void An_entity_that_fails_stops_rather_than_restart_so_its_subscribers_see_it_go()
     {
-        var stream = new StreamKey.User(Guid.NewGuid());
+        var stream = new StreamKey.User(Guid.NewGuid().ToString());
         // The probe supervises as a shard does: a failing child would be restarted, keeping its reference.
         var entity = CreateTestProbe().ChildActorOf(Entities.Of(stream, TimeSpan.FromMinutes(1)), new OneForOneStrategy(_ => Directive.Restart));
         var subscriber = CreateTestProbe();

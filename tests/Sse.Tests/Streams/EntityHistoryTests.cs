@@ -11,7 +11,7 @@ namespace Sse.Tests.Streams;
 public sealed class EntityHistoryTests : Akka.TestKit.Xunit2.TestKit
 {
     private const int HistorySize = 3;
-    private readonly Guid _userId = Guid.NewGuid();
+    private readonly string _userId = Guid.NewGuid().ToString();
     private readonly UserEntityClient _client;
 
     public EntityHistoryTests() : base(SseTestConfig.SerializeMessages) => _client = new UserEntityClient(this, _userId);

@@ -11,7 +11,7 @@ public sealed class FanOutIdentityTests() : Akka.TestKit.Xunit2.TestKit(SseTestC
     [Fact]
     public void User_entity_hands_the_same_encoded_bytes_to_every_subscriber()
     {
-        var userId = Guid.NewGuid();
+        var userId = Guid.NewGuid().ToString();
         var entity = CreateTestProbe().ChildActorOf(Entities.User(userId, TimeSpan.FromMinutes(1)));
         var subscribers = new[] { CreateTestProbe(), CreateTestProbe(), CreateTestProbe() };
         foreach (var subscriber in subscribers)

@@ -30,7 +30,7 @@ public sealed class HistoryHandoverKeySpaceTests : Akka.TestKit.Xunit2.TestKit
     public void More_streams_than_keys_handed_off_and_taken_over_leave_a_bounded_key_space_with_nothing_in_it()
     {
         // One key a stream would overrun the bound.
-        var users = Enumerable.Range(0, HistoryHandover.Buckets * 3 / 2).Select(_ => Guid.NewGuid()).ToArray();
+        var users = Enumerable.Range(0, HistoryHandover.Buckets * 3 / 2).Select(_ => Guid.NewGuid().ToString()).ToArray();
         var first = users.ToDictionary(user => user, Start);
         foreach (var (user, entity) in first)
         {
@@ -74,7 +74,7 @@ public sealed class HistoryHandoverKeySpaceTests : Akka.TestKit.Xunit2.TestKit
     [Fact]
     public void A_snapshot_whose_events_find_no_room_hands_over_its_position_and_a_subscriber_behind_it_gets_a_gap()
     {
-        var user = Guid.NewGuid();
+        var user = Guid.NewGuid().ToString();
         Fill(user, bucket => bucket.With(_self, "t:filler", HandoverBucketTests.TinyEvents(10_000), DateTime.UtcNow, DateTime.MinValue));
         var first = Start(user);
         Client(user).Publish(first, "1", "2", "3");
@@ -94,7 +94,7 @@ public sealed class HistoryHandoverKeySpaceTests : Akka.TestKit.Xunit2.TestKit
     [Fact]
     public void A_snapshot_its_bucket_has_no_room_for_leaves_its_next_incarnation_a_new_epoch_so_subscribers_get_a_gap()
     {
-        var user = Guid.NewGuid();
+        var user = Guid.NewGuid().ToString();
         Fill(user, bucket => HandoverBucketTests.Full(bucket, _self, DateTime.UtcNow));
         var first = Start(user);
         Client(user).Publish(first, "1", "2", "3");
@@ -141,9 +141,9 @@ public sealed class HistoryHandoverKeySpaceTests : Akka.TestKit.Xunit2.TestKit
         return bytes;
     }
 
-    private IActorRef Start(Guid user) => Sys.ActorOf(Entities.User(user, TimeSpan.FromMinutes(1), HistorySize, replicator: _replicator));
+    private IActorRef Start(string user) => Sys.ActorOf(Entities.User(user, TimeSpan.FromMinutes(1), HistorySize, replicator: _replicator));
 
-    private UserEntityClient Client(Guid user) => new(this, user);
+    private UserEntityClient Client(string user) => new(this, user);
 
     private void HandOff(params IReadOnlyCollection<IActorRef> entities)
     {
@@ -156,7 +156,7 @@ public sealed class HistoryHandoverKeySpaceTests : Akka.TestKit.Xunit2.TestKit
     }
 
     /// <summary>Writes to the bucket of <paramref name="user"/>'s stream on this node, as other streams' hand-offs would.</summary>
-    private void Fill(Guid user, Func<HandoverBucket, HandoverBucket> modify)
+    private void Fill(string user, Func<HandoverBucket, HandoverBucket> modify)
     {
         _replicator.Tell(Dsl.Update(HistoryHandover.KeyOf(new StreamKey.User(user).Name), HandoverBucket.Empty, WriteLocal.Instance, modify));
         ExpectMsg<UpdateSuccess>();

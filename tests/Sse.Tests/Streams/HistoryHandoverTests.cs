@@ -15,7 +15,7 @@ namespace Sse.Tests.Streams;
 public sealed class HistoryHandoverTests : Akka.TestKit.Xunit2.TestKit
 {
     private const int HistorySize = 3;
-    private readonly Guid _userId = Guid.NewGuid();
+    private readonly string _userId = Guid.NewGuid().ToString();
     private readonly IActorRef _replicator;
     private readonly UserEntityClient _client;
 

@@ -57,7 +57,7 @@ public sealed class RemoteFanOutTests() : Akka.TestKit.Xunit2.TestKit(Remoting)
         try
         {
             var (otherBroker, remote) = RemoteNode(other);
-            var userId = Guid.NewGuid();
+            var userId = Guid.NewGuid().ToString();
             var user = Sys.ActorOf(Entities.User(userId, TimeSpan.FromMinutes(1)));
             await SubscribeFromAsync(other, user, remote, probe => new SubscribeToStream(new StreamKey.User(userId), probe.Ref), probe => probe.ExpectMsg<SubscribedToStream>());
             var sseEvent = SseEncoder.Encode("notification", "for every tab");
@@ -80,7 +80,7 @@ public sealed class RemoteFanOutTests() : Akka.TestKit.Xunit2.TestKit(Remoting)
         var other = ActorSystem.Create("other", Remoting);
         try
         {
-            var userId = Guid.NewGuid();
+            var userId = Guid.NewGuid().ToString();
             // 10 events of at most about 220 bytes each on the wire (counting 3 bytes a character of id and stream): 5 fit, 10 do not.
             var user = Sys.ActorOf(Entities.User(userId, TimeSpan.FromMinutes(1), historySize: 100, maxRemoteReplayBytes: 1_500));
             for (var i = 1; i <= 10; i++)

@@ -15,7 +15,7 @@ namespace Sse.Tests.Streams;
 /// </summary>
 public sealed class StoredEntityFailureTests : Akka.TestKit.Xunit2.TestKit
 {
-    private readonly Guid _userId = Guid.NewGuid();
+    private readonly string _userId = Guid.NewGuid().ToString();
     private readonly UserEntityClient _client;
 
     public StoredEntityFailureTests()
@@ -85,7 +85,7 @@ public sealed class StoredEntityFailureTests : Akka.TestKit.Xunit2.TestKit
         var held = new HeldWrites();
         await Journal.OnWrite.SetInterceptorAsync(held);
         var entity = Sys.ActorOf(Entities.Of(new StreamKey.User(_userId), TimeSpan.FromMinutes(1), historySize: 100, TimeSpan.FromMinutes(10),
-            durableHistory: true, maxBacklog: 5), $"user-{_userId:N}");
+            durableHistory: true, maxBacklog: 5), $"user-{_userId}");
         var subscriber = _client.Subscribe(entity);
         var publisher = CreateTestProbe();
 
@@ -143,5 +143,5 @@ public sealed class StoredEntityFailureTests : Akka.TestKit.Xunit2.TestKit
     }
 
     private IActorRef StartUser() =>
-        Sys.ActorOf(Entities.User(_userId, TimeSpan.FromMinutes(1), historySize: 3, TimeSpan.FromMinutes(10), durableHistory: true), $"user-{_userId:N}");
+        Sys.ActorOf(Entities.User(_userId, TimeSpan.FromMinutes(1), historySize: 3, TimeSpan.FromMinutes(10), durableHistory: true), $"user-{_userId}");
 }

@@ -15,7 +15,7 @@ namespace Sse.Tests.Streams;
 public sealed class StoredEntityHistoryTests : Akka.TestKit.Xunit2.TestKit
 {
     private const int HistorySize = 3;
-    private readonly Guid _userId = Guid.NewGuid();
+    private readonly string _userId = Guid.NewGuid().ToString();
     private readonly UserEntityClient _client;
 
     public StoredEntityHistoryTests()
@@ -121,7 +121,7 @@ public sealed class StoredEntityHistoryTests : Akka.TestKit.Xunit2.TestKit
     }
 
     private IActorRef StartUser() =>
-        Sys.ActorOf(Entities.User(_userId, TimeSpan.FromMinutes(1), HistorySize, TimeSpan.FromMinutes(10), durableHistory: true), $"user-{_userId:N}");
+        Sys.ActorOf(Entities.User(_userId, TimeSpan.FromMinutes(1), HistorySize, TimeSpan.FromMinutes(10), durableHistory: true), $"user-{_userId}");
 
     /// <summary>The next incarnation, under the same name (so the same persistence id), released a moment after the last one's Terminated.</summary>
     private IActorRef StartAgain()

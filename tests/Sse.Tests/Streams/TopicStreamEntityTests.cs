@@ -4,5 +4,5 @@ namespace Sse.Tests.Streams;
 
 public sealed class TopicStreamEntityTests : StreamEntitySpec
 {
-    protected override StreamKey Stream { get; } = StreamKey.Topic.For(Guid.NewGuid(), "news/sport");
+    protected override StreamKey Stream { get; } = StreamKey.Topic.For(Guid.NewGuid().ToString(), "news/sport");
 }

@@ -8,7 +8,7 @@ using static Sse.Actors.Streams.StreamProtocol;
 namespace Sse.Tests.Streams;
 
 /// <summary>What the history tests do to a user entity: publish to it, subscribe to it, read what it numbered.</summary>
-internal sealed class UserEntityClient(TestKitBase kit, Guid userId)
+internal sealed class UserEntityClient(TestKitBase kit, string userId)
 {
     public void Publish(IActorRef entity, params string[] data)
     {

@@ -6,7 +6,7 @@ namespace Sse.Tests.Streams;
 
 public sealed class UserStreamEntityTests : StreamEntitySpec
 {
-    private readonly Guid _userId = Guid.NewGuid();
+    private readonly string _userId = Guid.NewGuid().ToString();
 
     protected override StreamKey Stream => new StreamKey.User(_userId);
 

@@ -15,7 +15,7 @@ public sealed class SseTestBrokerTests : TestKit
     public async Task A_probe_listening_as_a_user_receives_what_is_sent_to_the_user()
     {
         await using var sse = await SseTestBroker.StartAsync();
-        var userId = Guid.NewGuid();
+        var userId = Guid.NewGuid().ToString();
         var probe = CreateTestProbe();
         await sse.ListenAsUserAsync(probe, userId);
 
@@ -29,7 +29,7 @@ public sealed class SseTestBrokerTests : TestKit
     {
         await using var sse = await SseTestBroker.StartAsync();
         Assert.NotSame(Sys, sse.ActorSystem);
-        var userId = Guid.NewGuid();
+        var userId = Guid.NewGuid().ToString();
         await sse.ListenAsUserAsync(TestActor, userId);
 
         await sse.Broker.SendToUserAsync(userId, "message", "hello");
@@ -53,16 +53,16 @@ public sealed class SseTestBrokerTests : TestKit
     public async Task A_probe_listening_to_a_tenants_topic_receives_only_that_tenants_events()
     {
         await using var sse = await SseTestBroker.StartAsync();
-        var (tenantA, tenantB) = (Guid.NewGuid(), Guid.NewGuid());
+        var (tenantA, tenantB) = (Guid.NewGuid().ToString(), Guid.NewGuid().ToString());
         var (ofA, ofB, noTenant) = (CreateTestProbe(), CreateTestProbe(), CreateTestProbe());
         await sse.ListenToTopicAsync(ofA, "news", tenantA);
         await sse.ListenToTopicAsync(ofB, "news", tenantB);
         await sse.ListenToTopicAsync(noTenant, "news");
 
-        await sse.Broker.SendToTopicAsync(tenantA, "news", "news", "for tenant A");
+        await sse.Broker.SendToTenantTopicAsync(tenantA, "news", "news", "for tenant A");
 
         Assert.Equal("for tenant A", ofA.ExpectMsg<ReceivedSseEvent>().Data);
-        await AssertNextIsAMarkerAsync(ofB, data => sse.Broker.SendToTopicAsync(tenantB, "news", "news", data));
+        await AssertNextIsAMarkerAsync(ofB, data => sse.Broker.SendToTenantTopicAsync(tenantB, "news", "news", data));
         await AssertNextIsAMarkerAsync(noTenant, data => sse.Broker.SendToTopicAsync("news", "news", data));
     }
 
@@ -84,7 +84,7 @@ public sealed class SseTestBrokerTests : TestKit
     public async Task Nothing_sent_once_listening_returns_is_missed()
     {
         await using var sse = await SseTestBroker.StartAsync();
-        var (userId, topic) = (Guid.NewGuid(), $"orders-{Guid.NewGuid():N}");
+        var (userId, topic) = (Guid.NewGuid().ToString(), $"orders-{Guid.NewGuid():N}");
         var (user, topicProbe, broadcasts) = (CreateTestProbe(), CreateTestProbe(), CreateTestProbe());
 
         await sse.ListenAsUserAsync(user, userId);
@@ -101,7 +101,7 @@ public sealed class SseTestBrokerTests : TestKit
     public async Task Events_arrive_in_the_order_sent_and_as_a_browser_parses_them()
     {
         await using var sse = await SseTestBroker.StartAsync();
-        var userId = Guid.NewGuid();
+        var userId = Guid.NewGuid().ToString();
         var probe = CreateTestProbe();
         await sse.ListenAsUserAsync(probe, userId);
 

@@ -1,5 +1,6 @@
 using System.Text.Json;
 using Sse.Actors.Api;
+using Sse.Actors.Events;
 
 namespace Sse.Host.Samples.Notifications;
 
@@ -12,20 +13,20 @@ public sealed class NotificationService(INotificationStore store, ISseBroker sse
     /// <summary>The event name pages listen for: <c>source.addEventListener('notification', …)</c>.</summary>
     public const string EventName = "notification";
 
-    /// <exception cref="ArgumentException">The recipient id is empty or the title is missing.</exception>
-    public async Task<Notification> CreateAsync(Guid recipientId, string title, string content, CancellationToken cancellationToken = default)
+    /// <exception cref="ArgumentException">The recipient id is not a user id (<see cref="SseIds"/>) or the title is missing.</exception>
+    public async Task<Notification> CreateAsync(string? recipientId, string title, string content, CancellationToken cancellationToken = default)
     {
         // Checked before storing, so a notification that cannot be pushed is not kept either.
-        if (recipientId == Guid.Empty)
+        if (!SseIds.TryUserId(recipientId, out var recipient, out var problem))
         {
-            throw new ArgumentException("recipient_id must be a non-empty UUID.", nameof(recipientId));
+            throw new ArgumentException($"recipient_id {problem}.", nameof(recipientId));
         }
         ArgumentException.ThrowIfNullOrWhiteSpace(title);
 
-        var notification = new Notification(Guid.NewGuid(), recipientId, title, content, DateTimeOffset.UtcNow);
+        var notification = new Notification(Guid.NewGuid(), recipient, title, content, DateTimeOffset.UtcNow);
         await store.AddAsync(notification, cancellationToken);                                        // 1. store it
         var data = JsonSerializer.Serialize(notification, Notification.Json);
-        await sse.SendToUserAsync(recipientId, EventName, data, cancellationToken);                   // 2. push it
+        await sse.SendToUserAsync(recipient, EventName, data, cancellationToken);                   // 2. push it
         return notification;
     }
 }

@@ -8,7 +8,7 @@ public interface INotificationStore
     Task AddAsync(Notification notification, CancellationToken cancellationToken);
 
     /// <summary>A recipient's notifications, oldest first: what a page fetches when it (re)connects.</summary>
-    Task<IReadOnlyList<Notification>> ForRecipientAsync(Guid recipientId, CancellationToken cancellationToken);
+    Task<IReadOnlyList<Notification>> ForRecipientAsync(string recipientId, CancellationToken cancellationToken);
 }
 
 /// <summary>Keeps notifications in memory, for the sample and tests.</summary>
@@ -22,6 +22,6 @@ public sealed class InMemoryNotificationStore : INotificationStore
         return Task.CompletedTask;
     }
 
-    public Task<IReadOnlyList<Notification>> ForRecipientAsync(Guid recipientId, CancellationToken cancellationToken) =>
-        Task.FromResult<IReadOnlyList<Notification>>([.. _notifications.Where(n => n.RecipientId == recipientId)]);
+    public Task<IReadOnlyList<Notification>> ForRecipientAsync(string recipientId, CancellationToken cancellationToken) =>
+        Task.FromResult<IReadOnlyList<Notification>>([.. _notifications.Where(n => string.Equals(n.RecipientId, recipientId, StringComparison.Ordinal))]);
 }

@@ -9,6 +9,7 @@ using Microsoft.AspNetCore.Http; // scaffold
 using Microsoft.Extensions.DependencyInjection; // scaffold
 using Sse.Actors.Api; // scaffold
 using Sse.Actors.Broker; // scaffold
+using Sse.Actors.Events; // scaffold
 using Sse.Actors.Hosting; // scaffold
 using Sse.Actors.Http; // scaffold
 using Sse.Actors.Security; // scaffold
@@ -31,7 +32,7 @@ public static class CookieUsers // scaffold
 { // scaffold
     public static void Add(WebApplicationBuilder builder) // scaffold
     { // scaffold
-        // Your sign-in puts the user's id (a UUID) in the claim Sse:Auth:UserIdClaim names ("sub" by default).
+        // Your sign-in puts the user's id (any id string, such as the identity provider's) in the claim Sse:Auth:UserIdClaim names ("sub" by default).
         builder.Services.AddAuthentication(CookieAuthenticationDefaults.AuthenticationScheme).AddCookie();
         builder.Services.AddSseBroker(builder.Configuration);   // with Sse:Auth:Mode=User
     } // scaffold
@@ -41,9 +42,9 @@ public static class CookieUsers // scaffold
 public sealed class GatewayHeaderAuthenticator : ISseAuthenticator
 {
     public ValueTask<SseAuthenticationResult> AuthenticateAsync(HttpContext context) =>
-        ValueTask.FromResult(Guid.TryParse(context.Request.Headers["X-User-Id"], out var userId) && userId != Guid.Empty
+        ValueTask.FromResult(SseIds.TryUserId(context.Request.Headers["X-User-Id"], out var userId, out var problem)
             ? SseAuthenticationResult.Success(new SseIdentity(userId, TenantId: null))
-            : SseAuthenticationResult.Fail("X-User-Id is missing or is not a UUID"));
+            : SseAuthenticationResult.Fail($"X-User-Id {problem}"));
 }
 
 /// <summary>Every stream listens to "announcements" (of its tenant), plus the topics its query asks for.</summary>
@@ -77,14 +78,14 @@ public static class CustomIdentity // scaffold
 public sealed class ApprovalNotifier(ISseBroker sse)
 {
     // Reaches the streams of this tenant subscribed to "approval:pending", no other tenant's.
-    public Task TaskCreatedAsync(Guid tenantId, string taskJson, CancellationToken ct) =>
-        sse.SendToTopicAsync(tenantId, "approval:pending", "task", taskJson, ct);
+    public Task TaskCreatedAsync(string tenantId, string taskJson, CancellationToken ct) =>
+        sse.SendToTenantTopicAsync(tenantId, "approval:pending", "task", taskJson, ct);
 
     public Task MaintenanceAsync(CancellationToken ct) =>
         sse.BroadcastAsync("announcement", """{"message":"maintenance at noon"}""", ct);
 
     // Online: the open page shows it. Offline: send an e-mail instead.
-    public async Task<bool> ShouldEmailAsync(Guid userId, CancellationToken ct) =>
+    public async Task<bool> ShouldEmailAsync(string userId, CancellationToken ct) =>
         !await sse.IsUserOnlineAsync(userId, ct);
 }
 

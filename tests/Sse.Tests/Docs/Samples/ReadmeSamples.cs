@@ -29,7 +29,7 @@ public static class EmbeddingProgram // scaffold
     } // scaffold
 } // scaffold
 
-public sealed record Notification(Guid Id, Guid RecipientId, string Title, string Content);
+public sealed record Notification(Guid Id, string RecipientId, string Title, string Content);
 
 public interface INotificationRepository
 {
@@ -46,7 +46,7 @@ public sealed class NotificationService(INotificationRepository repository, ISse
     }
 }
 
-public sealed record OrderShipped(Guid OrderId, Guid CustomerId);
+public sealed record OrderShipped(Guid OrderId, string CustomerId);
 
 public sealed class OrderActor : ReceiveActor
 {

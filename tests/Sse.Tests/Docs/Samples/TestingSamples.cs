@@ -13,7 +13,7 @@ public sealed class NotificationServiceTests : TestKit
     public async Task Creating_a_notification_pushes_it_to_the_recipient()
     {
         await using var sse = await SseTestBroker.StartAsync(services => services.AddNotifications());
-        var recipient = Guid.NewGuid();
+        var recipient = "auth0|5f2a0c9b8e7d";               // any user id: a UUID, a number, an e-mail address...
         var browser = CreateTestProbe();
         await sse.ListenAsUserAsync(browser, recipient);   // returns once subscribed: nothing after it is missed
 
