@@ -66,8 +66,21 @@ public interface ISseBroker
     /// <summary>Whether the user has a subscribed connection on any node.</summary>
     Task<bool> IsUserOnlineAsync(Guid userId, CancellationToken cancellationToken = default);
 
-    /// <summary>Every user with a connection on any node that answered in time.</summary>
+    /// <summary>
+    /// Every user with a connection on any node that answered in time, gathered page by page
+    /// (<see cref="GetOnlineUsersAsync(Guid?, int, CancellationToken)"/> with the largest page): as long as the online users,
+    /// and one round trip per <see cref="OnlineUserPages.MaxLimit"/> of them. Prefer the pages for a large cluster.
+    /// </summary>
     Task<IReadOnlyList<Guid>> GetOnlineUsersAsync(CancellationToken cancellationToken = default);
+
+    /// <summary>
+    /// One page of the users with a connection on any node that answered in time, in ascending id order: at most
+    /// <paramref name="limit"/> of them, after <paramref name="after"/> (the previous page's <c>Next</c>; null for the first page).
+    /// Each node sends only its part of the page, so a page costs the same however many users are online.
+    /// </summary>
+    /// <returns>The page, and the cursor of the next one (null when this is the last).</returns>
+    /// <exception cref="ArgumentOutOfRangeException"><paramref name="limit"/> is not 1 to <see cref="OnlineUserPages.MaxLimit"/>.</exception>
+    Task<BrokerQueries.OnlineUsers> GetOnlineUsersAsync(Guid? after, int limit = OnlineUserPages.DefaultLimit, CancellationToken cancellationToken = default);
 
     /// <summary>The user's subscribed connections on every node (answered by the user's entity).</summary>
     Task<int> GetUserConnectionCountAsync(Guid userId, CancellationToken cancellationToken = default);

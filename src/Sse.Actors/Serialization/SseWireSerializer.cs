@@ -49,6 +49,8 @@ public sealed class SseWireSerializer(ExtendedActorSystem system) : SerializerWi
         BrokerStats => "BS",
         GetNodeReport => "QN",
         NodeReport => "RN",
+        GetNodeOnlineUsers => "QU",
+        NodeOnlineUsers => "RU",
         NodeFanOut.StreamEvent => "NS",
         HistorySnapshot => "HS",
         HandoverBucket => "HB",
@@ -90,11 +92,13 @@ public sealed class SseWireSerializer(ExtendedActorSystem system) : SerializerWi
             "QS" => GetStats.Instance,
             "QC" => new GetUserConnectionCount(ReadGuid(r)),
             "RC" => new UserConnectionCount(ReadGuid(r), r.ReadInt32()),
-            "QO" => GetOnlineUsers.Instance,
-            "RO" => new OnlineUsers(ReadGuids(r)),
+            "QO" => new GetOnlineUsers(ReadOptionalGuid(r), r.ReadInt32()),
+            "RO" => new OnlineUsers(ReadGuids(r), ReadOptionalGuid(r)),
             "BS" => ReadStats(r),
             "QN" => GetNodeReport.Instance,
-            "RN" => new NodeReport(ReadStats(r), ReadGuids(r), ReadStrings(r)),
+            "RN" => new NodeReport(ReadStats(r), r.ReadInt32(), r.ReadInt32()),
+            "QU" => new GetNodeOnlineUsers(ReadOptionalGuid(r), r.ReadInt32()),
+            "RU" => new NodeOnlineUsers(r.ReadString(), ReadGuids(r)),
             "NS" => new NodeFanOut.StreamEvent(ReadStream(r), ReadEvent(r)),
             "HS" => new HistorySnapshot(ReadPosition(r), ReadEvents(r)),
             "HB" => new HandoverBucket((ORDictionary<string, LWWRegister<HistorySnapshot>>)ReadWithAkka(r)),
@@ -130,12 +134,15 @@ public sealed class SseWireSerializer(ExtendedActorSystem system) : SerializerWi
             case DeliverBroadcast m: WriteEvent(w, m.Event); break;
             case PublishAccepted m: w.Write(m.EventId); break;
             case PublishRejected m: w.Write(m.Reason); break;
-            case GetStats or GetOnlineUsers or GetNodeReport: break;
+            case GetStats or GetNodeReport: break;
+            case GetOnlineUsers m: WriteOptionalGuid(w, m.After); w.Write(m.Limit); break;
             case GetUserConnectionCount m: WriteGuid(w, m.UserId); break;
             case UserConnectionCount m: WriteGuid(w, m.UserId); w.Write(m.Connections); break;
-            case OnlineUsers m: WriteGuids(w, m.UserIds); break;
+            case OnlineUsers m: WriteGuids(w, m.UserIds); WriteOptionalGuid(w, m.Next); break;
             case BrokerStats m: WriteStats(w, m); break;
-            case NodeReport m: WriteStats(w, m.Stats); WriteGuids(w, m.Users); WriteStrings(w, m.Topics); break;
+            case NodeReport m: WriteStats(w, m.Stats); w.Write(m.ActiveUsers); w.Write(m.ActiveTopics); break;
+            case GetNodeOnlineUsers m: WriteOptionalGuid(w, m.After); w.Write(m.Limit); break;
+            case NodeOnlineUsers m: w.Write(m.Node); WriteGuids(w, m.UserIds); break;
             case NodeFanOut.StreamEvent m: WriteStream(w, m.Stream); WriteEvent(w, m.Event); break;
             case HistorySnapshot m: WritePosition(w, m.Now); WriteEvents(w, m.Events); break;
             case HandoverBucket m: WriteWithAkka(w, m.Entries); break;
@@ -302,6 +309,17 @@ public sealed class SseWireSerializer(ExtendedActorSystem system) : SerializerWi
 
     private static Guid ReadGuid(BinaryReader r) => new(r.ReadBytes(16));
 
+    private static void WriteOptionalGuid(BinaryWriter w, Guid? id)
+    {
+        w.Write(id.HasValue);
+        if (id is { } value)
+        {
+            WriteGuid(w, value);
+        }
+    }
+
+    private static Guid? ReadOptionalGuid(BinaryReader r) => r.ReadBoolean() ? ReadGuid(r) : null;
+
     private static void WriteStats(BinaryWriter w, BrokerStats s)
     {
         w.Write(s.Node); w.Write(s.TotalClients); w.Write(s.TotalUsers); w.Write(s.TotalTopics); w.Write(s.IsRunning); w.Write(s.BufferSize);
@@ -319,25 +337,6 @@ public sealed class SseWireSerializer(ExtendedActorSystem system) : SerializerWi
         {
             WriteGuid(w, id);
         }
-    }
-
-    private static void WriteStrings(BinaryWriter w, IReadOnlyList<string> values)
-    {
-        w.Write(values.Count);
-        foreach (var value in values)
-        {
-            w.Write(value);
-        }
-    }
-
-    private static IReadOnlyList<string> ReadStrings(BinaryReader r)
-    {
-        var values = new string[r.ReadInt32()];
-        for (var i = 0; i < values.Length; i++)
-        {
-            values[i] = r.ReadString();
-        }
-        return values;
     }
 
     private static IReadOnlyList<Guid> ReadGuids(BinaryReader r)

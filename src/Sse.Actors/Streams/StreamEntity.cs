@@ -61,7 +61,11 @@ public sealed class StreamEntity : UntypedActor, IWithTimers, IWithUnboundedStas
         }
     }
 
-    protected override void PostStop() => _settings.Metrics?.EntityStopped(_stream.Kind);
+    protected override void PostStop()
+    {
+        _audience.EntityStopped();
+        _settings.Metrics?.EntityStopped(_stream.Kind);
+    }
 
     /// <summary>
     /// A failure stops the entity rather than let its supervisor restart it: a restarted entity would keep its

@@ -45,11 +45,16 @@ public sealed class SseWireSerializerTests() : Akka.TestKit.Xunit2.TestKit(SseTe
         GetStats.Instance,
         new GetUserConnectionCount(UserId),
         new UserConnectionCount(UserId, 3),
-        GetOnlineUsers.Instance,
-        new OnlineUsers([UserId, Guid.NewGuid(), Guid.NewGuid()]),
+        new GetOnlineUsers(),
+        new GetOnlineUsers(UserId, OnlineUserPages.MaxLimit),
+        new OnlineUsers([UserId, Guid.NewGuid(), Guid.NewGuid()], Next: Guid.NewGuid()),
+        new OnlineUsers([], Next: null),
         Stats,
         GetNodeReport.Instance,
-        new NodeReport(Stats, [UserId, Guid.NewGuid()], ["news/sport", "approval:pending"]),
+        new NodeReport(Stats, ActiveUsers: 25_000, ActiveTopics: int.MaxValue),
+        new GetNodeOnlineUsers(null, 1),
+        new GetNodeOnlineUsers(UserId, OnlineUserPages.MaxLimit + 1),
+        new NodeOnlineUsers("akka.tcp://sse@127.0.0.1:4053", [UserId, Guid.NewGuid()]),
         new Sse.Actors.Broker.NodeFanOut.StreamEvent(new StreamKey.User(UserId), Event),
         new Sse.Actors.Broker.NodeFanOut.StreamEvent(StreamKey.Topic.For(Guid.NewGuid(), "news/sport"), NumberedEvent),
         new HistorySnapshot(new StreamPosition(0xdeadbeef, 43), [NumberedEvent, NumberedEvent with { Position = new StreamPosition(0xdeadbeef, 43) }]),
@@ -179,6 +184,30 @@ public sealed class SseWireSerializerTests() : Akka.TestKit.Xunit2.TestKit(SseTe
             var serializer = (SerializerWithStringManifest)Sys.Serialization.FindSerializerFor(message);
             AssertSameContent(message, serializer.FromBinary(serializer.ToBinary(message), serializer.Manifest(message)));
         }
+    }
+
+    /// <summary>Akka's default <c>maximum-frame-size</c>: a remote message larger than this is dropped.</summary>
+    private const int DefaultRemoteFrame = 128_000;
+
+    [Fact]
+    public void A_node_report_carries_numbers_only_whatever_the_node_holds()
+    {
+        var report = new NodeReport(Stats, ActiveUsers: int.MaxValue, ActiveTopics: int.MaxValue);
+
+        Assert.InRange(Sys.Serialization.FindSerializerFor(report).ToBinary(report).Length, 1, 256);
+    }
+
+    [Fact]
+    public void A_nodes_part_of_the_largest_page_and_the_page_fit_the_default_remote_frame()
+    {
+        var ids = Enumerable.Range(0, OnlineUserPages.MaxLimit + 1).Select(_ => Guid.NewGuid()).ToArray();
+        ISseWireMessage[] messages =
+        [
+            new NodeOnlineUsers("akka.tcp://sse@a-rather-long-host-name.cluster.internal.example:4053", ids),
+            new OnlineUsers(ids[..OnlineUserPages.MaxLimit], Next: ids[^1]),
+        ];
+
+        Assert.All(messages, message => Assert.InRange(Sys.Serialization.FindSerializerFor(message).ToBinary(message).Length, 1, DefaultRemoteFrame));
     }
 
     [Fact]
