@@ -69,8 +69,21 @@ public interface ISseBroker
     /// <exception cref="ArgumentException">The user id breaks the id rule.</exception>
     Task<bool> IsUserOnlineAsync(string userId, CancellationToken cancellationToken = default);
 
-    /// <summary>Every user with a connection on any node that answered in time (a UUID in lowercase, <see cref="Events.SseIds"/>).</summary>
+    /// <summary>
+    /// Every user with a connection on any node that answered in time (a UUID in lowercase, <see cref="Events.SseIds"/>), gathered page by page
+    /// (<see cref="GetOnlineUsersAsync(string?, int, CancellationToken)"/> with the largest page): as long as the online users,
+    /// and one round trip per <see cref="OnlineUserPages.MaxLimit"/> of them. Prefer the pages for a large cluster.
+    /// </summary>
     Task<IReadOnlyList<string>> GetOnlineUsersAsync(CancellationToken cancellationToken = default);
+
+    /// <summary>
+    /// One page of the users with a connection on any node that answered in time, in ascending id order: at most
+    /// <paramref name="limit"/> of them, after <paramref name="after"/> (the previous page's <c>Next</c>; null for the first page).
+    /// Each node sends only its part of the page, so a page costs the same however many users are online.
+    /// </summary>
+    /// <returns>The page, and the cursor of the next one (null when this is the last).</returns>
+    /// <exception cref="ArgumentOutOfRangeException"><paramref name="limit"/> is not 1 to <see cref="OnlineUserPages.MaxLimit"/>.</exception>
+    Task<BrokerQueries.OnlineUsers> GetOnlineUsersAsync(string? after, int limit = OnlineUserPages.DefaultLimit, CancellationToken cancellationToken = default);
 
     /// <summary>The user's subscribed connections on every node (answered by the user's entity).</summary>
     /// <exception cref="ArgumentException">The user id breaks the id rule.</exception>

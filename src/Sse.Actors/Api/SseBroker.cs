@@ -109,8 +109,26 @@ public sealed class SseBroker(
     public async Task<bool> IsUserOnlineAsync(string userId, CancellationToken cancellationToken = default) =>
         await GetUserConnectionCountAsync(userId, cancellationToken) > 0;
 
-    public async Task<IReadOnlyList<string>> GetOnlineUsersAsync(CancellationToken cancellationToken = default) =>
-        (await broker.ActorRef.Ask<OnlineUsers>(GetOnlineUsers.Instance, QueryTimeout, cancellationToken)).UserIds;
+    public async Task<IReadOnlyList<string>> GetOnlineUsersAsync(CancellationToken cancellationToken = default)
+    {
+        var users = new List<string>();
+        string? after = null;
+        do
+        {
+            var page = await GetOnlineUsersAsync(after, OnlineUserPages.MaxLimit, cancellationToken);
+            users.AddRange(page.UserIds);
+            after = page.Next;
+        }
+        while (after is not null);
+        return users;
+    }
+
+    public Task<OnlineUsers> GetOnlineUsersAsync(string? after, int limit = OnlineUserPages.DefaultLimit, CancellationToken cancellationToken = default)
+    {
+        ArgumentOutOfRangeException.ThrowIfLessThan(limit, 1);
+        ArgumentOutOfRangeException.ThrowIfGreaterThan(limit, OnlineUserPages.MaxLimit);
+        return broker.ActorRef.Ask<OnlineUsers>(new GetOnlineUsers(after, limit), QueryTimeout, cancellationToken);
+    }
 
     public async Task<int> GetUserConnectionCountAsync(string userId, CancellationToken cancellationToken = default)
     {

@@ -45,6 +45,7 @@ public sealed class BrokerActor : ReceiveActor, IWithTimers
     private readonly SseMetrics _metrics;
     private readonly IActorRef _mediator = DistributedPubSub.Get(Context.System).Mediator;
     private readonly PublishReceipts _receipts = PublishReceipts.For(Context.System);
+    private readonly ActiveStreams _activeStreams = ActiveStreams.For(Context.System);
     private readonly ILoggingAdapter _log = Context.GetLogger();
 
     private readonly Dictionary<IActorRef, ClientConnection> _clients = [];
@@ -95,7 +96,8 @@ public sealed class BrokerActor : ReceiveActor, IWithTimers
         Receive<GetStats>(m => AskTheCluster(m));
         Receive<GetOnlineUsers>(m => AskTheCluster(m));
         Receive<GetUserConnectionCount>(m => _regions.Users.Forward(m));
-        Receive<GetNodeReport>(_ => Sender.Tell(new NodeReport(NodeStats(), [.. Users()], [.. _clientsByStream.Keys.OfType<StreamKey.Topic>().Select(t => t.Key)])));
+        Receive<GetNodeReport>(_ => Sender.Tell(new NodeReport(NodeStats(), (int)_activeStreams.Users, (int)_activeStreams.Topics)));
+        Receive<GetNodeOnlineUsers>(m => Sender.Tell(new NodeOnlineUsers(_node, OnlineUserPages.NodePage(Users(), m.After, m.Limit))));
     }
 
     public static Props Props(BrokerSettings settings, StreamRegions regions, SseMetrics metrics) =>

@@ -62,23 +62,45 @@ public static class BrokerQueries
 
     public sealed record UserConnectionCount(string UserId, int Connections) : ISseWireMessage;
 
-    public sealed record GetOnlineUsers : ISseWireMessage
-    {
-        public static readonly GetOnlineUsers Instance = new();
-    }
+    /// <summary>
+    /// One page of the users with a stream on any node that answers in time, in ascending id order: at most
+    /// <paramref name="Limit"/> of them (clamped to 1..<see cref="OnlineUserPages.MaxLimit"/>), those after
+    /// <paramref name="After"/> (null: from the first). Answered with <see cref="OnlineUsers"/>.
+    /// </summary>
+    public sealed record GetOnlineUsers(string? After = null, int Limit = OnlineUserPages.DefaultLimit) : ISseWireMessage;
 
-    public sealed record OnlineUsers(IReadOnlyList<string> UserIds) : ISseWireMessage;
+    /// <summary>A page of online users; <paramref name="Next"/> asks for the next page, null when this is the last.</summary>
+    public sealed record OnlineUsers(IReadOnlyList<string> UserIds, string? Next) : ISseWireMessage;
 
-    /// <summary>One node's part of a cluster-wide answer.</summary>
+    /// <summary>One node's part of the stats.</summary>
     public sealed record GetNodeReport : ISseWireMessage
     {
         public static readonly GetNodeReport Instance = new();
     }
 
-    public sealed record NodeReport(BrokerStats Stats, IReadOnlyList<string> Users, IReadOnlyList<string> Topics) : ISseWireMessage;
+    /// <summary>
+    /// The node's figures, and how many user and topic streams whose entity it hosts have a subscriber (on any node):
+    /// the cluster's totals are their sums. Numbers only, however many users the node holds.
+    /// </summary>
+    public sealed record NodeReport(BrokerStats Stats, int ActiveUsers, int ActiveTopics) : INodeAnswer
+    {
+        public string Node => Stats.Node;
+    }
+
+    /// <summary>One node's part of a page of online users: its first <paramref name="Limit"/> users after <paramref name="After"/>.</summary>
+    public sealed record GetNodeOnlineUsers(string? After, int Limit) : ISseWireMessage;
+
+    /// <summary>The users with a stream on <paramref name="Node"/>, ascending.</summary>
+    public sealed record NodeOnlineUsers(string Node, IReadOnlyList<string> UserIds) : INodeAnswer;
+
+    /// <summary>What a node answers a <see cref="ClusterQueryActor"/>, named for the node.</summary>
+    public interface INodeAnswer : ISseWireMessage
+    {
+        string Node { get; }
+    }
 }
 
-/// <summary>One node's figures (the seed's Stats, plus counters).</summary>
+/// <summary>One node's figures (the seed's Stats, plus counters): its clients, and the users and topics of its clients.</summary>
 public sealed record BrokerStats(
     string Node,
     int TotalClients,
@@ -93,8 +115,8 @@ public sealed record BrokerStats(
     long SlowConsumerDisconnects) : ISseWireMessage;
 
 /// <summary>
-/// The cluster's figures: users and topics counted once however many nodes they are on, the
-/// counters summed, each node's own figures, and the members that did not answer in time.
+/// The cluster's figures: users and topics counted once however many nodes they are on (each by the node that
+/// hosts its entity), the counters summed, each node's own figures, and the members that did not answer in time.
 /// </summary>
 public sealed record SseStats(
     int TotalClients,

@@ -6,8 +6,9 @@ using static Sse.Actors.Broker.BrokerQueries;
 namespace Sse.Actors.Broker;
 
 /// <summary>
-/// Answers one cluster-wide question: asks the broker of every Up member for its report, then
-/// answers with what came back by the deadline (naming the members that stayed silent) and stops.
+/// Answers one cluster-wide question: asks the broker of every Up member for its part (a report of numbers, or its
+/// part of a page of online users), then answers with what came back by the deadline (naming the members that stayed
+/// silent) and stops.
 /// </summary>
 internal sealed class ClusterQueryActor : ReceiveActor, IWithTimers
 {
@@ -15,7 +16,7 @@ internal sealed class ClusterQueryActor : ReceiveActor, IWithTimers
     private readonly object _question;
     private readonly BrokerSettings _settings;
     private readonly HashSet<string> _waitingFor;
-    private readonly List<NodeReport> _reports = [];
+    private readonly List<INodeAnswer> _answers = [];
 
     public ClusterQueryActor(IActorRef replyTo, object question, IActorRef localBroker, BrokerSettings settings)
     {
@@ -29,16 +30,17 @@ internal sealed class ClusterQueryActor : ReceiveActor, IWithTimers
             .ToList();
         _waitingFor = [cluster.SelfAddress.ToString(), .. others.Select(address => address.ToString())];
 
-        localBroker.Tell(GetNodeReport.Instance);
+        object nodeQuestion = question is GetOnlineUsers page ? OnlineUserPages.NodeQuestion(page) : GetNodeReport.Instance;
+        localBroker.Tell(nodeQuestion);
         foreach (var address in others)
         {
-            Context.ActorSelection(new RootActorPath(address) / "user" / BrokerActor.Name).Tell(GetNodeReport.Instance);
+            Context.ActorSelection(new RootActorPath(address) / "user" / BrokerActor.Name).Tell(nodeQuestion);
         }
-        Receive<NodeReport>(report =>
+        Receive<INodeAnswer>(answer =>
         {
-            if (_waitingFor.Remove(report.Stats.Node))
+            if (_waitingFor.Remove(answer.Node))
             {
-                _reports.Add(report);
+                _answers.Add(answer);
             }
             if (_waitingFor.Count == 0)
             {
@@ -57,27 +59,27 @@ internal sealed class ClusterQueryActor : ReceiveActor, IWithTimers
 
     private void Answer()
     {
-        var users = _reports.SelectMany(r => r.Users).Distinct().ToArray();
         _replyTo.Tell(_question switch
         {
-            GetOnlineUsers => new OnlineUsers(users),
-            _ => Stats(users.Length),
+            GetOnlineUsers page => OnlineUserPages.Merge(page, _answers.OfType<NodeOnlineUsers>().Select(answer => answer.UserIds)),
+            _ => Stats([.. _answers.OfType<NodeReport>()]),
         });
         Context.Stop(Self);
     }
 
-    private SseStats Stats(int users) => new(
-        TotalClients: _reports.Sum(r => r.Stats.TotalClients),
-        TotalUsers: users,
-        TotalTopics: _reports.SelectMany(r => r.Topics).Distinct().Count(),
-        IsRunning: _reports.Count > 0 && _reports.All(r => r.Stats.IsRunning),
+    // Each user and topic is counted by the one node that hosts its entity: the sums count each once.
+    private SseStats Stats(List<NodeReport> reports) => new(
+        TotalClients: reports.Sum(r => r.Stats.TotalClients),
+        TotalUsers: reports.Sum(r => r.ActiveUsers),
+        TotalTopics: reports.Sum(r => r.ActiveTopics),
+        IsRunning: reports.Count > 0 && reports.All(r => r.Stats.IsRunning),
         BufferSize: _settings.Clients.BufferSize,
         MaxConnections: _settings.MaxConnections,
         MaxConnectionsPerUser: _settings.MaxConnectionsPerUser,
-        ConnectionsAccepted: _reports.Sum(r => r.Stats.ConnectionsAccepted),
-        ConnectionsRefused: _reports.Sum(r => r.Stats.ConnectionsRefused),
-        SlowConsumerDisconnects: _reports.Sum(r => r.Stats.SlowConsumerDisconnects),
-        Nodes: [.. _reports.Select(r => r.Stats).OrderBy(s => s.Node, StringComparer.Ordinal)],
+        ConnectionsAccepted: reports.Sum(r => r.Stats.ConnectionsAccepted),
+        ConnectionsRefused: reports.Sum(r => r.Stats.ConnectionsRefused),
+        SlowConsumerDisconnects: reports.Sum(r => r.Stats.SlowConsumerDisconnects),
+        Nodes: [.. reports.Select(r => r.Stats).OrderBy(s => s.Node, StringComparer.Ordinal)],
         NodesNotAnswering: [.. _waitingFor.Order(StringComparer.Ordinal)]);
 
     private sealed class Deadline : INoSerializationVerificationNeeded

@@ -41,6 +41,8 @@ public sealed class SseMetrics
     // Read on each collection: set once the actor system runs.
     private volatile Func<long>? _pendingPublishes;
     private volatile Func<long>? _brokerBacklog;
+    private volatile Func<long>? _onlineUsers;
+    private volatile Func<long>? _activeTopics;
     // The deepest stream entity backlog since the last collection.
     private long _streamBacklogPeak;
 
@@ -74,6 +76,10 @@ public sealed class SseMetrics
             "Publishes made on this node waiting for their streams to record them, or for room to be sent (Sse:Limits:MaxPendingPublishes).");
         meter.CreateObservableGauge("sse_broker_backlog", () => Observe(_brokerBacklog), "{message}",
             "Messages in the mailbox of this node's broker (live events are shed past Sse:Limits:MaxBrokerBacklog).");
+        meter.CreateObservableGauge("sse_online_users", () => Observe(_onlineUsers), "{user}",
+            "Users with a stream on any node whose entity runs on this node: summed over the nodes, each online user once.");
+        meter.CreateObservableGauge("sse_active_topics", () => Observe(_activeTopics), "{topic}",
+            "Topics (per tenant) with a subscriber on any node whose entity runs on this node: summed over the nodes, each topic in use once.");
         meter.CreateObservableGauge("sse_stream_backlog_peak", () => Observe(() => Interlocked.Exchange(ref _streamBacklogPeak, 0)), "{message}",
             "The deepest backlog of a stream entity on this node since the last collection: its mailbox, and events waiting for the durable store.");
     }
@@ -86,6 +92,13 @@ public sealed class SseMetrics
     {
         _pendingPublishes = pendingPublishes;
         _brokerBacklog = brokerBacklog;
+    }
+
+    /// <summary>What the stream gauges read: the user and topic streams with subscribers whose entity runs on this node.</summary>
+    internal void ObserveStreams(Func<long> onlineUsers, Func<long> activeTopics)
+    {
+        _onlineUsers = onlineUsers;
+        _activeTopics = activeTopics;
     }
 
     /// <summary>A stream entity's backlog as it takes a publish: the peak is kept until the next collection.</summary>

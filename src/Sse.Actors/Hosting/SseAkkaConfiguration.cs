@@ -124,6 +124,8 @@ public static class SseAkkaConfiguration
                 registry.Register<BrokerActor>(broker);
                 var receipts = PublishReceipts.For(system);
                 metrics.ObserveNode(() => receipts.Pending, () => ((ActorRefWithCell)broker).Underlying.NumberOfMessages);
+                var activeStreams = ActiveStreams.For(system);
+                metrics.ObserveStreams(() => activeStreams.Users, () => activeStreams.Topics);
             });
     }
 

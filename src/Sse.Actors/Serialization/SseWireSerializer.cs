@@ -54,7 +54,9 @@ public sealed class SseWireSerializer(ExtendedActorSystem system) : SerializerWi
         OnlineUsers m => WireIds.AllUuids(m.UserIds) ? "RO" : "ROn",
         BrokerStats => "BS",
         GetNodeReport => "QN",
-        NodeReport m => WireIds.AllUuids(m.Users) ? "RN" : "RNn",
+        NodeReport => "RN",
+        GetNodeOnlineUsers => "QU",
+        NodeOnlineUsers m => WireIds.AllUuids(m.UserIds) ? "RU" : "RUn",
         NodeFanOut.StreamEvent => "NS",
         HistorySnapshot => "HS",
         HandoverBucket => "HB",
@@ -100,13 +102,15 @@ public sealed class SseWireSerializer(ExtendedActorSystem system) : SerializerWi
             "QCn" => new GetUserConnectionCount(r.ReadString()),
             "RC" => new UserConnectionCount(WireIds.ReadUuid(r), r.ReadInt32()),
             "RCn" => new UserConnectionCount(r.ReadString(), r.ReadInt32()),
-            "QO" => GetOnlineUsers.Instance,
-            "RO" => new OnlineUsers(ReadIds(r, WireIds.ReadUuid)),
-            "ROn" => new OnlineUsers(ReadIds(r, WireIds.ReadTagged)),
+            "QO" => new GetOnlineUsers(ReadOptionalId(r), r.ReadInt32()),
+            "RO" => new OnlineUsers(ReadIds(r, WireIds.ReadUuid), ReadOptionalId(r)),
+            "ROn" => new OnlineUsers(ReadIds(r, WireIds.ReadTagged), ReadOptionalId(r)),
             "BS" => ReadStats(r),
             "QN" => GetNodeReport.Instance,
-            "RN" => new NodeReport(ReadStats(r), ReadIds(r, WireIds.ReadUuid), ReadStrings(r)),
-            "RNn" => new NodeReport(ReadStats(r), ReadIds(r, WireIds.ReadTagged), ReadStrings(r)),
+            "RN" => new NodeReport(ReadStats(r), r.ReadInt32(), r.ReadInt32()),
+            "QU" => new GetNodeOnlineUsers(ReadOptionalId(r), r.ReadInt32()),
+            "RU" => new NodeOnlineUsers(r.ReadString(), ReadIds(r, WireIds.ReadUuid)),
+            "RUn" => new NodeOnlineUsers(r.ReadString(), ReadIds(r, WireIds.ReadTagged)),
             "NS" => new NodeFanOut.StreamEvent(ReadStream(r), ReadEvent(r)),
             "HS" => new HistorySnapshot(ReadPosition(r), ReadEvents(r)),
             "HB" => new HandoverBucket((ORDictionary<string, LWWRegister<HistorySnapshot>>)ReadWithAkka(r)),
@@ -151,12 +155,15 @@ public sealed class SseWireSerializer(ExtendedActorSystem system) : SerializerWi
             case DeliverBroadcast m: WriteEvent(w, m.Event); break;
             case PublishAccepted m: w.Write(m.EventId); break;
             case PublishRejected m: w.Write(m.Reason); break;
-            case GetStats or GetOnlineUsers or GetNodeReport: break;
+            case GetStats or GetNodeReport: break;
+            case GetOnlineUsers m: WriteOptionalId(w, m.After); w.Write(m.Limit); break;
             case GetUserConnectionCount m: WriteId(w, m.UserId); break;
             case UserConnectionCount m: WriteId(w, m.UserId); w.Write(m.Connections); break;
-            case OnlineUsers m: WriteIds(w, m.UserIds); break;
+            case OnlineUsers m: WriteIds(w, m.UserIds); WriteOptionalId(w, m.Next); break;
             case BrokerStats m: WriteStats(w, m); break;
-            case NodeReport m: WriteStats(w, m.Stats); WriteIds(w, m.Users); WriteStrings(w, m.Topics); break;
+            case NodeReport m: WriteStats(w, m.Stats); w.Write(m.ActiveUsers); w.Write(m.ActiveTopics); break;
+            case GetNodeOnlineUsers m: WriteOptionalId(w, m.After); w.Write(m.Limit); break;
+            case NodeOnlineUsers m: w.Write(m.Node); WriteIds(w, m.UserIds); break;
             case NodeFanOut.StreamEvent m: WriteStream(w, m.Stream); WriteEvent(w, m.Event); break;
             case HistorySnapshot m: WritePosition(w, m.Now); WriteEvents(w, m.Events); break;
             case HandoverBucket m: WriteWithAkka(w, m.Entries); break;
@@ -333,6 +340,18 @@ public sealed class SseWireSerializer(ExtendedActorSystem system) : SerializerWi
         }
     }
 
+    // A page's cursor: any user id, tagged (a UUID in 17 bytes).
+    private static void WriteOptionalId(BinaryWriter w, string? id)
+    {
+        w.Write(id is not null);
+        if (id is not null)
+        {
+            WireIds.WriteTagged(w, id);
+        }
+    }
+
+    private static string? ReadOptionalId(BinaryReader r) => r.ReadBoolean() ? WireIds.ReadTagged(r) : null;
+
     private static void WriteStats(BinaryWriter w, BrokerStats s)
     {
         w.Write(s.Node); w.Write(s.TotalClients); w.Write(s.TotalUsers); w.Write(s.TotalTopics); w.Write(s.IsRunning); w.Write(s.BufferSize);
@@ -359,25 +378,6 @@ public sealed class SseWireSerializer(ExtendedActorSystem system) : SerializerWi
                 WireIds.WriteTagged(w, id);
             }
         }
-    }
-
-    private static void WriteStrings(BinaryWriter w, IReadOnlyList<string> values)
-    {
-        w.Write(values.Count);
-        foreach (var value in values)
-        {
-            w.Write(value);
-        }
-    }
-
-    private static IReadOnlyList<string> ReadStrings(BinaryReader r)
-    {
-        var values = new string[r.ReadInt32()];
-        for (var i = 0; i < values.Length; i++)
-        {
-            values[i] = r.ReadString();
-        }
-        return values;
     }
 
     private static IReadOnlyList<string> ReadIds(BinaryReader r, Func<BinaryReader, string> readId)

@@ -25,6 +25,9 @@ internal interface IStreamAudience
     /// <summary>Hands the same encoded event to the whole audience. Nobody waits for a slow subscriber.</summary>
     void Deliver(SseEvent sseEvent);
 
+    /// <summary>The entity stopped: its subscribers no longer make its stream count as active on this node.</summary>
+    void EntityStopped();
+
     static IStreamAudience For(StreamKey stream, ActorSystem system) => stream is StreamKey.Broadcasts
         ? new EveryNode(DistributedPubSub.Get(system).Mediator)
         : new SubscriberSet(stream, system);
@@ -33,7 +36,8 @@ internal interface IStreamAudience
 /// <summary>
 /// A user's or topic's subscribers. A fan-out costs one message per local subscriber (split over the node's
 /// cores once there are many, <see cref="LocalFanOut"/>) and one per other node holding subscribers: that
-/// node's broker hands it to its own connections of the stream.
+/// node's broker hands it to its own connections of the stream. While it has a subscriber, its stream counts in the
+/// node's <see cref="ActiveStreams"/>.
 /// </summary>
 internal sealed class SubscriberSet(StreamKey stream, ActorSystem system) : IStreamAudience
 {
@@ -66,7 +70,10 @@ internal sealed class SubscriberSet(StreamKey stream, ActorSystem system) : IStr
             }
             added = node.Subscribers.Add(subscriber);
         }
-        Count += added ? 1 : 0;
+        if (added && ++Count == 1)
+        {
+            ActiveStreams.For(system).Activated(stream);
+        }
         return added;
     }
 
@@ -95,7 +102,10 @@ internal sealed class SubscriberSet(StreamKey stream, ActorSystem system) : IStr
         {
             removed = false;
         }
-        Count -= removed ? 1 : 0;
+        if (removed && --Count == 0)
+        {
+            ActiveStreams.For(system).Deactivated(stream);
+        }
         return removed;
     }
 
@@ -127,6 +137,14 @@ internal sealed class SubscriberSet(StreamKey stream, ActorSystem system) : IStr
         }
     }
 
+    public void EntityStopped()
+    {
+        if (Count > 0)
+        {
+            ActiveStreams.For(system).Deactivated(stream);
+        }
+    }
+
     private sealed record RemoteNode(ActorSelection Broker)
     {
         public HashSet<IActorRef> Subscribers { get; } = [];
@@ -151,4 +169,8 @@ internal sealed class EveryNode(IActorRef mediator) : IStreamAudience
 
     public void Deliver(SseEvent sseEvent) =>
         mediator.Tell(new Publish(BrokerActor.BroadcastTopic, new BrokerCommands.DeliverBroadcast(sseEvent)));
+
+    public void EntityStopped()
+    {
+    }
 }

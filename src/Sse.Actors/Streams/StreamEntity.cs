@@ -63,6 +63,7 @@ public sealed class StreamEntity : UntypedActor, IWithUnboundedStash, IStreamHis
     protected override void PostStop()
     {
         _passivation?.Cancel();
+        _audience.EntityStopped();
         _settings.Metrics?.EntityStopped(_stream.Kind);
     }
 

@@ -73,7 +73,7 @@ public sealed class BrokerActorTests : Akka.TestKit.Xunit2.TestKit
     }
 
     [Fact]
-    public void Stats_count_clients_users_and_topics()
+    public void The_nodes_figures_count_its_clients_and_their_users_and_topics()
     {
         var broker = StartBroker();
         var (alice, bob) = (Guid.NewGuid().ToString(), Guid.NewGuid().ToString());
@@ -83,8 +83,29 @@ public sealed class BrokerActorTests : Akka.TestKit.Xunit2.TestKit
 
         var stats = Stats(broker);
 
-        Assert.Equal((3, 2, 2), (stats.TotalClients, stats.TotalUsers, stats.TotalTopics));
+        var node = Assert.Single(stats.Nodes);
+        Assert.Equal((3, 2, 2), (node.TotalClients, node.TotalUsers, node.TotalTopics));
+        Assert.Equal(3, stats.TotalClients);
         Assert.True(stats.IsRunning);
+    }
+
+    [Fact]
+    public void The_clusters_users_and_topics_are_the_streams_with_subscribers_whose_entities_the_node_hosts()
+    {
+        var broker = StartBroker();
+        // No entity runs here (the regions are probes): the clients' users and topics are counted by their entities' nodes.
+        Connect(broker, NewConnection(Guid.NewGuid().ToString(), "news"));
+        var user = new StreamKey.User(Guid.NewGuid().ToString());
+        var active = ActiveStreams.For(Sys);
+        active.Activated(user);
+        active.Activated(new StreamKey.Topic("news"));
+        active.Activated(StreamKey.Topic.For(Guid.NewGuid().ToString(), "news"));
+
+        var stats = Stats(broker);
+
+        Assert.Equal((1, 2), (stats.TotalUsers, stats.TotalTopics));
+        active.Deactivated(user);
+        Assert.Equal(0, Stats(broker).TotalUsers);
     }
 
     [Fact]
@@ -114,8 +135,8 @@ public sealed class BrokerActorTests : Akka.TestKit.Xunit2.TestKit
 
         AwaitAssert(() =>
         {
-            var stats = Stats(broker);
-            Assert.Equal((1, 1, 1), (stats.TotalClients, stats.TotalUsers, stats.TotalTopics));
+            var node = Assert.Single(Stats(broker).Nodes);
+            Assert.Equal((1, 1, 1), (node.TotalClients, node.TotalUsers, node.TotalTopics));
         });
     }
 
@@ -273,7 +294,7 @@ public sealed class BrokerActorTests : Akka.TestKit.Xunit2.TestKit
         List<SubscribeToStream> subscriptions = [_topicRegion.ExpectMsg<SubscribeToStream>(), _broadcastRegion.ExpectMsg<SubscribeToStream>()];
         Assert.Equal([new StreamKey.Topic("news"), StreamKey.Broadcasts.Instance], subscriptions.Select(m => m.Stream));
         Assert.All(subscriptions, m => Assert.Equal(client, m.Subscriber));
-        Assert.Equal(1, Stats(broker).TotalTopics);
+        Assert.Equal(1, Assert.Single(Stats(broker).Nodes).TotalTopics);
     }
 
     [Fact]
@@ -317,17 +338,39 @@ public sealed class BrokerActorTests : Akka.TestKit.Xunit2.TestKit
     }
 
     [Fact]
-    public void Online_users_are_the_users_with_a_connection()
+    public void Online_users_are_the_users_with_a_connection_a_page_at_a_time_in_order()
     {
         var broker = StartBroker();
-        var (alice, bob) = (Guid.NewGuid().ToString(), Guid.NewGuid().ToString());
-        Connect(broker, NewConnection(alice));
-        Connect(broker, NewConnection(alice));
-        Connect(broker, NewConnection(bob));
+        var users = new[] { Guid.NewGuid().ToString(), Guid.NewGuid().ToString(), Guid.NewGuid().ToString() }.Order(StringComparer.Ordinal).ToArray();
+        foreach (var user in users)
+        {
+            Connect(broker, NewConnection(user, "news"));
+        }
+        Connect(broker, NewConnection(users[0]));
 
-        broker.Tell(GetOnlineUsers.Instance);
+        broker.Tell(new GetOnlineUsers(Limit: 2));
+        var first = ExpectMsg<OnlineUsers>();
+        broker.Tell(new GetOnlineUsers(first.Next, Limit: 2));
+        var second = ExpectMsg<OnlineUsers>();
 
-        Assert.Equal(new[] { alice, bob }.Order(), ExpectMsg<OnlineUsers>().UserIds.Order());
+        Assert.Equal(users[..2], first.UserIds);
+        Assert.Equal(users[1], first.Next);
+        Assert.Equal([users[2]], second.UserIds);
+        Assert.Null(second.Next);
+    }
+
+    [Fact]
+    public void A_nodes_part_of_a_page_names_the_node()
+    {
+        var broker = StartBroker();
+        var alice = Guid.NewGuid().ToString();
+        Connect(broker, NewConnection(alice));
+
+        broker.Tell(new GetNodeOnlineUsers(null, 10));
+
+        var part = ExpectMsg<NodeOnlineUsers>();
+        Assert.Equal(Akka.Cluster.Cluster.Get(Sys).SelfAddress.ToString(), part.Node);
+        Assert.Equal([alice], part.UserIds);
     }
 
     [Fact]

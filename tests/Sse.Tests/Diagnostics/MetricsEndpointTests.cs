@@ -50,6 +50,22 @@ public sealed class MetricsEndpointTests
     }
 
     [Fact]
+    public async Task Online_users_and_active_topics_are_gauges_of_the_streams_with_subscribers()
+    {
+        await using var host = await BrokerHost.StartAsync();
+        var alice = Guid.NewGuid().ToString();
+        await using var aliceTab1 = await host.ConnectAsync(alice, "news");
+        var aliceTab2 = await host.ConnectAsync(alice, "news,sport");
+        await using var bob = await host.ConnectAsync(Guid.NewGuid().ToString());
+
+        await host.AwaitMetricsAsync(m => m.Value("sse_online_users", host.Node()) == 2 && m.Value("sse_active_topics", host.Node()) == 2);
+        await aliceTab2.DisposeAsync();
+
+        var scrape = await host.AwaitMetricsAsync(m => m.Value("sse_online_users", host.Node()) == 2 && m.Value("sse_active_topics", host.Node()) == 1);
+        Assert.Equal(("gauge", "gauge"), (scrape.Types["sse_online_users"], scrape.Types["sse_active_topics"]));
+    }
+
+    [Fact]
     public async Task With_Metrics_Hosts_the_scrape_answers_only_on_those_hosts()
     {
         await using var host = await BrokerHost.StartAsync(new Dictionary<string, string> { ["Sse:Metrics:Hosts:0"] = "metrics.internal" });

@@ -61,13 +61,19 @@ public sealed class SseWireSerializerTests() : Akka.TestKit.Xunit2.TestKit(SseTe
         new GetUserConnectionCount(NamedUser),
         new UserConnectionCount(UserId, 3),
         new UserConnectionCount(NamedUser, 3),
-        GetOnlineUsers.Instance,
-        new OnlineUsers([UserId, Guid.NewGuid().ToString(), Guid.NewGuid().ToString()]),
-        new OnlineUsers([UserId, NamedUser, "1234567890", "alice@example.com"]),
+        new GetOnlineUsers(),
+        new GetOnlineUsers(UserId, OnlineUserPages.MaxLimit),
+        new GetOnlineUsers(NamedUser, 10),
+        new OnlineUsers([UserId, Guid.NewGuid().ToString(), Guid.NewGuid().ToString()], Next: Guid.NewGuid().ToString()),
+        new OnlineUsers([UserId, NamedUser, "1234567890", "alice@example.com"], Next: "alice@example.com"),
+        new OnlineUsers([], Next: null),
         Stats,
         GetNodeReport.Instance,
-        new NodeReport(Stats, [UserId, Guid.NewGuid().ToString()], ["news/sport", "approval:pending"]),
-        new NodeReport(Stats, [NamedUser, UserId], [StreamKey.Topic.For(NamedTenant, "news/sport").Key]),
+        new NodeReport(Stats, ActiveUsers: 25_000, ActiveTopics: int.MaxValue),
+        new GetNodeOnlineUsers(null, 1),
+        new GetNodeOnlineUsers(UserId, OnlineUserPages.MaxLimit + 1),
+        new NodeOnlineUsers("akka.tcp://sse@127.0.0.1:4053", [UserId, Guid.NewGuid().ToString()]),
+        new NodeOnlineUsers("akka.tcp://sse@127.0.0.1:4053", [NamedUser, UserId]),
         new Sse.Actors.Broker.NodeFanOut.StreamEvent(new StreamKey.User(UserId), Event),
         new Sse.Actors.Broker.NodeFanOut.StreamEvent(StreamKey.Topic.For(Guid.NewGuid().ToString(), "news/sport"), NumberedEvent),
         new Sse.Actors.Broker.NodeFanOut.StreamEvent(new StreamKey.User(NamedUser), NumberedEvent),
@@ -201,6 +207,30 @@ public sealed class SseWireSerializerTests() : Akka.TestKit.Xunit2.TestKit(SseTe
         }
     }
 
+    /// <summary>Akka's default <c>maximum-frame-size</c>: a remote message larger than this is dropped.</summary>
+    private const int DefaultRemoteFrame = 128_000;
+
+    [Fact]
+    public void A_node_report_carries_numbers_only_whatever_the_node_holds()
+    {
+        var report = new NodeReport(Stats, ActiveUsers: int.MaxValue, ActiveTopics: int.MaxValue);
+
+        Assert.InRange(Sys.Serialization.FindSerializerFor(report).ToBinary(report).Length, 1, 256);
+    }
+
+    [Fact]
+    public void A_nodes_part_of_the_largest_page_and_the_page_fit_the_default_remote_frame()
+    {
+        var ids = Enumerable.Range(0, OnlineUserPages.MaxLimit + 1).Select(_ => Guid.NewGuid().ToString()).ToArray();
+        ISseWireMessage[] messages =
+        [
+            new NodeOnlineUsers("akka.tcp://sse@a-rather-long-host-name.cluster.internal.example:4053", ids),
+            new OnlineUsers(ids[..OnlineUserPages.MaxLimit], Next: ids[^1]),
+        ];
+
+        Assert.All(messages, message => Assert.InRange(Sys.Serialization.FindSerializerFor(message).ToBinary(message).Length, 1, DefaultRemoteFrame));
+    }
+
     [Fact]
     public void Unknown_manifest_is_a_serialization_error()
     {
@@ -223,7 +253,7 @@ public sealed class SseWireSerializerTests() : Akka.TestKit.Xunit2.TestKit(SseTe
         AssertWrittenAs(new SendToTopic("news", "update", "x", UserId), "CT", w => { w.Write("news"); w.Write("update"); w.Write("x"); w.Write(true); w.Write(uuid); w.Write(false); });
         AssertWrittenAs(new GetUserConnectionCount(UserId), "QC", w => w.Write(uuid));
         AssertWrittenAs(new UserConnectionCount(UserId, 2), "RC", w => { w.Write(uuid); w.Write(2); });
-        AssertWrittenAs(new OnlineUsers([UserId, UserId]), "RO", w => { w.Write(2); w.Write(uuid); w.Write(uuid); });
+        AssertWrittenAs(new OnlineUsers([UserId, UserId], Next: null), "RO", w => { w.Write(2); w.Write(uuid); w.Write(uuid); w.Write(false); });
         AssertWrittenAs(new PublishToStream(new StreamKey.User(UserId), Event), "PS", w => { w.Write((byte)'u'); w.Write(uuid); w.Write(eventBytes); });
         // The keys of entities and of their stored histories are the ones UUID users had, too.
         Assert.Equal(("0b9a4cbe3bd44f4c9a532a4a0f0d6e11", "sse-user-0b9a4cbe3bd44f4c9a532a4a0f0d6e11"),
@@ -239,12 +269,13 @@ public sealed class SseWireSerializerTests() : Akka.TestKit.Xunit2.TestKit(SseTe
         ISseWireMessage[] messages =
         [
             new SendToUser(hexId, "update", "x"), new SendToTopic("news", "update", "x", NamedTenant), new GetUserConnectionCount(NamedUser),
-            new UserConnectionCount(NamedUser, 2), new OnlineUsers([UserId, NamedUser]), new NodeReport(Stats, [UserId, "1234567890"], []),
+            new UserConnectionCount(NamedUser, 2), new OnlineUsers([UserId, NamedUser], Next: null),
+            new NodeOnlineUsers("akka.tcp://sse@127.0.0.1:4053", [UserId, "1234567890"]),
         ];
 
         var manifests = messages.Select(m => ((SerializerWithStringManifest)Sys.Serialization.FindSerializerFor(m)).Manifest(m));
 
-        Assert.Equal(["CUn", "CTn", "QCn", "RCn", "ROn", "RNn"], manifests);
+        Assert.Equal(["CUn", "CTn", "QCn", "RCn", "ROn", "RUn"], manifests);
         var copy = (SendToUser)RoundTrip(messages[0]);
         Assert.Equal(hexId, copy.UserId);
         Assert.Equal((byte)'n', Sys.Serialization.FindSerializerFor(Event).ToBinary(new PublishToStream(new StreamKey.User(hexId), Event))[0]);

@@ -154,6 +154,39 @@ public abstract class StreamEntitySpec() : Akka.TestKit.Xunit2.TestKit(SseTestCo
         shard.ExpectNoMsg(EmptyPassivation * 3);
     }
 
+    [Fact]
+    public void The_stream_counts_as_active_on_the_node_while_it_has_a_subscriber()
+    {
+        var (entity, _) = StartEntity();
+        var first = SubscribedProbe(entity);
+        var second = SubscribedProbe(entity);
+        Assert.Equal(1, ActiveOnTheNode);
+
+        entity.Tell(Unsubscribe(first.Ref));
+        var third = SubscribedProbe(entity);
+        Assert.Equal(1, ActiveOnTheNode);
+
+        entity.Tell(Unsubscribe(third.Ref));
+        Assert.Equal(1, ActiveOnTheNode);
+        Sys.Stop(second.Ref);
+        AwaitAssert(() => Assert.Equal(0, ActiveOnTheNode));
+    }
+
+    [Fact]
+    public void An_entity_that_stops_with_subscribers_no_longer_counts_its_stream()
+    {
+        var (entity, _) = StartEntity();
+        SubscribedProbe(entity);
+        Watch(entity);
+
+        Sys.Stop(entity);
+
+        ExpectTerminated(entity);
+        Assert.Equal(0, ActiveOnTheNode);
+    }
+
+    private long ActiveOnTheNode => Stream is StreamKey.User ? ActiveStreams.For(Sys).Users : ActiveStreams.For(Sys).Topics;
+
     protected (IActorRef Entity, TestProbe Shard) StartEntity()
     {
         var shard = CreateTestProbe();
