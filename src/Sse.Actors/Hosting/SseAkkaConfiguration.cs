@@ -40,6 +40,9 @@ public static class SseAkkaConfiguration
           log-dead-letters-during-shutdown = off
           # A replay to another node and a node's stats are single messages: 128,000 B breaks stats at about 7k users a node.
           remote.dot-netty.tcp.maximum-frame-size = 4 MiB
+          # Every subscription to an entity on another node is a remote death watch both ways, a system message each:
+          # tens of thousands of reconnects within seconds overflow Akka's 20,000 and the nodes quarantine each other.
+          remote.system-message-buffer-size = 200000
           cluster {
             # The side with the majority of nodes survives a partition; Sse:Cluster:DownUnreachableAfter sets stable-after.
             downing-provider-class = "Akka.Cluster.SBR.SplitBrainResolverProvider, Akka.Cluster"
