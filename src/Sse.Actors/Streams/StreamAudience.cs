@@ -59,6 +59,11 @@ internal sealed class SubscriberSet(StreamKey stream, ActorSystem system) : IStr
         {
             added = _local.Add(subscriber);
             _fanOut?.Changed();
+            // Decided as the set grows, not per event: once split, a stream stays split (LocalFanOut).
+            if (_fanOut is null && _local.Count >= 2 && FanOutWorkers.For(system) is var workers && workers.Splits(_local.Count))
+            {
+                _fanOut = new LocalFanOut(workers);
+            }
         }
         else
         {
@@ -111,10 +116,6 @@ internal sealed class SubscriberSet(StreamKey stream, ActorSystem system) : IStr
 
     public void Deliver(SseEvent sseEvent)
     {
-        if (_fanOut is null && _local.Count >= 2 && FanOutWorkers.For(system) is var workers && workers.Splits(_local.Count))
-        {
-            _fanOut = new LocalFanOut(workers);
-        }
         if (_fanOut is not null)
         {
             _fanOut.Deliver(_local, sseEvent);
