@@ -75,7 +75,6 @@ public sealed class BrokerActor : ReceiveActor, IWithTimers
         _heartbeatSlices = (int)Math.Clamp(settings.Clients.HeartbeatInterval / HeartbeatSlice, 1, 60);
 
         Receive<Connect>(m => Admit(m.Connection));
-        Receive<Terminated>(t => Remove(t.ActorRef));
         Receive<ClientProtocol.SlowConsumerDropped>(_ =>
         {
             _slowConsumers++;
@@ -91,6 +90,8 @@ public sealed class BrokerActor : ReceiveActor, IWithTimers
         Receive<DeliverBroadcast>(m => _everyone.Deliver(_clients.Keys, m.Event));
         Receive<NodeFanOut.StreamEvent>(m => DeliverLocally(m.Stream, m.Event));
         Receive<EventsShed>(m => CatchUp(m.Queue));
+        // The broadcasts' entity on this node stopped; its subscribers here (with history on, every connection) subscribe again.
+        Receive<Streams.StreamProtocol.EntityStopped>(m => ForwardToAll(m));
         Receive<SubscribeAck>(_ => { });
 
         Receive<GetStats>(m => AskTheCluster(m));
@@ -114,8 +115,7 @@ public sealed class BrokerActor : ReceiveActor, IWithTimers
     // A stopping broker's children stop with it, unseen by Remove: the gauge must not keep them.
     protected override void PostStop() => _metrics.ConnectionsClosed(_clients.Count);
 
-    // A failed client is stopped, never restarted: its response cannot be resumed.
-    protected override SupervisorStrategy SupervisorStrategy() => Akka.Actor.SupervisorStrategy.StoppingStrategy;
+    protected override SupervisorStrategy SupervisorStrategy() => new ClientSupervision(Remove);
 
     private void Admit(ClientConnection connection)
     {
@@ -126,8 +126,8 @@ public sealed class BrokerActor : ReceiveActor, IWithTimers
             Sender.Tell(refusal);
             return;
         }
+        // Not watched: the broker hears of its end as its parent (ClientSupervision).
         var client = Context.ActorOf(LeanMailbox.For(ClientActor.Props(connection, _regions, _settings.Clients, _metrics), Context.System), $"client-{connection.ClientId:N}");
-        Context.Watch(client);
         _clients.Add(client, connection);
         _everyone.Changed();
         foreach (var stream in IndexedStreams(connection))
@@ -255,6 +255,14 @@ public sealed class BrokerActor : ReceiveActor, IWithTimers
             {
                 client.Tell(ClientProtocol.SendHeartbeat.Instance);
             }
+        }
+    }
+
+    private void ForwardToAll(object message)
+    {
+        foreach (var client in _clients.Keys)
+        {
+            client.Forward(message);
         }
     }
 

@@ -81,12 +81,13 @@ public sealed class ClientActor : UntypedActor
     protected override void PostStop()
     {
         _retry?.Cancel();
-        foreach (var (stream, entity) in _streams.Subscriptions)
+        foreach (var (stream, _) in _streams.Subscriptions)
         {
-            // The broadcasts' entity keeps no subscribers: nothing to end there.
+            // The broadcasts' entity keeps no subscribers: nothing to end there. Through the region, as every subscription
+            // went: it arrives after them, so an entity on this node (which does not watch its subscribers) lets go of it.
             if (stream is not StreamKey.Broadcasts)
             {
-                (entity ?? _regions.For(stream)).Tell(new UnsubscribeFromStream(stream, Self));
+                _regions.For(stream).Tell(new UnsubscribeFromStream(stream, Self));
             }
         }
         _connection.Complete();
@@ -166,11 +167,11 @@ public sealed class ClientActor : UntypedActor
                     Subscribe(stream);
                 }
                 break;
+            case EntityStopped m:
+                EntityLost(m.Stream, Sender);
+                break;
             case SubscriptionLost m:
-                Resubscribed(SseMetrics.ResubscribeReasons.Moved, $"client {_connection.ClientId}: {m.Stream} entity stopped or moved; subscribing again");
-                _streams.Lost(m.Stream);
-                Subscribe(m.Stream);
-                RetryPendingSubscriptions();
+                EntityLost(m.Stream, m.Entity);
                 break;
             case Disconnect:
                 Context.Stop(Self);
@@ -182,6 +183,18 @@ public sealed class ClientActor : UntypedActor
                 Unhandled(message);
                 break;
         }
+    }
+
+    /// <summary>The entity of a subscribed stream stopped or moved (an earlier one's end is old news): subscribe again.</summary>
+    private void EntityLost(StreamKey stream, IActorRef entity)
+    {
+        if (!_streams.Lost(stream, entity))
+        {
+            return;
+        }
+        Resubscribed(SseMetrics.ResubscribeReasons.Moved, $"client {_connection.ClientId}: {stream} entity stopped or moved; subscribing again");
+        Subscribe(stream);
+        RetryPendingSubscriptions();
     }
 
     /// <summary>Live events of the stream were shed before reaching this node: subscribe again from here, or say they are gone.</summary>
@@ -217,9 +230,12 @@ public sealed class ClientActor : UntypedActor
         {
             return;
         }
-        // Watched again after a gap repair: the same entity, so its previous watch goes first.
-        Context.Unwatch(Sender);
-        Context.WatchWith(Sender, new SubscriptionLost(stream));
+        // Only an entity on another node is watched: one on this node tells its subscribers it stops (EntityStopped).
+        // Acknowledged again after a gap repair, the same entity is watched already.
+        if (!Sender.Path.Address.HasLocalScope)
+        {
+            Context.WatchWith(Sender, new SubscriptionLost(stream, Sender));
+        }
         if (resumed is not null)
         {
             Write(resumed);

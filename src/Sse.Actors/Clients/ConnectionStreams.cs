@@ -71,13 +71,19 @@ public sealed class ConnectionStreams
         return true;
     }
 
-    /// <summary>The stream's entity stopped or moved: subscribe again; until it answers, events of another epoch are held back.</summary>
-    public void Lost(StreamKey stream)
+    /// <summary>
+    /// The stream's entity stopped or moved: true when <paramref name="entity"/> is the one that acknowledged its
+    /// subscription, which is now pending (subscribe again; until it answers, events of another epoch are held back).
+    /// False for an earlier entity, or while the subscription is pending anyway.
+    /// </summary>
+    public bool Lost(StreamKey stream, IActorRef entity)
     {
-        if (Find(stream) is { } cursor)
+        if (Find(stream) is not { } cursor || !entity.Equals(cursor.Entity))
         {
-            cursor.Entity = null;
+            return false;
         }
+        cursor.Entity = null;
+        return true;
     }
 
     /// <summary>

@@ -6,7 +6,7 @@ using Sse.Actors.FanOut;
 
 namespace Sse.Actors.Streams;
 
-/// <summary>Who a stream entity's events reach: its watched subscribers, or for the broadcasts every node.</summary>
+/// <summary>Who a stream entity's events reach: its subscribers, or for the broadcasts every node.</summary>
 internal interface IStreamAudience
 {
     /// <summary>Subscribers kept, on every node.</summary>
@@ -25,11 +25,14 @@ internal interface IStreamAudience
     /// <summary>Hands the same encoded event to the whole audience. Nobody waits for a slow subscriber.</summary>
     void Deliver(SseEvent sseEvent);
 
-    /// <summary>The entity stopped: its subscribers no longer make its stream count as active on this node.</summary>
-    void EntityStopped();
+    /// <summary>
+    /// The entity stopped: its subscribers on this node are told (<see cref="StreamProtocol.EntityStopped"/>, from
+    /// <paramref name="entity"/>), and no longer make its stream count as active here.
+    /// </summary>
+    void Stopped(IActorRef entity);
 
     static IStreamAudience For(StreamKey stream, ActorSystem system) => stream is StreamKey.Broadcasts
-        ? new EveryNode(DistributedPubSub.Get(system).Mediator)
+        ? new EveryNode(DistributedPubSub.Get(system).Mediator, system.ActorSelection($"/user/{BrokerActor.Name}"))
         : new SubscriberSet(stream, system);
 }
 
@@ -138,8 +141,13 @@ internal sealed class SubscriberSet(StreamKey stream, ActorSystem system) : IStr
         }
     }
 
-    public void EntityStopped()
+    public void Stopped(IActorRef entity)
     {
+        var stopped = new StreamProtocol.EntityStopped(stream);
+        foreach (var subscriber in _local)
+        {
+            subscriber.Tell(stopped, entity);
+        }
         if (Count > 0)
         {
             ActiveStreams.For(system).Deactivated(stream);
@@ -156,7 +164,8 @@ internal sealed class SubscriberSet(StreamKey stream, ActorSystem system) : IStr
 /// The broadcasts' audience: every connection of the cluster, reached through each node's broker, which
 /// knows its connections (one pub-sub message per node). It keeps nobody and is never empty.
 /// </summary>
-internal sealed class EveryNode(IActorRef mediator) : IStreamAudience
+/// <param name="localBroker">This node's broker, which tells its connections when the entity stops: with history on they subscribe to the broadcasts' replay.</param>
+internal sealed class EveryNode(IActorRef mediator, ActorSelection localBroker) : IStreamAudience
 {
     public int Count => 0;
 
@@ -171,7 +180,5 @@ internal sealed class EveryNode(IActorRef mediator) : IStreamAudience
     public void Deliver(SseEvent sseEvent) =>
         mediator.Tell(new Publish(BrokerActor.BroadcastTopic, new BrokerCommands.DeliverBroadcast(sseEvent)));
 
-    public void EntityStopped()
-    {
-    }
+    public void Stopped(IActorRef entity) => localBroker.Tell(new StreamProtocol.EntityStopped(StreamKey.Broadcasts.Instance), entity);
 }

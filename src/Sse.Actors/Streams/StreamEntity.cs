@@ -14,11 +14,17 @@ namespace Sse.Actors.Streams;
 
 /// <summary>
 /// The sharded entity of one stream: a user's, a topic's, or the broadcasts'. It keeps the stream's audience
-/// (<see cref="IStreamAudience"/>: watched subscribers on every node, or every node's broker) and hands each
+/// (<see cref="IStreamAudience"/>: subscribers on every node, or every node's broker) and hands each
 /// event to it, through the stream's history (<see cref="IStreamHistory"/>: none, in memory, or a journal),
 /// which numbers and keeps it with history on. An entity with subscribers is never passivated; one that stays
 /// empty for <c>EmptyEntityPassivation</c> (or the history's retention) asks its shard to passivate it.
 /// </summary>
+/// <remarks>
+/// Death watch only across nodes, where a message can be lost: the entity watches its subscribers on other nodes, and
+/// they watch it. On its own node a subscriber unsubscribes as it stops (through the region, after its subscriptions),
+/// and the entity tells it <see cref="EntityStopped"/> as it stops: a node holds one entity and one client per
+/// connection, and a watch costs each cell its watch tables.
+/// </remarks>
 public sealed class StreamEntity : UntypedActor, IWithUnboundedStash, IStreamHistoryOwner
 {
     private readonly StreamKey _stream;
@@ -63,14 +69,14 @@ public sealed class StreamEntity : UntypedActor, IWithUnboundedStash, IStreamHis
     protected override void PostStop()
     {
         _passivation?.Cancel();
-        _audience.EntityStopped();
+        _audience.Stopped(Self);
         _settings.Metrics?.EntityStopped(_stream.Kind);
     }
 
     /// <summary>
     /// A failure stops the entity rather than let its supervisor restart it: a restarted entity would keep its
-    /// reference but lose its subscribers, who would not know. Stopped, it is seen by their watch; they subscribe
-    /// again and the next incarnation starts from the stream's history.
+    /// reference but lose its subscribers, who would not know. Stopped, it tells them (or their watch sees it); they
+    /// subscribe again and the next incarnation starts from the stream's history.
     /// </summary>
     protected override bool AroundReceive(Receive receive, object message)
     {
@@ -230,13 +236,25 @@ public sealed class StreamEntity : UntypedActor, IWithUnboundedStash, IStreamHis
     /// </summary>
     private void Subscribe(IActorRef subscriber, StreamPosition? from)
     {
+        var remote = !subscriber.Path.Address.HasLocalScope;
+        // Stopped before its subscription arrived (its unsubscribe lost in a full backlog while the history loaded): kept, it
+        // would never be removed. Exact for a reference on this node, which is what a watch would have asked.
+#pragma warning disable CS0618
+        if (!remote && subscriber is IInternalActorRef { IsTerminated: true })
+#pragma warning restore CS0618
+        {
+            return;
+        }
         if (_audience.Add(subscriber))
         {
-            Context.Watch(subscriber);
+            if (remote)
+            {
+                Context.Watch(subscriber);
+            }
             _passivation?.Cancel();
             _passivation = null;
         }
-        var maxBytes = subscriber.Path.Address.HasLocalScope ? long.MaxValue : _settings.MaxRemoteReplayBytes;
+        var maxBytes = remote ? _settings.MaxRemoteReplayBytes : long.MaxValue;
         subscriber.Tell(new SubscribedToStream(_stream, _history.ReplayAfter(from, maxBytes)));
     }
 
@@ -246,7 +264,10 @@ public sealed class StreamEntity : UntypedActor, IWithUnboundedStash, IStreamHis
         {
             return;
         }
-        Context.Unwatch(subscriber);
+        if (!subscriber.Path.Address.HasLocalScope)
+        {
+            Context.Unwatch(subscriber);
+        }
         if (_audience.IsEmpty)
         {
             _emptySince = Stopwatch.GetTimestamp();

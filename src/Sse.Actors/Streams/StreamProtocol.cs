@@ -43,10 +43,17 @@ public static class StreamProtocol
     public sealed record EventRecorded(StreamKey Stream, string EventId, string RecordedAs) : ISseWireMessage;
 
     /// <summary>
-    /// Acknowledges a subscription; its sender is the entity, which the subscriber watches.
+    /// Acknowledges a subscription; its sender is the entity. A subscriber on another node watches it; one on the
+    /// entity's node is told <see cref="EntityStopped"/>.
     /// <paramref name="Replay"/>: null unless history is on.
     /// </summary>
     public sealed record SubscribedToStream(StreamKey Stream, StreamReplay? Replay = null) : ISseWireMessage;
+
+    /// <summary>
+    /// What a stopping entity (moved, failed, or its node leaving) tells each subscriber on its node, its sender: subscribe
+    /// again. Only there, where a message cannot be lost; a subscriber on another node watches the entity instead.
+    /// </summary>
+    public sealed record EntityStopped(StreamKey Stream) : INoSerializationVerificationNeeded;
 }
 
 /// <summary>

@@ -2,6 +2,7 @@ using Akka.Actor;
 using Akka.TestKit;
 using Sse.Actors.Broker;
 using Sse.Actors.Clients;
+using Sse.Actors.History;
 using Sse.Actors.Settings;
 using static Sse.Actors.Broker.BrokerCommands;
 using static Sse.Actors.Broker.BrokerConnections;
@@ -325,6 +326,22 @@ public sealed class BrokerActorTests : Akka.TestKit.Xunit2.TestKit
         broker.Tell(new Connect(NewConnection(Guid.NewGuid().ToString())));
 
         Assert.Equal(RefusalReason.ShuttingDown, ExpectMsg<Refused>().Reason);
+    }
+
+    [Fact]
+    public void With_history_its_clients_subscribe_to_the_broadcasts_again_when_their_entity_on_this_node_stops()
+    {
+        var broker = StartBroker(new SseOptions { HistorySize = 10 });
+        var client = Connect(broker, NewConnection(Guid.NewGuid().ToString()));
+        var user = _userRegion.ExpectMsg<SubscribeToStream>();
+        _broadcastRegion.ExpectMsg<SubscribeToStream>();
+        var entities = CreateTestProbe();
+        entities.Send(client, new SubscribedToStream(user.Stream, new StreamReplay(new StreamPosition(1, 0), Gap: false, [])));
+        entities.Send(client, new SubscribedToStream(StreamKey.Broadcasts.Instance, new StreamReplay(new StreamPosition(7, 0), Gap: false, [])));
+
+        entities.Send(broker, new EntityStopped(StreamKey.Broadcasts.Instance));
+
+        _broadcastRegion.ExpectMsg<SubscribeToStream>(m => m.Subscriber.Equals(client) && m.From == new StreamPosition(7, 0));
     }
 
     [Fact]

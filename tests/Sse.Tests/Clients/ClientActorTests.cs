@@ -146,20 +146,34 @@ public sealed class ClientActorTests : Akka.TestKit.Xunit2.TestKit
         _userRegion.ExpectMsg<SubscribeToStream>();
         var entity = await GoLive(client, connection);
 
-        Sys.Stop(entity.Ref);
+        entity.Send(client, new EntityStopped(new StreamKey.User(_userId)));
 
         _userRegion.ExpectMsg<SubscribeToStream>(m => m.Stream == new StreamKey.User(_userId) && m.Subscriber.Equals(client));
     }
 
     [Fact]
-    public async Task Stopping_client_unsubscribes_from_the_acknowledging_entity()
+    public async Task The_end_of_an_entity_other_than_the_one_that_acknowledged_is_old_news()
     {
         var (client, connection) = StartClient();
+        _userRegion.ExpectMsg<SubscribeToStream>();
+        await GoLive(client, connection);
+
+        CreateTestProbe().Send(client, new EntityStopped(new StreamKey.User(_userId)));
+
+        _userRegion.ExpectNoMsg(Short);
+    }
+
+    [Fact]
+    public async Task Stopping_client_unsubscribes_through_the_region_after_its_subscriptions()
+    {
+        var (client, connection) = StartClient();
+        _userRegion.ExpectMsg<SubscribeToStream>();
         var entity = await GoLive(client, connection);
 
         client.Tell(ClientProtocol.Disconnect.Instance);
 
-        entity.ExpectMsg<UnsubscribeFromStream>(m => m.Stream == new StreamKey.User(_userId) && m.Subscriber.Equals(client));
+        _userRegion.ExpectMsg<UnsubscribeFromStream>(m => m.Stream == new StreamKey.User(_userId) && m.Subscriber.Equals(client));
+        entity.ExpectNoMsg(Short);
     }
 
     [Fact]
@@ -312,7 +326,7 @@ public sealed class ClientActorTests : Akka.TestKit.Xunit2.TestKit
         var (client, connection) = StartClient(options: HistoryOptions());
         var broadcasts = await GoLiveWithHistory(client, connection, broadcastsNow: 0, missed: []);
 
-        Sys.Stop(broadcasts.Ref);
+        broadcasts.Send(client, new EntityStopped(StreamKey.Broadcasts.Instance));
         _broadcastRegion.ExpectMsg<SubscribeToStream>(m => m.Stream == StreamKey.Broadcasts.Instance && m.From == new StreamPosition(7, 0));
         client.Tell(Broadcast(8, 1, "before the acknowledgement"));
         CreateTestProbe().Send(client, new SubscribedToStream(StreamKey.Broadcasts.Instance, new StreamReplay(new StreamPosition(8, 1), Gap: true, [])));

@@ -87,7 +87,7 @@ public sealed class ConnectionStreamsTests
     public void An_event_of_a_new_epoch_is_held_back_until_its_entity_acknowledges_again_with_a_reset()
     {
         var positions = Live();
-        positions.Lost(User);
+        Assert.True(positions.Lost(User, Entity));
 
         Assert.False(positions.IsNew(Event(User, 9, 1)));
         var resumption = Acknowledge(positions, User, Replay(9, 1, Event(User, 9, 1)));
@@ -101,7 +101,7 @@ public sealed class ConnectionStreamsTests
     public void A_moved_entity_of_the_same_epoch_replays_only_what_the_connection_has_not_seen()
     {
         var positions = Live();
-        positions.Lost(User);
+        Assert.True(positions.Lost(User, Entity));
         Assert.True(positions.IsNew(Event(User, 1, 6)));
 
         var resumption = Acknowledge(positions, User, Replay(1, 7, Event(User, 1, 6), Event(User, 1, 7)));
@@ -185,7 +185,8 @@ public sealed class ConnectionStreamsTests
         Assert.False(streams.Acknowledged(Broadcasts, Entity, null, out _));
         Assert.Equal([News], streams.Pending);
         Assert.False(streams.AllAcknowledged);
-        streams.Lost(User);
+        Assert.True(streams.Lost(User, Entity));
+        Assert.False(streams.Lost(User, Entity));
         Assert.Equal([User, News], streams.Pending);
     }
 

@@ -83,6 +83,25 @@ public sealed class BroadcastHistoryTests() : Akka.TestKit.Xunit2.TestKit(SseTes
         shard.ExpectMsg<Akka.Cluster.Sharding.Passivate>();
     }
 
+    [Fact]
+    public void A_stopping_broadcast_entity_tells_its_nodes_broker_whose_connections_subscribe_again()
+    {
+        var broker = CreateTestProbe();
+        // Where the node's broker lives, as far as the entity knows.
+        Sys.ActorOf(Props.Create(() => new Forwarder(broker.Ref)), BrokerActor.Name);
+        var entity = StartBroadcasts();
+
+        Sys.Stop(entity);
+
+        Assert.Equal(new EntityStopped(StreamKey.Broadcasts.Instance), broker.ExpectMsg<EntityStopped>());
+        Assert.Equal(entity, broker.LastSender);
+    }
+
+    private sealed class Forwarder(IActorRef to) : UntypedActor
+    {
+        protected override void OnReceive(object message) => to.Forward(message);
+    }
+
     private IActorRef StartBroadcasts() => Sys.ActorOf(Entities.Broadcasts(TimeSpan.FromMinutes(1), HistorySize));
 
     /// <summary>A probe in the place of the node's broker: subscribed to the broadcasts' pub-sub topic.</summary>

@@ -16,11 +16,12 @@ public sealed class EntityFailureTests() : Akka.TestKit.Xunit2.TestKit(SseTestCo
         var subscriber = CreateTestProbe();
         entity.Tell(new SubscribeToStream(stream, subscriber.Ref));
         subscriber.ExpectMsg<SubscribedToStream>();
-        subscriber.Watch(entity);
+        Watch(entity);
 
         // An event without bytes cannot be handed on: the entity fails on it.
         entity.Tell(new PublishToStream(stream, null!));
 
-        subscriber.ExpectTerminated(entity);
+        subscriber.ExpectMsg<EntityStopped>(m => m.Stream == stream);
+        ExpectTerminated(entity);
     }
 }

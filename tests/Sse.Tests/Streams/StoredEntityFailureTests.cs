@@ -49,6 +49,8 @@ public sealed class StoredEntityFailureTests : Akka.TestKit.Xunit2.TestKit
         entity.Tell(new PublishToStream(new StreamKey.User(_userId), SseEncoder.Encode("update", "lost")), publisher.Ref);
 
         ExpectTerminated(entity);
+        // Told to subscribe again, never given the event.
+        subscriber.ExpectMsg<EntityStopped>();
         subscriber.ExpectNoMsg(TimeSpan.FromMilliseconds(200));
         // Never reported as recorded: the publisher's wait runs out and it retries.
         publisher.ExpectNoMsg(TimeSpan.FromMilliseconds(200));

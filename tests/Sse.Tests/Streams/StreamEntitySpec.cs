@@ -97,14 +97,48 @@ public abstract class StreamEntitySpec() : Akka.TestKit.Xunit2.TestKit(SseTestCo
     }
 
     [Fact]
-    public void Stopped_subscriber_is_removed_and_the_empty_entity_asks_to_passivate()
+    public void A_subscriber_on_its_node_that_stopped_before_its_subscription_arrived_is_not_kept()
     {
         var (entity, shard) = StartEntity();
-        var subscriber = SubscribedProbe(entity);
-
+        var subscriber = CreateTestProbe();
+        Watch(subscriber.Ref);
         Sys.Stop(subscriber.Ref);
+        ExpectTerminated(subscriber.Ref);
+
+        entity.Tell(Subscribe(subscriber.Ref));
 
         shard.ExpectMsg<Passivate>(PassivationWait);
+    }
+
+    [Fact]
+    public void An_entity_that_stops_tells_its_subscribers_on_its_node_to_subscribe_again()
+    {
+        var (entity, _) = StartEntity();
+        var first = SubscribedProbe(entity);
+        var second = SubscribedProbe(entity);
+
+        Sys.Stop(entity);
+
+        foreach (var subscriber in new[] { first, second })
+        {
+            Assert.Equal(new EntityStopped(Stream), subscriber.ExpectMsg<EntityStopped>());
+            Assert.Equal(entity, subscriber.LastSender);
+        }
+    }
+
+    [Fact]
+    public void A_subscriber_that_unsubscribed_is_not_told_when_the_entity_stops()
+    {
+        var (entity, _) = StartEntity();
+        var subscriber = SubscribedProbe(entity);
+        entity.Tell(Unsubscribe(subscriber.Ref));
+        Watch(entity);
+
+        // Stops after the unsubscribe, in the mailbox's order.
+        entity.Tell(PoisonPill.Instance);
+
+        ExpectTerminated(entity);
+        subscriber.ExpectNoMsg(TimeSpan.FromMilliseconds(200));
     }
 
     [Fact]
@@ -168,7 +202,7 @@ public abstract class StreamEntitySpec() : Akka.TestKit.Xunit2.TestKit(SseTestCo
 
         entity.Tell(Unsubscribe(third.Ref));
         Assert.Equal(1, ActiveOnTheNode);
-        Sys.Stop(second.Ref);
+        entity.Tell(Unsubscribe(second.Ref));
         AwaitAssert(() => Assert.Equal(0, ActiveOnTheNode));
     }
 
