@@ -1,4 +1,6 @@
 using System.Diagnostics;
+using System.Runtime.CompilerServices;
+using System.Runtime.InteropServices;
 using Akka.Actor;
 using Akka.Cluster.Tools.PublishSubscribe;
 using Akka.Event;
@@ -50,7 +52,8 @@ public sealed class BrokerActor : ReceiveActor, IWithTimers
 
     private readonly Dictionary<IActorRef, ClientConnection> _clients = [];
     // The node's connections of each of their streams (users and topics), for what entities send once per node.
-    private readonly Dictionary<StreamKey, HashSet<IActorRef>> _clientsByStream = [];
+    // Reached by reference (CollectionsMarshal): Recipients is a mutable struct.
+    private readonly Dictionary<StreamKey, Recipients> _clientsByStream = [];
     // Streams with many connections here, delivered by every core (LocalFanOut); the broadcasts reach them all.
     private readonly Dictionary<StreamKey, LocalFanOut> _hotStreams = [];
     private readonly LocalFanOut _everyone;
@@ -132,11 +135,7 @@ public sealed class BrokerActor : ReceiveActor, IWithTimers
         _everyone.Changed();
         foreach (var stream in IndexedStreams(connection))
         {
-            if (!_clientsByStream.TryGetValue(stream, out var clients))
-            {
-                _clientsByStream[stream] = clients = [];
-            }
-            clients.Add(client);
+            CollectionsMarshal.GetValueRefOrAddDefault(_clientsByStream, stream, out _).Add(client);
             if (_hotStreams.TryGetValue(stream, out var fanOut))
             {
                 fanOut.Changed();
@@ -171,7 +170,11 @@ public sealed class BrokerActor : ReceiveActor, IWithTimers
         _everyone.Changed();
         foreach (var stream in IndexedStreams(connection))
         {
-            var clients = _clientsByStream[stream];
+            ref var clients = ref CollectionsMarshal.GetValueRefOrNullRef(_clientsByStream, stream);
+            if (Unsafe.IsNullRef(ref clients))
+            {
+                continue;
+            }
             clients.Remove(client);
             if (clients.Count == 0)
             {
@@ -236,7 +239,7 @@ public sealed class BrokerActor : ReceiveActor, IWithTimers
         }
         foreach (var stream in streams)
         {
-            var clients = stream is StreamKey.Broadcasts ? _clients.Keys : (IEnumerable<IActorRef>?)_clientsByStream.GetValueOrDefault(stream) ?? [];
+            IEnumerable<IActorRef> clients = stream is StreamKey.Broadcasts ? _clients.Keys : _clientsByStream.GetValueOrDefault(stream);
             var catchUp = new ClientProtocol.CatchUp(stream);
             foreach (var client in clients)
             {

@@ -10,24 +10,25 @@ namespace Sse.Actors.Clients;
 /// </summary>
 internal sealed class ReplayBacklog(ClientConnection connection, int liveBound)
 {
-    private readonly Queue<(SseEvent Event, bool Live)> _waiting = new();
+    // Made when a replay first finds the buffer full: most connections never have one.
+    private Queue<(SseEvent Event, bool Live)>? _waiting;
     private int _live;
 
-    public bool IsEmpty => _waiting.Count == 0;
+    public bool IsEmpty => _waiting is not { Count: > 0 };
 
     /// <summary>Writes the event into the buffer, or queues it; false when a live event finds no room (a slow consumer).</summary>
     /// <param name="replayed">Part of a replay (or of what announces it): queued rather than refused when the buffer is full.</param>
     public bool Write(SseEvent sseEvent, bool replayed)
     {
-        if (_waiting.Count == 0 && connection.TryWrite(sseEvent))
+        if (IsEmpty && connection.TryWrite(sseEvent))
         {
             return true;
         }
-        if (!replayed && (_waiting.Count == 0 || _live >= liveBound))
+        if (!replayed && (IsEmpty || _live >= liveBound))
         {
             return false;
         }
-        _waiting.Enqueue((sseEvent, !replayed));
+        (_waiting ??= new()).Enqueue((sseEvent, !replayed));
         _live += replayed ? 0 : 1;
         return true;
     }
@@ -35,14 +36,14 @@ internal sealed class ReplayBacklog(ClientConnection connection, int liveBound)
     /// <summary>The buffer has room again: moves into it what fits, in order. True once nothing waits.</summary>
     public bool Drain()
     {
-        while (_waiting.TryPeek(out var next) && connection.TryWrite(next.Event))
+        while (_waiting is not null && _waiting.TryPeek(out var next) && connection.TryWrite(next.Event))
         {
             _waiting.Dequeue();
             _live -= next.Live ? 1 : 0;
         }
-        return _waiting.Count == 0;
+        return IsEmpty;
     }
 
     /// <summary>The published events still waiting, lost with a connection that ends.</summary>
-    public int PublishedWaiting => _waiting.Count(w => w.Event.PublishedAt != 0);
+    public int PublishedWaiting => _waiting?.Count(w => w.Event.PublishedAt != 0) ?? 0;
 }

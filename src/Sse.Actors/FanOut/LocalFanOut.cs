@@ -19,7 +19,7 @@ internal sealed class LocalFanOut(FanOutWorkers workers)
     public void Changed() => _partitions = null;
 
     /// <summary>Hands <paramref name="sseEvent"/> to every one of <paramref name="recipients"/>, nobody waiting for a slow one.</summary>
-    public void Deliver(HashSet<IActorRef> recipients, SseEvent sseEvent)
+    public void Deliver(in Recipients recipients, SseEvent sseEvent)
     {
         if (Splits(recipients, recipients.Count, sseEvent))
         {
@@ -32,7 +32,7 @@ internal sealed class LocalFanOut(FanOutWorkers workers)
         }
     }
 
-    /// <inheritdoc cref="Deliver(HashSet{IActorRef}, SseEvent)"/>
+    /// <inheritdoc cref="Deliver(in Recipients, SseEvent)"/>
     public void Deliver<TValue>(Dictionary<IActorRef, TValue>.KeyCollection recipients, SseEvent sseEvent)
     {
         if (Splits(recipients, recipients.Count, sseEvent))

@@ -27,9 +27,13 @@ public static class SseEndpointRouteBuilderExtensions
         // Cross-origin browsers also need app.UseCors() in the pipeline.
         var group = endpoints.MapGroup(prefix).RequireCors(SseCors.PolicyName);
         // Rate limited per client IP when configured; needs app.UseRateLimiter() in the pipeline.
-        group.MapGet("/stream", context => context.RequestServices.GetRequiredService<StreamEndpoint>().HandleAsync(context))
+        // Singletons taken from the app's services, not the request's: a stream would otherwise hold a request scope
+        // (its feature, engine scope and table) for its whole life.
+        var stream = new Lazy<StreamEndpoint>(endpoints.ServiceProvider.GetRequiredService<StreamEndpoint>);
+        var ticket = new Lazy<TicketEndpoint>(endpoints.ServiceProvider.GetRequiredService<TicketEndpoint>);
+        group.MapGet("/stream", context => stream.Value.HandleAsync(context))
             .RequireRateLimiting(SseRateLimits.ConnectPolicy);
-        group.MapPost("/ticket", context => context.RequestServices.GetRequiredService<TicketEndpoint>().HandleAsync(context));
+        group.MapPost("/ticket", context => ticket.Value.HandleAsync(context));
         group.MapPost("/send", (HttpContext context, SendEndpoint send) => send.HandleAsync(context))
             .AddEndpointFilter(CountRefusedPublishers)
             .AddEndpointFilter<PublisherCredentialFilter>();

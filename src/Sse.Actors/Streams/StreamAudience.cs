@@ -44,7 +44,7 @@ internal interface IStreamAudience
 /// </summary>
 internal sealed class SubscriberSet(StreamKey stream, ActorSystem system) : IStreamAudience
 {
-    private readonly HashSet<IActorRef> _local = [];
+    private Recipients _local;
     // Made with the first subscriber on another node: on one node, or for most users, there is none.
     private Dictionary<Address, RemoteNode>? _remoteNodes;
     // Only for a stream that had many local subscribers: most have one or two.
@@ -154,9 +154,12 @@ internal sealed class SubscriberSet(StreamKey stream, ActorSystem system) : IStr
         }
     }
 
-    private sealed record RemoteNode(ActorSelection Broker)
+    private sealed class RemoteNode(ActorSelection broker)
     {
-        public HashSet<IActorRef> Subscribers { get; } = [];
+        public ActorSelection Broker { get; } = broker;
+
+        // A field: reached by reference, as a mutable struct must be.
+        public Recipients Subscribers;
     }
 }
 

@@ -25,7 +25,7 @@ namespace Sse.Actors.Streams;
 /// and the entity tells it <see cref="EntityStopped"/> as it stops: a node holds one entity and one client per
 /// connection, and a watch costs each cell its watch tables.
 /// </remarks>
-public sealed class StreamEntity : UntypedActor, IWithUnboundedStash, IStreamHistoryOwner
+public sealed class StreamEntity : UntypedActor, IStreamHistoryOwner
 {
     private readonly StreamKey _stream;
     private readonly StreamEntitySettings _settings;
@@ -34,6 +34,8 @@ public sealed class StreamEntity : UntypedActor, IWithUnboundedStash, IStreamHis
     // When the entity last had no subscriber: passivation counts from there.
     private long _emptySince = Stopwatch.GetTimestamp();
     private int _stashed;
+    // Made only while a stored history loads: without one (most nodes) no entity needs a stash.
+    private IStash? _stash;
     // Publishes dropped in the current overload; 0 when not overloaded.
     private long _shed;
     // Pending only while the entity is empty: a node holds one entity per online user, so no timer scheduler each.
@@ -50,8 +52,6 @@ public sealed class StreamEntity : UntypedActor, IWithUnboundedStash, IStreamHis
     public static Props Props(StreamKey stream, StreamEntitySettings settings) =>
         Akka.Actor.Props.Create(() => new StreamEntity(stream, settings));
 
-    public IStash Stash { get; set; } = null!;
-
     IActorContext IStreamHistoryOwner.Context => Context;
 
     StreamKey IStreamHistoryOwner.Stream => _stream;
@@ -62,6 +62,8 @@ public sealed class StreamEntity : UntypedActor, IWithUnboundedStash, IStreamHis
         PassivateAfter(_settings.EmptyPassivation);
         if (_history.Start())
         {
+            // The entity runs on the lean mailbox, which can put messages back at its head.
+            _stash = new Akka.Actor.Internal.UnboundedStashImpl(Context);
             Context.Become(Starting);
         }
     }
@@ -160,7 +162,7 @@ public sealed class StreamEntity : UntypedActor, IWithUnboundedStash, IStreamHis
         {
             return;
         }
-        Stash.Stash();
+        _stash!.Stash();
     }
 
     /// <summary>
@@ -223,7 +225,8 @@ public sealed class StreamEntity : UntypedActor, IWithUnboundedStash, IStreamHis
     void IStreamHistoryOwner.Started()
     {
         Context.Become(OnReceive);
-        Stash.UnstashAll();
+        _stash?.UnstashAll();
+        _stash = null;
         _stashed = 0;
     }
 

@@ -25,6 +25,8 @@ public sealed class JwtAuthenticationTests : IAsyncLifetime
         // Everything ASP.NET Core logs, request URLs included, so a leaked token would show.
         ["Serilog:MinimumLevel:Default"] = "Verbose",
         ["Serilog:MinimumLevel:Override:Microsoft.AspNetCore"] = "Verbose",
+        // Sse.Host turns the request lines off; an operator who turns them on gets them redacted.
+        ["Serilog:MinimumLevel:Override:Microsoft.AspNetCore.Hosting.Diagnostics"] = "Verbose",
     }, logging: logger => logger.WriteTo.Sink(_logs));
 
     public async Task DisposeAsync() => await _host.DisposeAsync();

@@ -35,6 +35,8 @@ public sealed class TicketHost : IAsyncLifetime
         var settings = JwtSettings();
         settings["Serilog:MinimumLevel:Default"] = "Verbose";
         settings["Serilog:MinimumLevel:Override:Microsoft.AspNetCore"] = "Verbose";
+        // Sse.Host turns the request lines off; an operator who turns them on gets them redacted.
+        settings["Serilog:MinimumLevel:Override:Microsoft.AspNetCore.Hosting.Diagnostics"] = "Verbose";
         Host = await BrokerHost.StartAsync(settings, logging: logger => logger.WriteTo.Sink(Logs));
     }
 

@@ -1,0 +1,34 @@
+using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Extensions.Logging;
+
+namespace Sse.Tests.Http;
+
+/// <summary>
+/// Sse.Host keeps no per-request Activity or log scope for a stream's whole life: ASP.NET Core's hosting logger, which
+/// starts both whenever it is on even for Critical, is off unless an operator turns it on.
+/// </summary>
+public sealed class RequestLoggingTests
+{
+    private const string HostingLogger = "Microsoft.AspNetCore.Hosting.Diagnostics";
+
+    [Fact]
+    public async Task The_hosting_logger_is_off_even_for_critical_lines()
+    {
+        await using var host = await BrokerHost.StartAsync();
+
+        Assert.False(Logger(host).IsEnabled(LogLevel.Critical));
+    }
+
+    [Fact]
+    public async Task An_operator_can_turn_the_request_lines_back_on()
+    {
+        await using var host = await BrokerHost.StartAsync(new Dictionary<string, string>
+        {
+            [$"Serilog:MinimumLevel:Override:{HostingLogger}"] = "Information",
+        });
+
+        Assert.True(Logger(host).IsEnabled(LogLevel.Information));
+    }
+
+    private static ILogger Logger(BrokerHost host) => host.Services.GetRequiredService<ILoggerFactory>().CreateLogger(HostingLogger);
+}
