@@ -27,8 +27,8 @@ public static class SseEndpointRouteBuilderExtensions
         // Cross-origin browsers also need app.UseCors() in the pipeline.
         var group = endpoints.MapGroup(prefix).RequireCors(SseCors.PolicyName);
         // Rate limited per client IP when configured; needs app.UseRateLimiter() in the pipeline.
-        // Singletons taken from the app's services, not the request's: a stream would otherwise hold a request scope
-        // (its feature, engine scope and table) for its whole life.
+        // Singletons, taken once from the app's services rather than per request from the request's scope, which an app
+        // without middleware that resolves services per request (UseCors does) then never makes.
         var stream = new Lazy<StreamEndpoint>(endpoints.ServiceProvider.GetRequiredService<StreamEndpoint>);
         var ticket = new Lazy<TicketEndpoint>(endpoints.ServiceProvider.GetRequiredService<TicketEndpoint>);
         group.MapGet("/stream", context => stream.Value.HandleAsync(context))
