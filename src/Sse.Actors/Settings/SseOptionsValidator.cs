@@ -189,9 +189,11 @@ public sealed partial class SseOptionsValidator(IHostEnvironment environment) : 
         Require(bootstrap.ManagementPort != cluster.Port,
             $"{b}:ManagementPort and {SseOptions.SectionName}:Cluster:Port are both {cluster.Port}: the management endpoint and remoting need a port each.");
         var managementHost = ClusterBootstrap.ManagementHostname(cluster);
+        var managementOption = !string.IsNullOrEmpty(bootstrap.ManagementHostname) ? "Bootstrap:ManagementHostname"
+            : cluster.PublicHostname is not null ? "PublicHostname" : "Hostname";
         Require(!IsWildcard(managementHost),
-            $"This node's management endpoint would announce {managementHost}, which no other node can reach: set {SseOptions.SectionName}:Cluster:PublicHostname " +
-            $"(or {b}:ManagementHostname) to the address the other nodes reach this one at.");
+            $"{SseOptions.SectionName}:Cluster:{managementOption} is {managementHost}, which no other node can reach as this node's management endpoint: " +
+            $"set {SseOptions.SectionName}:Cluster:PublicHostname (or {b}:ManagementHostname) to the address the other nodes reach this one at.");
         if (bootstrap.Discovery == SseClusterDiscovery.Config)
         {
             Require(bootstrap.Endpoints.Length > 0,
