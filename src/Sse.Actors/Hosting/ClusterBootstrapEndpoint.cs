@@ -12,7 +12,7 @@ using Microsoft.Extensions.Hosting;
 using Microsoft.Extensions.Options;
 using Newtonsoft.Json;
 using Sse.Actors.Settings;
-using Bootstrap = Akka.Management.Cluster.Bootstrap.ClusterBootstrap;
+using Akka.Management.Cluster.Bootstrap;
 
 namespace Sse.Actors.Hosting;
 
@@ -46,11 +46,11 @@ internal sealed class ClusterBootstrapEndpoint(IServiceProvider services, IOptio
         _server.MapGet(SeedNodesPath, () => Results.Content(SeedNodes(Cluster.Get(system)), "application/json"));
         await _server.StartAsync(cancellationToken);
 
-        var bootstrap = Bootstrap.Get(system);
+        var bootstrap = ClusterBootstrap.Get(system);
         // Tells bootstrap its own contact point (what Akka.Management does when it binds), so it recognises itself among those discovered.
         bootstrap.Routes(ManagementRouteProviderSettings.Create(
-            new Uri($"http://{ClusterBootstrap.ManagementHostname(cluster)}:{cluster.Bootstrap.ManagementPort}/"), readOnly: true));
-        _ = bootstrap.Start();
+            new Uri($"http://{SseClusterBootstrap.ManagementHostname(cluster)}:{cluster.Bootstrap.ManagementPort}/"), readOnly: true));
+        await bootstrap.Start();
     }
 
     public async Task StopAsync(CancellationToken cancellationToken)

@@ -182,13 +182,13 @@ public sealed partial class SseOptionsValidator(IHostEnvironment environment) : 
         Require(cluster.SeedNodes.Length == 0,
             $"{SseOptions.SectionName}:Cluster:SeedNodes and {b}:Discovery ({bootstrap.Discovery}) both say how this node joins a cluster: " +
             "set one (bootstrap finds the nodes itself, without seed nodes).");
-        Require(IsActorSystemName(ClusterBootstrap.ServiceName(bootstrap, options.ActorSystemName)),
+        Require(IsActorSystemName(SseClusterBootstrap.ServiceName(bootstrap, options.ActorSystemName)),
             $"{b}:ServiceName must be ASCII letters, digits and '-', starting with a letter or digit (is '{bootstrap.ServiceName}').");
         Require(bootstrap.RequiredContactPoints >= 1, $"{b}:RequiredContactPoints must be at least 1 (is {bootstrap.RequiredContactPoints}).");
         Require(bootstrap.ManagementPort is >= 1 and <= 65535, $"{b}:ManagementPort must be between 1 and 65535 (is {bootstrap.ManagementPort}).");
         Require(bootstrap.ManagementPort != cluster.Port,
             $"{b}:ManagementPort and {SseOptions.SectionName}:Cluster:Port are both {cluster.Port}: the management endpoint and remoting need a port each.");
-        var managementHost = ClusterBootstrap.ManagementHostname(cluster);
+        var managementHost = SseClusterBootstrap.ManagementHostname(cluster);
         var managementOption = !string.IsNullOrEmpty(bootstrap.ManagementHostname) ? "Bootstrap:ManagementHostname"
             : cluster.PublicHostname is not null ? "PublicHostname" : "Hostname";
         Require(!IsWildcard(managementHost),

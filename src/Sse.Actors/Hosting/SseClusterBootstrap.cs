@@ -9,7 +9,7 @@ namespace Sse.Actors.Hosting;
 /// <c>Sse:Cluster:Bootstrap</c> on the actor system: Akka.Management's cluster bootstrap, and the discovery method that finds the
 /// other nodes' management endpoints (<see cref="ClusterBootstrapEndpoint"/> serves this node's and starts the bootstrap).
 /// </summary>
-internal static class ClusterBootstrap
+internal static class SseClusterBootstrap
 {
     public static AkkaConfigurationBuilder WithSseBootstrap(this AkkaConfigurationBuilder builder, SseClusterOptions cluster, string actorSystemName)
     {
