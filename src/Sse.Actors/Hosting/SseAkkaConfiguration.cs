@@ -134,8 +134,8 @@ public static class SseAkkaConfiguration
 
     /// <summary>
     /// The actor system of <c>AddSseBroker</c>: Akka.NET logs to the app's logger factory, by source; <see cref="HoconFileName"/>
-    /// overrides the <see cref="Defaults"/>; remoting and clustering come from <c>Sse:Cluster</c> (a node with no seed nodes
-    /// forms a one-node cluster with itself, so embedded and clustered run the same code), and over both; then the broker.
+    /// overrides the <see cref="Defaults"/>; remoting and clustering come from <c>Sse:Cluster</c> (seed nodes, or cluster bootstrap;
+    /// a node with neither forms a one-node cluster with itself, so embedded and clustered run the same code); then the broker.
     /// </summary>
     internal static AkkaConfigurationBuilder WithSseNode(this AkkaConfigurationBuilder builder, IServiceProvider services)
     {
@@ -155,27 +155,39 @@ public static class SseAkkaConfiguration
                 loggers.AddLogger<AkkaLogForwarder>();
             })
             .AddHocon(Defaults, HoconAddMode.Append)
-            .WithSseCluster(options.Cluster)
+            .WithSseCluster(options)
             .WithSseBroker(services);
     }
 
-    private static AkkaConfigurationBuilder WithSseCluster(this AkkaConfigurationBuilder builder, SseClusterOptions cluster) => builder
-        .WithRemoting(RemoteOptions(cluster))
-        .WithClustering(new ClusterOptions { SeedNodes = cluster.SeedNodes })
-        .WithActors((system, _) =>
+    private static AkkaConfigurationBuilder WithSseCluster(this AkkaConfigurationBuilder builder, SseOptions options)
+    {
+        var cluster = options.Cluster;
+        builder
+            .WithRemoting(RemoteOptions(cluster))
+            .WithClustering(new ClusterOptions { SeedNodes = cluster.SeedNodes });
+        if (cluster.Bootstrap.Enabled)
         {
-            var self = Cluster.Get(system);
-            if (self.Settings.SeedNodes.Count == 0)
+            // Bootstrap decides whom to join (validation keeps seed nodes out): no self-join here.
+            builder.WithSseBootstrap(cluster, options.ActorSystemName);
+        }
+        else
+        {
+            builder.WithActors((system, _) =>
             {
-                self.Join(self.SelfAddress);
-            }
-        })
-        .AddHocon(
+                var self = Cluster.Get(system);
+                if (self.Settings.SeedNodes.Count == 0)
+                {
+                    self.Join(self.SelfAddress);
+                }
+            });
+        }
+        return builder.AddHocon(
             $$"""
             akka.cluster.failure-detector.acceptable-heartbeat-pause = {{(long)cluster.FailureDetectionPause.TotalMilliseconds}}ms
             akka.cluster.split-brain-resolver.stable-after = {{(long)cluster.DownUnreachableAfter.TotalMilliseconds}}ms
             """,
             HoconAddMode.Prepend);
+    }
 
     /// <summary>Adds a cluster role to those configured so far (the app's own stay).</summary>
     private static AkkaConfigurationBuilder WithRole(this AkkaConfigurationBuilder builder, string role)

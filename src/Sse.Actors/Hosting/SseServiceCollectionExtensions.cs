@@ -43,6 +43,8 @@ public static class SseServiceCollectionExtensions
             builder.WithSseNode(provider);
             configureAkka?.Invoke(builder, provider);
         });
+        // After AddAkka's: the actor system runs when the management endpoint starts the cluster bootstrap (Sse:Cluster:Bootstrap).
+        services.AddHostedService<ClusterBootstrapEndpoint>();
         return services;
     }
 

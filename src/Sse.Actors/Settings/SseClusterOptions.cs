@@ -1,8 +1,8 @@
 namespace Sse.Actors.Settings;
 
 /// <summary>
-/// How this node takes part in the Akka.NET cluster (<c>Sse:Cluster</c> section). With no seed
-/// nodes the node forms a one-node cluster with itself, the embedded default.
+/// How this node takes part in the Akka.NET cluster (<c>Sse:Cluster</c> section). It joins the seed nodes, or the nodes cluster
+/// bootstrap discovers (<see cref="Bootstrap"/>); with neither it forms a one-node cluster with itself, the embedded default.
 /// </summary>
 public sealed class SseClusterOptions
 {
@@ -20,6 +20,9 @@ public sealed class SseClusterOptions
 
     /// <summary>Nodes to join, e.g. <c>akka.tcp://sse@10.0.0.1:4053</c>; list the same ones on every node.</summary>
     public string[] SeedNodes { get; set; } = [];
+
+    /// <summary>Cluster bootstrap with Akka.Management and Akka.Discovery instead of seed nodes; off until a discovery method is set.</summary>
+    public SseClusterBootstrapOptions Bootstrap { get; set; } = new();
 
     /// <summary>How long a node may miss heartbeats before it is marked unreachable.</summary>
     public TimeSpan FailureDetectionPause { get; set; } = TimeSpan.FromSeconds(5);

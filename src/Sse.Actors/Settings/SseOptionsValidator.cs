@@ -1,5 +1,6 @@
 using Microsoft.Extensions.Hosting;
 using Microsoft.Extensions.Options;
+using Sse.Actors.Hosting;
 
 namespace Sse.Actors.Settings;
 
@@ -47,8 +48,8 @@ public sealed partial class SseOptionsValidator(IHostEnvironment environment) : 
             $"{s}:HistoryStore:Provider {store.Provider} needs {s}:HistorySize above 0: there is no history to store.");
         Require(store.Provider != SseHistoryStore.PostgreSql || !string.IsNullOrWhiteSpace(store.ConnectionString),
             $"{s}:HistoryStore:ConnectionString is required when {s}:HistoryStore:Provider is PostgreSql.");
-        Require(store.Provider != SseHistoryStore.Sqlite || options.Cluster.SeedNodes.Length == 0,
-            $"{s}:HistoryStore:Provider Sqlite is a file on one node; a cluster ({s}:Cluster:SeedNodes is set) needs PostgreSql, which every node shares.");
+        Require(store.Provider != SseHistoryStore.Sqlite || (options.Cluster.SeedNodes.Length == 0 && !options.Cluster.Bootstrap.Enabled),
+            $"{s}:HistoryStore:Provider Sqlite is a file on one node; a cluster ({s}:Cluster:SeedNodes or {s}:Cluster:Bootstrap is set) needs PostgreSql, which every node shares.");
         Require(options.ShutdownGrace >= TimeSpan.Zero, $"{s}:ShutdownGrace must not be negative (is {options.ShutdownGrace}).");
         Require(options.ShardCount >= 1, $"{s}:ShardCount must be at least 1 (is {options.ShardCount}).");
         Require(options.FanOutPartitions is >= 0 and <= 1024, $"{s}:FanOutPartitions must be between 0 (one per core) and 1024 (is {options.FanOutPartitions}).");
@@ -90,12 +91,13 @@ public sealed partial class SseOptionsValidator(IHostEnvironment environment) : 
             Require(IsSeedAddress(seed, options.ActorSystemName),
                 $"{s}:Cluster:SeedNodes has '{seed}', which is not an address like akka.tcp://{options.ActorSystemName}@host:port ({s}:ActorSystemName names the system).");
         }
-        if (UnreachableAnnouncedHost(cluster, options.ActorSystemName) is { } remoteSeed)
+        if (UnreachableAnnouncedHost(cluster, options.ActorSystemName) is { } remote)
         {
             var (option, announced) = cluster.PublicHostname is null ? ("Hostname", cluster.Hostname) : ("PublicHostname", cluster.PublicHostname);
-            failures.Add($"{s}:Cluster:{option} is {announced}, which only this machine can reach, while {s}:Cluster:SeedNodes names {remoteSeed}: " +
+            failures.Add($"{s}:Cluster:{option} is {announced}, which only this machine can reach, while {s}:Cluster:{remote.Option} names {remote.Host}: " +
                 $"the other nodes could not reach this one. Set {s}:Cluster:PublicHostname to the address they reach it at (or listen on it with {s}:Cluster:Hostname).");
         }
+        ValidateBootstrap(options, failures);
         Require(cluster.FailureDetectionPause >= TimeSpan.FromSeconds(1), $"{s}:Cluster:FailureDetectionPause must be at least 1 second (is {cluster.FailureDetectionPause}).");
         Require(cluster.DownUnreachableAfter >= TimeSpan.FromSeconds(1), $"{s}:Cluster:DownUnreachableAfter must be at least 1 second (is {cluster.DownUnreachableAfter}).");
 
@@ -132,23 +134,101 @@ public sealed partial class SseOptionsValidator(IHostEnvironment environment) : 
         return failures.Count == 0 ? ValidateOptionsResult.Success : ValidateOptionsResult.Fail(failures);
     }
 
-    /// <summary>A seed node on another machine while this node announces a loopback address: the seed's host, else null.</summary>
-    private static string? UnreachableAnnouncedHost(SseClusterOptions cluster, string systemName)
+    /// <summary>
+    /// Another machine among the seed nodes or the bootstrap endpoints while this node announces a loopback address: the option
+    /// and the other machine's host, else null.
+    /// </summary>
+    private static (string Option, string Host)? UnreachableAnnouncedHost(SseClusterOptions cluster, string systemName)
     {
         if (!IsLoopback(cluster.PublicHostname ?? cluster.Hostname))
         {
             return null;
         }
-        foreach (var seed in cluster.SeedNodes.Where(seed => IsSeedAddress(seed, systemName)))
+        var seeds = cluster.SeedNodes.Where(seed => IsSeedAddress(seed, systemName)).Select(seed => ("SeedNodes", Akka.Actor.Address.Parse(seed).Host!));
+        var endpoints = cluster.Bootstrap.Discovery == SseClusterDiscovery.Config
+            ? cluster.Bootstrap.Endpoints.Select(EndpointHost).OfType<string>().Select(host => ("Bootstrap:Endpoints", host))
+            : [];
+        foreach (var (option, host) in seeds.Concat(endpoints))
         {
-            var host = Akka.Actor.Address.Parse(seed).Host!;
             if (!IsLoopback(host))
             {
-                return host;
+                return (option, host);
             }
         }
         return null;
     }
+
+    /// <summary>The rules of <c>Sse:Cluster:Bootstrap</c>: one way to form the cluster, and what the discovery method needs.</summary>
+    private static void ValidateBootstrap(SseOptions options, List<string> failures)
+    {
+        const string b = SseOptions.SectionName + ":Cluster:Bootstrap";
+        var cluster = options.Cluster;
+        var bootstrap = cluster.Bootstrap;
+        void Require(bool rule, string message)
+        {
+            if (!rule)
+            {
+                failures.Add(message);
+            }
+        }
+
+        Require(Enum.IsDefined(bootstrap.Discovery), $"{b}:Discovery must be None, Config or Kubernetes (is {bootstrap.Discovery}).");
+        if (!bootstrap.Enabled)
+        {
+            Require(bootstrap.Endpoints.Length == 0,
+                $"{b}:Endpoints is set while {b}:Discovery is None: set {b}:Discovery to Config to form the cluster from them, or remove them.");
+            return;
+        }
+        Require(cluster.SeedNodes.Length == 0,
+            $"{SseOptions.SectionName}:Cluster:SeedNodes and {b}:Discovery ({bootstrap.Discovery}) both say how this node joins a cluster: " +
+            "set one (bootstrap finds the nodes itself, without seed nodes).");
+        Require(IsActorSystemName(SseClusterBootstrap.ServiceName(bootstrap, options.ActorSystemName)),
+            $"{b}:ServiceName must be ASCII letters, digits and '-', starting with a letter or digit (is '{bootstrap.ServiceName}').");
+        Require(bootstrap.RequiredContactPoints >= 1, $"{b}:RequiredContactPoints must be at least 1 (is {bootstrap.RequiredContactPoints}).");
+        Require(bootstrap.ManagementPort is >= 1 and <= 65535, $"{b}:ManagementPort must be between 1 and 65535 (is {bootstrap.ManagementPort}).");
+        Require(bootstrap.ManagementPort != cluster.Port,
+            $"{b}:ManagementPort and {SseOptions.SectionName}:Cluster:Port are both {cluster.Port}: the management endpoint and remoting need a port each.");
+        var managementHost = SseClusterBootstrap.ManagementHostname(cluster);
+        var managementOption = !string.IsNullOrEmpty(bootstrap.ManagementHostname) ? "Bootstrap:ManagementHostname"
+            : cluster.PublicHostname is not null ? "PublicHostname" : "Hostname";
+        Require(!IsWildcard(managementHost),
+            $"{SseOptions.SectionName}:Cluster:{managementOption} is {managementHost}, which no other node can reach as this node's management endpoint: " +
+            $"set {SseOptions.SectionName}:Cluster:PublicHostname (or {b}:ManagementHostname) to the address the other nodes reach this one at.");
+        if (bootstrap.Discovery == SseClusterDiscovery.Config)
+        {
+            Require(bootstrap.Endpoints.Length > 0,
+                $"{b}:Endpoints must list every node's management endpoint (host:port, this node's included) when {b}:Discovery is Config.");
+            foreach (var endpoint in bootstrap.Endpoints)
+            {
+                Require(EndpointHost(endpoint) is not null, $"{b}:Endpoints has '{endpoint}', which is not host:port (a management endpoint, e.g. sse-1:8558).");
+            }
+            Require(bootstrap.Endpoints.Length == 0 || bootstrap.RequiredContactPoints <= bootstrap.Endpoints.Length,
+                $"{b}:RequiredContactPoints is {bootstrap.RequiredContactPoints} but {b}:Endpoints lists {bootstrap.Endpoints.Length}: the cluster would never form.");
+        }
+        else
+        {
+            Require(bootstrap.Endpoints.Length == 0,
+                $"{b}:Endpoints is for Config discovery; with {bootstrap.Discovery} the nodes are found through the Kubernetes API: remove it.");
+            Require(!string.IsNullOrWhiteSpace(bootstrap.PodLabelSelector), $"{b}:PodLabelSelector must not be empty when {b}:Discovery is Kubernetes.");
+            var announced = cluster.PublicHostname ?? cluster.Hostname;
+            Require(!IsLoopback(announced) && !IsWildcard(announced),
+                $"{SseOptions.SectionName}:Cluster:{(cluster.PublicHostname is null ? "Hostname" : "PublicHostname")} is {announced}, which the other pods cannot reach: " +
+                $"set {SseOptions.SectionName}:Cluster:PublicHostname to the pod's IP (status.podIP) with {b}:Discovery Kubernetes.");
+        }
+    }
+
+    /// <summary>The host of a <c>host:port</c> management endpoint, else null.</summary>
+    private static string? EndpointHost(string endpoint)
+    {
+        var parts = endpoint.Split(':');
+        return parts.Length == 2 && parts[0].Length > 0 && int.TryParse(parts[1], System.Globalization.NumberStyles.None, System.Globalization.CultureInfo.InvariantCulture, out var port) &&
+            port is >= 1 and <= 65535
+            ? parts[0]
+            : null;
+    }
+
+    private static bool IsWildcard(string host) =>
+        System.Net.IPAddress.TryParse(host, out var address) && (address.Equals(System.Net.IPAddress.Any) || address.Equals(System.Net.IPAddress.IPv6Any));
 
     private static bool IsLoopback(string host) =>
         string.Equals(host, "localhost", StringComparison.OrdinalIgnoreCase) || (System.Net.IPAddress.TryParse(host, out var address) && System.Net.IPAddress.IsLoopback(address));

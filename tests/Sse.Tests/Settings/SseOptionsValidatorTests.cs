@@ -275,6 +275,103 @@ public sealed class SseOptionsValidatorTests
     }
 
     [Fact]
+    public void Bootstrap_with_config_discovery_listing_every_node_is_valid()
+    {
+        var options = new SseOptions { Cluster = { Bootstrap = ConfigBootstrap("127.0.0.1:8558", "127.0.0.1:8559") } };
+
+        Assert.True(Validate(options).Succeeded);
+    }
+
+    [Fact]
+    public void Bootstrap_and_seed_nodes_at_once_are_rejected_naming_both()
+    {
+        var options = new SseOptions { Cluster = { SeedNodes = ["akka.tcp://sse@127.0.0.1:4053"], Bootstrap = ConfigBootstrap("127.0.0.1:8558", "127.0.0.1:8559") } };
+
+        var failure = Assert.Single(Validate(options).Failures!);
+        Assert.StartsWith("Sse:Cluster:SeedNodes and Sse:Cluster:Bootstrap:Discovery (Config) both say how this node joins a cluster", failure);
+    }
+
+    [Fact]
+    public void Config_discovery_without_endpoints_is_rejected() =>
+        AssertFailsNaming("Cluster:Bootstrap:Endpoints", Validate(new SseOptions { Cluster = { Bootstrap = ConfigBootstrap() } }));
+
+    [Theory]
+    [InlineData("127.0.0.1")]
+    [InlineData("127.0.0.1:http")]
+    [InlineData("127.0.0.1:70000")]
+    [InlineData(":8558")]
+    [InlineData("akka.tcp://sse@127.0.0.1:8558")]
+    public void A_config_endpoint_that_is_not_host_and_port_is_rejected(string endpoint)
+    {
+        var bootstrap = ConfigBootstrap("127.0.0.1:8558", endpoint);
+        bootstrap.RequiredContactPoints = 1;
+
+        AssertFailsNaming("Cluster:Bootstrap:Endpoints", Validate(new SseOptions { Cluster = { Bootstrap = bootstrap } }));
+    }
+
+    [Fact]
+    public void More_required_contact_points_than_config_endpoints_is_rejected()
+    {
+        var bootstrap = ConfigBootstrap("127.0.0.1:8558", "127.0.0.1:8559");
+        bootstrap.RequiredContactPoints = 3;
+
+        AssertFailsNaming("Cluster:Bootstrap:RequiredContactPoints", Validate(new SseOptions { Cluster = { Bootstrap = bootstrap } }));
+    }
+
+    [Fact]
+    public void Endpoints_without_a_discovery_method_are_rejected() =>
+        AssertFailsNaming("Cluster:Bootstrap:Endpoints", Validate(new SseOptions { Cluster = { Bootstrap = { Endpoints = ["127.0.0.1:8558"] } } }));
+
+    [Fact]
+    public void The_management_port_must_differ_from_the_remoting_port()
+    {
+        var options = new SseOptions { Cluster = { Port = 8558, Bootstrap = ConfigBootstrap("127.0.0.1:8558", "127.0.0.1:8559") } };
+
+        AssertFailsNaming("Cluster:Bootstrap:ManagementPort", Validate(options));
+    }
+
+    [Fact]
+    public void A_management_endpoint_announced_as_every_interface_is_rejected()
+    {
+        var options = new SseOptions { Cluster = { Hostname = "0.0.0.0", Bootstrap = ConfigBootstrap("sse-1:8558", "sse-2:8558") } };
+
+        AssertFailsNaming("Cluster:Hostname", Validate(options));
+        options.Cluster.PublicHostname = "sse-1";
+        Assert.True(Validate(options).Succeeded);
+    }
+
+    [Fact]
+    public void Config_endpoints_on_other_hosts_while_this_node_announces_loopback_are_rejected() =>
+        AssertFailsNaming("Cluster:Hostname", Validate(new SseOptions { Cluster = { Bootstrap = ConfigBootstrap("sse-1:8558", "sse-2:8558") } }));
+
+    [Fact]
+    public void Kubernetes_discovery_needs_the_pod_address_and_no_endpoints()
+    {
+        var bootstrap = new SseClusterBootstrapOptions { Discovery = SseClusterDiscovery.Kubernetes };
+
+        AssertFailsNaming("Cluster:Hostname", Validate(new SseOptions { Cluster = { Bootstrap = bootstrap } }));
+        Assert.True(Validate(new SseOptions { Cluster = { Hostname = "0.0.0.0", PublicHostname = "10.1.2.3", Bootstrap = bootstrap } }).Succeeded);
+        bootstrap.Endpoints = ["10.1.2.4:8558"];
+        AssertFailsNaming("Cluster:Bootstrap:Endpoints", Validate(new SseOptions { Cluster = { Hostname = "0.0.0.0", PublicHostname = "10.1.2.3", Bootstrap = bootstrap } }));
+    }
+
+    [Fact]
+    public void A_bootstrapped_cluster_cannot_keep_its_history_in_Sqlite()
+    {
+        var options = new SseOptions
+        {
+            HistorySize = 10,
+            HistoryStore = { Provider = SseHistoryStore.Sqlite },
+            Cluster = { Bootstrap = ConfigBootstrap("127.0.0.1:8558", "127.0.0.1:8559") },
+        };
+
+        AssertFailsNaming("HistoryStore:Provider", Validate(options));
+    }
+
+    private static SseClusterBootstrapOptions ConfigBootstrap(params string[] endpoints) =>
+        new() { Discovery = SseClusterDiscovery.Config, Endpoints = endpoints };
+
+    [Fact]
     public void Every_broken_rule_is_reported()
     {
         var options = new SseOptions { ClientBufferSize = 0, MaxConnections = -1, ShardCount = 0 };
