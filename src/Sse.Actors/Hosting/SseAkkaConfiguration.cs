@@ -139,6 +139,7 @@ public static class SseAkkaConfiguration
     /// </summary>
     internal static AkkaConfigurationBuilder WithSseNode(this AkkaConfigurationBuilder builder, IServiceProvider services)
     {
+        services.GetRequiredService<SseBrokerPlacement>().OnOwnNode = true;
         var options = services.GetRequiredService<IOptions<SseOptions>>().Value;
         var hoconFile = Path.Combine(AppContext.BaseDirectory, HoconFileName);
         if (File.Exists(hoconFile))

@@ -1,6 +1,8 @@
 using Akka.Hosting;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Hosting;
+using Microsoft.Extensions.Options;
+using Sse.Actors.Settings;
 
 namespace Sse.Actors.Hosting;
 
@@ -10,6 +12,9 @@ internal sealed class SseBrokerPlacement
     private AkkaConfigurationBuilder? _system;
 
     public bool IsPlaced => _system is not null;
+
+    /// <summary>The broker's actor system is AddSseBroker's own, configured from <c>Sse:Cluster</c> (bootstrap included).</summary>
+    public bool OnOwnNode { get; set; }
 
     public void AddedTo(AkkaConfigurationBuilder system)
     {
@@ -30,6 +35,12 @@ internal sealed class SseBrokerPlacement
     {
         public Task StartAsync(CancellationToken cancellationToken)
         {
+            if (!placement.OnOwnNode && services.GetRequiredService<IOptions<SseOptions>>().Value.Cluster.Bootstrap.Enabled)
+            {
+                throw new InvalidOperationException(
+                    "Sse:Cluster:Bootstrap forms the cluster of the actor system AddSseBroker starts; an app with its own AddAkka forms its own " +
+                    "cluster: leave Sse:Cluster:Bootstrap unset and add Akka.Management's WithClusterBootstrap to that AddAkka (docs/cluster.md).");
+            }
             // Resolving the builder runs the app's AddAkka configuration, once: that is where WithSseBroker places the broker.
             if (services.GetService<AkkaConfigurationBuilder>() is null)
             {

@@ -1,3 +1,4 @@
+using Microsoft.Extensions.Configuration;
 using Akka.Actor;
 using Akka.Cluster.Hosting;
 using Akka.Hosting;
@@ -75,11 +76,30 @@ public sealed class OwnActorSystemTests
         Assert.Contains("AddSseBrokerServices", failure.Message, StringComparison.Ordinal);
     }
 
+    [Fact]
+    public async Task Cluster_bootstrap_settings_with_the_apps_own_actor_system_stop_start_up_saying_where_bootstrap_goes()
+    {
+        var failure = await Assert.ThrowsAsync<InvalidOperationException>(() => StartAsync((akka, services) => akka
+            .WithRemoting(new RemoteOptions { HostName = "127.0.0.1", Port = 0 })
+            .WithClustering()
+            .WithSseBroker(services), settings: new Dictionary<string, string?>
+            {
+                ["Sse:Cluster:Bootstrap:Discovery"] = "Config",
+                ["Sse:Cluster:Bootstrap:Endpoints:0"] = "127.0.0.1:8558",
+                ["Sse:Cluster:Bootstrap:RequiredContactPoints"] = "1",
+            }));
+
+        Assert.Contains("Sse:Cluster:Bootstrap", failure.Message, StringComparison.Ordinal);
+        Assert.Contains("WithClusterBootstrap", failure.Message, StringComparison.Ordinal);
+    }
+
     private static IActorRef Orders(EmbeddedApp app) => app.Services.GetRequiredService<IRequiredActor<OrderDesk>>().ActorRef;
 
-    private static Task<EmbeddedApp> StartAsync(Action<AkkaConfigurationBuilder, IServiceProvider> configureAkka, bool addServices = true) =>
+    private static Task<EmbeddedApp> StartAsync(Action<AkkaConfigurationBuilder, IServiceProvider> configureAkka, bool addServices = true,
+        Dictionary<string, string?>? settings = null) =>
         EmbeddedApp.StartAsync(builder =>
         {
+            builder.Configuration.AddInMemoryCollection(settings ?? []);
             if (addServices)
             {
                 builder.Services.AddSseBrokerServices(builder.Configuration);
