@@ -61,10 +61,18 @@ internal struct Recipients : IEnumerable<IActorRef>
 
     readonly IEnumerator IEnumerable.GetEnumerator() => GetEnumerator();
 
-    public struct Enumerator(IActorRef? one, HashSet<IActorRef>? many) : IEnumerator<IActorRef>
+    public struct Enumerator : IEnumerator<IActorRef>
     {
-        private HashSet<IActorRef>.Enumerator _many = many?.GetEnumerator() ?? default;
-        private IActorRef? _one = one;
+        private readonly bool _inSet;
+        private HashSet<IActorRef>.Enumerator _set;
+        private IActorRef? _one;
+
+        internal Enumerator(IActorRef? one, HashSet<IActorRef>? many)
+        {
+            _inSet = many is not null;
+            _set = many?.GetEnumerator() ?? default;
+            _one = one;
+        }
 
         public IActorRef Current { get; private set; } = null!;
 
@@ -72,10 +80,10 @@ internal struct Recipients : IEnumerable<IActorRef>
 
         public bool MoveNext()
         {
-            if (many is not null)
+            if (_inSet)
             {
-                var moved = _many.MoveNext();
-                Current = moved ? _many.Current : null!;
+                var moved = _set.MoveNext();
+                Current = moved ? _set.Current : null!;
                 return moved;
             }
             if (_one is null)
