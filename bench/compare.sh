@@ -4,7 +4,8 @@
 #   bench/compare.sh [runs] [scenario ...]      (default: 3 runs of every scenario below)
 # Needs `dotnet build Actors.sln -c Release` first and a quiet machine. Every run's JSON line goes to
 # bench/results/<date>.jsonl. SSE_BROKER_ARGS adds broker settings; SSE_BROKER_ENV adds environment variables to the
-# broker's process only (e.g. SSE_BROKER_ENV="DOTNET_gcServer=1" to measure it on Server GC).
+# broker's process only (e.g. SSE_BROKER_ENV="DOTNET_gcServer=1" to measure it on Server GC). SSE_LOAD_ARGS adds load
+# tool options to every run of both servers (e.g. SSE_LOAD_ARGS="--warmup 2000" to measure warm servers).
 set -uo pipefail
 cd "$(dirname "$0")/.."
 runs=${1:-3}; shift || true
@@ -25,7 +26,7 @@ for name in "${order[@]}"; do
   for run in $(seq 1 "$runs"); do
     for server in broker baseline; do
       # shellcheck disable=SC2086
-      line=$(bench/loadtest.sh "$server" $args --time-limit 240 --drain 30 | tail -n 1)
+      line=$(bench/loadtest.sh "$server" $args ${SSE_LOAD_ARGS:-} --time-limit 240 --drain 30 | tail -n 1)
       echo "{\"name\":\"$name\",\"server\":\"$server\",\"run\":$run,\"figures\":$line}" | tee -a "$out"
     done
   done
@@ -34,6 +35,7 @@ python3 - "$out" <<'EOF'
 import json, statistics, sys
 rows = [json.loads(l) for l in open(sys.argv[1]) if l.strip()]
 keys = [("ConnectSeconds", "connect s"), ("DeliveredPerSecond", "deliveries/s"), ("LatencyP50Ms", "p50 ms"), ("LatencyP99Ms", "p99 ms"),
+        ("ServerCpuUsPerConnect", "CPU µs/conn"), ("ServerCpuUsPerDelivery", "CPU µs/deliv"),
         ("ServerKbPerConnection", "kB/conn"), ("ServerKbPerConnectionAfterEvents", "kB/conn after"), ("Lost", "lost")]
 print(f"\n{'scenario':14} {'figure':14} {'broker':>12} {'baseline':>12} {'ratio':>7}   runs (broker | baseline)")
 for name in dict.fromkeys(r["name"] for r in rows):

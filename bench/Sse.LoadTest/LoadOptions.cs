@@ -19,7 +19,8 @@ internal sealed record LoadOptions(
     int Batch,
     int Stalled,
     int DataBytes,
-    TimeSpan Settle)
+    TimeSpan Settle,
+    int Warmup)
 {
     public static LoadOptions Parse(string[] args)
     {
@@ -54,6 +55,10 @@ internal sealed record LoadOptions(
         {
             throw new ArgumentException("--connections must be between 1 and 19000 (this machine caps a process at 20,000 open files)");
         }
+        if (Int("warmup", 0) is < 0 or > 19_000)
+        {
+            throw new ArgumentException("--warmup must be between 0 (none) and 19000 connections");
+        }
         var batch = Int("batch", 1);
         if (batch is < 1 or > 1000)
         {
@@ -79,6 +84,7 @@ internal sealed record LoadOptions(
             batch,
             (int)Math.Round(connections * stalledPercent / 100),
             Int("data-bytes", 0),
-            TimeSpan.FromSeconds(Int("settle", 0)));
+            TimeSpan.FromSeconds(Int("settle", 0)),
+            Int("warmup", 0));
     }
 }

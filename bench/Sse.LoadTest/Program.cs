@@ -9,6 +9,20 @@ using Sse.LoadTest;
 // dotnet run -c Release --project bench/Sse.LoadTest -- --scenario fanout --url http://127.0.0.1:5000 --connections 1000 --events 200
 var options = LoadOptions.Parse(args);
 using var limit = new CancellationTokenSource(options.TimeLimit);
+if (options.Warmup > 0)
+{
+    // A server that has run a while: the same paths once, on other streams, before anything is measured, so JIT tiering
+    // and pools are not charged to the run. Its connections close before the measured ones open.
+    var warmup = options with
+    {
+        Connections = options.Warmup,
+        Events = options.Scenario == "unicast" ? options.Warmup * 10 : 20,
+        Rate = 0, ServerPid = null, HoldFor = TimeSpan.Zero, Stalled = 0, Settle = TimeSpan.Zero, Warmup = 0,
+    };
+    var warm = await new LoadRun(warmup).ExecuteAsync(limit.Token);
+    Console.Error.WriteLine($"warm-up: {warm.Figures.Connections} connections, {warm.Figures.Delivered} deliveries, {warm.Figures.Lost} lost");
+    await Task.Delay(TimeSpan.FromSeconds(2), limit.Token);
+}
 var run = new LoadRun(options);
 var report = await run.ExecuteAsync(limit.Token);
 Console.WriteLine(report.Human());
@@ -41,6 +55,7 @@ namespace Sse.LoadTest
                 sender.DefaultRequestHeaders.Add("X-Api-Key", options.ApiKey);
             }
             var rssBefore = ServerRssKb();
+            var serverCpuBeforeConnects = ServerCpuSeconds();
 
             var connectClock = Stopwatch.StartNew();
             using var stop = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken);
@@ -50,6 +65,7 @@ namespace Sse.LoadTest
             await Task.Run(() => welcomed.Wait(cancellationToken), cancellationToken);
             var connectTime = connectClock.Elapsed;
             var rssConnected = ServerRssKb();
+            var serverCpuConnects = ServerCpuSeconds() - serverCpuBeforeConnects;
             if (options.HoldFor > TimeSpan.Zero)
             {
                 // Keeps the connections open for a profiler (dotnet-gcdump, dotnet-counters) to look at.
@@ -110,7 +126,9 @@ namespace Sse.LoadTest
                 rssConnected,
                 rssBefore is { } before && rssConnected is { } after ? Math.Round((after - before) / (double)options.Connections, 2) : null,
                 rssAfter,
-                rssBefore is { } start && rssAfter is { } end ? Math.Round((end - start) / (double)options.Connections, 2) : null));
+                rssBefore is { } start && rssAfter is { } end ? Math.Round((end - start) / (double)options.Connections, 2) : null,
+                serverCpuConnects is { } connecting ? Math.Round(connecting * 1e6 / options.Connections) : null,
+                serverCpu is { } sending && delivered > 0 && options.Scenario != "hold" ? Math.Round(sending * 1e6 / delivered, 1) : null));
         }
 
         private async Task ReadAsync(HttpClient client, int index, CountdownEvent welcomed, CancellationToken cancellationToken)
@@ -279,7 +297,9 @@ namespace Sse.LoadTest
         long? SlowConsumerDisconnects, double SendSeconds,
         long Delivered, long Lost, double DeliveredPerSecond, double LatencyP50Ms, double LatencyP99Ms, double LatencyMaxMs,
         double ToolCpuPercent, double? ServerCpuPercent, long? ServerRssKbBefore, long? ServerRssKbConnected, double? ServerKbPerConnection,
-        long? ServerRssKbAfterEvents, double? ServerKbPerConnectionAfterEvents);
+        long? ServerRssKbAfterEvents, double? ServerKbPerConnectionAfterEvents,
+        // Server CPU time (user + system, 10 ms ticks) per stream opened, and per event delivered while sending and draining.
+        double? ServerCpuUsPerConnect, double? ServerCpuUsPerDelivery);
 
     internal sealed record Report(Figures Figures)
     {
@@ -289,7 +309,7 @@ namespace Sse.LoadTest
               sent {Figures.Events} events ({Figures.Batch} per POST) in {Figures.SendSeconds} s; delivered {Figures.Delivered}, lost {Figures.Lost}
               {Figures.Stalled} stalled connections (not counted); server dropped {Figures.SlowConsumerDisconnects?.ToString() ?? "?"} slow consumers in all
               {Figures.DeliveredPerSecond:N0} deliveries/s; latency p50 {Figures.LatencyP50Ms} ms, p99 {Figures.LatencyP99Ms} ms, max {Figures.LatencyMaxMs} ms
-              load tool CPU {Figures.ToolCpuPercent}% of the machine, server CPU {Figures.ServerCpuPercent?.ToString() ?? "?"}% while sending and draining; server RSS {Figures.ServerRssKbBefore} → {Figures.ServerRssKbConnected} kB ({Figures.ServerKbPerConnection} kB per connection), {Figures.ServerRssKbAfterEvents?.ToString() ?? "-"} kB after the events ({Figures.ServerKbPerConnectionAfterEvents?.ToString() ?? "-"} kB per connection)
+              load tool CPU {Figures.ToolCpuPercent}% of the machine, server CPU {Figures.ServerCpuPercent?.ToString() ?? "?"}% while sending and draining, {Figures.ServerCpuUsPerConnect?.ToString() ?? "?"} µs per connect, {Figures.ServerCpuUsPerDelivery?.ToString() ?? "?"} µs per delivery; server RSS {Figures.ServerRssKbBefore} → {Figures.ServerRssKbConnected} kB ({Figures.ServerKbPerConnection} kB per connection), {Figures.ServerRssKbAfterEvents?.ToString() ?? "-"} kB after the events ({Figures.ServerKbPerConnectionAfterEvents?.ToString() ?? "-"} kB per connection)
             """;
     }
 

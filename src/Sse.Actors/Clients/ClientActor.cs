@@ -2,6 +2,7 @@ using Akka.Actor;
 using Akka.Event;
 using Sse.Actors.Diagnostics;
 using Sse.Actors.Events;
+using Sse.Actors.Mailboxes;
 using Sse.Actors.Streams;
 using Sse.Actors.Settings;
 using static Sse.Actors.Clients.ClientProtocol;
@@ -58,7 +59,7 @@ public sealed class ClientActor : UntypedActor
     }
 
     public static Props Props(ClientConnection connection, StreamRegions regions, ClientSettings settings, SseMetrics metrics) =>
-        Akka.Actor.Props.Create(() => new ClientActor(connection, regions, settings, metrics));
+        DirectProps.Of((connection, regions, settings, metrics), static args => new ClientActor(args.connection, args.regions, args.settings, args.metrics));
 
     // Created on first use: most connections never log.
     private ILoggingAdapter Log => _log ??= Context.GetLogger();

@@ -27,7 +27,9 @@ public sealed class LeanMailbox(Akka.Actor.Settings settings, Config config) : M
     /// </summary>
     /// <remarks>One <see cref="Deploy"/> shared by all of them: <c>WithMailbox</c> would make one per actor.</remarks>
     public static Props For(Props props, ActorSystem system) =>
-        system.Settings.Config.HasPath(ConfigPath) ? new Props(LeanDeploy, props.Type, props.Arguments) : props;
+        !system.Settings.Config.HasPath(ConfigPath) ? props
+        : props is DirectProps direct ? direct.On(LeanDeploy)
+        : new Props(LeanDeploy, props.Type, props.Arguments);
 
     private static readonly Deploy LeanDeploy = Deploy.Local.WithMailbox(ConfigPath);
 }

@@ -6,6 +6,7 @@ using Sse.Actors.Broker;
 using Sse.Actors.Diagnostics;
 using Sse.Actors.Events;
 using Sse.Actors.History;
+using Sse.Actors.Mailboxes;
 using static Sse.Actors.Streams.StreamProtocol;
 
 namespace Sse.Actors.Streams;
@@ -50,7 +51,7 @@ public sealed class StreamEntity : UntypedActor, IStreamHistoryOwner
     }
 
     public static Props Props(StreamKey stream, StreamEntitySettings settings) =>
-        Akka.Actor.Props.Create(() => new StreamEntity(stream, settings));
+        DirectProps.Of((stream, settings), static args => new StreamEntity(args.stream, args.settings));
 
     IActorContext IStreamHistoryOwner.Context => Context;
 
