@@ -33,7 +33,12 @@ for name in "${order[@]}"; do
 done
 python3 - "$out" <<'EOF'
 import json, statistics, sys
-rows = [json.loads(l) for l in open(sys.argv[1]) if l.strip()]
+rows = []
+for line in open(sys.argv[1]):
+    try:
+        rows.append(json.loads(line))
+    except ValueError:
+        print("left out (the run failed):", line.strip()[:200])
 keys = [("ConnectSeconds", "connect s"), ("DeliveredPerSecond", "deliveries/s"), ("LatencyP50Ms", "p50 ms"), ("LatencyP99Ms", "p99 ms"),
         ("ServerCpuUsPerConnect", "CPU µs/conn"), ("ServerCpuUsPerDelivery", "CPU µs/deliv"),
         ("ServerKbPerConnection", "kB/conn"), ("ServerKbPerConnectionAfterEvents", "kB/conn after"), ("Lost", "lost")]
