@@ -58,7 +58,7 @@ public sealed class ClientActor : UntypedActor
         _backlog = new ReplayBacklog(connection, settings.BufferSize);
     }
 
-    public static Props Props(ClientConnection connection, StreamRegions regions, ClientSettings settings, SseMetrics metrics) =>
+    public static DirectProps Props(ClientConnection connection, StreamRegions regions, ClientSettings settings, SseMetrics metrics) =>
         DirectProps.Of((connection, regions, settings, metrics), static args => new ClientActor(args.connection, args.regions, args.settings, args.metrics));
 
     // Created on first use: most connections never log.

@@ -26,10 +26,8 @@ public sealed class LeanMailbox(Akka.Actor.Settings settings, Config config) : M
     /// node is; an actor system of a test that does not configure it keeps Akka's default).
     /// </summary>
     /// <remarks>One <see cref="Deploy"/> shared by all of them: <c>WithMailbox</c> would make one per actor.</remarks>
-    public static Props For(Props props, ActorSystem system) =>
-        !system.Settings.Config.HasPath(ConfigPath) ? props
-        : props is DirectProps direct ? direct.On(LeanDeploy)
-        : new Props(LeanDeploy, props.Type, props.Arguments);
+    public static Props For(DirectProps props, ActorSystem system) =>
+        system.Settings.Config.HasPath(ConfigPath) ? props.On(LeanDeploy) : props;
 
     private static readonly Deploy LeanDeploy = Deploy.Local.WithMailbox(ConfigPath);
 }

@@ -50,7 +50,7 @@ public sealed class StreamEntity : UntypedActor, IStreamHistoryOwner
         _history = StreamHistories.For(settings, this);
     }
 
-    public static Props Props(StreamKey stream, StreamEntitySettings settings) =>
+    public static DirectProps Props(StreamKey stream, StreamEntitySettings settings) =>
         DirectProps.Of((stream, settings), static args => new StreamEntity(args.stream, args.settings));
 
     IActorContext IStreamHistoryOwner.Context => Context;
