@@ -7,7 +7,9 @@ namespace Sse.Actors.Api;
 /// entity has recorded the event (numbered and kept with history on, written first with the durable store),
 /// never waiting for browsers: a slow browser never slows the caller. Invalid arguments throw
 /// <see cref="ArgumentException"/> naming the argument, at once; an event not recorded within
-/// <c>Sse:PublishTimeout</c> fails the task with <see cref="PublishTimeoutException"/>, and may be retried.
+/// <c>Sse:PublishTimeout</c> fails the task with <see cref="PublishOutcomeUnknownException"/> (it may have been recorded just
+/// before, never after: retry with the same message id), and one this node never sent, having too many publishes waiting,
+/// with <see cref="PublishTimeoutException"/> (not recorded, and never will be).
 /// </summary>
 public interface ISseBroker
 {
@@ -15,7 +17,8 @@ public interface ISseBroker
     /// <returns>The event's id, once its stream has recorded it.</returns>
     /// <exception cref="ArgumentException">The message is invalid; the exception names the argument.</exception>
     /// <exception cref="TopicsDisabledException">A topic message while topics are disabled.</exception>
-    /// <exception cref="PublishTimeoutException">The stream did not record the event within <c>Sse:PublishTimeout</c>.</exception>
+    /// <exception cref="PublishOutcomeUnknownException">The stream did not answer within <c>Sse:PublishTimeout</c>.</exception>
+    /// <exception cref="PublishTimeoutException">The node had too many publishes waiting and did not send it.</exception>
     Task<string> SendAsync(SseMessage message, CancellationToken cancellationToken = default);
 
     /// <summary>
@@ -29,7 +32,8 @@ public interface ISseBroker
     /// <summary>Sends an event to every open connection of <paramref name="userId"/> (an opaque id, <see cref="Events.SseIds"/>).</summary>
     /// <returns>The event's id, once the user's stream has recorded it.</returns>
     /// <exception cref="ArgumentException">The user id breaks the id rule (empty, over 256 characters, control characters), or the event name is empty or contains CR/LF.</exception>
-    /// <exception cref="PublishTimeoutException">The stream did not record the event within <c>Sse:PublishTimeout</c>.</exception>
+    /// <exception cref="PublishOutcomeUnknownException">The stream did not answer within <c>Sse:PublishTimeout</c>.</exception>
+    /// <exception cref="PublishTimeoutException">The node had too many publishes waiting and did not send it.</exception>
     Task<string> SendToUserAsync(string userId, string eventName, string data, CancellationToken cancellationToken = default);
 
     /// <summary>Sends an event to every connection without a tenant subscribed to <paramref name="topic"/>.</summary>

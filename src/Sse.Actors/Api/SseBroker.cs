@@ -96,7 +96,7 @@ public sealed class SseBroker(
         {
             results[i] ??= recordedAs[i] is { } eventId
                 ? new SseSendResult(eventId, null)
-                : new SseSendResult(null, new PublishTimeoutException(publishes[i]!.Stream.Label, _settings.Timeout, overloaded: !sent));
+                : new SseSendResult(null, PublishReceipts.NotRecorded(publishes[i]!, _settings.Timeout, sent));
         }
         return results!;
     }

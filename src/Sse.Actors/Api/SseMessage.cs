@@ -22,7 +22,7 @@ public abstract record SseMessage(string Event, string Data, string? MessageId)
 /// <summary>
 /// What one message of <see cref="ISseBroker.SendBatchAsync"/> came to: its event id once its stream recorded it, or
 /// the exception its single send would have thrown (<see cref="ArgumentException"/>, <see cref="TopicsDisabledException"/>,
-/// <see cref="PublishTimeoutException"/>).
+/// <see cref="PublishTimeoutException"/>, <see cref="PublishOutcomeUnknownException"/>).
 /// </summary>
 public sealed record SseSendResult(string? EventId, Exception? Error)
 {

@@ -287,7 +287,8 @@ public sealed class BrokerActor : ReceiveActor, IWithTimers
 
     /// <summary>
     /// Validates and sends a command's event; an asking sender is answered once the stream has recorded it
-    /// (<see cref="PublishAccepted"/>) or when it could not (<see cref="PublishRejected"/>), without the broker waiting.
+    /// (<see cref="PublishAccepted"/>), when it was not (<see cref="PublishRejected"/>), or when its stream did not answer in time
+    /// (<see cref="PublishOutcomeUnknown"/>), without the broker waiting.
     /// </summary>
     private void Publish(Func<Task<string>> publish)
     {
@@ -298,7 +299,8 @@ public sealed class BrokerActor : ReceiveActor, IWithTimers
             var recorded = publish();
             if (answers)
             {
-                recorded.PipeTo(sender, success: eventId => new PublishAccepted(eventId), failure: e => new PublishRejected(e.Message));
+                recorded.PipeTo(sender, success: eventId => new PublishAccepted(eventId),
+                    failure: e => e is PublishOutcomeUnknownException ? new PublishOutcomeUnknown(e.Message) : new PublishRejected(e.Message));
             }
         }
         catch (Exception e) when (e is ArgumentException or InvalidOperationException)

@@ -9,8 +9,9 @@ namespace Sse.Actors.Broker;
 /// <summary>
 /// Commands a service can <c>Tell</c> the <see cref="BrokerActor"/> (reachable as
 /// <c>IRequiredActor&lt;BrokerActor&gt;</c>). When the sender is an actor (or an Ask) the broker
-/// answers <see cref="PublishAccepted"/> once the event's stream has recorded it, or <see cref="PublishRejected"/>
-/// (invalid, or not recorded within <c>Sse:PublishTimeout</c>); a plain Tell is fire-and-forget.
+/// answers <see cref="PublishAccepted"/> once the event's stream has recorded it, <see cref="PublishRejected"/> when it
+/// is not recorded and never will be (invalid, or this node had too many publishes waiting), or
+/// <see cref="PublishOutcomeUnknown"/> when the stream's answer did not come within <c>Sse:PublishTimeout</c>; a plain Tell is fire-and-forget.
 /// </summary>
 public static class BrokerCommands
 {
@@ -30,8 +31,17 @@ public static class BrokerCommands
     /// <summary>The event is recorded as <paramref name="EventId"/> (for a retry of a recorded message, the first one's id).</summary>
     public sealed record PublishAccepted(string EventId) : ISseWireMessage;
 
-    /// <summary>The command was invalid (a user or tenant id that breaks the id rule, bad event name or topic, topics disabled); nothing was sent.</summary>
+    /// <summary>
+    /// Not recorded, and never will be: the command was invalid (a user or tenant id that breaks the id rule, bad event name or
+    /// topic, topics disabled), or this node had <c>Sse:Limits:MaxPendingPublishes</c> publishes waiting and never sent it.
+    /// </summary>
     public sealed record PublishRejected(string Reason) : ISseWireMessage;
+
+    /// <summary>
+    /// The stream's answer did not come within <c>Sse:PublishTimeout</c>: the event may have been recorded just before its
+    /// deadline (the answer lost with a node), or not at all; it will not be recorded after. A retry with the same message id is safe.
+    /// </summary>
+    public sealed record PublishOutcomeUnknown(string Reason) : ISseWireMessage;
 }
 
 /// <summary>

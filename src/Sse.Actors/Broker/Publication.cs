@@ -61,8 +61,8 @@ internal static class Publication
 
     /// <summary>
     /// Hands the event to its stream's entity and completes once the entity has recorded it (numbered and kept,
-    /// written first with the durable store); throws <see cref="PublishTimeoutException"/> when that takes longer
-    /// than the publish timeout. The event may still be recorded later: a publisher retries with the same message.
+    /// written first with the durable store); throws <see cref="PublishOutcomeUnknownException"/> when no answer comes within
+    /// the publish timeout (the entity drops it after), <see cref="PublishTimeoutException"/> when it was never sent.
     /// </summary>
     public static Task<string> RecordAsync(PublishReceipts receipts, IActorRef region, PublishToStream publish, PublishSettings settings, CancellationToken cancellationToken) =>
         receipts.RecordAsync(region, publish, settings.Timeout, cancellationToken);
@@ -99,20 +99,27 @@ internal static class Publication
 }
 
 /// <summary>
-/// Thrown when the stream's entity did not record a published event within <c>Sse:PublishTimeout</c> (its node is
-/// down or the shard is moving, the history store does not answer, or the entity or this node is overloaded). The
-/// event was not reported as sent; it may still be recorded later, so retry with the same message.
+/// Thrown when a published event was not recorded and never will be: this node had <c>Sse:Limits:MaxPendingPublishes</c>
+/// publishes waiting for their streams for all of <c>Sse:PublishTimeout</c>, and never sent it. Retry later.
 /// </summary>
-public sealed class PublishTimeoutException(string stream, TimeSpan timeout, bool overloaded = false)
-    : TimeoutException(overloaded
-        ? $"The {stream} stream's event was not sent: this node had Sse:Limits:MaxPendingPublishes publishes waiting for their streams for all of Sse:PublishTimeout ({timeout}); retry the publish."
-        : $"The {stream} stream did not record the event within Sse:PublishTimeout ({timeout}); retry the publish.")
+public sealed class PublishTimeoutException(string stream, TimeSpan timeout)
+    : TimeoutException($"The {stream} stream's event was not sent: this node had Sse:Limits:MaxPendingPublishes publishes waiting for their streams for all of Sse:PublishTimeout ({timeout}); retry the publish.")
 {
     /// <summary>How the stream is named: <c>user</c>, <c>topic:&lt;name&gt;</c> or <c>broadcast</c>.</summary>
     public string Stream { get; } = stream;
+}
 
-    /// <summary>The event was never sent: the node had as many publishes waiting as it allows (<c>Sse:Limits:MaxPendingPublishes</c>).</summary>
-    public bool Overloaded { get; } = overloaded;
+/// <summary>
+/// Thrown when the stream's entity did not answer within <c>Sse:PublishTimeout</c> (its node is down or frozen, the shard is
+/// moving, the history store does not answer, or the entity is overloaded). Whether the event was recorded is unknown: it
+/// may have been just before the deadline, with its answer lost; it is never recorded after the deadline, since the entity
+/// drops a publish whose deadline has passed. Retry with the same message id: a recorded event is not recorded twice.
+/// </summary>
+public sealed class PublishOutcomeUnknownException(string stream, TimeSpan timeout)
+    : TimeoutException($"The {stream} stream did not answer within Sse:PublishTimeout ({timeout}): the event may or may not have been recorded, and will not be after; retry with the same message id.")
+{
+    /// <summary>How the stream is named: <c>user</c>, <c>topic:&lt;name&gt;</c> or <c>broadcast</c>.</summary>
+    public string Stream { get; } = stream;
 }
 
 /// <summary>Thrown when sending to a topic while <c>Sse:EnableTopics</c> is false.</summary>

@@ -50,14 +50,20 @@ internal sealed class PublishReceipts : IExtension
 
     /// <summary>
     /// Tells the stream's region the publish; completes once recorded with the id the stream keeps (the first one's
-    /// for a retry of a recorded message), or throws <see cref="PublishTimeoutException"/> after <paramref name="timeout"/>.
+    /// for a retry of a recorded message); throws <see cref="PublishOutcomeUnknownException"/> when no answer came within
+    /// <paramref name="timeout"/>, or <see cref="PublishTimeoutException"/> when it was never sent (no room all that time).
     /// </summary>
     public async Task<string> RecordAsync(IActorRef region, PublishToStream publish, TimeSpan timeout, CancellationToken cancellationToken)
     {
         var recordedAs = new string?[1];
         var sent = await RecordAllAsync([publish], _ => region, recordedAs, timeout, cancellationToken);
-        return recordedAs[0] ?? throw new PublishTimeoutException(publish.Stream.Label, timeout, overloaded: !sent);
+        return recordedAs[0] ?? throw NotRecorded(publish, timeout, sent);
     }
+
+    /// <summary>What a publish that has no recorded id after <paramref name="timeout"/> is: never sent, or of unknown outcome.</summary>
+    public static TimeoutException NotRecorded(PublishToStream publish, TimeSpan timeout, bool sent) => sent
+        ? new PublishOutcomeUnknownException(publish.Stream.Label, timeout)
+        : new PublishTimeoutException(publish.Stream.Label, timeout);
 
     /// <summary>
     /// Tells each publish to its stream's region, in order, then waits once for all of them: completes when every
@@ -78,6 +84,9 @@ internal sealed class PublishReceipts : IExtension
             return true;
         }
         var deadline = Stopwatch.GetTimestamp() + (long)(timeout.TotalSeconds * Stopwatch.Frequency);
+        // The entity drops what reaches it after this: the wait below ends at the same moment (by the monotonic clock here),
+        // so nothing is recorded after its publisher was answered, give or take the nodes' clock skew.
+        var recordBy = DateTime.UtcNow + timeout;
         // A batch larger than the bound waits for the whole bound.
         using var permits = _gate.AttemptAcquire(Math.Min(count, MaxPending)) is { IsAcquired: true } lease
             ? lease
@@ -94,7 +103,7 @@ internal sealed class PublishReceipts : IExtension
                 if (publishes[i] is { } publish)
                 {
                     _pending[publish.Event.Id] = new Slot(receipt, i);
-                    regionFor(publish.Stream).Tell(publish, _receiver);
+                    regionFor(publish.Stream).Tell(publish with { RecordBy = recordBy }, _receiver);
                 }
             }
             await (cancellationToken.CanBeCanceled ? receipt.Done.Task.WaitAsync(cancellationToken) : receipt.Done.Task);

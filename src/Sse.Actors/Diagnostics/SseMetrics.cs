@@ -240,8 +240,9 @@ public sealed class SseMetrics
         public const string Unauthorized = "unauthorized";
         public const string Forbidden = "forbidden";
         public const string NotRecorded = "not_recorded";
+        public const string OutcomeUnknown = "outcome_unknown";
 
-        public static readonly string[] All = [InvalidJson, Validation, TopicsDisabled, TooLarge, Unauthorized, Forbidden, NotRecorded];
+        public static readonly string[] All = [InvalidJson, Validation, TopicsDisabled, TooLarge, Unauthorized, Forbidden, NotRecorded, OutcomeUnknown];
     }
 
     /// <summary>The <c>at</c> tag of <c>sse_events_shed</c>.</summary>
@@ -249,8 +250,12 @@ public sealed class SseMetrics
     {
         public const string Stream = "stream";
         public const string Broker = "broker";
+        /// <summary>A publish that reached its entity after its publisher stopped waiting (Sse:PublishTimeout).</summary>
+        public const string Expired = "expired";
+        /// <summary>A publish that reached its entity while the node did not hear a majority of the cluster.</summary>
+        public const string Fenced = "fenced";
 
-        public static readonly string[] All = [Stream, Broker];
+        public static readonly string[] All = [Stream, Broker, Expired, Fenced];
     }
 
     /// <summary>The <c>reason</c> tag of <c>sse_resubscribes</c>.</summary>

@@ -20,8 +20,10 @@ namespace Sse.Actors.Http;
 /// <c>message_id</c> (or an <c>Idempotency-Key</c> header on <c>/send</c>) names the event: with history on, a
 /// retry with the same id is recorded once and answered with the first one's <c>event_id</c>.
 /// <c>POST /send/batch</c> takes a JSON array of such messages, checks each on its own and answers
-/// one result per message, in order. Success means the stream recorded the event; one it did not record
-/// within <c>Sse:PublishTimeout</c> is a 503 with <c>Retry-After</c> (in a batch, that message's result).
+/// one result per message, in order. Success means the stream recorded the event; 503 with <c>Retry-After</c> means it
+/// was not and never will be (the node had too many publishes waiting); 504 with <c>"outcome":"unknown"</c> means the
+/// stream did not answer within <c>Sse:PublishTimeout</c>: it may have recorded it just before, and will not after, so
+/// retry with the same message id (in a batch, each is that message's result).
 /// </summary>
 public sealed class SendEndpoint(ISseBroker broker, IOptions<SseOptions> options, SseMetrics metrics, SseRefusalLog refusals, ILogger<SendEndpoint> logger)
 {
@@ -52,6 +54,11 @@ public sealed class SendEndpoint(ISseBroker broker, IOptions<SseOptions> options
         catch (PublishTimeoutException e)
         {
             await UnavailableAsync(context, e);
+            return;
+        }
+        catch (PublishOutcomeUnknownException e)
+        {
+            await OutcomeUnknownAsync(context, e);
             return;
         }
         catch (Exception e) when (e is ArgumentException or InvalidOperationException)
@@ -119,6 +126,7 @@ public sealed class SendEndpoint(ISseBroker broker, IOptions<SseOptions> options
             {
                 { Error: null, EventId: var eventId } => new BatchItemResult(true, TargetType(messages[i]), eventId, null),
                 { Error: PublishTimeoutException e } => Refused(SseMetrics.SendErrors.NotRecorded, e.Message),
+                { Error: PublishOutcomeUnknownException e } => Refused(SseMetrics.SendErrors.OutcomeUnknown, e.Message) with { Outcome = UnknownOutcome },
                 { Error: var e } => Refused(ErrorReason(e), e.Message),
             };
         }
@@ -208,14 +216,29 @@ public sealed class SendEndpoint(ISseBroker broker, IOptions<SseOptions> options
     private static string ErrorReason(Exception e) =>
         e is TopicsDisabledException ? SseMetrics.SendErrors.TopicsDisabled : SseMetrics.SendErrors.Validation;
 
-    /// <summary>503 with <c>Retry-After</c>: the event was not recorded in time, and a retry may succeed.</summary>
+    /// <summary>503 with <c>Retry-After</c>: the event was not recorded and never will be; a retry later may succeed.</summary>
     private Task UnavailableAsync(HttpContext context, PublishTimeoutException e)
     {
         refusals.PublisherRefused(SseMetrics.SendErrors.NotRecorded, e.Message);
         metrics.SendRefused(SseMetrics.SendErrors.NotRecorded);
-        context.Response.Headers.RetryAfter = ((int)Math.Ceiling(options.Value.RefusedRetryAfter.TotalSeconds)).ToString(System.Globalization.CultureInfo.InvariantCulture);
+        SetRetryAfter(context);
         return SseJson.WriteErrorAsync(context, StatusCodes.Status503ServiceUnavailable, e.Message);
     }
+
+    /// <summary>504 with <c>Retry-After</c> and <c>"outcome":"unknown"</c>: the stream did not answer in time; retry with the same message id.</summary>
+    private async Task OutcomeUnknownAsync(HttpContext context, PublishOutcomeUnknownException e)
+    {
+        refusals.PublisherRefused(SseMetrics.SendErrors.OutcomeUnknown, e.Message);
+        metrics.SendRefused(SseMetrics.SendErrors.OutcomeUnknown);
+        SetRetryAfter(context);
+        context.Response.StatusCode = StatusCodes.Status504GatewayTimeout;
+        await context.Response.WriteAsJsonAsync(new UnknownOutcomeResponse(false, UnknownOutcome, e.Message), SseJson.Options);
+    }
+
+    private void SetRetryAfter(HttpContext context) =>
+        context.Response.Headers.RetryAfter = ((int)Math.Ceiling(options.Value.RefusedRetryAfter.TotalSeconds)).ToString(System.Globalization.CultureInfo.InvariantCulture);
+
+    private const string UnknownOutcome = "unknown";
 
     private Task RejectAsync(HttpContext context, string metricReason, string reason)
     {
@@ -250,11 +273,14 @@ public sealed class SendEndpoint(ISseBroker broker, IOptions<SseOptions> options
 
     private sealed record BatchResponse(bool Success, int Accepted, int Rejected, BatchItemResult[] Results);
 
+    private sealed record UnknownOutcomeResponse(bool Success, string Outcome, string Error);
+
     private sealed record BatchItemResult(
         bool Success,
         [property: JsonIgnore(Condition = JsonIgnoreCondition.WhenWritingNull)] string? TargetType,
         [property: JsonIgnore(Condition = JsonIgnoreCondition.WhenWritingNull)] string? EventId,
-        [property: JsonIgnore(Condition = JsonIgnoreCondition.WhenWritingNull)] string? Error)
+        [property: JsonIgnore(Condition = JsonIgnoreCondition.WhenWritingNull)] string? Error,
+        [property: JsonIgnore(Condition = JsonIgnoreCondition.WhenWritingNull)] string? Outcome = null)
     {
         public static BatchItemResult Refused(string error) => new(false, null, null, error);
     }

@@ -47,6 +47,7 @@ public sealed class SseWireSerializer(ExtendedActorSystem system) : SerializerWi
         DeliverBroadcast => "DB",
         PublishAccepted => "PA",
         PublishRejected => "PR",
+        PublishOutcomeUnknown => "PU",
         GetStats => "QS",
         GetUserConnectionCount m => WireIds.FitsUuidFormat(m.UserId) ? "QC" : "QCn",
         UserConnectionCount m => WireIds.FitsUuidFormat(m.UserId) ? "RC" : "RCn",
@@ -85,7 +86,7 @@ public sealed class SseWireSerializer(ExtendedActorSystem system) : SerializerWi
             "EV" => ReadEvent(r),
             "SS" => new SubscribeToStream(ReadStream(r), ReadRef(r), ReadOptionalPosition(r), r.ReadInt32()),
             "US" => new UnsubscribeFromStream(ReadStream(r), ReadRef(r)),
-            "PS" => new PublishToStream(ReadStream(r), ReadEvent(r)),
+            "PS" => new PublishToStream(ReadStream(r), ReadEvent(r), ReadOptionalRecordBy(r)),
             "ER" => new EventRecorded(ReadStream(r), r.ReadString(), r.ReadString()),
             "AS" => new SubscribedToStream(ReadStream(r), ReadReplay(r)),
             "RS" => new SubscriptionRefused(ReadStream(r), r.ReadInt32()),
@@ -97,6 +98,7 @@ public sealed class SseWireSerializer(ExtendedActorSystem system) : SerializerWi
             "DB" => new DeliverBroadcast(ReadEvent(r)),
             "PA" => new PublishAccepted(r.ReadString()),
             "PR" => new PublishRejected(r.ReadString()),
+            "PU" => new PublishOutcomeUnknown(r.ReadString()),
             "QS" => GetStats.Instance,
             "QC" => new GetUserConnectionCount(WireIds.ReadUuid(r)),
             "QCn" => new GetUserConnectionCount(r.ReadString()),
@@ -129,7 +131,7 @@ public sealed class SseWireSerializer(ExtendedActorSystem system) : SerializerWi
             case SseEvent e: WriteEvent(w, e); break;
             case SubscribeToStream m: WriteStream(w, m.Stream); WriteRef(w, m.Subscriber); WriteOptionalPosition(w, m.From); w.Write(m.MaxSubscribers); break;
             case UnsubscribeFromStream m: WriteStream(w, m.Stream); WriteRef(w, m.Subscriber); break;
-            case PublishToStream m: WriteStream(w, m.Stream); WriteEvent(w, m.Event); break;
+            case PublishToStream m: WriteStream(w, m.Stream); WriteEvent(w, m.Event); WriteOptionalRecordBy(w, m.RecordBy); break;
             case EventRecorded m: WriteStream(w, m.Stream); w.Write(m.EventId); w.Write(m.RecordedAs); break;
             case SubscribedToStream m: WriteStream(w, m.Stream); WriteReplay(w, m.Replay); break;
             case SubscriptionRefused m: WriteStream(w, m.Stream); w.Write(m.Subscribers); break;
@@ -155,6 +157,7 @@ public sealed class SseWireSerializer(ExtendedActorSystem system) : SerializerWi
             case DeliverBroadcast m: WriteEvent(w, m.Event); break;
             case PublishAccepted m: w.Write(m.EventId); break;
             case PublishRejected m: w.Write(m.Reason); break;
+            case PublishOutcomeUnknown m: w.Write(m.Reason); break;
             case GetStats or GetNodeReport: break;
             case GetOnlineUsers m: WriteOptionalId(w, m.After); w.Write(m.Limit); break;
             case GetUserConnectionCount m: WriteId(w, m.UserId); break;
@@ -326,6 +329,19 @@ public sealed class SseWireSerializer(ExtendedActorSystem system) : SerializerWi
     }
 
     private static string? ReadOptionalString(BinaryReader r) => r.ReadBoolean() ? r.ReadString() : null;
+
+    // Last in its message and written only when set: a node of the version before reads the publish and ignores it, and a
+    // publish from that version reads as one without a deadline.
+    private static void WriteOptionalRecordBy(BinaryWriter w, DateTime? recordBy)
+    {
+        if (recordBy is { } utc)
+        {
+            w.Write(utc.Ticks);
+        }
+    }
+
+    private static DateTime? ReadOptionalRecordBy(BinaryReader r) =>
+        r.BaseStream.Position < r.BaseStream.Length ? new DateTime(r.ReadInt64(), DateTimeKind.Utc) : null;
 
     // One id in a message whose manifest says which: its 16 bytes when it is a UUID, else its string.
     private static void WriteId(BinaryWriter w, string id)

@@ -26,7 +26,7 @@ public sealed class SseLimitsOptions
 
     /// <summary>
     /// Publishes this node lets wait for their streams at once. Past it a publish waits for room (a slower answer) and is
-    /// refused like one not recorded in time (503 with Retry-After, <c>PublishTimeoutException</c>) once <c>Sse:PublishTimeout</c> has passed,
+    /// refused, never sent (503 with Retry-After, <c>PublishTimeoutException</c>), once <c>Sse:PublishTimeout</c> has passed,
     /// or at once when as many wait already. Bounds what the node's publishers add to entity mailboxes.
     /// </summary>
     public int MaxPendingPublishes { get; set; } = 20_000;

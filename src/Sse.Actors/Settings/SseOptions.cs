@@ -63,8 +63,9 @@ public sealed class SseOptions
 
     /// <summary>
     /// How long a publish waits for the stream's entity to record the event (numbered and kept, written first with the
-    /// durable store). Past it the publish is refused, never reported as sent: 503 with <c>Retry-After</c> from
-    /// <c>/send</c>, <see cref="Broker.PublishTimeoutException"/> from <c>ISseBroker</c>, <c>PublishRejected</c> to an actor.
+    /// durable store). Past it the entity drops the publish unrecorded, and the publisher is told the outcome is unknown (it may
+    /// have been recorded just before, its answer lost): 504 from <c>/send</c>, <see cref="Broker.PublishOutcomeUnknownException"/>
+    /// from <c>ISseBroker</c>, <c>PublishOutcomeUnknown</c> to an actor. A retry with the same message id is safe.
     /// </summary>
     public TimeSpan PublishTimeout { get; set; } = TimeSpan.FromSeconds(5);
 

@@ -32,6 +32,7 @@ public sealed class StreamEntity : UntypedActor, IStreamHistoryOwner
     private readonly StreamEntitySettings _settings;
     private readonly IStreamAudience _audience;
     private readonly IStreamHistory _history;
+    private readonly QuorumFence _fence;
     // When the entity last had no subscriber: passivation counts from there.
     private long _emptySince = Stopwatch.GetTimestamp();
     private int _stashed;
@@ -39,6 +40,8 @@ public sealed class StreamEntity : UntypedActor, IStreamHistoryOwner
     private IStash? _stash;
     // Publishes dropped in the current overload; 0 when not overloaded.
     private long _shed;
+    // Publishes dropped since the node was last seen to hear a majority.
+    private long _fenced;
     // Pending only while the entity is empty: a node holds one entity per online user, so no timer scheduler each.
     private ICancelable? _passivation;
 
@@ -48,6 +51,7 @@ public sealed class StreamEntity : UntypedActor, IStreamHistoryOwner
         _settings = settings;
         _audience = IStreamAudience.For(stream, Context.System);
         _history = StreamHistories.For(settings, this);
+        _fence = QuorumFence.For(Context.System);
     }
 
     public static DirectProps Props(StreamKey stream, StreamEntitySettings settings) =>
@@ -111,7 +115,7 @@ public sealed class StreamEntity : UntypedActor, IStreamHistoryOwner
                 _settings.Metrics?.Shed(SseMetrics.ShedAt.Stream, 1);
                 break;
             case PublishToStream m:
-                _history.Publish(m.Event, Sender);
+                Record(m);
                 break;
             case SubscribeToStream { MaxSubscribers: > 0 } m when _audience.Count >= m.MaxSubscribers && !_audience.Contains(m.Subscriber):
                 // A new connection over its user's limit, counted on every node: refused before its first byte.
@@ -164,6 +168,32 @@ public sealed class StreamEntity : UntypedActor, IStreamHistoryOwner
             return;
         }
         _stash!.Stash();
+    }
+
+    /// <summary>
+    /// Records the event unless its publisher has stopped waiting (it is told the outcome is unknown; recording it now would
+    /// go behind what it sent next) or this node is fenced off the cluster (<see cref="QuorumFence"/>): both are dropped
+    /// unanswered, and a retry with the same message id reaches the stream wherever it lives by then.
+    /// </summary>
+    private void Record(PublishToStream publish)
+    {
+        if (publish.RecordBy is { } recordBy && DateTime.UtcNow >= recordBy)
+        {
+            _settings.Metrics?.Shed(SseMetrics.ShedAt.Expired, 1);
+            return;
+        }
+        if (!_fence.IsOpen)
+        {
+            _settings.Metrics?.Shed(SseMetrics.ShedAt.Fenced, 1);
+            if (_fenced++ == 0)
+            {
+                Context.GetLogger().Warning("The {Kind} entity {Entity} records nothing: this node does not hear a majority of the cluster (frozen, paused or cut off); its publishes are dropped unanswered",
+                    _stream.Kind, _stream.EntityId);
+            }
+            return;
+        }
+        _fenced = 0;
+        _history.Publish(publish.Event, Sender);
     }
 
     /// <summary>

@@ -32,8 +32,11 @@ public static class StreamProtocol
     /// An event for every subscriber of the stream, encoded once. The entity answers its sender with
     /// <see cref="EventRecorded"/> once the event is recorded: numbered and kept with history on, written to the
     /// journal first with the durable store. No answer in time means it may not have been: a publisher retries.
+    /// <paramref name="RecordBy"/> (UTC, the publisher's clock) is when the publisher stops waiting: an entity that gets the
+    /// publish later (it waited in a region's buffer while a shard moved, or in a frozen node's mailbox) drops it unrecorded,
+    /// so nothing is recorded after its publisher was answered, and nothing out of the order its publisher sent it in.
     /// </summary>
-    public sealed record PublishToStream(StreamKey Stream, SseEvent Event) : IStreamMessage;
+    public sealed record PublishToStream(StreamKey Stream, SseEvent Event, DateTime? RecordBy = null) : IStreamMessage;
 
     /// <summary>
     /// The stream recorded the event published as <paramref name="EventId"/> and handed it to its subscribers.

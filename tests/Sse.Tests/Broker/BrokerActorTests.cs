@@ -236,14 +236,14 @@ public sealed class BrokerActorTests : Akka.TestKit.Xunit2.TestKit
     }
 
     [Fact]
-    public void A_send_its_stream_does_not_record_within_the_publish_timeout_is_rejected_never_accepted()
+    public void A_send_its_stream_does_not_answer_within_the_publish_timeout_is_outcome_unknown_never_accepted()
     {
         var broker = StartBroker(new SseOptions { PublishTimeout = TimeSpan.FromMilliseconds(300) });
 
         broker.Tell(new SendToUser(Guid.NewGuid().ToString(), "update", "hello"));
 
-        _userRegion.ExpectMsg<PublishToStream>();
-        Assert.Contains("PublishTimeout", ExpectMsg<PublishRejected>(TimeSpan.FromSeconds(5)).Reason);
+        Assert.NotNull(_userRegion.ExpectMsg<PublishToStream>().RecordBy);
+        Assert.Contains("same message id", ExpectMsg<PublishOutcomeUnknown>(TimeSpan.FromSeconds(5)).Reason);
     }
 
     [Fact]

@@ -32,7 +32,6 @@ public sealed class PublishReceiptsTests() : Akka.TestKit.Xunit2.TestKit(
         ExpectPublish(region, publishes[0]);
         ExpectPublish(region, publishes[1]);
         var refused = await Assert.ThrowsAsync<PublishTimeoutException>(() => receipts.RecordAsync(region.Ref, publishes[4], Timeout, default));
-        Assert.True(refused.Overloaded);
         Assert.Contains("MaxPendingPublishes", refused.Message);
         Assert.Equal(4, receipts.Pending);
         Assert.False(third.IsCompleted);
@@ -63,7 +62,6 @@ public sealed class PublishReceiptsTests() : Akka.TestKit.Xunit2.TestKit(
         var refused = await Assert.ThrowsAsync<PublishTimeoutException>(() =>
             receipts.RecordAsync(region.Ref, new PublishToStream(stream, SseEncoder.Encode("n", "late")), TimeSpan.FromMilliseconds(200), default));
 
-        Assert.True(refused.Overloaded);
         region.ExpectNoMsg(TimeSpan.FromMilliseconds(100));
         Assert.False(held[0].IsCompleted);
     }

@@ -26,38 +26,81 @@ public sealed class ChaosTests(PostgresServer postgres, ITestOutputHelper output
     private static readonly TimeSpan Pace = TimeSpan.FromMilliseconds(20);
 
     /// <summary>
-    /// The node killed: the oldest (it holds the shard coordinators), the one holding the most user entities, or the one
-    /// holding the broadcasts' entity, as each node's <c>sse_stream_entities</c> gauge says. <c>SSE_CHAOS=all</c> runs every case.
+    /// The node killed or frozen: the oldest (it holds the shard coordinators), the one holding the most user entities, or the
+    /// one holding the broadcasts' entity, as each node's <c>sse_stream_entities</c> gauge says. <c>SSE_CHAOS=all</c> runs every case.
     /// </summary>
     public static TheoryData<string, string> Cases => Environment.GetEnvironmentVariable("SSE_CHAOS") == "all"
         ? new TheoryData<string, string> { { "oldest", "PostgreSql" }, { "most-users", "PostgreSql" }, { "broadcasts", "PostgreSql" }, { "oldest", "Memory" } }
         : new TheoryData<string, string> { { "oldest", "PostgreSql" } };
 
+    /// <summary>The node frozen and resumed; <c>SSE_CHAOS=all</c> runs every case.</summary>
+    public static TheoryData<string, string> FreezeCases => Environment.GetEnvironmentVariable("SSE_CHAOS") == "all"
+        ? new TheoryData<string, string> { { "most-users", "PostgreSql" }, { "oldest", "PostgreSql" }, { "most-users", "Memory" }, { "oldest", "Memory" } }
+        : new TheoryData<string, string> { { "most-users", "PostgreSql" } };
+
+    // Longer than the cluster takes to down a node with the settings below (2 s to notice, 2 s stable), and its shards to move.
+    private static readonly TimeSpan Freeze = TimeSpan.FromSeconds(12);
+
     [Theory]
     [MemberData(nameof(Cases))]
     public async Task Killing_a_node_under_load_loses_no_accepted_event_without_a_word(string victim, string store)
     {
-        var settings = await SettingsAsync(store);
+        var nodes = await StartThreeAsync(await SettingsAsync(store));
+        await RunUnderLoadAsync(nodes, durable: store == "PostgreSql", async (balancer, _) =>
+        {
+            var dying = await VictimAsync(nodes, victim);
+            balancer.Remove(dying);
+            dying.Kill();
+            output.WriteLine($"killed the {victim} node, {nodes.IndexOf(dying)} of 3");
+        });
+    }
+
+    /// <summary>
+    /// A node frozen (SIGSTOP) for longer than the cluster takes to down it, as a long GC pause, a VM migration or a healed
+    /// partition does, with publishes queued in its sockets (the balancer goes on sending it copies of the retried events),
+    /// then resumed (SIGCONT). It records nothing of what it finds queued, and its clients resume elsewhere.
+    /// </summary>
+    [Theory]
+    [MemberData(nameof(FreezeCases))]
+    public async Task Freezing_a_node_past_its_downing_then_resuming_it_loses_no_accepted_event_without_a_word(string victim, string store)
+    {
+        var nodes = await StartThreeAsync(await SettingsAsync(store));
+        await RunUnderLoadAsync(nodes, durable: store == "PostgreSql", async (balancer, _) =>
+        {
+            var frozen = await VictimAsync(nodes, victim);
+            balancer.Remove(frozen);
+            await frozen.PauseAsync();
+            balancer.Shadow = frozen;
+            output.WriteLine($"froze the {victim} node, {nodes.IndexOf(frozen)} of 3");
+            await Task.Delay(Freeze);
+            balancer.Shadow = null;
+            await frozen.ResumeAsync();
+            output.WriteLine($"resumed it with {balancer.Shadowed} publishes queued for it");
+            // Downed while frozen, it leaves as it wakes: its streams end and their clients reconnect to the others.
+            await frozen.WaitForExitAsync(TimeSpan.FromSeconds(60));
+            output.WriteLine($"the resumed node left and exited; its entities refused to record {CountOf(frozen.Output, "records nothing")} times");
+        });
+    }
+
+    private static int CountOf(string text, string what) => (text.Length - text.Replace(what, "", StringComparison.Ordinal).Length) / what.Length;
+
+    private async Task<List<HostProcess>> StartThreeAsync(Dictionary<string, string> settings)
+    {
         var seedPort = ClusterNodes.FreePort();
         var seed = $"akka.tcp://sse@127.0.0.1:{seedPort}";
         var nodes = new List<HostProcess> { HostProcess.Start(seed, seedPort, settings) };
         await AwaitAsync(() => nodes[0].IsReadyAsync(), "the seed ready");
         nodes.Add(HostProcess.Start(seed, ClusterNodes.FreePort(), settings));
         nodes.Add(HostProcess.Start(seed, ClusterNodes.FreePort(), settings));
-
-        await RunUnderLoadAsync(nodes, durable: store == "PostgreSql", async (balancer, _) =>
-        {
-            var dying = victim switch
-            {
-                "oldest" => nodes[0],
-                "most-users" => await HoldingMostAsync(nodes, "user"),
-                _ => await HoldingMostAsync(nodes, "broadcast"),
-            };
-            balancer.Remove(dying);
-            dying.Kill();
-            output.WriteLine($"killed the {victim} node, {nodes.IndexOf(dying)} of 3");
-        });
+        return nodes;
     }
+
+    private async Task<HostProcess> VictimAsync(List<HostProcess> nodes, string victim) => victim switch
+    {
+        "oldest" => nodes[0],
+        "most-users" => await HoldingMostAsync(nodes, "user"),
+        _ => await HoldingMostAsync(nodes, "broadcast"),
+    };
 
     [Fact]
     public async Task A_rolling_restart_under_load_loses_nothing_and_resets_nothing()
@@ -143,6 +186,7 @@ public sealed class ChaosTests(PostgresServer postgres, ITestOutputHelper output
 
             var expected = new ConcurrentDictionary<string, List<string>>();
             var disruption = Task.CompletedTask;
+            var givingUp = new List<Task>();
             // At least Events events, and on for as long as the disruption lasts (a rolling restart takes a while), within a bound.
             for (var k = 0; k < Events || (!disruption.IsCompleted && k < MaxEvents); k++)
             {
@@ -158,13 +202,21 @@ public sealed class ChaosTests(PostgresServer postgres, ITestOutputHelper output
                 };
                 await balancer.SendUntilRecordedAsync(body, $"chaos-{k}");
                 expected.GetOrAdd(stream, _ => []).Add($"{k}");
+                if (k >= KillAt && !disruption.IsCompleted && k % 3 == 0)
+                {
+                    // A second publisher tries once and gives up: what it was told was refused must never arrive.
+                    givingUp.Add(balancer.SendOnceAsync(new { target_type = "broadcast", @event = "giveup", data = $"g{k}" }, $"g{k}"));
+                }
                 await Task.Delay(Pace);
             }
             await disruption;
-            output.WriteLine($"published {expected.Values.Sum(e => e.Count)} events, {balancer.Refusals} refusals retried");
+            await Task.WhenAll(givingUp);
+            output.WriteLine($"published {expected.Values.Sum(e => e.Count)} events, {balancer.Refusals} refusals retried; " +
+                $"{givingUp.Count} tried once, {balancer.GivenUp.Count} of them refused");
 
             foreach (var client in clients)
             {
+                Assert.DoesNotContain(client.GaveUp, balancer.GivenUp.ContainsKey);
                 List<string> Want(string stream) => expected.GetValueOrDefault(stream) ?? [];
                 var want = new[] { $"user:{client.UserId}", $"topic:{client.Topic}", "broadcast" }.ToDictionary(s => s, Want);
                 if (durable)
@@ -217,6 +269,31 @@ public sealed class ChaosTests(PostgresServer postgres, ITestOutputHelper output
 
         public int Refusals { get; private set; }
 
+        /// <summary>A node that gets a copy of every send (same message id) without being waited for: requests queued in a frozen node's sockets.</summary>
+        public HostProcess? Shadow { get; set; }
+
+        public int Shadowed { get; private set; }
+
+        /// <summary>Events a give-up publisher was refused (503: not recorded and never will be); none may ever arrive.</summary>
+        public ConcurrentDictionary<string, bool> GivenUp { get; } = new();
+
+        /// <summary>One try, as a publisher that gives up does: a 503 is believed, anything else but 200 is of unknown outcome.</summary>
+        public async Task SendOnceAsync(object body, string data)
+        {
+            try
+            {
+                using var timeout = new CancellationTokenSource(TimeSpan.FromSeconds(10));
+                using var response = await Next().Client.PostAsJsonAsync("/api/v1/sse/send", body, timeout.Token);
+                if (response.StatusCode == HttpStatusCode.ServiceUnavailable)
+                {
+                    GivenUp[data] = true;
+                }
+            }
+            catch (Exception e) when (e is HttpRequestException or OperationCanceledException)
+            {
+            }
+        }
+
         public HostProcess Next()
         {
             lock (_dead)
@@ -252,13 +329,19 @@ public sealed class ChaosTests(PostgresServer postgres, ITestOutputHelper output
                 {
                     using var request = new HttpRequestMessage(HttpMethod.Post, "/api/v1/sse/send") { Content = JsonContent.Create(body) };
                     request.Headers.Add("Idempotency-Key", messageId);
+                    if (Shadow is { } shadow)
+                    {
+                        Shadowed++;
+                        _ = CopyToAsync(shadow, body, messageId);
+                    }
                     using var timeout = new CancellationTokenSource(TimeSpan.FromSeconds(10));
                     using var response = await Next().Client.SendAsync(request, timeout.Token);
                     if (response.StatusCode == HttpStatusCode.OK)
                     {
                         return;
                     }
-                    Assert.Equal(HttpStatusCode.ServiceUnavailable, response.StatusCode);
+                    // 503: not recorded; 504: outcome unknown. Either way the same message id is safe to send again.
+                    Assert.True(response.StatusCode is HttpStatusCode.ServiceUnavailable or HttpStatusCode.GatewayTimeout, $"{messageId}: {response.StatusCode}");
                 }
                 catch (Exception e) when (e is HttpRequestException or OperationCanceledException)
                 {
@@ -270,12 +353,27 @@ public sealed class ChaosTests(PostgresServer postgres, ITestOutputHelper output
         }
     }
 
+    private static async Task CopyToAsync(HostProcess node, object body, string messageId)
+    {
+        try
+        {
+            using var request = new HttpRequestMessage(HttpMethod.Post, "/api/v1/sse/send") { Content = JsonContent.Create(body) };
+            request.Headers.Add("Idempotency-Key", messageId);
+            using var timeout = new CancellationTokenSource(TimeSpan.FromSeconds(60));
+            using var _ = await node.Client.SendAsync(request, timeout.Token);
+        }
+        catch (Exception e) when (e is HttpRequestException or OperationCanceledException)
+        {
+        }
+    }
+
     /// <summary>An <c>EventSource</c>: keeps the last id, reconnects with it to a live node after the server's <c>retry:</c>.</summary>
     private sealed class ResumingClient : IAsyncDisposable
     {
         private readonly ConcurrentDictionary<string, List<string>> _received = new();
         private readonly Task _loop;
         private readonly ConcurrentDictionary<string, bool> _resets = new();
+        private readonly ConcurrentDictionary<string, bool> _gaveUp = new();
         private string? _lastId;
 
         private ResumingClient(string userId, string topic, Task<SseStream> first, LoadBalancer balancer, CancellationToken stop)
@@ -291,6 +389,9 @@ public sealed class ChaosTests(PostgresServer postgres, ITestOutputHelper output
 
         /// <summary>The streams a <c>reset</c> named, as this test names them.</summary>
         public IReadOnlyCollection<string> Resets => [.. _resets.Keys];
+
+        /// <summary>The give-up publisher's events this client received.</summary>
+        public IReadOnlyCollection<string> GaveUp => [.. _gaveUp.Keys];
 
         public static async Task<ResumingClient> StartAsync(LoadBalancer balancer, string userId, string topic, CancellationToken stop)
         {
@@ -329,6 +430,10 @@ public sealed class ChaosTests(PostgresServer postgres, ITestOutputHelper output
                             {
                                 _resets[label.GetString() switch { "user" => $"user:{UserId}", "broadcast" => "broadcast", var topic => topic! }] = true;
                             }
+                        }
+                        if (item.EventType == "giveup")
+                        {
+                            _gaveUp[item.Data] = true;
                         }
                         if (item.EventType == "chaos")
                         {

@@ -130,7 +130,7 @@ public sealed class HistoryHandoverClusterTests
                 await sender.Broker.SendToUserAsync(userId, "update", data, messageId);
                 return;
             }
-            catch (Sse.Actors.Broker.PublishTimeoutException) when (attempt < 5)
+            catch (Sse.Actors.Broker.PublishOutcomeUnknownException) when (attempt < 5)
             {
             }
         }

@@ -82,11 +82,11 @@ public sealed class HostProcess : IAsyncDisposable
         response.EnsureSuccessStatusCode();
     }
 
-    /// <summary>Sends; false when the event's stream did not record it in time (503: its shard is still moving).</summary>
+    /// <summary>Sends; false when the event's stream did not answer in time (504, outcome unknown: its shard is still moving), or 503.</summary>
     public async Task<bool> TrySendAsync(object body)
     {
         using var response = await Client.PostAsJsonAsync("/api/v1/sse/send", body);
-        if (response.StatusCode == System.Net.HttpStatusCode.ServiceUnavailable)
+        if (response.StatusCode is System.Net.HttpStatusCode.ServiceUnavailable or System.Net.HttpStatusCode.GatewayTimeout)
         {
             return false;
         }

@@ -203,11 +203,11 @@ public sealed class MembershipChangeTests
                         await send();
                         break;
                     }
-                    catch (Sse.Actors.Broker.PublishTimeoutException) when (refusalsAllowed)
+                    catch (Sse.Actors.Broker.PublishOutcomeUnknownException) when (refusalsAllowed)
                     {
                         break;
                     }
-                    catch (Sse.Actors.Broker.PublishTimeoutException) when (retryRefused && attempt < 3)
+                    catch (Sse.Actors.Broker.PublishOutcomeUnknownException) when (retryRefused && attempt < 3)
                     {
                     }
                 }

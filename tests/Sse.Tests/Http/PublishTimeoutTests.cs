@@ -7,9 +7,10 @@ using Sse.Actors.Broker;
 namespace Sse.Tests.Http;
 
 /// <summary>
-/// Accepted means recorded: a send whose stream cannot record the event within <c>Sse:PublishTimeout</c> is
-/// refused, never answered success. Here the durable history store is a PostgreSQL server that is not there, so
-/// no stream entity can read or write its history.
+/// Accepted means recorded, and answers are true: a send whose stream does not answer within <c>Sse:PublishTimeout</c> is
+/// never answered success, and is told its outcome is unknown (504, <see cref="PublishOutcomeUnknownException"/>), not
+/// "not recorded". Here the durable history store is a PostgreSQL server that is not there, so no stream entity can read
+/// or write its history.
 /// </summary>
 public sealed class PublishTimeoutTests(PublishTimeoutTests.StoreDown store) : IClassFixture<PublishTimeoutTests.StoreDown>
 {
@@ -34,17 +35,20 @@ public sealed class PublishTimeoutTests(PublishTimeoutTests.StoreDown store) : I
     }
 
     [Fact]
-    public async Task A_send_its_stream_cannot_record_is_503_with_Retry_After()
+    public async Task A_send_its_stream_does_not_answer_is_504_outcome_unknown_with_Retry_After()
     {
         using var response = await _host.SendAsync(new { target_type = "user", user_id = Guid.NewGuid().ToString(), @event = "note", data = "not recorded" });
 
-        Assert.Equal(HttpStatusCode.ServiceUnavailable, response.StatusCode);
+        Assert.Equal(HttpStatusCode.GatewayTimeout, response.StatusCode);
         Assert.Equal(TimeSpan.FromSeconds(3), response.Headers.RetryAfter?.Delta);
-        Assert.Contains("PublishTimeout", await response.Content.ReadAsStringAsync());
+        using var body = JsonDocument.Parse(await response.Content.ReadAsStringAsync());
+        Assert.False(body.RootElement.GetProperty("success").GetBoolean());
+        Assert.Equal("unknown", body.RootElement.GetProperty("outcome").GetString());
+        Assert.Contains("same message id", body.RootElement.GetProperty("error").GetString());
     }
 
     [Fact]
-    public async Task A_batch_answers_each_message_its_stream_cannot_record_as_refused()
+    public async Task A_batch_answers_each_message_its_stream_does_not_answer_as_outcome_unknown()
     {
         using var response = await _host.Client.PostAsync("/api/v1/sse/send/batch", new StringContent(
             $$"""[{"target_type":"user","user_id":"{{Guid.NewGuid().ToString()}}","data":"a"},{"target_type":"topic","topic":"news","data":"b"}]""",
@@ -55,12 +59,13 @@ public sealed class PublishTimeoutTests(PublishTimeoutTests.StoreDown store) : I
         Assert.Equal(0, body.RootElement.GetProperty("accepted").GetInt32());
         Assert.All(results, r => Assert.False(r.GetProperty("success").GetBoolean()));
         Assert.All(results, r => Assert.Contains("PublishTimeout", r.GetProperty("error").GetString()));
+        Assert.All(results, r => Assert.Equal("unknown", r.GetProperty("outcome").GetString()));
     }
 
     [Fact]
     public async Task The_service_throws_rather_than_return_an_event_id()
     {
-        var refused = await Assert.ThrowsAsync<PublishTimeoutException>(() => _host.Broker.SendToTopicAsync("news", "note", "not recorded"));
+        var refused = await Assert.ThrowsAsync<PublishOutcomeUnknownException>(() => _host.Broker.SendToTopicAsync("news", "note", "not recorded"));
 
         Assert.Equal("topic:news", refused.Stream);
     }
@@ -76,9 +81,9 @@ public sealed class PublishTimeoutTests(PublishTimeoutTests.StoreDown store) : I
         ]);
 
         Assert.All(results, r => Assert.False(r.Success));
-        Assert.Equal("user", Assert.IsType<PublishTimeoutException>(results[0].Error).Stream);
+        Assert.Equal("user", Assert.IsType<PublishOutcomeUnknownException>(results[0].Error).Stream);
         Assert.Equal("eventName", Assert.IsAssignableFrom<ArgumentException>(results[1].Error).ParamName);
-        Assert.Equal("topic:news", Assert.IsType<PublishTimeoutException>(results[2].Error).Stream);
+        Assert.Equal("topic:news", Assert.IsType<PublishOutcomeUnknownException>(results[2].Error).Stream);
     }
 
     [Fact]

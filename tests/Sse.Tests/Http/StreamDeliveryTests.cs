@@ -235,7 +235,7 @@ public sealed class StreamDeliveryTests(SharedBrokerHost fixture) : IClassFixtur
         {
             try
             {
-                // A send that reached the stopping entity is never recorded: it fails with PublishTimeoutException, a TimeoutException.
+                // A send that reached the stopping entity is never recorded: it fails with PublishOutcomeUnknownException, a TimeoutException.
                 await send();
                 return await stream.NextEventAsync(TimeSpan.FromMilliseconds(500));
             }
