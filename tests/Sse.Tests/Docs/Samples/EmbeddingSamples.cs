@@ -124,9 +124,13 @@ public sealed class NewsDesk(IRequiredActor<BrokerActor> broker)
     public async Task<string> PublishHeadlineAsync(string json)
     {
         var reply = await broker.ActorRef.Ask<object>(new BrokerCommands.SendToTopic("news", "headline", json), Timeout);
-        return reply is BrokerCommands.PublishAccepted accepted
-            ? accepted.EventId
-            : throw new InvalidOperationException(((BrokerCommands.PublishRejected)reply).Reason);
+        return reply switch
+        {
+            BrokerCommands.PublishAccepted accepted => accepted.EventId,
+            // Recorded just before the deadline or not at all, never after: a retry with a message id is safe.
+            BrokerCommands.PublishOutcomeUnknown unknown => throw new TimeoutException(unknown.Reason),
+            _ => throw new InvalidOperationException(((BrokerCommands.PublishRejected)reply).Reason),
+        };
     }
 
     public Task<SseStats> StatsAsync() => broker.ActorRef.Ask<SseStats>(BrokerQueries.GetStats.Instance, Timeout);

@@ -55,8 +55,9 @@ public sealed class OrderActor : ReceiveActor
         var log = Context.GetLogger();
         Receive<OrderShipped>(order => broker.ActorRef.Tell(
             new BrokerCommands.SendToUser(order.CustomerId, "order-shipped", JsonSerializer.Serialize(order))));
-        // The broker answers an actor sender: the event's id, or why nothing was sent.
+        // The broker answers an actor sender: the event's id, why nothing was sent, or that its stream did not answer in time.
         Receive<BrokerCommands.PublishAccepted>(_ => { });
         Receive<BrokerCommands.PublishRejected>(rejected => log.Warning("Order event not pushed: {0}", rejected.Reason));
+        Receive<BrokerCommands.PublishOutcomeUnknown>(unknown => log.Warning("Order event maybe pushed: {0}", unknown.Reason));
     }
 }
