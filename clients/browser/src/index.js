@@ -96,7 +96,7 @@ export function connect(options = {}) {
   const union = () => [...new Set([...tabs.values()].flat())].sort();
 
   /** The stream, read with fetch: it sees every event, its status code and Retry-After, and sends no token in a URL. */
-  const open = (solo) => {
+  const open = solo => {
     const self = { topics: solo ? topics : union(), abort: null, stopped: false };
     const labels = () => [USER, ...self.topics.map(topicStream), BROADCAST];
     let placeholders = new Set();
@@ -147,8 +147,10 @@ export function connect(options = {}) {
         } else if (!solo) {
           // Without history an event does not say its stream: every tab streams for itself.
           post({ t: 'solo' });
-          goSolo();
-          throw new Error('solo');
+          solo = true;
+          leader = null;
+          stream = self;
+          if (String(self.topics) !== String(topics)) { self.topics = topics; throw new Error('solo'); }
         }
         self.attempt = 0;
         setStatus('open', undefined, self.topics);
@@ -217,9 +219,11 @@ export function connect(options = {}) {
           await read(response.body);
           reason = self.reason || 'the stream ended';
         } catch (e) {
-          if (e.message === 'solo') return;
+          if (e.message === 'solo') continue;
           reason = e.message || String(e);
           wait = e.retryAfter || 0;
+        } finally {
+          self.abort && self.abort.abort();
         }
         if (self.stopped) return;
         // Jittered and growing, never giving up: each failure names its reason in a status.

@@ -11,12 +11,13 @@ namespace Sse.Tests.Client;
 /// </summary>
 public sealed class ClientTabs(IBrowser browser, BrokerHost host) : IAsyncDisposable
 {
-    // Connects the tab's client; `options` are connect's, with short reconnect delays for the tests.
+    // Connects the tab's client; `options` are connect's, with short reconnect delays for the tests, and what an
+    // init script put in window.clientOptions (functions, which cannot travel as arguments).
     private const string Connect = """
         async options => {
           const { connect } = await import('/sse-client.js');
           window.got = []; window.resets = []; window.statuses = [];
-          const sub = connect({ minDelay: 100, maxDelay: 1000, ...options });
+          const sub = connect({ minDelay: 100, maxDelay: 1000, ...options, ...window.clientOptions });
           sub.on('*', e => window.got.push({ type: e.type, data: e.data, stream: e.stream }));
           sub.onReset(streams => window.resets.push(streams));
           sub.onStatus(s => window.statuses.push({ ...s, at: Date.now() }));
@@ -50,8 +51,17 @@ public sealed class ClientTabs(IBrowser browser, BrokerHost host) : IAsyncDispos
         return page;
     }
 
-    public static async Task AwaitOpenAsync(IPage page) =>
-        await page.WaitForFunctionAsync("() => window.sub.status.state === 'open'");
+    public static async Task AwaitOpenAsync(IPage page)
+    {
+        try
+        {
+            await page.WaitForFunctionAsync("() => window.sub.status.state === 'open'");
+        }
+        catch (TimeoutException)
+        {
+            throw new TimeoutException("the client never opened; its statuses: " + await page.EvaluateAsync<string>("() => JSON.stringify(window.statuses)"));
+        }
+    }
 
     /// <summary>Waits until the tab received an event with each of these data.</summary>
     public static async Task AwaitReceivedAsync(IPage page, params string[] data) =>
