@@ -42,10 +42,12 @@ export interface Status {
   state: State;
   /** Why the last attempt ended (a refusal with its status code, `closed by the server: ...`, a network error). */
   reason?: string;
+  /** When open: the broker's id of the connection (the shared one, in a tab that shares it). */
+  clientId?: string;
 }
 
 export interface Subscription {
-  /** Calls `handler` for each event named `name` (`'*'`: every event). Returns a function that removes it. */
+  /** Calls `handler` for each event named `name` (`'*'`: every event but heartbeats). Returns a function that removes it. */
   on(name: string, handler: (event: BrokerEvent) => void): () => void;
   /** Calls `handler` with the streams (`user`, `topic:<name>`, `broadcast`) whose events may have been missed: refetch their state. */
   onReset(handler: (streams: string[]) => void): () => void;

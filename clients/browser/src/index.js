@@ -56,6 +56,7 @@ export function connect(options = {}) {
   const tabs = new Map([[me, topics]]);
   const positions = {};
   let state = { state: 'connecting' };
+  let clientId;
   let closed = false;
   let channel = null;
   let leader = null;
@@ -72,7 +73,7 @@ export function connect(options = {}) {
     // A follower is open once the shared stream carries its topics too.
     if (next === 'open' && streamTopics && !topics.every(t => streamTopics.includes(t))) next = 'connecting';
     if (state.state === next && state.reason === reason) return;
-    state = reason ? { state: next, reason } : { state: next };
+    state = reason ? { state: next, reason } : next === 'open' ? { state: next, clientId } : { state: next };
     call(statusHandlers, state);
   };
 
@@ -85,7 +86,7 @@ export function connect(options = {}) {
     }
     if (!mine(m.s)) return;
     const event = { type: m.n, data: m.d, lastEventId: m.id, stream: m.s };
-    for (const set of [handlers.get(m.n), handlers.get('*')]) if (set) call(set, event);
+    for (const set of [handlers.get(m.n), m.n !== 'heartbeat' && handlers.get('*')]) if (set) call(set, event);
   };
 
   const reset = streams => {
@@ -128,7 +129,6 @@ export function connect(options = {}) {
     };
 
     const dispatch = (name, data, id, prev) => {
-      if (name === 'heartbeat') return prev;
       if (name === 'close') { self.reason = 'closed by the server: ' + data; return prev; }
       if (name === 'reset') {
         let streams = [];
@@ -153,11 +153,13 @@ export function connect(options = {}) {
           if (String(self.topics) !== String(topics)) { self.topics = topics; throw new Error('solo'); }
         }
         self.attempt = 0;
+        try { clientId = JSON.parse(data).client_id; } catch { /* no id */ }
         setStatus('open', undefined, self.topics);
-        if (!solo) post({ t: 'status', state: 'open', topics: self.topics });
+        if (!solo) post({ t: 'status', state: 'open', topics: self.topics, clientId });
         return vector;
       }
-      const i = vector ? advanced(prev, vector) : -1;
+      // Heartbeats carry no position of their own: they reach only on('heartbeat').
+      const i = vector && name !== 'heartbeat' ? advanced(prev, vector) : -1;
       const m = { s: i >= 0 ? names[i] : null, n: name, d: data, id, p: i >= 0 ? vector[i] : null };
       deliver(m);
       if (!solo) post({ t: 'event', ...m });
@@ -278,6 +280,7 @@ export function connect(options = {}) {
       case 'reset': if (!stream) reset(m.streams); break;
       case 'status':
         tabs.leader = m.from;
+        if (m.clientId) clientId = m.clientId;
         if (!stream && !leader) setStatus(m.state, m.reason, m.topics);
         break;
       case 'solo': goSolo(); break;
