@@ -82,6 +82,29 @@ public sealed class TabSharingTests(ClientBrokerHost fixture, ChromiumFixture ch
     }
 
     [Fact]
+    public async Task Tabs_of_two_users_in_one_browser_do_not_share_a_stream()
+    {
+        string alice = Guid.NewGuid().ToString(), bob = Guid.NewGuid().ToString();
+        await using var tabs = new ClientTabs(chromium.Browser, Host);
+        IPage[] alices = [await tabs.OpenAsync(new { query = new { user_id = alice } }), await tabs.OpenAsync(new { query = new { user_id = alice } })];
+        var bobs = await tabs.OpenAsync(new { query = new { user_id = bob } });
+
+        await Host.Broker.SendToUserAsync(alice, "n", "for alice");
+        await Host.Broker.SendToUserAsync(bob, "n", "for bob");
+
+        await ClientTabs.AwaitReceivedAsync(bobs, "for bob");
+        Assert.Equal(["for bob"], await ClientTabs.ReceivedAsync(bobs));
+        foreach (var page in alices)
+        {
+            await ClientTabs.AwaitReceivedAsync(page, "for alice");
+            Assert.Equal(["for alice"], await ClientTabs.ReceivedAsync(page));
+        }
+        Assert.Equal(1, await Host.Broker.GetUserConnectionCountAsync(alice));
+        Assert.Equal(1, await Host.Broker.GetUserConnectionCountAsync(bob));
+        Assert.Empty(tabs.PageErrors);
+    }
+
+    [Fact]
     public async Task When_the_leader_tab_closes_another_takes_over_and_the_tabs_get_every_event_once_in_order() =>
         await Leader_is_replaced_without_a_miss_or_a_duplicate(page => page.CloseAsync());
 
