@@ -9,8 +9,13 @@ namespace Sse.Tests.Client;
 /// Tabs of one browser context (one origin, one user) that each run the browser client (<c>/sse-client.js</c>)
 /// and record what it hands them: events, resets and statuses.
 /// </summary>
-public sealed class ClientTabs(IBrowser browser, BrokerHost host) : IAsyncDisposable
+public sealed class ClientTabs(IBrowser browser, Uri address) : IAsyncDisposable
 {
+    public ClientTabs(IBrowser browser, BrokerHost host)
+        : this(browser, host.Address)
+    {
+    }
+
     // Connects the tab's client; `options` are connect's, with short reconnect delays for the tests, and what an
     // init script put in window.clientOptions (functions, which cannot travel as arguments).
     private const string Connect = """
@@ -36,7 +41,7 @@ public sealed class ClientTabs(IBrowser browser, BrokerHost host) : IAsyncDispos
     /// <param name="initScript">Runs before the page's own scripts, e.g. to take an API away.</param>
     public async Task<IPage> OpenAsync(object options, string? initScript = null)
     {
-        _context ??= await browser.NewContextAsync(new BrowserNewContextOptions { BaseURL = host.Address.ToString() });
+        _context ??= await browser.NewContextAsync(new BrowserNewContextOptions { BaseURL = address.ToString() });
         _context.SetDefaultTimeout((float)BrokerHost.FactTimeout.TotalMilliseconds);
         var page = await _context.NewPageAsync();
         page.PageError += (_, error) => _pageErrors.Enqueue(error);
