@@ -31,8 +31,10 @@ public sealed class NodeLossTests(PostgresServer postgres, ChromiumFixture chrom
             ["Sse:Cluster:FailureDetectionPause"] = "00:00:02",
             ["Sse:Cluster:DownUnreachableAfter"] = "00:00:02",
         };
-        var (victim, seed) = await ClusterNodes.StartSeedAsync(settings, CrashOnTerminate);
-        var survivor = await ClusterNodes.StartMemberAsync(seed, settings, CrashOnTerminate);
+        var (first, seed) = await ClusterNodes.StartSeedAsync(settings, CrashOnTerminate);
+        var second = await ClusterNodes.StartMemberAsync(seed, settings, CrashOnTerminate);
+        // Of two nodes, the split-brain resolver (keep-majority) keeps the side with the lowest address: the other one dies.
+        var (survivor, victim) = ClusterPort(first) < ClusterPort(second) ? (first, second) : (second, first);
         await using var balancer = new StandInBalancer(victim.Address.Port);
         try
         {
@@ -87,6 +89,8 @@ public sealed class NodeLossTests(PostgresServer postgres, ChromiumFixture chrom
             await victim.DisposeAsync();
         }
     }
+
+    private static int ClusterPort(BrokerHost node) => Akka.Cluster.Cluster.Get(node.ActorSystem).SelfAddress.Port ?? 0;
 
     /// <summary>Sends as a publisher does while the streams fail over: a refused send is retried under its message id.</summary>
     private static async Task Send(BrokerHost node, string user, string topic, string phase)
