@@ -1,14 +1,17 @@
 namespace Sse.Host;
 
-/// <summary>The browser test page (the seed's <c>test_sse.html</c>), embedded so it ships inside the assembly.</summary>
+/// <summary>The browser test page (the seed's <c>test_sse.html</c>) and the client it uses, embedded so they ship inside the assembly.</summary>
 internal static class DemoPage
 {
-    public static readonly string Html = Load();
+    public static readonly string Html = Load("index.html");
 
-    private static string Load()
+    /// <summary>The browser client module (clients/browser/src/index.js), which the page imports.</summary>
+    public static readonly string Client = Load("sse-client.js");
+
+    private static string Load(string name)
     {
-        using var stream = typeof(DemoPage).Assembly.GetManifestResourceStream("Sse.Host.DemoPage.index.html")
-            ?? throw new InvalidOperationException("The demo page resource is missing from Sse.Host.");
+        using var stream = typeof(DemoPage).Assembly.GetManifestResourceStream("Sse.Host.DemoPage." + name)
+            ?? throw new InvalidOperationException($"The demo page resource {name} is missing from Sse.Host.");
         using var reader = new StreamReader(stream);
         return reader.ReadToEnd();
     }

@@ -55,6 +55,7 @@ public static class SseHostApp
         app.UseCors();
         app.UseRateLimiter();
         app.MapGet("/", () => Results.Content(DemoPage.Html, "text/html; charset=utf-8"));
+        app.MapGet("/sse-client.js", () => Results.Content(DemoPage.Client, "text/javascript; charset=utf-8"));
         app.MapSseBroker();
         app.MapSseHealthChecks();
         // Open unless Sse:Metrics:Hosts names a management host or port (docs/metrics.md).

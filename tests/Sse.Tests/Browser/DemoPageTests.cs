@@ -7,7 +7,7 @@ using static Microsoft.Playwright.Assertions;
 
 namespace Sse.Tests.Browser;
 
-/// <summary>The demo page at <c>/</c> in a real browser: its own form sends, its own EventSource receives.</summary>
+/// <summary>The demo page at <c>/</c> in a real browser: its own form sends, the browser client it imports receives.</summary>
 public sealed class DemoPageTests(SharedBrokerHost fixture, ChromiumFixture chromium, ITestOutputHelper output)
     : IClassFixture<SharedBrokerHost>, IClassFixture<ChromiumFixture>, IAsyncLifetime
 {
@@ -38,7 +38,7 @@ public sealed class DemoPageTests(SharedBrokerHost fixture, ChromiumFixture chro
         var topic = $"news-{Guid.NewGuid():N}";
         await ConnectAsync(Guid.NewGuid().ToString(), topic);
 
-        // An event name the page does not know yet: it must listen before it sends.
+        // Event names the page was never told about: the client hands it every event.
         var toUser = await SendAsync("user", "order-shipped", "to user");
         var toTopic = await SendAsync("topic", "task", """{"task_id":7}""", topic);
         var toAll = await SendAsync("broadcast", "announcement", "to everyone");
@@ -46,7 +46,7 @@ public sealed class DemoPageTests(SharedBrokerHost fixture, ChromiumFixture chro
         await ExpectLoggedAsync(toUser, "order-shipped", "to user");
         await ExpectLoggedAsync(toTopic, "task", "{\n  \"task_id\": 7\n}");
         await ExpectLoggedAsync(toAll, "announcement", "to everyone");
-        await Expect(_page.Locator("#count-messages")).ToHaveTextAsync("4"); // the welcome and the three
+        await Expect(_page.Locator("#count-messages")).ToHaveTextAsync("3"); // the browser client keeps the welcome to itself
         await ExpectCountersMatchTheLogAsync();
         await Expect(_page.Locator("#connected-for")).ToHaveTextAsync(new Regex(@"^\d+s$"));
         await ScreenshotAsync(nameof(Page_shows_what_its_form_sends_to_its_user_its_topic_and_everyone));
