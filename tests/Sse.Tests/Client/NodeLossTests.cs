@@ -92,7 +92,7 @@ public sealed class NodeLossTests(PostgresServer postgres, ChromiumFixture chrom
 
     private static int ClusterPort(BrokerHost node) => Akka.Cluster.Cluster.Get(node.ActorSystem).SelfAddress.Port ?? 0;
 
-    /// <summary>Sends as a publisher does while the streams fail over: a refused send is retried under its message id.</summary>
+    /// <summary>Sends as a publisher does while the streams fail over: a send of unknown outcome is retried under its message id.</summary>
     private static async Task Send(BrokerHost node, string user, string topic, string phase)
     {
         await Retried(() => node.Broker.SendToUserAsync(user, "n", $"u-{phase}", $"u-{phase}"));
@@ -109,7 +109,7 @@ public sealed class NodeLossTests(PostgresServer postgres, ChromiumFixture chrom
                 await send();
                 return;
             }
-            catch (PublishTimeoutException) when (DateTime.UtcNow < until)
+            catch (PublishOutcomeUnknownException) when (DateTime.UtcNow < until)
             {
             }
         }
