@@ -23,6 +23,8 @@ public sealed class ChaosTests(PostgresServer postgres, ITestOutputHelper output
     private static readonly int Events = int.TryParse(Environment.GetEnvironmentVariable("SSE_CHAOS_EVENTS"), out var events) ? Math.Clamp(events, 300, 6000) : 600;
     private const int MaxEvents = 6000;
     private const int KillAt = 150;
+    // Events after the disruption starts during which the give-up publisher runs even when the disruption itself is instant (a kill).
+    private const int GiveUpWindow = 300;
     private static readonly TimeSpan Pace = TimeSpan.FromMilliseconds(20);
 
     /// <summary>
@@ -202,7 +204,8 @@ public sealed class ChaosTests(PostgresServer postgres, ITestOutputHelper output
                 };
                 await balancer.SendUntilRecordedAsync(body, $"chaos-{k}");
                 expected.GetOrAdd(stream, _ => []).Add($"{k}");
-                if (k >= KillAt && !disruption.IsCompleted && k % 3 == 0)
+                // From the disruption on, for as long as it lasts and at least while a killed node's streams move.
+                if (k >= KillAt && (k < KillAt + GiveUpWindow || !disruption.IsCompleted) && k % 3 == 0)
                 {
                     // A second publisher tries once and gives up: what it was told was refused must never arrive.
                     givingUp.Add(balancer.SendOnceAsync(new { target_type = "broadcast", @event = "giveup", data = $"g{k}" }, $"g{k}"));

@@ -69,6 +69,25 @@ public abstract class StreamEntitySpec() : Akka.TestKit.Xunit2.TestKit(SseTestCo
     }
 
     [Fact]
+    public void A_publish_that_arrives_after_its_deadline_is_dropped_unrecorded_and_the_next_one_is_recorded()
+    {
+        var (entity, _) = StartEntity();
+        var subscriber = SubscribedProbe(entity);
+        var publisher = CreateTestProbe();
+        var late = SseEncoder.Encode("update", "its publisher stopped waiting");
+        var onTime = SseEncoder.Encode("update", "in time");
+
+        // As a publish that waited in a region's buffer, or in a frozen node's mailbox, past its publisher's timeout.
+        entity.Tell(new PublishToStream(Stream, late, DateTime.UtcNow - TimeSpan.FromSeconds(1)), publisher.Ref);
+        entity.Tell(new PublishToStream(Stream, onTime, DateTime.UtcNow + TimeSpan.FromMinutes(1)), publisher.Ref);
+
+        Assert.Equal(onTime.Id, publisher.ExpectMsg<EventRecorded>().EventId);
+        AssertReceives(subscriber, onTime);
+        publisher.ExpectNoMsg(TimeSpan.FromMilliseconds(200));
+        subscriber.ExpectNoMsg(TimeSpan.FromMilliseconds(100));
+    }
+
+    [Fact]
     public void Unsubscribed_subscriber_no_longer_receives_events()
     {
         var (entity, _) = StartEntity();
