@@ -37,9 +37,13 @@ public sealed class ConnectionStreams
 
     public bool AllAcknowledged => _streams.All(cursor => cursor.Entity is not null);
 
-    /// <summary>The subscription to <paramref name="stream"/>: with history on it resumes after the last position the connection has.</summary>
+    /// <summary>
+    /// The subscription to <paramref name="stream"/>: with history on it resumes after the last position the connection has.
+    /// With history off, a stream whose entity acknowledged it before asks from <see cref="NoHistory.Returning"/>: the
+    /// entity that answers now says whether it sent events before this subscription arrived.
+    /// </summary>
     public StreamProtocol.SubscribeToStream Subscribe(StreamKey stream, IActorRef subscriber) =>
-        new(stream, subscriber, _history ? Find(stream)?.Position : null);
+        new(stream, subscriber, _history ? Find(stream)?.Position : Find(stream) is { WasAcknowledged: true } ? NoHistory.Returning : null);
 
     /// <summary>
     /// The stream's entity acknowledged its subscription; false when it is not one of the connection's streams or
@@ -55,7 +59,20 @@ public sealed class ConnectionStreams
         }
         cursor.Entity = entity;
         cursor.Repairing = false;
-        if (_history)
+        cursor.WasAcknowledged = true;
+        if (!_history && replay is { Gap: true })
+        {
+            // An earlier entity stopped or moved, and the one now acknowledging sent events before this subscription.
+            if (_welcomed)
+            {
+                resumed = new Resumption([stream.Label], []);
+            }
+            else
+            {
+                cursor.Replay = replay;
+            }
+        }
+        else if (_history)
         {
             // No replay: the entity runs without history (settings differ between nodes); nothing to resume.
             replay ??= new StreamReplay(default, Gap: true, []);
@@ -96,7 +113,12 @@ public sealed class ConnectionStreams
         _welcomed = true;
         if (!_history)
         {
-            return new Resumption([], []);
+            List<string> moved = [.. _streams.Where(cursor => cursor.Replay is { Gap: true }).Select(cursor => cursor.Stream.Label)];
+            foreach (var cursor in _streams)
+            {
+                cursor.Replay = null;
+            }
+            return new Resumption(moved, []);
         }
         List<string> notResumed = [];
         foreach (var cursor in _streams)
@@ -237,8 +259,14 @@ public sealed class ConnectionStreams
         /// <summary>History on: the last position the connection has, asked in Last-Event-ID, then set by the acknowledgement and each event.</summary>
         public StreamPosition? Position { get; set; } = resumeFrom;
 
-        /// <summary>History on: the acknowledgement's replay, held from the acknowledgement until the welcome.</summary>
+        /// <summary>
+        /// The acknowledgement's replay, held from the acknowledgement until the welcome: with history on always, with
+        /// history off only a gap (the stream's entity moved before the welcome and events went out meanwhile).
+        /// </summary>
         public StreamReplay? Replay { get; set; }
+
+        /// <summary>An entity acknowledged the stream once: a subscription after that is a return.</summary>
+        public bool WasAcknowledged { get; set; }
 
         /// <summary>A live event skipped ahead: subscribed again to repair the gap, the stream's events wait for the acknowledgement.</summary>
         public bool Repairing { get; set; }

@@ -68,18 +68,33 @@ internal static class StreamHistories
     };
 }
 
-/// <summary>History off: events go out as published, nothing is numbered or kept.</summary>
+/// <summary>
+/// History off: events go out as published, nothing is numbered or kept. What it does know is whether this incarnation
+/// has recorded anything: a subscriber of an earlier one (it stopped or moved) that subscribes again asks from
+/// <see cref="Returning"/>, and is told a gap when events went out before it was back, so its connection writes a
+/// <c>reset</c> of the stream instead of skipping them silently.
+/// </summary>
 internal sealed class NoHistory(IStreamHistoryOwner owner) : IStreamHistory
 {
+    /// <summary>What a subscriber of an earlier incarnation asks from with history off: the start of this one.</summary>
+    public static readonly StreamPosition Returning = default;
+
+    private bool _recordedAny;
+
     public bool HoldsEvents => false;
 
     public bool Start() => false;
 
     public bool Receive(object message) => false;
 
-    public void Publish(SseEvent sseEvent, IActorRef publisher) => owner.Recorded(sseEvent, publisher);
+    public void Publish(SseEvent sseEvent, IActorRef publisher)
+    {
+        _recordedAny = true;
+        owner.Recorded(sseEvent, publisher);
+    }
 
-    public StreamReplay? ReplayAfter(StreamPosition? from, long maxBytes) => null;
+    public StreamReplay? ReplayAfter(StreamPosition? from, long maxBytes) =>
+        from is null ? null : new StreamReplay(default, Gap: _recordedAny, []);
 
     public bool HandOff() => false;
 

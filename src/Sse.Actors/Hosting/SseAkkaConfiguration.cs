@@ -23,49 +23,10 @@ using Sse.Actors.Tickets;
 namespace Sse.Actors.Hosting;
 
 /// <summary>The broker on an <see cref="AkkaConfigurationBuilder"/>: its tuned defaults, shard regions and node broker; and the node of <c>AddSseBroker</c>.</summary>
-public static class SseAkkaConfiguration
+public static partial class SseAkkaConfiguration
 {
     /// <summary>Overrides of <see cref="Defaults"/> that <c>AddSseBroker</c> reads from the application's base directory, when there.</summary>
     public const string HoconFileName = "akka.hocon";
-
-    /// <summary>
-    /// The Akka.NET settings the broker is tuned for, applied under whatever the app sets (its own HOCON, <c>akka.hocon</c>,
-    /// Akka.Hosting options) and over Akka.NET's own defaults. docs/configuration.md says why each.
-    /// </summary>
-    public static Config Defaults { get; } = ConfigurationFactory.ParseString(
-        """
-        akka {
-          # A stopped connection still receiving for a moment is normal; say so only a few times.
-          log-dead-letters = 10
-          log-dead-letters-during-shutdown = off
-          # A replay to another node and a node's stats are single messages: 128,000 B breaks stats at about 7k users a node.
-          remote.dot-netty.tcp.maximum-frame-size = 4 MiB
-          # Every subscription to an entity on another node is a remote death watch both ways, a system message each:
-          # tens of thousands of reconnects within seconds overflow Akka's 20,000 and the nodes quarantine each other.
-          remote.system-message-buffer-size = 200000
-          cluster {
-            # The side with the majority of nodes survives a partition; Sse:Cluster:DownUnreachableAfter sets stable-after.
-            downing-provider-class = "Akka.Cluster.SBR.SplitBrainResolverProvider, Akka.Cluster"
-            split-brain-resolver {
-              active-strategy = keep-majority
-              stable-after = 10s
-            }
-            # Heartbeats every second; Sse:Cluster:FailureDetectionPause sets the pause.
-            failure-detector {
-              heartbeat-interval = 1s
-              acceptable-heartbeat-pause = 5s
-            }
-            # A handed-off shard's subscribers re-subscribe at once: keep hand-off short.
-            sharding {
-              handoff-timeout = 10s
-              rebalance-interval = 10s
-            }
-          }
-          # The host's lifetime drives shutdown, in order: every stream gets `close`, the web server drains, then
-          # coordinated shutdown. Akka.NET's own process-exit hook would stop the actors before the streams are closed.
-          coordinated-shutdown.run-by-clr-shutdown-hook = off
-        }
-        """);
 
     /// <summary>
     /// Adds the broker to an actor system that the app configures with its own <c>AddAkka</c>: its <see cref="Defaults"/>

@@ -24,14 +24,17 @@ public sealed class SseClusterOptions
     /// <summary>Cluster bootstrap with Akka.Management and Akka.Discovery instead of seed nodes; off until a discovery method is set.</summary>
     public SseClusterBootstrapOptions Bootstrap { get; set; } = new();
 
-    /// <summary>How long a node may miss heartbeats before it is marked unreachable.</summary>
-    public TimeSpan FailureDetectionPause { get; set; } = TimeSpan.FromSeconds(5);
+    /// <summary>
+    /// How long a node may miss heartbeats before it is marked unreachable; a node that hears no majority for this long
+    /// records nothing (the fence).
+    /// </summary>
+    public TimeSpan FailureDetectionPause { get; set; } = TimeSpan.FromSeconds(3);
 
     /// <summary>
-    /// How long membership must be quiet before the split-brain resolver downs unreachable nodes;
-    /// sharding then waits as long again before it moves a downed node's entities (a safety margin).
+    /// How long membership must be quiet before the split-brain resolver downs unreachable nodes; sharding moves a downed
+    /// node's entities right after. Raise it where pauses this long are normal (a node is downed, and restarts, otherwise).
     /// </summary>
-    public TimeSpan DownUnreachableAfter { get; set; } = TimeSpan.FromSeconds(10);
+    public TimeSpan DownUnreachableAfter { get; set; } = TimeSpan.FromSeconds(1.5);
 
     /// <summary>Akka.Remote over mutual TLS; off until a certificate is set.</summary>
     public SseClusterTlsOptions Tls { get; set; } = new();

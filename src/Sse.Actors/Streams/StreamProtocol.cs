@@ -48,7 +48,8 @@ public static class StreamProtocol
     /// <summary>
     /// Acknowledges a subscription; its sender is the entity. A subscriber on another node watches it; one on the
     /// entity's node is told <see cref="EntityStopped"/>.
-    /// <paramref name="Replay"/>: null unless history is on.
+    /// <paramref name="Replay"/>: null unless history is on, or with history off for a subscriber of an earlier incarnation
+    /// (<see cref="NoHistory.Returning"/>), whose gap says whether this one sent events before it came back.
     /// </summary>
     public sealed record SubscribedToStream(StreamKey Stream, StreamReplay? Replay = null) : ISseWireMessage;
 

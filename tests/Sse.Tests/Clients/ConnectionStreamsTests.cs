@@ -199,12 +199,61 @@ public sealed class ConnectionStreamsTests
 
         var welcome = streams.Welcome();
 
-        Assert.Null(streams.Subscribe(User, Subscriber).From);
         Assert.Equal((0, 0), (welcome.Reset.Count, welcome.Missed.Count));
         Assert.Null(welcome.Starts);
         var sseEvent = SseEncoder.Encode("update", "x");
         Assert.True(streams.IsNew(sseEvent));
         Assert.True(streams.IsNew(sseEvent));
+    }
+
+    [Fact]
+    public void Without_history_a_first_subscription_asks_from_nowhere_and_one_after_a_move_asks_as_a_return()
+    {
+        var streams = new ConnectionStreams([User, News], history: false);
+        Assert.Null(streams.Subscribe(User, Subscriber).From);
+        Assert.True(streams.Acknowledged(User, Entity, null, out _));
+        Assert.True(streams.Acknowledged(News, Entity, null, out _));
+        streams.Welcome();
+
+        Assert.True(streams.Lost(User, Entity));
+
+        Assert.Equal(NoHistory.Returning, streams.Subscribe(User, Subscriber).From);
+    }
+
+    [Fact]
+    public void Without_history_a_return_to_an_entity_that_sent_events_meanwhile_is_a_reset_and_one_that_sent_none_is_silent()
+    {
+        static ConnectionStreams MovedAfterWelcome()
+        {
+            var streams = new ConnectionStreams([User, News], history: false);
+            Assert.True(streams.Acknowledged(User, Entity, null, out _));
+            Assert.True(streams.Acknowledged(News, Entity, null, out _));
+            streams.Welcome();
+            Assert.True(streams.Lost(User, Entity));
+            return streams;
+        }
+
+        Assert.True(MovedAfterWelcome().Acknowledged(User, Entity, new StreamReplay(default, Gap: false, []), out var quiet));
+        Assert.True(MovedAfterWelcome().Acknowledged(User, Entity, new StreamReplay(default, Gap: true, []), out var busy));
+
+        Assert.Null(quiet);
+        Assert.Equal([User.Label], busy!.Reset);
+        Assert.Empty(busy.Missed);
+    }
+
+    [Fact]
+    public void Without_history_a_move_before_the_welcome_is_a_reset_after_it()
+    {
+        var streams = new ConnectionStreams([User, News], history: false);
+        Assert.True(streams.Acknowledged(User, Entity, null, out _));
+        Assert.True(streams.Lost(User, Entity));
+        Assert.True(streams.Acknowledged(User, Entity, new StreamReplay(default, Gap: true, []), out var resumed));
+        Assert.True(streams.Acknowledged(News, Entity, null, out _));
+
+        var welcome = streams.Welcome();
+
+        Assert.Null(resumed);
+        Assert.Equal([User.Label], welcome.Reset);
     }
 
     /// <summary>A connection that went live with its user stream at epoch 1, event 5.</summary>

@@ -47,7 +47,7 @@ public sealed class ChaosTests(PostgresServer postgres, ITestOutputHelper output
     [MemberData(nameof(Cases))]
     public async Task Killing_a_node_under_load_loses_no_accepted_event_without_a_word(string victim, string store)
     {
-        var nodes = await StartThreeAsync(await SettingsAsync(store));
+        var nodes = await HostProcess.StartThreeAsync(await SettingsAsync(store));
         await RunUnderLoadAsync(nodes, durable: store == "PostgreSql", async (balancer, _) =>
         {
             var dying = await VictimAsync(nodes, victim);
@@ -66,7 +66,7 @@ public sealed class ChaosTests(PostgresServer postgres, ITestOutputHelper output
     [MemberData(nameof(FreezeCases))]
     public async Task Freezing_a_node_past_its_downing_then_resuming_it_loses_no_accepted_event_without_a_word(string victim, string store)
     {
-        var nodes = await StartThreeAsync(await SettingsAsync(store));
+        var nodes = await HostProcess.StartThreeAsync(await SettingsAsync(store));
         await RunUnderLoadAsync(nodes, durable: store == "PostgreSql", async (balancer, _) =>
         {
             var frozen = await VictimAsync(nodes, victim);
@@ -85,17 +85,6 @@ public sealed class ChaosTests(PostgresServer postgres, ITestOutputHelper output
     }
 
     private static int CountOf(string text, string what) => (text.Length - text.Replace(what, "", StringComparison.Ordinal).Length) / what.Length;
-
-    private async Task<List<HostProcess>> StartThreeAsync(Dictionary<string, string> settings)
-    {
-        var seedPort = ClusterNodes.FreePort();
-        var seed = $"akka.tcp://sse@127.0.0.1:{seedPort}";
-        var nodes = new List<HostProcess> { HostProcess.Start(seed, seedPort, settings) };
-        await AwaitAsync(() => nodes[0].IsReadyAsync(), "the seed ready");
-        nodes.Add(HostProcess.Start(seed, ClusterNodes.FreePort(), settings));
-        nodes.Add(HostProcess.Start(seed, ClusterNodes.FreePort(), settings));
-        return nodes;
-    }
 
     private async Task<HostProcess> VictimAsync(List<HostProcess> nodes, string victim) => victim switch
     {

@@ -12,6 +12,7 @@ public sealed class HostProcess : IAsyncDisposable
 {
     private readonly Process _process;
     private readonly StringBuilder _output = new();
+    private readonly List<(DateTime At, string Line)> _lines = [];
 
     private HostProcess(Process process, int httpPort, int akkaPort)
     {
@@ -44,6 +45,22 @@ public sealed class HostProcess : IAsyncDisposable
         }
     }
 
+    /// <summary>The first line of output received at or after <paramref name="since"/> that contains <paramref name="text"/>, and when it came.</summary>
+    public DateTime? FirstLine(string text, DateTime since)
+    {
+        lock (_output)
+        {
+            foreach (var (at, line) in _lines)
+            {
+                if (at >= since && line.Contains(text, StringComparison.Ordinal))
+                {
+                    return at;
+                }
+            }
+            return null;
+        }
+    }
+
     /// <param name="seed">The cluster's seed node; null: a single node that joins itself.</param>
     public static HostProcess Start(string? seed, int akkaPort, IDictionary<string, string> settings)
     {
@@ -67,6 +84,46 @@ public sealed class HostProcess : IAsyncDisposable
             info.ArgumentList.Add($"--{key}={value}");
         }
         return new HostProcess(Process.Start(info)!, httpPort, akkaPort);
+    }
+
+    /// <summary>
+    /// Three hosts with the same settings: the seed first, ready before the others start, so it is the oldest (it holds the
+    /// shard coordinators). The others may still be joining when it returns.
+    /// </summary>
+    public static async Task<List<HostProcess>> StartThreeAsync(IDictionary<string, string> settings)
+    {
+        var seedPort = ClusterNodes.FreePort();
+        var seed = $"akka.tcp://sse@127.0.0.1:{seedPort}";
+        var nodes = new List<HostProcess> { Start(seed, seedPort, settings) };
+        try
+        {
+            await Eventually.HoldsAsync(() => nodes[0].IsReadyAsync(), TimeSpan.FromSeconds(60), "the seed ready");
+        }
+        catch
+        {
+            await nodes[0].DisposeAsync();
+            throw;
+        }
+        nodes.Add(Start(seed, ClusterNodes.FreePort(), settings));
+        nodes.Add(Start(seed, ClusterNodes.FreePort(), settings));
+        return nodes;
+    }
+
+    /// <summary>Waits for <paramref name="condition"/> (a node not listening yet counts as false); fails with each node's last lines.</summary>
+    public static async Task AwaitAsync(Func<Task<bool>> condition, TimeSpan limit, string what, IEnumerable<HostProcess> nodes)
+    {
+        await Eventually.HoldsAsync(async () =>
+        {
+            try
+            {
+                return await condition();
+            }
+            catch (HttpRequestException)
+            {
+                return false;
+            }
+        }, limit, () => Task.FromResult($"{what}; last output of each node:\n" +
+            string.Join("\n---\n", nodes.Select(n => string.Join("\n", n.Output.Split('\n').TakeLast(15))))));
     }
 
     public async Task<SseStream> ConnectAsync(string userId, string? topics = null)
@@ -161,6 +218,7 @@ public sealed class HostProcess : IAsyncDisposable
         lock (_output)
         {
             _output.AppendLine(line);
+            _lines.Add((DateTime.UtcNow, line));
         }
     }
 }

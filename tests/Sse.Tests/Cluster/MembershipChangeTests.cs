@@ -44,20 +44,29 @@ public sealed class MembershipChangeTests
         }
     }
 
-    [Fact]
-    public async Task A_node_joining_takes_shards_without_silencing_any_connection()
+    /// <remarks>
+    /// Sharding goes on moving shards to the new node for a while (10% a round): a check sent while a stream moves reaches
+    /// its new entity before that stream's subscribers are back. With history on they resume and miss nothing; with it
+    /// off their connection is told with a <c>reset</c> of the stream (before this was announced, the check was skipped
+    /// silently: the cause of the one failure of this test), and receives every check after it.
+    /// </remarks>
+    [Theory]
+    [InlineData(0)]
+    [InlineData(100)]
+    public async Task A_node_joining_takes_shards_without_silencing_any_connection(int historySize)
     {
-        var (a, seed) = await ClusterNodes.StartSeedAsync();
-        var b = await ClusterNodes.StartMemberAsync(seed);
+        var settings = new Dictionary<string, string> { ["Sse:HistorySize"] = historySize.ToString(System.Globalization.CultureInfo.InvariantCulture) };
+        var (a, seed) = await ClusterNodes.StartSeedAsync(settings);
+        var b = await ClusterNodes.StartMemberAsync(seed, settings);
         BrokerHost? c = null;
-        await using var traffic = new Traffic();
+        await using var traffic = new Traffic { ResetAllowed = historySize == 0 };
         try
         {
             await ClusterNodes.AwaitMembersUpAsync(a, b);
             await traffic.ConnectAsync(a, b);
             traffic.StartBackgroundSending(b);
 
-            c = await ClusterNodes.StartMemberAsync(seed);
+            c = await ClusterNodes.StartMemberAsync(seed, settings);
             await ClusterNodes.AwaitMembersUpAsync(a, b, c);
             await AwaitShardsOnAsync(c, "sse-user");
 
@@ -91,6 +100,9 @@ public sealed class MembershipChangeTests
         private readonly List<(SseStream Stream, string Key)> _connections = [];
         private readonly CancellationTokenSource _stop = new();
         private Task _background = Task.CompletedTask;
+
+        /// <summary>History off: a connection may miss checks if a <c>reset</c> naming its stream says so.</summary>
+        public bool ResetAllowed { get; init; }
 
         public async Task ConnectAsync(params BrokerHost[] nodes)
         {
@@ -127,21 +139,30 @@ public sealed class MembershipChangeTests
             {
                 await SendToAllAsync(sender, "check", i.ToString(), retryRefused: true);
             }
+            var last = (count - 1).ToString();
             foreach (var (stream, key) in _connections)
             {
                 var received = new List<string>();
-                while (received.Count < count)
+                // How a reset names the stream: a connection's own user's stream is "user".
+                var label = key.StartsWith("user:", StringComparison.Ordinal) ? "\"user\"" : key;
+                var reset = false;
+                while (received.LastOrDefault() != last)
                 {
                     var item = await stream.NextEventAsync();
+                    reset |= item.EventType == "reset" && item.Data.Contains(label, StringComparison.Ordinal);
                     // A refused send is sent again; if the refused one was recorded after all, its copy follows it directly.
-                    // History is off here, so a message id would not make the retry recorded once (SendUntilRecordedAsync in
-                    // HistoryHandoverClusterTests does, with history on): the copy is recognised instead.
+                    // Without a message id the retry is not recognised as a repeat (SendUntilRecordedAsync in
+                    // HistoryHandoverClusterTests sends one): the copy is recognised here instead.
                     if (item.EventType == "check" && (received.Count == 0 || received[^1] != item.Data))
                     {
                         received.Add(item.Data);
                     }
                 }
-                Assert.True(Enumerable.Range(0, count).Select(i => i.ToString()).SequenceEqual(received), $"{key} received {string.Join(",", received)}");
+                var missed = Enumerable.Range(0, count).Select(i => i.ToString()).Except(received).ToList();
+                Assert.True(Enumerable.Range(0, count).Select(i => i.ToString()).Where(received.Contains).SequenceEqual(received),
+                    $"{key} received {string.Join(",", received)} out of order");
+                Assert.True(missed.Count == 0 || (ResetAllowed && reset),
+                    $"{key} missed {string.Join(",", missed)} {(reset ? "with a reset (history on: nothing may be missed)" : "without a reset")}; received {string.Join(",", received)}");
             }
         }
 

@@ -31,19 +31,12 @@ public sealed class NodeKillTests(ITestOutputHelper output)
             settings["Sse:Cluster:FailureDetectionPause"] = failureDetectionPause;
             settings["Sse:Cluster:DownUnreachableAfter"] = downUnreachableAfter;
         }
-        var seedPort = ClusterNodes.FreePort();
-        var seed = $"akka.tcp://sse@127.0.0.1:{seedPort}";
-        var nodes = new[]
-        {
-            HostProcess.Start(seed, seedPort, settings),
-            HostProcess.Start(seed, ClusterNodes.FreePort(), settings),
-            HostProcess.Start(seed, ClusterNodes.FreePort(), settings),
-        };
+        var nodes = (await HostProcess.StartThreeAsync(settings)).ToArray();
         var (a, b, victim) = (nodes[0], nodes[1], nodes[2]);
         var streams = new List<(SseStream Stream, string Key)>();
         try
         {
-            await AwaitAsync(async () => await AllReadyAsync(nodes) && (await a.StatsAsync()).GetProperty("nodes").GetArrayLength() == 3,
+            await HostProcess.AwaitAsync(async () => await AllReadyAsync(nodes) && (await a.StatsAsync()).GetProperty("nodes").GetArrayLength() == 3,
                 TimeSpan.FromSeconds(60), "three nodes ready", nodes);
 
             var users = Enumerable.Range(0, 10).Select(_ => Guid.NewGuid().ToString()).ToArray();
@@ -71,7 +64,7 @@ public sealed class NodeKillTests(ITestOutputHelper output)
             var clock = Stopwatch.StartNew();
             victim.Kill();
 
-            await AwaitAsync(async () =>
+            await HostProcess.AwaitAsync(async () =>
             {
                 var stats = await a.StatsAsync();
                 return stats.GetProperty("nodes").GetArrayLength() == 2 && stats.GetProperty("nodes_not_answering").GetArrayLength() == 0;
@@ -185,21 +178,5 @@ public sealed class NodeKillTests(ITestOutputHelper output)
             }
         }
         return true;
-    }
-
-    private static async Task AwaitAsync(Func<Task<bool>> condition, TimeSpan limit, string what, HostProcess[] nodes)
-    {
-        await Eventually.HoldsAsync(async () =>
-        {
-            try
-            {
-                return await condition();
-            }
-            catch (HttpRequestException)
-            {
-                return false; // Not listening yet.
-            }
-        }, limit, () => Task.FromResult($"{what}; last output of each node:\n" +
-            string.Join("\n---\n", nodes.Select(n => string.Join("\n", n.Output.Split('\n').TakeLast(15))))));
     }
 }

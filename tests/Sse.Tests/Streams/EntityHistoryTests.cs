@@ -179,13 +179,35 @@ public sealed class EntityHistoryTests : Akka.TestKit.Xunit2.TestKit
         var entity = Sys.ActorOf(Entities.User(_userId, TimeSpan.FromMinutes(1)));
         var probe = CreateTestProbe();
 
-        entity.Tell(new SubscribeToStream(new StreamKey.User(_userId), probe.Ref, new StreamPosition(1, 1)));
+        entity.Tell(new SubscribeToStream(new StreamKey.User(_userId), probe.Ref));
         Assert.Null(probe.ExpectMsg<SubscribedToStream>().Replay);
         Publish(entity, "a");
 
         var sseEvent = probe.ExpectMsg<SseEvent>();
         Assert.Null(sseEvent.Stream);
         Assert.Null(sseEvent.Position);
+    }
+
+    /// <summary>
+    /// History off, a subscriber of an earlier incarnation (the stream moved) comes back: an entity that has sent nothing
+    /// yet says there is no gap, one that sent events before it came back says there is one (its connection writes a reset).
+    /// </summary>
+    [Fact]
+    public void Without_history_a_returning_subscriber_is_told_whether_events_went_out_before_it_came_back()
+    {
+        var stream = new StreamKey.User(_userId);
+        var entity = Sys.ActorOf(Entities.User(_userId, TimeSpan.FromMinutes(1)));
+        var early = CreateTestProbe();
+        entity.Tell(new SubscribeToStream(stream, early.Ref, NoHistory.Returning));
+        Assert.False(early.ExpectMsg<SubscribedToStream>().Replay!.Gap);
+
+        Publish(entity, "a");
+        var late = CreateTestProbe();
+        entity.Tell(new SubscribeToStream(stream, late.Ref, NoHistory.Returning));
+
+        var replay = late.ExpectMsg<SubscribedToStream>().Replay!;
+        Assert.True(replay.Gap);
+        Assert.Empty(replay.Missed);
     }
 
     [Fact]
