@@ -13,7 +13,7 @@ namespace Sse.Actors.Clients;
 /// </summary>
 public sealed class ConnectionStreams
 {
-    private readonly Cursor[] _streams;
+    private readonly StreamCursor[] _streams;
     private readonly bool _history;
     private readonly bool _resumeRefused;
     private bool _welcomed;
@@ -24,7 +24,7 @@ public sealed class ConnectionStreams
     /// <param name="resumeRefused">It carried a Last-Event-ID that does not address these streams: the welcome is followed by a reset of them all.</param>
     public ConnectionStreams(IReadOnlyList<StreamKey> streams, bool history, IReadOnlyList<StreamPosition>? resumeFrom = null, bool resumeRefused = false)
     {
-        _streams = [.. streams.Select((stream, i) => new Cursor(stream, resumeFrom?[i]))];
+        _streams = [.. streams.Select((stream, i) => new StreamCursor(stream, resumeFrom?[i]))];
         _history = history;
         _resumeRefused = resumeRefused;
     }
@@ -209,7 +209,7 @@ public sealed class ConnectionStreams
     }
 
     /// <summary>The events missed while the entity stopped or moved, or a reset of the stream when they cannot be given.</summary>
-    private Resumption Resubscribed(Cursor cursor, StreamReplay replay)
+    private Resumption Resubscribed(StreamCursor cursor, StreamReplay replay)
     {
         if (replay.Gap || cursor.Position is not { } seen || seen.Epoch != replay.Now.Epoch)
         {
@@ -232,10 +232,10 @@ public sealed class ConnectionStreams
         }
     }
 
-    private Cursor? Find(StreamKey stream) => Array.Find(_streams, cursor => cursor.Stream == stream);
+    private StreamCursor? Find(StreamKey stream) => Array.Find(_streams, cursor => cursor.Stream == stream);
 
     // A few streams per connection: a scan is cheaper than a dictionary per connection.
-    private Cursor? FindByName(string name)
+    private StreamCursor? FindByName(string name)
     {
         foreach (var cursor in _streams)
         {
@@ -246,33 +246,4 @@ public sealed class ConnectionStreams
         }
         return null;
     }
-
-    private sealed class Cursor(StreamKey stream, StreamPosition? resumeFrom)
-    {
-        public StreamKey Stream { get; } = stream;
-
-        public string Name { get; } = stream.Name;
-
-        /// <summary>The entity that acknowledged the current subscription; null while it is pending.</summary>
-        public IActorRef? Entity { get; set; }
-
-        /// <summary>History on: the last position the connection has, asked in Last-Event-ID, then set by the acknowledgement and each event.</summary>
-        public StreamPosition? Position { get; set; } = resumeFrom;
-
-        /// <summary>
-        /// The acknowledgement's replay, held from the acknowledgement until the welcome: with history on always, with
-        /// history off only a gap (the stream's entity moved before the welcome and events went out meanwhile).
-        /// </summary>
-        public StreamReplay? Replay { get; set; }
-
-        /// <summary>An entity acknowledged the stream once: a subscription after that is a return.</summary>
-        public bool WasAcknowledged { get; set; }
-
-        /// <summary>A live event skipped ahead: subscribed again to repair the gap, the stream's events wait for the acknowledgement.</summary>
-        public bool Repairing { get; set; }
-    }
 }
-
-/// <summary>What to write after a (re)subscription: a <c>reset</c> naming <paramref name="Reset"/> when not empty, then <paramref name="Missed"/>.</summary>
-/// <param name="Starts">On the welcome with history on only: where each stream starts, the id the welcome carries.</param>
-public sealed record Resumption(IReadOnlyList<string> Reset, IReadOnlyList<SseEvent> Missed, StreamPosition[]? Starts = null);
