@@ -2,6 +2,7 @@ using System.Diagnostics;
 using System.Runtime.CompilerServices;
 using System.Runtime.InteropServices;
 using Akka.Actor;
+using Akka.Cluster;
 using Akka.Cluster.Tools.PublishSubscribe;
 using Akka.Event;
 using Sse.Actors.Clients;
@@ -41,6 +42,9 @@ public sealed class BrokerActor : ReceiveActor, IWithTimers
     private static readonly TimeSpan ShedLogInterval = TimeSpan.FromSeconds(10);
     // At most one heartbeat tick per second: a connection's tick comes every HeartbeatInterval, in one of these slices.
     private static readonly TimeSpan HeartbeatSlice = TimeSpan.FromSeconds(1);
+    // After a member is removed: time for the regions here to forget the shard homes they kept on it (they hear of its
+    // removal as this broker does, then of its regions' end), so the retried subscriptions reach the new homes.
+    private static readonly TimeSpan RetryAfterRemoval = TimeSpan.FromMilliseconds(250);
 
     private readonly BrokerSettings _settings;
     private readonly StreamRegions _regions;
@@ -96,6 +100,11 @@ public sealed class BrokerActor : ReceiveActor, IWithTimers
         // The broadcasts' entity on this node stopped; its subscribers here (with history on, every connection) subscribe again.
         Receive<Streams.StreamProtocol.EntityStopped>(m => ForwardToAll(m));
         Receive<SubscribeAck>(_ => { });
+        // A subscription sent to a removed node's entity is lost: the connections waiting for one retry once its streams
+        // have new homes, rather than at their next SubscribeRetryInterval (the welcome after a failover waited for it).
+        Receive<ClusterEvent.MemberRemoved>(_ => Timers.StartSingleTimer(nameof(RetryAfterRemoval), ClientProtocol.RetrySubscriptions.Instance, RetryAfterRemoval));
+        Receive<ClusterEvent.CurrentClusterState>(_ => { });
+        Receive<ClientProtocol.RetrySubscriptions>(m => ForwardToAll(m));
 
         Receive<GetStats>(m => AskTheCluster(m));
         Receive<GetOnlineUsers>(m => AskTheCluster(m));
@@ -112,11 +121,16 @@ public sealed class BrokerActor : ReceiveActor, IWithTimers
     protected override void PreStart()
     {
         _mediator.Tell(new Subscribe(BroadcastTopic, Self));
+        Akka.Cluster.Cluster.Get(Context.System).Subscribe(Self, ClusterEvent.SubscriptionInitialStateMode.InitialStateAsSnapshot, typeof(ClusterEvent.MemberRemoved));
         Timers.StartPeriodicTimer(nameof(HeartbeatTick), HeartbeatTick.Instance, _settings.Clients.HeartbeatInterval / _heartbeatSlices);
     }
 
     // A stopping broker's children stop with it, unseen by Remove: the gauge must not keep them.
-    protected override void PostStop() => _metrics.ConnectionsClosed(_clients.Count);
+    protected override void PostStop()
+    {
+        Akka.Cluster.Cluster.Get(Context.System).Unsubscribe(Self);
+        _metrics.ConnectionsClosed(_clients.Count);
+    }
 
     protected override SupervisorStrategy SupervisorStrategy() => new ClientSupervision(Remove);
 

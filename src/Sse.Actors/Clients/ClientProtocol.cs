@@ -24,6 +24,7 @@ public static class ClientProtocol
         public static readonly SendHeartbeat Instance = new();
     }
 
+    /// <summary>Subscribe the pending streams again: every <c>SubscribeRetryInterval</c> while one is pending, and from the node's broker once a member was removed.</summary>
     internal sealed record RetrySubscriptions : INoSerializationVerificationNeeded
     {
         public static readonly RetrySubscriptions Instance = new();

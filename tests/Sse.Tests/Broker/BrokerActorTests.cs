@@ -345,6 +345,30 @@ public sealed class BrokerActorTests : Akka.TestKit.Xunit2.TestKit
     }
 
     [Fact]
+    public void When_a_member_is_removed_connections_still_waiting_for_a_subscription_send_it_again_at_once()
+    {
+        var broker = StartBroker();
+        var (waiting, live) = (NewConnection(Guid.NewGuid().ToString(), "orders"), NewConnection(Guid.NewGuid().ToString()));
+        var waitingClient = Connect(broker, waiting);
+        var liveClient = Connect(broker, live);
+        _userRegion.ExpectMsg<SubscribeToStream>(m => m.Subscriber.Equals(waitingClient));
+        var topic = _topicRegion.ExpectMsg<SubscribeToStream>(m => m.Subscriber.Equals(waitingClient));
+        _userRegion.ExpectMsg<SubscribeToStream>(m => m.Subscriber.Equals(liveClient));
+        var entities = CreateTestProbe();
+        // Its user's stream answered, its topic's did not (that subscription went to the removed member's entity).
+        entities.Send(waitingClient, new SubscribedToStream(new StreamKey.User(waiting.UserId)));
+        entities.Send(liveClient, new SubscribedToStream(new StreamKey.User(live.UserId)));
+
+        // As the cluster tells it (which member does not matter to the broker).
+        broker.Tell(new Akka.Cluster.ClusterEvent.MemberRemoved(Akka.Cluster.Cluster.Get(Sys).SelfMember, Akka.Cluster.MemberStatus.Down));
+
+        // Well before SubscribeRetryInterval (10 minutes here): only the pending subscription, only of the waiting connection.
+        Assert.Equal(topic.Stream, _topicRegion.ExpectMsg<SubscribeToStream>(m => m.Subscriber.Equals(waitingClient), TimeSpan.FromSeconds(5)).Stream);
+        _userRegion.ExpectNoMsg(TimeSpan.FromMilliseconds(500));
+        _topicRegion.ExpectNoMsg(TimeSpan.FromMilliseconds(100));
+    }
+
+    [Fact]
     public void Stats_report_not_running_after_close_all()
     {
         var broker = StartBroker();
