@@ -10,90 +10,13 @@ using Sse.Actors.Streams;
 using Sse.Actors.History;
 using static Sse.Actors.Streams.StreamProtocol;
 using static Sse.Actors.Tickets.TicketProtocol;
+using static Sse.Tests.Serialization.WireSamples;
 
 namespace Sse.Tests.Serialization;
 
 // With Akka.DistributedData's serializers, as on every node: a hand-off bucket holds its types.
 public sealed class SseWireSerializerTests() : Akka.TestKit.Xunit2.TestKit(SseTestConfig.SerializeMessages.WithFallback(Akka.DistributedData.DistributedData.DefaultConfig()))
 {
-    private const string UserId = "0b9a4cbe-3bd4-4f4c-9a53-2a4a0f0d6e11";
-    // Ids that are not UUIDs, with the characters stream keys and names are made of.
-    private const string NamedUser = "auth0|5f2a~u:t,1";
-    private const string NamedTenant = "acme,eu~t:";
-    private static readonly Guid TicketId = Guid.Parse("5d1e7c4a-94b2-4e0f-8f7e-3c2b1a0d9e8f");
-    private static readonly SseEvent Event = SseEncoder.Encode("1234", "update", "line one\nline two ✓");
-    private static readonly SseEvent NumberedEvent = Event with { Stream = new StreamKey.Topic("news/sport").Name, Position = new StreamPosition(0xdeadbeef, 42) };
-    private static readonly StreamReplay Replay = new(new StreamPosition(0xdeadbeef, 43), Gap: false, [NumberedEvent, Event]);
-
-    /// <summary>One sample of every wire message; a new message type needs one here.</summary>
-    private static IEnumerable<ISseWireMessage> Samples(IActorRef subscriber) =>
-    [
-        Event,
-        new SubscribeToStream(new StreamKey.User(UserId), subscriber, new StreamPosition(7, 41)),
-        new UnsubscribeFromStream(new StreamKey.User(UserId), subscriber),
-        new PublishToStream(new StreamKey.User(UserId), Event),
-        new EventRecorded(new StreamKey.User(UserId), Event.Id, "1200"),
-        new SubscribedToStream(new StreamKey.User(UserId), Replay),
-        new SubscribeToStream(new StreamKey.User(UserId), subscriber, MaxSubscribers: 100),
-        new SubscriptionRefused(new StreamKey.User(UserId), 100),
-        new SubscribeToStream(new StreamKey.User(NamedUser), subscriber, new StreamPosition(7, 41)),
-        new UnsubscribeFromStream(new StreamKey.User(NamedUser), subscriber),
-        new PublishToStream(new StreamKey.User(NamedUser), Event),
-        new EventRecorded(new StreamKey.User(NamedUser), Event.Id, "1200"),
-        new SubscribedToStream(new StreamKey.User(NamedUser), Replay),
-        new SubscriptionRefused(new StreamKey.User(NamedUser), 100),
-        new PublishToStream(StreamKey.Topic.For(NamedTenant, "news/sport"), Event),
-        new PublishToStream(new StreamKey.User(NamedUser), Event, new DateTime(2026, 12, 7, 9, 30, 0, 123, DateTimeKind.Utc)),
-        new SubscribeToStream(new StreamKey.Topic("news/sport"), subscriber, new StreamPosition(uint.MaxValue, long.MaxValue)),
-        new UnsubscribeFromStream(new StreamKey.Topic("news/sport"), subscriber),
-        new PublishToStream(new StreamKey.Topic("news/sport"), Event),
-        new SubscribedToStream(new StreamKey.Topic("news/sport"), Replay with { Gap = true, Missed = [] }),
-        new SendToUser(UserId, "update", "{\"n\":1}"),
-        new SendToUser(NamedUser, "update", "{\"n\":1}", "order-42"),
-        new SendToTopic("news/sport", "score", "1-0", UserId),
-        new SendToTopic("news/sport", "score", "1-0"),
-        new SendToTopic("news/sport", "score", "1-0", NamedTenant, "match-7"),
-        new Broadcast("notice", "maintenance at 10:00"),
-        new DeliverBroadcast(Event),
-        new PublishAccepted("1234"),
-        new PublishRejected("The user id is the nil UUID."),
-        new PublishOutcomeUnknown("The user stream did not answer within Sse:PublishTimeout (00:00:05); retry with the same message id."),
-        GetStats.Instance,
-        new GetUserConnectionCount(UserId),
-        new GetUserConnectionCount(NamedUser),
-        new UserConnectionCount(UserId, 3),
-        new UserConnectionCount(NamedUser, 3),
-        new GetOnlineUsers(),
-        new GetOnlineUsers(UserId, OnlineUserPages.MaxLimit),
-        new GetOnlineUsers(NamedUser, 10),
-        new OnlineUsers([UserId, Guid.NewGuid().ToString(), Guid.NewGuid().ToString()], Next: Guid.NewGuid().ToString()),
-        new OnlineUsers([UserId, NamedUser, "1234567890", "alice@example.com"], Next: "alice@example.com"),
-        new OnlineUsers([], Next: null),
-        Stats,
-        GetNodeReport.Instance,
-        new NodeReport(Stats, ActiveUsers: 25_000, ActiveTopics: int.MaxValue),
-        new GetNodeOnlineUsers(null, 1),
-        new GetNodeOnlineUsers(UserId, OnlineUserPages.MaxLimit + 1),
-        new NodeOnlineUsers("akka.tcp://sse@127.0.0.1:4053", [UserId, Guid.NewGuid().ToString()]),
-        new NodeOnlineUsers("akka.tcp://sse@127.0.0.1:4053", [NamedUser, UserId]),
-        new Sse.Actors.Broker.NodeFanOut.StreamEvent(new StreamKey.User(UserId), Event),
-        new Sse.Actors.Broker.NodeFanOut.StreamEvent(StreamKey.Topic.For(Guid.NewGuid().ToString(), "news/sport"), NumberedEvent),
-        new Sse.Actors.Broker.NodeFanOut.StreamEvent(new StreamKey.User(NamedUser), NumberedEvent),
-        new HistorySnapshot(new StreamPosition(0xdeadbeef, 43), [NumberedEvent, NumberedEvent with { Position = new StreamPosition(0xdeadbeef, 43) }]),
-        new StoredEvent(NumberedEvent with { MessageId = "order-42" }),
-        new RedeemTicket(TicketId, DateTimeOffset.FromUnixTimeMilliseconds(1_795_740_216_805)),
-        new TicketRedeemed(TicketId, FirstUse: true),
-        HandoverBucket.Empty
-            .With(Node, new StreamKey.User(UserId).Name, new HistorySnapshot(new StreamPosition(0xdeadbeef, 43), [NumberedEvent]), DateTime.UtcNow, DateTime.MinValue)
-            .With(Node, StreamKey.Topic.For(UserId, "news,sport").Name, new HistorySnapshot(new StreamPosition(7, 1), []), DateTime.UtcNow, DateTime.MinValue)
-            .With(Node, new StreamKey.User(NamedUser).Name, new HistorySnapshot(new StreamPosition(7, 1), []), DateTime.UtcNow, DateTime.MinValue),
-        HistoryHandover.KeyOf(new StreamKey.User(UserId).Name),
-    ];
-
-    private static readonly Akka.Cluster.UniqueAddress Node = new(new Address("akka.tcp", "sse", "127.0.0.1", 4053), 42);
-
-    private static readonly BrokerStats Stats = new("akka.tcp://sse@127.0.0.1:4053", 10, 7, 4, true, 256, 1000, 5, long.MaxValue, 12, 3);
-
     public static TheoryData<string> WireMessageTypes => new(Samples(ActorRefs.Nobody).Select(s => s.GetType().FullName!).Distinct());
 
     [Fact]
