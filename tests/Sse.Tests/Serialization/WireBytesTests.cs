@@ -115,6 +115,14 @@ public sealed class WireBytesTests() : Akka.TestKit.Xunit2.TestKit(SseTestConfig
     }
 
     [Fact]
+    public void Every_manifest_of_the_table_is_pinned()
+    {
+        var pinned = Pinned.Select(row => (string)row[1]).Append(Serializer.Manifest(Sample(HandoverBucketSample)));
+
+        Assert.Equal(new WireTable(WireFormats.Rows).Manifests.Order(), pinned.Distinct().Order());
+    }
+
+    [Fact]
     public void Every_wire_message_type_is_pinned()
     {
         var wireTypes = typeof(ISseWireMessage).Assembly.GetTypes()
