@@ -9,7 +9,6 @@ using static Sse.Actors.Broker.BrokerQueries;
 using Sse.Actors.Streams;
 using Sse.Actors.History;
 using static Sse.Actors.Streams.StreamProtocol;
-using static Sse.Actors.Tickets.TicketProtocol;
 using static Sse.Tests.Serialization.WireSamples;
 
 namespace Sse.Tests.Serialization;
