@@ -14,6 +14,7 @@ using static Sse.Actors.Tickets.TicketProtocol;
 namespace Sse.Tests.Serialization;
 
 // With Akka.DistributedData's serializers, as on every node: a hand-off bucket holds its types.
+[Trait("Category", TestCategories.Unit)]
 public sealed class SseWireSerializerTests() : Akka.TestKit.Xunit2.TestKit(SseTestConfig.SerializeMessages.WithFallback(Akka.DistributedData.DistributedData.DefaultConfig()))
 {
     private const string UserId = "0b9a4cbe-3bd4-4f4c-9a53-2a4a0f0d6e11";
