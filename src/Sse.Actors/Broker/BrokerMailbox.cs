@@ -14,7 +14,7 @@ namespace Sse.Actors.Broker;
 /// (<see cref="EventsShed"/>): their connections catch up from the stream's history, or get a <c>reset</c>.
 /// So a node that cannot keep up with the events sent to it holds a bounded queue, and skips nothing silently.
 /// </summary>
-public sealed class BrokerMailbox(Akka.Actor.Settings settings, Config config) : MailboxType(settings, config), IProducesMessageQueue<BrokerMessageQueue>
+internal sealed class BrokerMailbox(Akka.Actor.Settings settings, Config config) : MailboxType(settings, config), IProducesMessageQueue<BrokerMessageQueue>
 {
     /// <summary>Where the mailbox is configured: <c>mailbox-type</c> and <c>capacity</c> (<c>Sse:Limits:MaxBrokerBacklog</c>).</summary>
     public const string ConfigPath = "sse-broker-mailbox";
@@ -25,7 +25,7 @@ public sealed class BrokerMailbox(Akka.Actor.Settings settings, Config config) :
 }
 
 /// <summary>The queue of <see cref="BrokerMailbox"/>; the broker takes what was shed from it when told <see cref="EventsShed"/>.</summary>
-public sealed class BrokerMessageQueue(int capacity) : IMessageQueue, IUnboundedMessageQueueSemantics
+internal sealed class BrokerMessageQueue(int capacity) : IMessageQueue, IUnboundedMessageQueueSemantics
 {
     private readonly UnboundedMessageQueue _queue = new();
     // Streams with events shed since the broker last took them: as many as the node has streams, at most.
@@ -105,4 +105,4 @@ public sealed class BrokerMessageQueue(int capacity) : IMessageQueue, IUnbounded
 }
 
 /// <summary>The broker's mailbox shed live events: it tells the connections of their streams to catch up.</summary>
-public sealed record EventsShed(BrokerMessageQueue Queue) : INoSerializationVerificationNeeded;
+internal sealed record EventsShed(BrokerMessageQueue Queue) : INoSerializationVerificationNeeded;

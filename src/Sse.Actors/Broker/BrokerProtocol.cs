@@ -83,7 +83,7 @@ public static class BrokerQueries
     public sealed record OnlineUsers(IReadOnlyList<string> UserIds, string? Next) : ISseWireMessage;
 
     /// <summary>One node's part of the stats.</summary>
-    public sealed record GetNodeReport : ISseWireMessage
+    internal sealed record GetNodeReport : ISseWireMessage
     {
         public static readonly GetNodeReport Instance = new();
     }
@@ -92,19 +92,19 @@ public static class BrokerQueries
     /// The node's figures, and how many user and topic streams whose entity it hosts have a subscriber (on any node):
     /// the cluster's totals are their sums. Numbers only, however many users the node holds.
     /// </summary>
-    public sealed record NodeReport(BrokerStats Stats, int ActiveUsers, int ActiveTopics) : INodeAnswer
+    internal sealed record NodeReport(BrokerStats Stats, int ActiveUsers, int ActiveTopics) : INodeAnswer
     {
         public string Node => Stats.Node;
     }
 
     /// <summary>One node's part of a page of online users: its first <paramref name="Limit"/> users after <paramref name="After"/>.</summary>
-    public sealed record GetNodeOnlineUsers(string? After, int Limit) : ISseWireMessage;
+    internal sealed record GetNodeOnlineUsers(string? After, int Limit) : ISseWireMessage;
 
     /// <summary>The users with a stream on <paramref name="Node"/>, ascending.</summary>
-    public sealed record NodeOnlineUsers(string Node, IReadOnlyList<string> UserIds) : INodeAnswer;
+    internal sealed record NodeOnlineUsers(string Node, IReadOnlyList<string> UserIds) : INodeAnswer;
 
     /// <summary>What a node answers a <see cref="ClusterQueryActor"/>, named for the node.</summary>
-    public interface INodeAnswer : ISseWireMessage
+    internal interface INodeAnswer : ISseWireMessage
     {
         string Node { get; }
     }
@@ -146,13 +146,13 @@ public sealed record SseStats(
 /// What an entity sends to the broker of a node that holds its subscribers: one message per node
 /// and event, fanned out there to the node's own connections of that stream.
 /// </summary>
-public static class NodeFanOut
+internal static class NodeFanOut
 {
     public sealed record StreamEvent(StreamKey Stream, SseEvent Event) : ISseWireMessage;
 }
 
 /// <summary>How the endpoint and the broker agree on a new connection. Local only: it carries the response's buffer.</summary>
-public static class BrokerConnections
+internal static class BrokerConnections
 {
     public sealed record Connect(ClientConnection Connection) : INoSerializationVerificationNeeded;
 
@@ -169,5 +169,5 @@ public static class BrokerConnections
     }
 
     /// <summary>The host is stopping: every stream gets a <c>close</c> event and ends; new connections are refused.</summary>
-    public sealed record CloseAll(TimeSpan Grace) : INoSerializationVerificationNeeded;
+    internal sealed record CloseAll(TimeSpan Grace) : INoSerializationVerificationNeeded;
 }

@@ -6,7 +6,7 @@ namespace Sse.Actors.Broker;
 /// Paging the online users without shipping them all: each node answers with its own first ids after the cursor,
 /// in one order, and the asking node merges those short sorted lists. The cursor is the last id of a page.
 /// </summary>
-public static class OnlineUserPages
+internal static class OnlineUserPages
 {
     /// <summary>A page's size when none is asked for.</summary>
     public const int DefaultLimit = 1000;

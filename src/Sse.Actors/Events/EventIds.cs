@@ -4,7 +4,7 @@ namespace Sse.Actors.Events;
 /// Event ids: a process-wide counter seeded with the start time, so ids increase within a node
 /// and do not repeat after a restart.
 /// </summary>
-public static class EventIds
+internal static class EventIds
 {
     private static long _last = DateTimeOffset.UtcNow.ToUnixTimeMilliseconds() * 1000;
 

@@ -11,7 +11,7 @@ namespace Sse.Actors.History;
 /// A stream's history as its entity left it when sharding moved it: its position and its kept events,
 /// oldest first (the newest that fit in one remote message). <see cref="None"/>: nothing to take over.
 /// </summary>
-public sealed record HistorySnapshot(StreamPosition Now, IReadOnlyList<SseEvent> Events) : ISseWireMessage
+internal sealed record HistorySnapshot(StreamPosition Now, IReadOnlyList<SseEvent> Events) : ISseWireMessage
 {
     /// <summary>Nothing to take over: epoch 0 is never a stream's.</summary>
     public static readonly HistorySnapshot None = new(default, []);

@@ -11,7 +11,7 @@ namespace Sse.Actors.History;
 /// PostgreSQL). The entity delivers it only once written (<see cref="HistoryJournal.Written"/>), so no browser
 /// ever holds an id that a restarted entity could give to another event.
 /// </summary>
-public sealed record StoredEvent(SseEvent Event) : ISseWireMessage;
+internal sealed record StoredEvent(SseEvent Event) : ISseWireMessage;
 
 /// <summary>
 /// The child of a stream entity that writes its events to the durable history store and reads them

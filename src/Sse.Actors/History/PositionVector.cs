@@ -7,7 +7,7 @@ namespace Sse.Actors.History;
 /// in its order (user, then topics as requested), as <c>v1.&lt;epoch&gt;-&lt;seq&gt;.…</c> in lowercase hex.
 /// A browser sends the last one back as <c>Last-Event-ID</c>, which resumes all the streams at once.
 /// </summary>
-public static class PositionVector
+internal static class PositionVector
 {
     private const string Version = "v1";
 

@@ -25,7 +25,7 @@ namespace Sse.Actors.Http;
 /// stream did not answer within <c>Sse:PublishTimeout</c>: it may have recorded it just before, and will not after, so
 /// retry with the same message id (in a batch, each is that message's result).
 /// </summary>
-public sealed class SendEndpoint(ISseBroker broker, IOptions<SseOptions> options, SseMetrics metrics, SseRefusalLog refusals, ILogger<SendEndpoint> logger)
+internal sealed class SendEndpoint(ISseBroker broker, IOptions<SseOptions> options, SseMetrics metrics, SseRefusalLog refusals, ILogger<SendEndpoint> logger)
 {
     public async Task HandleAsync(HttpContext context)
     {

@@ -26,7 +26,7 @@ namespace Sse.Actors.Http;
 /// client's buffer into the response — what is queued is written (up to <see cref="MaxEventsPerFlush"/>),
 /// then flushed once, and the flushed events are counted.
 /// </summary>
-public sealed class StreamEndpoint(
+internal sealed class StreamEndpoint(
     IRequiredActor<BrokerActor> broker,
     ISseAuthenticator authenticator,
     ISseTopicResolver topicResolver,

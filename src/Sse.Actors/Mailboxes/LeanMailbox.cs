@@ -11,7 +11,7 @@ namespace Sse.Actors.Mailboxes;
 /// 32-slot segment from the start, and after a burst its last, largest segment, for the actor's whole life.
 /// It supports a stash (messages put back first).
 /// </summary>
-public sealed class LeanMailbox(Akka.Actor.Settings settings, Config config) : MailboxType(settings, config), IProducesMessageQueue<LeanMessageQueue>
+internal sealed class LeanMailbox(Akka.Actor.Settings settings, Config config) : MailboxType(settings, config), IProducesMessageQueue<LeanMessageQueue>
 {
     /// <summary>Where the mailbox is configured (<see cref="Hocon"/>).</summary>
     public const string ConfigPath = "sse-lean-mailbox";
@@ -36,7 +36,7 @@ public sealed class LeanMailbox(Akka.Actor.Settings settings, Config config) : M
 /// The queue of <see cref="LeanMailbox"/>: a ring behind a lock (producers are few and rarely collide on one actor).
 /// It starts at <see cref="InitialCapacity"/> slots, doubles when full and drops back to that once the bursts are over.
 /// </summary>
-public sealed class LeanMessageQueue : IMessageQueue, IUnboundedDequeBasedMessageQueueSemantics
+internal sealed class LeanMessageQueue : IMessageQueue, IUnboundedDequeBasedMessageQueueSemantics
 {
     public const int InitialCapacity = 4;
 

@@ -6,7 +6,7 @@ using Sse.Actors.Serialization;
 namespace Sse.Actors.Streams;
 
 /// <summary>A message routed by a stream shard region to the <see cref="StreamEntity"/> of <see cref="Stream"/>.</summary>
-public interface IStreamMessage : ISseWireMessage
+internal interface IStreamMessage : ISseWireMessage
 {
     StreamKey Stream { get; }
 }
@@ -24,9 +24,9 @@ public static class StreamProtocol
     public sealed record SubscribeToStream(StreamKey Stream, IActorRef Subscriber, StreamPosition? From = null, int MaxSubscribers = 0) : IStreamMessage;
 
     /// <summary>The stream already has <paramref name="Subscribers"/> subscribers, as many as the subscription allowed: the connection is refused.</summary>
-    public sealed record SubscriptionRefused(StreamKey Stream, int Subscribers) : ISseWireMessage;
+    internal sealed record SubscriptionRefused(StreamKey Stream, int Subscribers) : ISseWireMessage;
 
-    public sealed record UnsubscribeFromStream(StreamKey Stream, IActorRef Subscriber) : IStreamMessage;
+    internal sealed record UnsubscribeFromStream(StreamKey Stream, IActorRef Subscriber) : IStreamMessage;
 
     /// <summary>
     /// An event for every subscriber of the stream, encoded once. The entity answers its sender with
@@ -43,7 +43,7 @@ public static class StreamProtocol
     /// <paramref name="RecordedAs"/> is the id it keeps: the same, or for a retry of an event it already recorded
     /// (the same message id) the first one's, which was not recorded again.
     /// </summary>
-    public sealed record EventRecorded(StreamKey Stream, string EventId, string RecordedAs) : ISseWireMessage;
+    internal sealed record EventRecorded(StreamKey Stream, string EventId, string RecordedAs) : ISseWireMessage;
 
     /// <summary>
     /// Acknowledges a subscription; its sender is the entity. A subscriber on another node watches it; one on the
@@ -57,7 +57,7 @@ public static class StreamProtocol
     /// What a stopping entity (moved, failed, or its node leaving) tells each subscriber on its node, its sender: subscribe
     /// again. Only there, where a message cannot be lost; a subscriber on another node watches the entity instead.
     /// </summary>
-    public sealed record EntityStopped(StreamKey Stream) : INoSerializationVerificationNeeded;
+    internal sealed record EntityStopped(StreamKey Stream) : INoSerializationVerificationNeeded;
 }
 
 /// <summary>
@@ -73,7 +73,7 @@ public sealed record StreamReplay(StreamPosition Now, bool Gap, IReadOnlyList<Ss
 /// What sharding sends a stream entity instead of a <see cref="PoisonPill"/> when it moves it (a rebalance, or
 /// a node leaving gracefully): the entity's history first leaves what it must for the next incarnation.
 /// </summary>
-public sealed class StopForHandOff : INoSerializationVerificationNeeded
+internal sealed class StopForHandOff : INoSerializationVerificationNeeded
 {
     public static readonly StopForHandOff Instance = new();
 

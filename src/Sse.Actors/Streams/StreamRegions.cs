@@ -47,7 +47,7 @@ public sealed class BroadcastStream
 }
 
 /// <summary>Routes every stream message, of any region, to the entity its key names.</summary>
-public sealed class StreamMessageExtractor(int maxNumberOfShards) : HashCodeMessageExtractor(maxNumberOfShards)
+internal sealed class StreamMessageExtractor(int maxNumberOfShards) : HashCodeMessageExtractor(maxNumberOfShards)
 {
     public override string? EntityId(object message) => message is IStreamMessage m ? m.Stream.EntityId : null;
 }

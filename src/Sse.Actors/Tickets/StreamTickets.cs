@@ -12,14 +12,14 @@ using static Sse.Actors.Tickets.TicketProtocol;
 namespace Sse.Actors.Tickets;
 
 /// <summary>What a stream ticket grants: one stream of its user and tenant, on some of its topics, before it expires.</summary>
-public sealed record StreamTicket(Guid Id, SseIdentity Identity, IReadOnlyList<string> Topics, DateTimeOffset ExpiresAt);
+internal sealed record StreamTicket(Guid Id, SseIdentity Identity, IReadOnlyList<string> Topics, DateTimeOffset ExpiresAt);
 
 /// <summary>
 /// Issues and redeems stream tickets. A ticket is its grant encrypted and signed by ASP.NET Core Data
 /// Protection (so every node whose key ring holds the issuing key can read it, and nobody can forge or
 /// read it), and it is single-use through its <see cref="TicketEntity"/>, one per ticket id in the cluster.
 /// </summary>
-public sealed class StreamTickets(IDataProtectionProvider protection, IRequiredActor<UsedTickets> usedTickets, IOptions<SseOptions> options)
+internal sealed class StreamTickets(IDataProtectionProvider protection, IRequiredActor<UsedTickets> usedTickets, IOptions<SseOptions> options)
 {
     /// <summary>The query parameter an <c>EventSource</c> passes its ticket in.</summary>
     public const string QueryParameter = "ticket";

@@ -13,7 +13,7 @@ namespace Sse.Actors.Tickets;
 /// such as a cookie), with the topics the stream will open, it answers a short-lived, single-use ticket
 /// for them that an <c>EventSource</c> passes as <c>?ticket=</c> instead of the credential.
 /// </summary>
-public sealed class TicketEndpoint(
+internal sealed class TicketEndpoint(
     ISseAuthenticator authenticator,
     ISseTopicResolver topicResolver,
     ISseTopicAuthorizer topicAuthorizer,

@@ -11,7 +11,7 @@ namespace Sse.Actors.Tickets;
 /// cluster, so a ticket is redeemed once whichever nodes it is presented on. It forgets the id
 /// <see cref="KeepAfterExpiry"/> after the ticket expired, when every node refuses the ticket as expired anyway.
 /// </summary>
-public sealed class TicketEntity : ReceiveActor, IWithTimers
+internal sealed class TicketEntity : ReceiveActor, IWithTimers
 {
     /// <summary>Covers clocks of the nodes that differ by up to this much.</summary>
     public static readonly TimeSpan KeepAfterExpiry = TimeSpan.FromMinutes(1);
@@ -45,14 +45,14 @@ public sealed class TicketEntity : ReceiveActor, IWithTimers
 }
 
 /// <summary>The ticket region in the actor registry: <c>IRequiredActor&lt;UsedTickets&gt;</c>.</summary>
-public sealed class UsedTickets
+internal sealed class UsedTickets
 {
     private UsedTickets()
     {
     }
 }
 
-public static class TicketEntityConfiguration
+internal static class TicketEntityConfiguration
 {
     /// <summary>Adds the <c>sse-ticket</c> shard region of <see cref="TicketEntity"/>.</summary>
     public static AkkaConfigurationBuilder WithTicketRegion(this AkkaConfigurationBuilder builder, int shardCount) =>

@@ -3,7 +3,7 @@ using Sse.Actors.Serialization;
 namespace Sse.Actors.Tickets;
 
 /// <summary>What the stream endpoint asks a ticket's entity, on whichever node the entity lives.</summary>
-public static class TicketProtocol
+internal static class TicketProtocol
 {
     /// <summary>A stream presents the ticket: is this its first use? The entity remembers the id past <paramref name="ExpiresAt"/>.</summary>
     public sealed record RedeemTicket(Guid TicketId, DateTimeOffset ExpiresAt) : ISseWireMessage;

@@ -12,6 +12,7 @@ using static Sse.Actors.Streams.StreamProtocol;
 
 namespace Sse.Tests.Broker;
 
+[Trait("Category", TestCategories.Unit)]
 public sealed class BrokerActorTests : Akka.TestKit.Xunit2.TestKit
 {
     private readonly TestProbe _userRegion;

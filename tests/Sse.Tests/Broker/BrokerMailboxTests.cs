@@ -6,6 +6,7 @@ using Sse.Actors.Streams;
 namespace Sse.Tests.Broker;
 
 /// <summary>The broker's mailbox: bounded for the live events it fans out, which it sheds past its capacity and says so.</summary>
+[Trait("Category", TestCategories.Unit)]
 public sealed class BrokerMailboxTests
 {
     private static readonly StreamKey.User Alice = new(Guid.NewGuid().ToString());

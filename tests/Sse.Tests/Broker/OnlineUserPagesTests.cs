@@ -3,6 +3,7 @@ using static Sse.Actors.Broker.BrokerQueries;
 
 namespace Sse.Tests.Broker;
 
+[Trait("Category", TestCategories.Unit)]
 public sealed class OnlineUserPagesTests
 {
     // Opaque ids of several shapes, in the pages' order (ordinal).

@@ -10,6 +10,7 @@ namespace Sse.Tests.Broker;
 /// The node's bound on publishes waiting for their streams (<c>Sse:Limits:MaxPendingPublishes</c>): past it a publish
 /// waits for room before it is sent, and one that finds the waiting line full too is refused at once.
 /// </summary>
+[Trait("Category", TestCategories.Unit)]
 public sealed class PublishReceiptsTests() : Akka.TestKit.Xunit2.TestKit(
     ConfigurationFactory.ParseString($"{PublishReceipts.MaxPendingPath} = 2").WithFallback(SseTestConfig.SerializeMessages))
 {

@@ -107,6 +107,7 @@ public sealed class StreamAnswers : IStartupFilter
 /// <c>new EventSource(url, { withCredentials: true })</c> (or buys a ticket with its cookie), and a page on
 /// an origin that is not allowed gets no stream.
 /// </summary>
+[Trait("Category", TestCategories.Browser)]
 public sealed class CookieAuthenticationTests(CookieSite site, ChromiumFixture chromium)
     : IClassFixture<CookieSite>, IClassFixture<ChromiumFixture>, IAsyncLifetime
 {

@@ -8,6 +8,7 @@ using static Microsoft.Playwright.Assertions;
 namespace Sse.Tests.Browser;
 
 /// <summary>The demo page at <c>/</c> in a real browser: its own form sends, the browser client it imports receives.</summary>
+[Trait("Category", TestCategories.Browser)]
 public sealed class DemoPageTests(SharedBrokerHost fixture, ChromiumFixture chromium, ITestOutputHelper output)
     : IClassFixture<SharedBrokerHost>, IClassFixture<ChromiumFixture>, IAsyncLifetime
 {

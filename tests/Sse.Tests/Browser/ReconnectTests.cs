@@ -78,6 +78,7 @@ public sealed class StreamRequests : IStartupFilter
 /// A real <c>EventSource</c> whose stream the server drops: it reconnects by itself with its
 /// Last-Event-ID and gets what it missed, each event exactly once, in order per stream.
 /// </summary>
+[Trait("Category", TestCategories.Browser)]
 public sealed class ReconnectTests(ReconnectBrokerHost fixture, ChromiumFixture chromium)
     : IClassFixture<ReconnectBrokerHost>, IClassFixture<ChromiumFixture>, IAsyncLifetime
 {

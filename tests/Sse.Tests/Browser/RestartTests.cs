@@ -12,6 +12,7 @@ namespace Sse.Tests.Browser;
 /// reconnects by itself to the new process on the same port and gets what was sent while it was
 /// away, each event exactly once, with no <c>reset</c>.
 /// </summary>
+[Trait("Category", TestCategories.Browser)]
 public sealed class RestartTests(ChromiumFixture chromium) : IClassFixture<ChromiumFixture>, IAsyncLifetime
 {
     private const string OpenEventSource = """

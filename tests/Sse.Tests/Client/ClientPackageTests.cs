@@ -10,6 +10,7 @@ namespace Sse.Tests.Client;
 /// clients/browser as a package: versioned with the server, no runtime dependencies, small, and installable from
 /// the tarball <c>npm pack</c> makes into a fresh project that imports it.
 /// </summary>
+[Trait("Category", TestCategories.Packaging)]
 public sealed partial class ClientPackageTests
 {
     private const string Folder = "clients/browser";

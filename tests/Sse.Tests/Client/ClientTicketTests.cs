@@ -11,6 +11,7 @@ namespace Sse.Tests.Client;
 /// or the server's log, and a refused ticket leads to a new one rather than a dead stream.
 /// </summary>
 [Collection(TicketLogCollection.Name)]
+[Trait("Category", TestCategories.Browser)]
 public sealed class ClientTicketTests(TicketHost fixture, ChromiumFixture chromium)
     : IClassFixture<TicketHost>, IClassFixture<ChromiumFixture>
 {

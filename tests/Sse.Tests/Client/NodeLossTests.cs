@@ -14,6 +14,7 @@ namespace Sse.Tests.Client;
 /// The shared stream resumes on the other node with a newly bought ticket, and the tabs miss nothing.
 /// </summary>
 [Collection(ClusterCollection.Name)]
+[Trait("Category", TestCategories.Browser)]
 public sealed class NodeLossTests(PostgresServer postgres, ChromiumFixture chromium) : IClassFixture<ChromiumFixture>
 {
     // The node's actor system stops with no leaving and no hand-off, as if killed; the other must detect and down it.

@@ -5,6 +5,7 @@ using Sse.Tests.Http;
 namespace Sse.Tests.Client;
 
 /// <summary>Ten tabs of one user hold one stream between them, and each gets its own topics' events once.</summary>
+[Trait("Category", TestCategories.Browser)]
 public sealed class SharedStreamTests(ClientBrokerHost fixture, ChromiumFixture chromium)
     : IClassFixture<ClientBrokerHost>, IClassFixture<ChromiumFixture>
 {
@@ -55,6 +56,7 @@ public sealed class SharedStreamTests(ClientBrokerHost fixture, ChromiumFixture 
 /// a new leader takes over from a closed or crashed one without a miss or a duplicate, resets reach every tab,
 /// and without the sharing APIs each tab streams alone.
 /// </summary>
+[Trait("Category", TestCategories.Browser)]
 public sealed class TabSharingTests(ClientBrokerHost fixture, ChromiumFixture chromium)
     : IClassFixture<ClientBrokerHost>, IClassFixture<ChromiumFixture>
 {

@@ -10,6 +10,7 @@ using Sse.Actors.Settings;
 
 namespace Sse.Tests.Clients;
 
+[Trait("Category", TestCategories.Unit)]
 public sealed class ClientActorTests : Akka.TestKit.Xunit2.TestKit
 {
     private static readonly TimeSpan Short = TimeSpan.FromMilliseconds(200);

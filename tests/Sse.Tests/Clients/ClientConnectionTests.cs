@@ -2,6 +2,7 @@ using Sse.Actors.Clients;
 
 namespace Sse.Tests.Clients;
 
+[Trait("Category", TestCategories.Unit)]
 public sealed class ClientConnectionTests
 {
     [Fact]

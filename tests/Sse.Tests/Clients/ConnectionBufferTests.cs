@@ -3,6 +3,7 @@ using Sse.Actors.Events;
 
 namespace Sse.Tests.Clients;
 
+[Trait("Category", TestCategories.Unit)]
 public sealed class ConnectionBufferTests
 {
     [Fact]

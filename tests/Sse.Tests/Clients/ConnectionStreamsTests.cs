@@ -7,6 +7,7 @@ using Sse.Actors.Streams;
 namespace Sse.Tests.Clients;
 
 /// <summary>A connection's subscriptions and resume bookkeeping, as a plain class: no actor, no TestKit.</summary>
+[Trait("Category", TestCategories.Unit)]
 public sealed class ConnectionStreamsTests
 {
     private static readonly StreamKey User = new StreamKey.User(Guid.NewGuid().ToString());

@@ -3,6 +3,7 @@ using Sse.Actors.Settings;
 
 namespace Sse.Tests.Clients;
 
+[Trait("Category", TestCategories.Unit)]
 public sealed class ReconnectDelayRangeTests
 {
     private static readonly ReconnectDelayRange Range = new(TimeSpan.FromSeconds(3), TimeSpan.FromSeconds(6));

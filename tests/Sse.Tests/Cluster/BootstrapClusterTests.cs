@@ -11,6 +11,7 @@ namespace Sse.Tests.Cluster;
 /// other's management endpoints (Config discovery), no seed-node address anywhere, form one cluster and deliver across it.
 /// </summary>
 [Collection(ClusterCollection.Name)]
+[Trait("Category", TestCategories.Cluster)]
 public sealed class BootstrapClusterTests
 {
     private static readonly TimeSpan Limit = TimeSpan.FromSeconds(45);

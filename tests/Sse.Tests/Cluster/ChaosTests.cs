@@ -17,6 +17,7 @@ namespace Sse.Tests.Cluster;
 /// <c>SSE_CHAOS=all dotnet test --filter "FullyQualifiedName~ChaosTests"</c>.
 /// </summary>
 [Collection(ClusterCollection.Name)]
+[Trait("Category", TestCategories.Chaos)]
 public sealed class ChaosTests(PostgresServer postgres, ITestOutputHelper output)
 {
     // SSE_CHAOS_EVENTS=1500 runs the original length (30 s of publishing).

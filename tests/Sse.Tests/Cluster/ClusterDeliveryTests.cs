@@ -13,6 +13,7 @@ public sealed class ThreeNodeCluster : IAsyncLifetime
 }
 
 [Collection(ClusterCollection.Name)]
+[Trait("Category", TestCategories.Cluster)]
 public sealed class ClusterDeliveryTests(ThreeNodeCluster cluster) : IClassFixture<ThreeNodeCluster>
 {
     private BrokerHost A => cluster.Nodes[0];

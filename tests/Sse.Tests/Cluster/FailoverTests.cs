@@ -16,6 +16,7 @@ namespace Sse.Tests.Cluster;
 /// <c>SSE_FAILOVER=all SSE_FAILOVER_RUNS=5 dotnet test tests/Sse.Tests -c Release --filter "FullyQualifiedName~FailoverTests"</c>.
 /// </summary>
 [Collection(ClusterCollection.Name)]
+[Trait("Category", TestCategories.Chaos)]
 public sealed class FailoverTests(PostgresServer postgres, ITestOutputHelper output)
 {
     private const int Targets = 16;

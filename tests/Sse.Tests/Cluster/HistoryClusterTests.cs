@@ -27,6 +27,7 @@ public sealed class HistoryCluster : IAsyncLifetime
 }
 
 [Collection(ClusterCollection.Name)]
+[Trait("Category", TestCategories.Cluster)]
 public sealed class HistoryClusterTests(HistoryCluster cluster) : IClassFixture<HistoryCluster>
 {
     private const int Missed = 3;

@@ -6,6 +6,7 @@ namespace Sse.Tests.Cluster;
 
 /// <summary>History on, sharding moves entities (a node leaves gracefully, or joins): they take their history to their next incarnation.</summary>
 [Collection(ClusterCollection.Name)]
+[Trait("Category", TestCategories.Cluster)]
 public sealed class HistoryHandoverClusterTests
 {
     [Fact]

@@ -9,6 +9,7 @@ namespace Sse.Tests.Cluster;
 /// on the remaining nodes receives every event sent to it, in order, exactly once.
 /// </summary>
 [Collection(ClusterCollection.Name)]
+[Trait("Category", TestCategories.Cluster)]
 public sealed class MembershipChangeTests
 {
     private const int UsersCount = 12;

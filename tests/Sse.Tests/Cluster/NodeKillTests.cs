@@ -10,6 +10,7 @@ namespace Sse.Tests.Cluster;
 /// counting the dead node. Timings are shortened through the documented settings.
 /// </summary>
 [Collection(ClusterCollection.Name)]
+[Trait("Category", TestCategories.Chaos)]
 public sealed class NodeKillTests(ITestOutputHelper output)
 {
     [Theory]

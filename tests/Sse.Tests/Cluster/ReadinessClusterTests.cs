@@ -8,6 +8,7 @@ namespace Sse.Tests.Cluster;
 /// 200, so a load balancer keeps it in rotation instead of taking every node out at once.
 /// </summary>
 [Collection(ClusterCollection.Name)]
+[Trait("Category", TestCategories.Chaos)]
 public sealed class ReadinessClusterTests
 {
     private static readonly TimeSpan Limit = TimeSpan.FromSeconds(60);

@@ -5,6 +5,7 @@ namespace Sse.Tests.Cluster;
 /// joins with another count is refused at join. It says why, leaves and exits; the cluster carries on without it.
 /// </summary>
 [Collection(ClusterCollection.Name)]
+[Trait("Category", TestCategories.Cluster)]
 public sealed class ShardCountClusterTests
 {
     private static readonly TimeSpan Limit = TimeSpan.FromSeconds(60);

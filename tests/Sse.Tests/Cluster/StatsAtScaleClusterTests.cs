@@ -15,6 +15,7 @@ namespace Sse.Tests.Cluster;
 /// remote frame (about 7k users a node): counts travel as numbers, the online users a page at a time.
 /// </summary>
 [Collection(ClusterCollection.Name)]
+[Trait("Category", TestCategories.Cluster)]
 public sealed class StatsAtScaleClusterTests(FiftyThousandUsersOnTwoNodes cluster, ITestOutputHelper output) : IClassFixture<FiftyThousandUsersOnTwoNodes>
 {
     [Fact]

@@ -7,6 +7,7 @@ namespace Sse.Tests.Cluster;
 
 /// <summary>Tickets work on any node: nodes that share a Data Protection key ring read each other's tickets, and a ticket is used once in the cluster.</summary>
 [Collection(ClusterCollection.Name)]
+[Trait("Category", TestCategories.Cluster)]
 public sealed class TicketClusterTests : IDisposable
 {
     private readonly DirectoryInfo _keyRing = Directory.CreateTempSubdirectory("sse-ticket-keys-");

@@ -11,6 +11,7 @@ namespace Sse.Tests.Cluster;
 /// key) does not join, however long it tries.
 /// </summary>
 [Collection(ClusterCollection.Name)]
+[Trait("Category", TestCategories.Cluster)]
 public sealed class TlsClusterTests : IDisposable
 {
     private static readonly TimeSpan Limit = TimeSpan.FromSeconds(30);

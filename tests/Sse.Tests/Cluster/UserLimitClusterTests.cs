@@ -5,6 +5,7 @@ namespace Sse.Tests.Cluster;
 
 /// <summary><c>Sse:MaxConnectionsPerUser</c> counts a user's streams on every node: the user's entity admits them.</summary>
 [Collection(ClusterCollection.Name)]
+[Trait("Category", TestCategories.Chaos)]
 public sealed class UserLimitClusterTests
 {
     [Fact]

@@ -4,6 +4,7 @@ using Sse.Tests.Http;
 namespace Sse.Tests.Diagnostics;
 
 /// <summary>The connection metrics as a Prometheus server scrapes them from the shipped host.</summary>
+[Trait("Category", TestCategories.Http)]
 public sealed class ConnectionMetricsTests
 {
     [Fact]

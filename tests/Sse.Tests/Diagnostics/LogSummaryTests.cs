@@ -3,6 +3,7 @@ using Sse.Actors.Diagnostics;
 
 namespace Sse.Tests.Diagnostics;
 
+[Trait("Category", TestCategories.Unit)]
 public sealed class LogSummaryTests : IDisposable
 {
     private static readonly TimeSpan Interval = TimeSpan.FromSeconds(10);

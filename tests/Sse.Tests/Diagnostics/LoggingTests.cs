@@ -8,6 +8,7 @@ using Sse.Tests.Http;
 namespace Sse.Tests.Diagnostics;
 
 /// <summary>What a node logs at which level: no line per stream or per refusal at Information, and Akka.NET lines named by their source.</summary>
+[Trait("Category", TestCategories.Http)]
 public sealed class LoggingTests
 {
     private const string StreamEndpoint = "Sse.Actors.Http.StreamEndpoint";

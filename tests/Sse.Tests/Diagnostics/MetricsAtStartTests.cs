@@ -6,6 +6,7 @@ using Sse.Tests.Http;
 namespace Sse.Tests.Diagnostics;
 
 /// <summary>A fresh node's scrape already has every series, at 0: dashboards and alerts read 0, not "no data".</summary>
+[Trait("Category", TestCategories.Http)]
 public sealed class MetricsAtStartTests
 {
     // The label values each labelled series starts with, besides node.

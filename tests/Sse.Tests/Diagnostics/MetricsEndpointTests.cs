@@ -3,6 +3,7 @@ using Sse.Tests.Http;
 
 namespace Sse.Tests.Diagnostics;
 
+[Trait("Category", TestCategories.Http)]
 public sealed class MetricsEndpointTests
 {
     [Fact]

@@ -13,6 +13,7 @@ namespace Sse.Tests.Diagnostics;
 
 /// <summary>Readiness from the node's own facts; the shard coordinators' trouble is Degraded once they have answered.</summary>
 // Membership events stay as they are: their serialization round-trip loses what the check reads (see LocalEventSerializer).
+[Trait("Category", TestCategories.Unit)]
 public sealed class ReadinessCheckTests() : Akka.TestKit.Xunit2.TestKit(
     Akka.Configuration.ConfigurationFactory.ParseString(Cluster.LocalEventSerializer.Hocon).WithFallback(SseTestConfig.SerializeMessagesOnClusterNode))
 {

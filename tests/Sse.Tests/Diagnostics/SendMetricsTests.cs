@@ -6,6 +6,7 @@ using Sse.Tests.Http;
 namespace Sse.Tests.Diagnostics;
 
 /// <summary>The publish and delivery metrics as a Prometheus server scrapes them from the shipped host.</summary>
+[Trait("Category", TestCategories.Http)]
 public sealed class SendMetricsTests
 {
     [Fact]

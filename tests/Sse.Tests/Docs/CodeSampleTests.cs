@@ -9,6 +9,7 @@ namespace Sse.Tests.Docs;
 /// <c>// scaffold</c> are left out. Lines are compared trimmed, with runs of spaces as one, and
 /// blank lines are ignored.
 /// </summary>
+[Trait("Category", TestCategories.Unit)]
 public sealed partial class CodeSampleTests
 {
     private const string SamplesFolder = "tests/Sse.Tests/Docs/Samples";

@@ -6,6 +6,7 @@ using Sse.Tests.Http;
 namespace Sse.Tests.Docs;
 
 /// <summary>docs/grafana-dashboard.json queries only what <c>/metrics</c> exports, so none of its panels says "no data" for a typo.</summary>
+[Trait("Category", TestCategories.Http)]
 public sealed partial class GrafanaDashboardTests
 {
     private const string Dashboard = "docs/grafana-dashboard.json";

@@ -6,6 +6,7 @@ using Sse.Actors.Http;
 
 namespace Sse.Tests.Docs;
 
+[Trait("Category", TestCategories.Unit)]
 public sealed class HttpApiDocTests
 {
     [Fact]

@@ -17,6 +17,7 @@ using Sse.Tests.Http;
 namespace Sse.Tests.Docs;
 
 /// <summary>The samples that show a whole set-up also work, not only compile.</summary>
+[Trait("Category", TestCategories.Http)]
 public sealed class SampleBehaviourTests
 {
     [Fact]

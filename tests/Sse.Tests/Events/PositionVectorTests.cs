@@ -3,6 +3,7 @@ using Sse.Actors.History;
 
 namespace Sse.Tests.Events;
 
+[Trait("Category", TestCategories.Unit)]
 public sealed class PositionVectorTests
 {
     [Fact]

@@ -3,6 +3,7 @@ using Sse.Actors.Events;
 
 namespace Sse.Tests.Events;
 
+[Trait("Category", TestCategories.Unit)]
 public sealed class SseEncoderTests
 {
     [Fact]

@@ -2,6 +2,7 @@ using Sse.Actors.Events;
 
 namespace Sse.Tests.Events;
 
+[Trait("Category", TestCategories.Unit)]
 public sealed class SseIdsTests
 {
     /// <summary>Identity providers' <c>sub</c> values and other ids applications use, with the characters stream keys are made of.</summary>

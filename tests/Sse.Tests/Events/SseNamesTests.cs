@@ -2,6 +2,7 @@ using Sse.Actors.Events;
 
 namespace Sse.Tests.Events;
 
+[Trait("Category", TestCategories.Unit)]
 public sealed class SseNamesTests
 {
     [Theory]

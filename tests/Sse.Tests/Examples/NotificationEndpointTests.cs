@@ -7,6 +7,7 @@ using Sse.Tests.Http;
 namespace Sse.Tests.Examples;
 
 /// <summary><c>POST /api/v1/notifications</c> of the shipped host, end to end through a real stream.</summary>
+[Trait("Category", TestCategories.Http)]
 public sealed class NotificationEndpointTests(SharedBrokerHost shared) : IClassFixture<SharedBrokerHost>
 {
     private BrokerHost Host => shared.Host;

@@ -6,6 +6,7 @@ using Sse.Host.Samples.Notifications;
 namespace Sse.Tests.Examples;
 
 /// <summary>The sample service's own rules; the README's example test is Docs/Samples/TestingSamples.cs.</summary>
+[Trait("Category", TestCategories.Unit)]
 public sealed class NotificationServiceRulesTests : TestKit
 {
     [Fact]

@@ -18,6 +18,7 @@ namespace Sse.Tests.FanOut;
 /// A stream with many local recipients is delivered by the node's fan-out workers, one share each, instead of
 /// one actor's loop; every recipient still gets every event of the stream, in order.
 /// </summary>
+[Trait("Category", TestCategories.Unit)]
 public sealed class HotStreamFanOutTests() : Akka.TestKit.Xunit2.TestKit(Config)
 {
     private const int Partitions = 3;

@@ -4,6 +4,7 @@ using Sse.Actors.FanOut;
 namespace Sse.Tests.FanOut;
 
 /// <summary>The compact set of a stream's local recipients: one inline, more in a hash set, the same answers either way.</summary>
+[Trait("Category", TestCategories.Unit)]
 public sealed class RecipientsTests : Akka.TestKit.Xunit2.TestKit
 {
     [Fact]

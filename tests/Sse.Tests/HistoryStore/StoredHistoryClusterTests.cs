@@ -10,6 +10,7 @@ namespace Sse.Tests.HistoryStore;
 /// dies without leaving or handing off. The entity starts again on a survivor from the store, so a browser resumes without a reset.
 /// </summary>
 [Collection(ClusterCollection.Name)]
+[Trait("Category", TestCategories.Database)]
 public sealed class StoredHistoryClusterTests(PostgresServer postgres)
 {
     // The node's actor system stops with no leaving and no hand-off, as if killed; the others must detect and down it.

@@ -48,7 +48,9 @@ public sealed class PostgreSqlHistoryHost : HistoryBrokerHost
 }
 
 /// <summary>The replay guarantees with the history in SQLite: every event is written before it is delivered.</summary>
+[Trait("Category", TestCategories.Database)]
 public sealed class SqliteHistoryTests(SqliteHistoryHost fixture) : HistoryContract(fixture), IClassFixture<SqliteHistoryHost>;
 
 /// <summary>The replay guarantees with the history in PostgreSQL.</summary>
+[Trait("Category", TestCategories.Database)]
 public sealed class PostgreSqlHistoryTests(PostgreSqlHistoryHost fixture) : HistoryContract(fixture), IClassFixture<PostgreSqlHistoryHost>;

@@ -15,6 +15,7 @@ namespace Sse.Tests.HistoryStore;
 /// every stream's history, so its browsers resume without a reset. Each test has a database of its own.
 /// </summary>
 [Collection(PostgresCollection.Name)]
+[Trait("Category", TestCategories.Chaos)]
 public sealed class StoredHistoryRestartTests(PostgresServer postgres) : IAsyncLifetime
 {
     private const int HistorySize = 16;

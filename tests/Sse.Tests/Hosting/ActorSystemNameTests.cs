@@ -5,6 +5,7 @@ using Sse.Actors.Hosting;
 namespace Sse.Tests.Hosting;
 
 /// <summary><c>Sse:ActorSystemName</c> names the actor system <c>AddSseBroker</c> starts, and is checked before Akka.NET sees it.</summary>
+[Trait("Category", TestCategories.Http)]
 public sealed class ActorSystemNameTests
 {
     [Fact]

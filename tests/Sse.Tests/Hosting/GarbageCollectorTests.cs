@@ -3,6 +3,7 @@ using System.Text.Json;
 namespace Sse.Tests.Hosting;
 
 /// <summary>What the runnable broker ships with: the GC its measured figures were taken on (docs/performance.md, "Which GC").</summary>
+[Trait("Category", TestCategories.Unit)]
 public sealed class GarbageCollectorTests
 {
     [Fact]

@@ -9,6 +9,7 @@ using Sse.Tests.Http;
 namespace Sse.Tests.Hosting;
 
 /// <summary>The broker's CORS and rate-limit policies live beside the app's own: its default CORS policy, global limiter and rejection answer stay.</summary>
+[Trait("Category", TestCategories.Http)]
 public sealed class HostAppPoliciesTests
 {
     private const string AppOrigin = "https://shop.example.com";

@@ -15,6 +15,7 @@ namespace Sse.Tests.Hosting;
 /// Kubernetes API discovery against a stand-in API server on 127.0.0.1 over HTTPS (its own CA, as a pod's service account has):
 /// the pod list a real API server answers, not a real one. No Kubernetes cluster runs here.
 /// </summary>
+[Trait("Category", TestCategories.Http)]
 public sealed class KubernetesPodDiscoveryTests : IDisposable
 {
     private readonly string _folder = Directory.CreateTempSubdirectory("sse-k8s-").FullName;

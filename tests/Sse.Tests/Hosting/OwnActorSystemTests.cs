@@ -11,6 +11,7 @@ using Sse.Tests.Http;
 namespace Sse.Tests.Hosting;
 
 /// <summary>An app that runs its own Akka.NET adds the broker to its actor system, beside its own actors, with one cluster.</summary>
+[Trait("Category", TestCategories.Http)]
 public sealed class OwnActorSystemTests
 {
     [Fact]

@@ -16,6 +16,7 @@ namespace Sse.Tests.Hosting;
 /// The broker in an app that logs with plain Microsoft.Extensions.Logging (no Serilog) and exports its own metrics:
 /// the app gets Akka.NET's lines, one Prometheus exporter (its own), and the broker's tuned Akka.NET defaults.
 /// </summary>
+[Trait("Category", TestCategories.Http)]
 public sealed class PlainAppTests
 {
     private const long FourMiB = 4 * 1024 * 1024;

@@ -6,6 +6,7 @@ using Xunit;
 
 namespace Sse.Tests.Http;
 
+[Trait("Category", TestCategories.Http)]
 public sealed class BadRequestTests(SharedBrokerHost fixture) : IClassFixture<SharedBrokerHost>
 {
     private BrokerHost Host => fixture.Host;

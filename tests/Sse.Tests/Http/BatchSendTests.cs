@@ -5,6 +5,7 @@ using System.Text.Json;
 
 namespace Sse.Tests.Http;
 
+[Trait("Category", TestCategories.Http)]
 public sealed class BatchSendTests
 {
     private const string BatchPath = "/api/v1/sse/send/batch";

@@ -3,6 +3,7 @@ using Xunit;
 
 namespace Sse.Tests.Http;
 
+[Trait("Category", TestCategories.Http)]
 public sealed class ConnectionLimitTests
 {
     [Fact]

@@ -8,6 +8,7 @@ namespace Sse.Tests.Http;
 /// including Last-Event-ID, and send bodies. Every answer is one of the documented 2xx/4xx, never
 /// a 5xx; the host stays up; and a healthy stream alongside receives every event intact and in order.
 /// </summary>
+[Trait("Category", TestCategories.Http)]
 public sealed class FuzzTests
 {
     private const int Seed = 20261126;

@@ -3,6 +3,7 @@ using Sse.Tests.Cluster;
 
 namespace Sse.Tests.Http;
 
+[Trait("Category", TestCategories.Http)]
 public sealed class HealthTests
 {
     [Fact]

@@ -368,6 +368,7 @@ public abstract class HistoryContract(HistoryBrokerHost fixture)
 }
 
 /// <summary>History in memory, the default store.</summary>
+[Trait("Category", TestCategories.Http)]
 public sealed class HistoryTests(MemoryHistoryHost fixture) : HistoryContract(fixture), IClassFixture<MemoryHistoryHost>
 {
     [Fact]
@@ -393,6 +394,7 @@ public sealed class HistoryTests(MemoryHistoryHost fixture) : HistoryContract(fi
     }
 }
 
+[Trait("Category", TestCategories.Http)]
 public sealed class HistoryOffTests(SharedBrokerHost fixture) : IClassFixture<SharedBrokerHost>
 {
     private BrokerHost Host => fixture.Host;

@@ -11,6 +11,7 @@ using Microsoft.IdentityModel.Tokens;
 namespace Sse.Tests.Http;
 
 /// <summary><c>Sse:Auth:Mode = User</c>: the stream belongs to whoever the application's own ASP.NET Core authentication says.</summary>
+[Trait("Category", TestCategories.Http)]
 public sealed class HttpUserAuthenticationTests
 {
     private const string Key = "the-applications-own-key-of-32-bytes!!";

@@ -6,6 +6,7 @@ using System.Text.Json;
 namespace Sse.Tests.Http;
 
 /// <summary>A publisher names its messages (<c>message_id</c>, <c>Idempotency-Key</c>): with history on, a retry is recorded once.</summary>
+[Trait("Category", TestCategories.Http)]
 public sealed class IdempotencyTests
 {
     private static async Task<BrokerHost> StartAsync() =>

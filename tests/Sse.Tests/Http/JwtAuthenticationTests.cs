@@ -8,6 +8,7 @@ using Microsoft.IdentityModel.Tokens;
 namespace Sse.Tests.Http;
 
 /// <summary><c>Sse:Auth:Mode = Jwt</c>: only a valid token streams, from the query or the header, and it never reaches the logs.</summary>
+[Trait("Category", TestCategories.Http)]
 public sealed class JwtAuthenticationTests : IAsyncLifetime
 {
     private const string Key = "a-test-signing-key-of-at-least-32-bytes!";

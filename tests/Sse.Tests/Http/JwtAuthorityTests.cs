@@ -9,6 +9,7 @@ using Microsoft.IdentityModel.Tokens;
 namespace Sse.Tests.Http;
 
 /// <summary>Tokens signed by an OpenID Connect authority's published keys (JWKS), here a stand-in authority on loopback.</summary>
+[Trait("Category", TestCategories.Http)]
 public sealed class JwtAuthorityTests : IAsyncLifetime
 {
     private readonly RsaSecurityKey _authorityKey = new(RSA.Create(2048)) { KeyId = "authority-key" };

@@ -7,6 +7,7 @@ using Xunit;
 
 namespace Sse.Tests.Http;
 
+[Trait("Category", TestCategories.Http)]
 public sealed class LifecycleTests
 {
     [Fact]

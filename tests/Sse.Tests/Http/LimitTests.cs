@@ -6,6 +6,7 @@ using System.Text.Json;
 namespace Sse.Tests.Http;
 
 /// <summary>Every input limit at its boundary: at the limit works, one over is refused with the documented status and reason.</summary>
+[Trait("Category", TestCategories.Http)]
 public sealed class LimitTests : IAsyncLifetime
 {
     private BrokerHost _host = null!;
@@ -113,6 +114,7 @@ public sealed class LimitTests : IAsyncLifetime
     }
 }
 
+[Trait("Category", TestCategories.Http)]
 public sealed class ConnectionRateLimitTests
 {
     [Fact]

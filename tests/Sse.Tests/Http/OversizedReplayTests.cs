@@ -1,6 +1,7 @@
 namespace Sse.Tests.Http;
 
 /// <summary>A reconnect that missed many more events than a connection's buffer holds gets them all, paced by its socket.</summary>
+[Trait("Category", TestCategories.Http)]
 public sealed class OversizedReplayTests
 {
     [Fact]

@@ -12,6 +12,7 @@ namespace Sse.Tests.Http;
 /// <c>Sse:Limits:MaxPendingPublishes</c> makes the next wait, and refuses at once what finds the line full too.
 /// The history store is a PostgreSQL server that is not there, so nothing is ever recorded.
 /// </summary>
+[Trait("Category", TestCategories.Http)]
 public sealed class PublishBackPressureTests
 {
     [Fact]

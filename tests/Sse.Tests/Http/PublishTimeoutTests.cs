@@ -12,6 +12,7 @@ namespace Sse.Tests.Http;
 /// "not recorded". Here the durable history store is a PostgreSQL server that is not there, so no stream entity can read
 /// or write its history.
 /// </summary>
+[Trait("Category", TestCategories.Http)]
 public sealed class PublishTimeoutTests(PublishTimeoutTests.StoreDown store) : IClassFixture<PublishTimeoutTests.StoreDown>
 {
     private readonly BrokerHost _host = store.Host;

@@ -8,6 +8,7 @@ using Microsoft.IdentityModel.Tokens;
 
 namespace Sse.Tests.Http;
 
+[Trait("Category", TestCategories.Http)]
 public sealed class PublisherCredentialTests
 {
     private static readonly object Broadcast = new { target_type = "broadcast", data = "x" };

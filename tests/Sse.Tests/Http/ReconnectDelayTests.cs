@@ -1,6 +1,7 @@
 namespace Sse.Tests.Http;
 
 /// <summary>The welcome's <c>retry:</c>, as a browser reads it: each stream its own, within the configured range.</summary>
+[Trait("Category", TestCategories.Http)]
 public sealed class ReconnectDelayTests
 {
     [Fact]

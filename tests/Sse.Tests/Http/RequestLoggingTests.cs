@@ -7,6 +7,7 @@ namespace Sse.Tests.Http;
 /// Sse.Host keeps no per-request Activity or log scope for a stream's whole life: ASP.NET Core's hosting logger, which
 /// starts both whenever it is on even for Critical, is off unless an operator turns it on.
 /// </summary>
+[Trait("Category", TestCategories.Http)]
 public sealed class RequestLoggingTests
 {
     private const string HostingLogger = "Microsoft.AspNetCore.Hosting.Diagnostics";

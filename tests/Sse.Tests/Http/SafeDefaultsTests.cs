@@ -2,6 +2,7 @@ using Microsoft.Extensions.Options;
 
 namespace Sse.Tests.Http;
 
+[Trait("Category", TestCategories.Http)]
 public sealed class SafeDefaultsTests
 {
     private static readonly Dictionary<string, string> Production = new()

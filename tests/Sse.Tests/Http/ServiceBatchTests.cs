@@ -4,6 +4,7 @@ using Sse.Actors.Broker;
 namespace Sse.Tests.Http;
 
 /// <summary><see cref="ISseBroker.SendAsync"/> and <see cref="ISseBroker.SendBatchAsync"/>: a service's batch, one result per message.</summary>
+[Trait("Category", TestCategories.Http)]
 public sealed class ServiceBatchTests
 {
     [Fact]

@@ -3,6 +3,7 @@ using Xunit;
 
 namespace Sse.Tests.Http;
 
+[Trait("Category", TestCategories.Http)]
 public sealed class SlowConsumerTests
 {
     private static readonly string BigData = new('x', 32 * 1024);

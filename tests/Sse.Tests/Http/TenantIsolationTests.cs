@@ -3,6 +3,7 @@ using System.Net;
 namespace Sse.Tests.Http;
 
 /// <summary>Topics are scoped to the connection's tenant: the same topic name in two tenants is two topics.</summary>
+[Trait("Category", TestCategories.Http)]
 public sealed class TenantIsolationTests(SharedBrokerHost fixture) : IClassFixture<SharedBrokerHost>
 {
     private BrokerHost Host => fixture.Host;

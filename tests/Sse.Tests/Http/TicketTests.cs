@@ -59,6 +59,7 @@ public sealed class TicketLogCollection
 /// stream as <c>?ticket=</c>; a ticket reused, expired, forged or presented for other topics is a 401 before any stream byte.
 /// </summary>
 [Collection(TicketLogCollection.Name)]
+[Trait("Category", TestCategories.Http)]
 public sealed class TicketTests(TicketHost fixture) : IClassFixture<TicketHost>
 {
     private BrokerHost Host => fixture.Host;
@@ -194,6 +195,7 @@ public sealed class TicketTests(TicketHost fixture) : IClassFixture<TicketHost>
 }
 
 /// <summary>The settings of tickets: <c>Sse:Auth:TicketLifetime</c>, and <c>Sse:Auth:Jwt:AllowTokenInQuery</c> turned off once pages use them.</summary>
+[Trait("Category", TestCategories.Http)]
 public sealed class TicketSettingsTests
 {
     [Fact]

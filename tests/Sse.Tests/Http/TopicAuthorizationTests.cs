@@ -2,6 +2,7 @@ using System.Net;
 
 namespace Sse.Tests.Http;
 
+[Trait("Category", TestCategories.Http)]
 public sealed class TopicAuthorizationTests
 {
     [Fact]

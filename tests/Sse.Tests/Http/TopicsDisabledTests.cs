@@ -4,6 +4,7 @@ using Xunit;
 
 namespace Sse.Tests.Http;
 
+[Trait("Category", TestCategories.Http)]
 public sealed class TopicsDisabledTests : IAsyncLifetime
 {
     private BrokerHost _host = null!;

@@ -4,6 +4,7 @@ using Sse.Actors.Mailboxes;
 
 namespace Sse.Tests.Mailboxes;
 
+[Trait("Category", TestCategories.Unit)]
 public sealed class DirectPropsTests() : TestKit(SseTestConfig.Mailboxes)
 {
     [Fact]

@@ -3,6 +3,7 @@ using Sse.Actors.Mailboxes;
 
 namespace Sse.Tests.Mailboxes;
 
+[Trait("Category", TestCategories.Unit)]
 public sealed class LeanMessageQueueTests
 {
     [Fact]

@@ -7,6 +7,7 @@ namespace Sse.Tests.Packaging;
 /// deploy/Dockerfile as far as it can be checked without a container runtime: docs/deployment.md shows it as it is,
 /// and its build stage copies every project and file the host builds from.
 /// </summary>
+[Trait("Category", TestCategories.Unit)]
 public sealed partial class ContainerImageTests
 {
     private const string Dockerfile = "deploy/Dockerfile";

@@ -18,6 +18,7 @@ namespace Sse.Tests.Packaging;
 /// is, and what it names (settings, ports, probe paths, labels, the service account, the grace period) is what the code reads,
 /// serves and needs, so the manifests cannot drift from the broker silently.
 /// </summary>
+[Trait("Category", TestCategories.Unit)]
 public sealed partial class KubernetesManifestTests
 {
     private const string Folder = "deploy/kubernetes";

@@ -23,6 +23,7 @@ public sealed class PackagingCollection
 /// <c>dotnet new</c> templates that take the packages from a local folder feed with <c>dotnet add package</c>.
 /// </summary>
 [Collection(PackagingCollection.Name)]
+[Trait("Category", TestCategories.Packaging)]
 public sealed partial class PackageTests(LocalPackageFeed feed) : IClassFixture<LocalPackageFeed>
 {
     private static readonly TimeSpan StartLimit = TimeSpan.FromMinutes(1);

@@ -43,6 +43,7 @@ public sealed class OpaqueIdHosts : IAsyncLifetime
 /// User and tenant ids are opaque strings in every authentication mode, over real HTTP: identity providers' <c>sub</c>
 /// values of every common shape stream, receive what is sent to them, and keep their tenant's topics apart.
 /// </summary>
+[Trait("Category", TestCategories.Http)]
 public sealed class OpaqueIdTests(OpaqueIdHosts hosts) : IClassFixture<OpaqueIdHosts>
 {
     /// <summary>The shapes of <c>sub</c> values identity providers issue (each test makes its own, unique, id of the shape).</summary>

@@ -4,6 +4,7 @@ using Sse.Actors.Security;
 
 namespace Sse.Tests.Security;
 
+[Trait("Category", TestCategories.Unit)]
 public sealed class TokenRedactingEnricherTests
 {
     [Theory]

@@ -14,6 +14,7 @@ using static Sse.Tests.Serialization.WireSamples;
 namespace Sse.Tests.Serialization;
 
 // With Akka.DistributedData's serializers, as on every node: a hand-off bucket holds its types.
+[Trait("Category", TestCategories.Unit)]
 public sealed class SseWireSerializerTests() : Akka.TestKit.Xunit2.TestKit(SseTestConfig.SerializeMessages.WithFallback(Akka.DistributedData.DistributedData.DefaultConfig()))
 {
     public static TheoryData<string> WireMessageTypes => new(Samples(ActorRefs.Nobody).Select(s => s.GetType().FullName!).Distinct());

@@ -5,6 +5,7 @@ using Sse.Actors.Settings;
 
 namespace Sse.Tests.Settings;
 
+[Trait("Category", TestCategories.Http)]
 public sealed class SseOptionsValidatorTests
 {
     [Fact]

@@ -14,6 +14,7 @@ namespace Sse.Tests.Streams;
 /// With history on, the entity of <see cref="StreamKey.Broadcasts"/> numbers and keeps the
 /// broadcasts, publishes each once through distributed pub-sub, and only answers replays.
 /// </summary>
+[Trait("Category", TestCategories.Unit)]
 public sealed class BroadcastHistoryTests() : Akka.TestKit.Xunit2.TestKit(SseTestConfig.SerializeMessagesOnClusterNode)
 {
     private const int HistorySize = 3;

@@ -5,6 +5,7 @@ using static Sse.Actors.Streams.StreamProtocol;
 namespace Sse.Tests.Streams;
 
 // No serialize-messages: the message that makes the entity fail could not be serialized.
+[Trait("Category", TestCategories.Unit)]
 public sealed class EntityFailureTests() : Akka.TestKit.Xunit2.TestKit(SseTestConfig.Mailboxes)
 {
     [Fact]

@@ -8,6 +8,7 @@ using static Sse.Actors.Streams.StreamProtocol;
 namespace Sse.Tests.Streams;
 
 /// <summary>A user or topic entity with history on: it numbers its events, keeps the last ones and replays them to a resuming subscriber.</summary>
+[Trait("Category", TestCategories.Unit)]
 public sealed class EntityHistoryTests : Akka.TestKit.Xunit2.TestKit
 {
     private const int HistorySize = 3;

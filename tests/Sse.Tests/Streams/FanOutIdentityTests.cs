@@ -6,6 +6,7 @@ using static Sse.Actors.Streams.StreamProtocol;
 namespace Sse.Tests.Streams;
 
 // No serialize-messages here: with it on, each recipient gets its own deserialized copy, so identity cannot be seen.
+[Trait("Category", TestCategories.Unit)]
 public sealed class FanOutIdentityTests() : Akka.TestKit.Xunit2.TestKit(SseTestConfig.Mailboxes)
 {
     [Fact]

@@ -9,6 +9,7 @@ namespace Sse.Tests.Streams;
 /// One key of hand-off snapshots, shared by the streams that hash to it: each finds only its own, a removed one is gone
 /// for good, and the bucket never holds more than one remote message's worth (<see cref="HandoverBucket.MaxBytes"/>).
 /// </summary>
+[Trait("Category", TestCategories.Unit)]
 public sealed class HandoverBucketTests
 {
     private static readonly UniqueAddress NodeA = new(new Address("akka.tcp", "sse", "10.0.0.1", 4053), 1);

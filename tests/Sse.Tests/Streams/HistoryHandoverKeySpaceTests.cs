@@ -12,6 +12,7 @@ namespace Sse.Tests.Streams;
 /// Hand-off snapshots through the real replicator of a one-node cluster: however many streams move, they share a bounded
 /// set of keys, a taken-over snapshot leaves nothing behind, and one its bucket has no room for ends in a gap, never in silence.
 /// </summary>
+[Trait("Category", TestCategories.Unit)]
 public sealed class HistoryHandoverKeySpaceTests : Akka.TestKit.Xunit2.TestKit
 {
     private const int HistorySize = 3;

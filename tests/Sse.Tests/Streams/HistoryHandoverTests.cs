@@ -12,6 +12,7 @@ namespace Sse.Tests.Streams;
 /// An entity with history on that sharding moves: it leaves its history in Akka.DistributedData when
 /// told <see cref="StopForHandOff"/>, and its next incarnation continues the stream from there.
 /// </summary>
+[Trait("Category", TestCategories.Unit)]
 public sealed class HistoryHandoverTests : Akka.TestKit.Xunit2.TestKit
 {
     private const int HistorySize = 3;

@@ -13,6 +13,7 @@ namespace Sse.Tests.Streams;
 /// Two actor systems over real remoting: an entity sends one message per event to each other
 /// node that holds subscribers (to that node's broker), never one per remote subscriber.
 /// </summary>
+[Trait("Category", TestCategories.Cluster)]
 public sealed class RemoteFanOutTests() : Akka.TestKit.Xunit2.TestKit(Remoting)
 {
     private const int RemoteSubscribers = 50;

@@ -13,6 +13,7 @@ namespace Sse.Tests.Streams;
 /// journal): an event that could not be written is never delivered, the entity stops, and its next
 /// incarnation numbers as if the event had never been sent.
 /// </summary>
+[Trait("Category", TestCategories.Unit)]
 public sealed class StoredEntityFailureTests : Akka.TestKit.Xunit2.TestKit
 {
     private readonly string _userId = Guid.NewGuid().ToString();

@@ -12,6 +12,7 @@ namespace Sse.Tests.Streams;
 /// SQLite and PostgreSQL, which the HistoryStore tests use): events are written before delivery, and
 /// an entity started again under the same name goes on from what the journal holds.
 /// </summary>
+[Trait("Category", TestCategories.Unit)]
 public sealed class StoredEntityHistoryTests : Akka.TestKit.Xunit2.TestKit
 {
     private const int HistorySize = 3;

@@ -4,6 +4,7 @@ using Sse.Actors.History;
 namespace Sse.Tests.Streams;
 
 /// <summary>A stream's history as an entity hands it over: at most one remote message of its newest events, resumed as it was.</summary>
+[Trait("Category", TestCategories.Unit)]
 public sealed class StreamHistorySnapshotTests
 {
     private static readonly SseEvent Event = SseEncoder.Encode("update", "x");

@@ -6,6 +6,7 @@ namespace Sse.Tests.Streams;
 /// A stream's entity id, name (hand-off, event positions) and persistence id tell every (user) and every (tenant, topic)
 /// apart, whatever characters the ids hold, the separators of the keys included.
 /// </summary>
+[Trait("Category", TestCategories.Unit)]
 public sealed class StreamKeyTests
 {
     // Every id of up to three of these characters: the separators keys use (',' '~' ':' '|' '-' '#'), and a letter and a digit.

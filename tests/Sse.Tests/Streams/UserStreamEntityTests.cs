@@ -4,6 +4,7 @@ using Sse.Actors.Streams;
 
 namespace Sse.Tests.Streams;
 
+[Trait("Category", TestCategories.Unit)]
 public sealed class UserStreamEntityTests : StreamEntitySpec
 {
     private readonly string _userId = Guid.NewGuid().ToString();

@@ -9,6 +9,7 @@ using Sse.Actors.TestKit;
 namespace Sse.Tests.Testing;
 
 /// <summary>The TestKit users test their own services with: a broker in-process and probes as connections.</summary>
+[Trait("Category", TestCategories.Unit)]
 public sealed class SseTestBrokerTests : TestKit
 {
     [Fact]

@@ -5,6 +5,7 @@ using static Sse.Actors.Tickets.TicketProtocol;
 
 namespace Sse.Tests.Tickets;
 
+[Trait("Category", TestCategories.Unit)]
 public sealed class TicketEntityTests() : Akka.TestKit.Xunit2.TestKit(SseTestConfig.SerializeMessages)
 {
     [Fact]

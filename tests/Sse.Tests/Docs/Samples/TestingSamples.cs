@@ -7,6 +7,7 @@ using Sse.Host.Samples.Notifications; // scaffold
 
 namespace Sse.Tests.Docs.Samples.Testing; // scaffold
 
+[Trait("Category", TestCategories.Unit)] // scaffold
 public sealed class NotificationServiceTests : TestKit
 {
     [Fact]
