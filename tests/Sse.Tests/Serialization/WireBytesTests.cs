@@ -11,6 +11,7 @@ namespace Sse.Tests.Serialization;
 /// The exact manifest and bytes of every wire message: during a rolling upgrade nodes of the version before read them, so
 /// none may change. A new message, or a new format of one, adds a line here; a line that no longer matches is a break.
 /// </summary>
+[Trait("Category", TestCategories.Unit)]
 public sealed class WireBytesTests() : Akka.TestKit.Xunit2.TestKit(SseTestConfig.SerializeMessages.WithFallback(Akka.DistributedData.DistributedData.DefaultConfig()))
 {
     // A subscriber at a fixed path, as another node writes one, so the bytes do not vary with a probe's.

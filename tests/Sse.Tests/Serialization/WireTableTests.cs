@@ -3,6 +3,7 @@ using static Sse.Actors.Serialization.WireFormat;
 
 namespace Sse.Tests.Serialization;
 
+[Trait("Category", TestCategories.Unit)]
 public sealed class WireTableTests
 {
     [Fact]
