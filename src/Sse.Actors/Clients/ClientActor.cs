@@ -38,13 +38,10 @@ public sealed class ClientActor : UntypedActor
     private bool _waitingForRoom;
     // Events (and catch-up requests) that came before the welcome; null once live, or when none came.
     private Queue<object>? _beforeWelcome;
+    private int _eventsBeforeWelcome;
     // Subscriptions are retried while one is pending; null otherwise.
     private ICancelable? _retry;
-    private bool _dropped;
     private ILoggingAdapter? _log;
-    private int _queuedBeforeWelcome;
-    // False while subscribing (events are stashed behind the welcome), true once the welcome is sent.
-    private bool _live;
 
     public ClientActor(ClientConnection connection, StreamRegions regions, ClientSettings settings, SseMetrics metrics)
     {
@@ -94,12 +91,43 @@ public sealed class ClientActor : UntypedActor
         _connection.Complete();
     }
 
-    // One switch instead of ReceiveActor's handler objects: a node holds one of these per connection.
+    /// <summary>
+    /// Subscribing, before the welcome: what the streams acknowledged early deliver waits for it, in a queue bounded
+    /// like the buffer. One switch per state instead of ReceiveActor's handler objects: a node holds one per connection.
+    /// </summary>
     protected override void OnReceive(object message)
     {
         switch (message)
         {
-            case SseEvent sseEvent when _live:
+            case SseEvent:
+                HoldBack(message);
+                break;
+            case CatchUp:
+                // Shed after the stream was acknowledged, before the welcome: caught up once live.
+                (_beforeWelcome ??= new Queue<object>()).Enqueue(message);
+                break;
+            case SubscribedToStream m:
+                Acknowledged(m);
+                if (_streams.AllAcknowledged)
+                {
+                    GoLive();
+                }
+                break;
+            case SendHeartbeat:
+                CheckConnection();
+                break;
+            default:
+                ReceiveSubscriptionsAndEnd(message);
+                break;
+        }
+    }
+
+    /// <summary>Live, after the welcome: events are written as they come, and a heartbeat on each of the broker's ticks.</summary>
+    private void Live(object message)
+    {
+        switch (message)
+        {
+            case SseEvent sseEvent:
                 if (_streams.GapBefore(sseEvent) is { } gap)
                 {
                     Resubscribed(SseMetrics.ResubscribeReasons.Gap, $"client {_connection.ClientId}: {gap} skipped ahead; subscribing again to repair the gap");
@@ -111,35 +139,17 @@ public sealed class ClientActor : UntypedActor
                     Deliver(sseEvent);
                 }
                 break;
-            case SseEvent:
-                // An event from a stream acknowledged early waits behind the welcome event, within the same bound.
-                if (++_queuedBeforeWelcome > _settings.BufferSize)
-                {
-                    // This event and every stashed one are lost with the connection.
-                    _metrics.Dropped(_queuedBeforeWelcome);
-                    DropAsSlowConsumer();
-                    return;
-                }
-                (_beforeWelcome ??= new Queue<object>()).Enqueue(message);
-                break;
-            case SubscribedToStream m:
-                if (m.Stream is StreamKey.User)
-                {
-                    _connection.Admit();
-                }
-                Acknowledged(m.Stream, m.Replay);
-                break;
-            case SubscriptionRefused m:
-                // Over the user's limit: the endpoint answers 429 before any stream byte.
-                _connection.RefuseAdmission(m.Subscribers);
-                Context.Stop(Self);
-                break;
-            case CatchUp m when _live:
+            case CatchUp m:
                 CatchUpWith(m.Stream);
                 break;
-            case CatchUp:
-                // Shed after the stream was acknowledged, before the welcome: caught up once live.
-                (_beforeWelcome ??= new Queue<object>()).Enqueue(message);
+            case SubscribedToStream m:
+                Acknowledged(m);
+                break;
+            case SendHeartbeat:
+                if (CheckConnection())
+                {
+                    Deliver(ConnectionEvents.Heartbeat(_settings.History));
+                }
                 break;
             case BufferHasRoom:
                 _waitingForRoom = false;
@@ -148,19 +158,26 @@ public sealed class ClientActor : UntypedActor
                     WaitForRoom();
                 }
                 break;
-            case SendHeartbeat when _connection.PendingFlush > _settings.ClientTimeout:
-                Log.Warning("Client {ClientId}: no write progress for {ClientTimeout}; closing it", _connection.ClientId, _settings.ClientTimeout);
-                _connection.Abort();
-                Context.Stop(Self);
+            default:
+                ReceiveSubscriptionsAndEnd(message);
                 break;
-            case SendHeartbeat when _connection.ExpiresAt <= DateTimeOffset.UtcNow:
-                Log.Info("Client {ClientId} of user {UserId}: its token expired; closing the stream", _connection.ClientId, _connection.UserId);
-                End("token expired", _settings.ShutdownGrace);
-                break;
-            case SendHeartbeat when _live:
-                Deliver(ConnectionEvents.Heartbeat(_settings.History));
-                break;
-            case SendHeartbeat:
+        }
+    }
+
+    /// <summary>Ending (dropped, closed or disconnected): the actor stops, and nothing more is written or subscribed.</summary>
+    private static void Ending(object message)
+    {
+    }
+
+    /// <summary>What a subscribing or live client handles alike: its subscriptions' fate and the end of the stream.</summary>
+    private void ReceiveSubscriptionsAndEnd(object message)
+    {
+        switch (message)
+        {
+            case SubscriptionRefused m:
+                // Over the user's limit: the endpoint answers 429 before any stream byte.
+                _connection.RefuseAdmission(m.Subscribers);
+                StopClient();
                 break;
             case RetrySubscriptions:
                 foreach (var stream in _streams.Pending)
@@ -175,7 +192,7 @@ public sealed class ClientActor : UntypedActor
                 EntityLost(m.Stream, m.Entity);
                 break;
             case Disconnect:
-                Context.Stop(Self);
+                StopClient();
                 break;
             case Close m:
                 End("server shutting down", m.Grace);
@@ -184,6 +201,49 @@ public sealed class ClientActor : UntypedActor
                 Unhandled(message);
                 break;
         }
+    }
+
+    /// <summary>
+    /// The broker's tick: a response whose writes stalled past <c>ClientTimeout</c> is cut, a stream whose token
+    /// expired is closed. True when the connection streams on.
+    /// </summary>
+    private bool CheckConnection()
+    {
+        if (_connection.PendingFlush > _settings.ClientTimeout)
+        {
+            Log.Warning("Client {ClientId}: no write progress for {ClientTimeout}; closing it", _connection.ClientId, _settings.ClientTimeout);
+            _connection.Abort();
+            StopClient();
+            return false;
+        }
+        if (_connection.ExpiresAt <= DateTimeOffset.UtcNow)
+        {
+            Log.Info("Client {ClientId} of user {UserId}: its token expired; closing the stream", _connection.ClientId, _connection.UserId);
+            End("token expired", _settings.ShutdownGrace);
+            return false;
+        }
+        return true;
+    }
+
+    /// <summary>An event from a stream acknowledged early waits behind the welcome, within the same bound as the buffer.</summary>
+    private void HoldBack(object sseEvent)
+    {
+        if (++_eventsBeforeWelcome > _settings.BufferSize)
+        {
+            // This event and every one held back are lost with the connection.
+            _metrics.Dropped(_eventsBeforeWelcome);
+            DropAsSlowConsumer();
+            return;
+        }
+        (_beforeWelcome ??= new Queue<object>()).Enqueue(sseEvent);
+    }
+
+    /// <summary>Stops the actor; what waited for the welcome is lost with the connection.</summary>
+    private void StopClient()
+    {
+        _beforeWelcome = null;
+        Context.Become(Ending);
+        Context.Stop(Self);
     }
 
     /// <summary>The entity of a subscribed stream stopped or moved (an earlier one's end is old news): subscribe again.</summary>
@@ -218,16 +278,21 @@ public sealed class ClientActor : UntypedActor
         _connection.TryWrite(ConnectionEvents.Close(reason, _settings.History));
         _connection.Complete();
         _connection.AbortAfter(grace);
-        Context.Stop(Self);
+        StopClient();
     }
 
     /// <summary>
     /// Before the welcome a stream's replay waits for the other streams; after it (the entity moved and was
     /// subscribed again) what was missed is written at once, or a <c>reset</c> when the stream cannot be resumed.
     /// </summary>
-    private void Acknowledged(StreamKey stream, StreamReplay? replay)
+    private void Acknowledged(SubscribedToStream m)
     {
-        if (!_streams.Acknowledged(stream, Sender, replay, out var resumed))
+        var stream = m.Stream;
+        if (stream is StreamKey.User)
+        {
+            _connection.Admit();
+        }
+        if (!_streams.Acknowledged(stream, Sender, m.Replay, out var resumed))
         {
             return;
         }
@@ -245,10 +310,6 @@ public sealed class ClientActor : UntypedActor
         {
             _retry?.Cancel();
             _retry = null;
-            if (!_live)
-            {
-                GoLive();
-            }
         }
     }
 
@@ -269,13 +330,13 @@ public sealed class ClientActor : UntypedActor
         var welcome = ConnectionEvents.Welcome(_connection.ClientId, _settings.ReconnectDelay.Draw(), _settings.History);
         Deliver(resumption.Starts is null ? welcome : welcome with { StartPositions = resumption.Starts });
         Write(resumption);
-        _live = true;
-        var waiting = _beforeWelcome;
-        _beforeWelcome = null;
-        while (waiting is not null && waiting.TryDequeue(out var message))
+        Context.Become(Live);
+        // In order, as if they came now; a drop on the way stops the client and empties the queue.
+        while (_beforeWelcome is { } waiting && waiting.TryDequeue(out var message))
         {
-            OnReceive(message);
+            Live(message);
         }
+        _beforeWelcome = null;
     }
 
     /// <summary>Subscribes the pending streams again every <c>SubscribeRetryInterval</c> until all are acknowledged.</summary>
@@ -298,10 +359,6 @@ public sealed class ClientActor : UntypedActor
 
     private void Deliver(SseEvent sseEvent, bool replayed = false)
     {
-        if (_dropped)
-        {
-            return;
-        }
         if (!_backlog.Write(sseEvent, replayed))
         {
             _metrics.Dropped((sseEvent.PublishedAt == 0 ? 0 : 1) + _backlog.PublishedWaiting);
@@ -321,19 +378,14 @@ public sealed class ClientActor : UntypedActor
         _connection.WaitForRoomAsync().PipeTo(Self, success: open => open ? BufferHasRoom.Instance : Disconnect.Instance);
     }
 
-    /// <summary>Counted, logged and told once per connection, however many writes fail after.</summary>
+    /// <summary>Logged and told once per connection: the client stops and handles nothing after.</summary>
     private void DropAsSlowConsumer()
     {
-        if (_dropped)
-        {
-            return;
-        }
-        _dropped = true;
         Log.Warning("Client {ClientId} of user {UserId} is a slow consumer ({BufferSize} events queued); disconnecting it",
             _connection.ClientId, _connection.UserId, _settings.BufferSize);
         Context.Parent.Tell(new SlowConsumerDropped(_connection.ClientId, _connection.UserId));
         _connection.Abort();
-        Context.Stop(Self);
+        StopClient();
     }
 
     private void Subscribe(StreamKey stream)
