@@ -49,9 +49,7 @@ public sealed class ClientActor : UntypedActor
         _regions = regions;
         _settings = settings;
         _metrics = metrics;
-        // With history on, the kept broadcasts are one more stream, so a reconnect gets the ones it missed too.
-        var streams = settings.History ? connection.Streams : [.. connection.Streams.Where(stream => stream is not StreamKey.Broadcasts)];
-        _streams = new ConnectionStreams(streams, settings.History, connection.ResumeFrom, connection.ResumeRefused);
+        _streams = ConnectionStreams.For(connection, settings.History);
         _backlog = new ReplayBacklog(connection, settings.BufferSize);
     }
 
@@ -128,16 +126,7 @@ public sealed class ClientActor : UntypedActor
         switch (message)
         {
             case SseEvent sseEvent:
-                if (_streams.GapBefore(sseEvent) is { } gap)
-                {
-                    Resubscribed(SseMetrics.ResubscribeReasons.Gap, $"client {_connection.ClientId}: {gap} skipped ahead; subscribing again to repair the gap");
-                    Subscribe(gap);
-                    RetryPendingSubscriptions();
-                }
-                else if (_streams.IsNew(sseEvent))
-                {
-                    Deliver(sseEvent);
-                }
+                Accept(sseEvent);
                 break;
             case CatchUp m:
                 CatchUpWith(m.Stream);
@@ -148,7 +137,7 @@ public sealed class ClientActor : UntypedActor
             case SendHeartbeat:
                 if (CheckConnection())
                 {
-                    Deliver(ConnectionEvents.Heartbeat(_settings.History));
+                    Deliver(_streams.Events.Heartbeat());
                 }
                 break;
             case BufferHasRoom:
@@ -261,21 +250,38 @@ public sealed class ClientActor : UntypedActor
     /// <summary>Live events of the stream were shed before reaching this node: subscribe again from here, or say they are gone.</summary>
     private void CatchUpWith(StreamKey stream)
     {
-        if (_streams.CatchUp(stream))
+        switch (_streams.Shed(stream))
         {
-            Subscribe(stream);
-            RetryPendingSubscriptions();
+            case StreamAction.Resubscribe:
+                Subscribe(stream);
+                RetryPendingSubscriptions();
+                break;
+            case StreamAction.Reset:
+                Deliver(ConnectionEvents.Reset([stream.Label]));
+                break;
         }
-        else if (!_settings.History && _connection.Streams.Contains(stream))
+    }
+
+    /// <summary>A live event is written, dropped as one the connection has, or shows a gap its stream is subscribed again to repair.</summary>
+    private void Accept(SseEvent sseEvent)
+    {
+        switch (_streams.Accept(sseEvent, out var gap))
         {
-            Deliver(ConnectionEvents.Reset([stream.Label]));
+            case StreamAction.Write:
+                Deliver(sseEvent);
+                break;
+            case StreamAction.Resubscribe:
+                Resubscribed(SseMetrics.ResubscribeReasons.Gap, $"client {_connection.ClientId}: {gap} skipped ahead; subscribing again to repair the gap");
+                Subscribe(gap!);
+                RetryPendingSubscriptions();
+                break;
         }
     }
 
     /// <summary>A last <c>close</c> event, then the response ends once drained (or is cut after the grace).</summary>
     private void End(string reason, TimeSpan grace)
     {
-        _connection.TryWrite(ConnectionEvents.Close(reason, _settings.History));
+        _connection.TryWrite(_streams.Events.Close(reason));
         _connection.Complete();
         _connection.AbortAfter(grace);
         StopClient();
@@ -327,7 +333,7 @@ public sealed class ClientActor : UntypedActor
     private void GoLive()
     {
         var resumption = _streams.Welcome();
-        var welcome = ConnectionEvents.Welcome(_connection.ClientId, _settings.ReconnectDelay.Draw(), _settings.History);
+        var welcome = _streams.Events.Welcome(_connection.ClientId, _settings.ReconnectDelay.Draw());
         Deliver(resumption.Starts is null ? welcome : welcome with { StartPositions = resumption.Starts });
         Write(resumption);
         Context.Become(Live);
