@@ -27,7 +27,7 @@ public sealed record BrokerSettings(int MaxConnections, int MaxConnectionsPerUse
 /// The node's broker: admits or refuses connections, supervises one <see cref="ClientActor"/>
 /// per connection, keeps the node's counts (and the connection metrics), fans out what arrives for the node (broadcasts, and
 /// events entities on other nodes send once per node), and accepts the commands and queries a
-/// service tells it. It also ticks for its connections: each gets <see cref="ClientProtocol.SendHeartbeat"/> once per
+/// service tells it. It also ticks for its connections: each gets <see cref="ClientProtocol.Tick"/> once per
 /// <c>HeartbeatInterval</c>, a slice of them per tick, so a node keeps one timer rather than one per connection and
 /// their heartbeats are spread over the interval.
 /// </summary>
@@ -270,7 +270,7 @@ public sealed class BrokerActor : ReceiveActor, IWithTimers
         {
             if ((uint)client.Path.Uid % (uint)_heartbeatSlices == _heartbeatSlice)
             {
-                client.Tell(ClientProtocol.SendHeartbeat.Instance);
+                client.Tell(ClientProtocol.Tick.Instance);
             }
         }
     }

@@ -102,7 +102,7 @@ public sealed class ClientActorTests : Akka.TestKit.Xunit2.TestKit
         var (client, connection) = StartClient();
         await GoLive(client, connection);
 
-        client.Tell(ClientProtocol.SendHeartbeat.Instance);
+        client.Tell(ClientProtocol.Tick.Instance);
 
         var heartbeat = await connection.Events.ReadEventAsync();
         Assert.Equal(("heartbeat", "ping"), (heartbeat.EventType, heartbeat.Data));
@@ -113,7 +113,7 @@ public sealed class ClientActorTests : Akka.TestKit.Xunit2.TestKit
     {
         var (client, connection) = StartClient();
 
-        client.Tell(ClientProtocol.SendHeartbeat.Instance);
+        client.Tell(ClientProtocol.Tick.Instance);
 
         Assert.True(await connection.Events.StaysEmptyAsync(TimeSpan.FromMilliseconds(400)));
     }
