@@ -221,6 +221,24 @@ public sealed class ClientActorTests : Akka.TestKit.Xunit2.TestKit
     }
 
     [Fact]
+    public void More_events_before_the_welcome_than_the_buffer_holds_make_a_slow_consumer()
+    {
+        var (client, connection) = StartClient(topics: ["news"], bufferSize: 2);
+        Watch(client);
+        var entity = CreateTestProbe();
+        entity.Send(client, new SubscribedToStream(new StreamKey.User(_userId)));
+
+        for (var i = 0; i < 3; i++)
+        {
+            entity.Send(client, SseEncoder.Encode("update", $"early {i}"));
+        }
+
+        _broker.ExpectMsg<ClientProtocol.SlowConsumerDropped>();
+        ExpectTerminated(client);
+        Assert.True(connection.IsAborted);
+    }
+
+    [Fact]
     public async Task Close_writes_a_close_event_and_completes_the_channel()
     {
         var (client, connection) = StartClient();
