@@ -27,11 +27,11 @@ public sealed record BrokerSettings(int MaxConnections, int MaxConnectionsPerUse
 /// The node's broker: admits or refuses connections, supervises one <see cref="ClientActor"/>
 /// per connection, keeps the node's counts (and the connection metrics), fans out what arrives for the node (broadcasts, and
 /// events entities on other nodes send once per node), and accepts the commands and queries a
-/// service tells it. It also ticks for its connections: each gets <see cref="ClientProtocol.SendHeartbeat"/> once per
+/// service tells it. It also ticks for its connections: each gets <see cref="ClientProtocol.Tick"/> once per
 /// <c>HeartbeatInterval</c>, a slice of them per tick, so a node keeps one timer rather than one per connection and
 /// their heartbeats are spread over the interval.
 /// </summary>
-public sealed class BrokerActor : ReceiveActor, IWithTimers
+public sealed partial class BrokerActor : ReceiveActor, IWithTimers
 {
     /// <summary>Its name under <c>/user</c> on every node, so entities and queries can address a node's broker.</summary>
     public const string Name = "sse-broker";
@@ -207,141 +207,6 @@ public sealed class BrokerActor : ReceiveActor, IWithTimers
         connection.Streams.Where(stream => stream is not StreamKey.Broadcasts);
 
     private IEnumerable<string> Users() => _clientsByStream.Keys.OfType<StreamKey.User>().Select(user => user.UserId);
-
-    /// <summary>An event an entity on another node sent once for this node's connections of its stream.</summary>
-    private void DeliverLocally(StreamKey stream, Events.SseEvent sseEvent)
-    {
-        if (!_clientsByStream.TryGetValue(stream, out var clients))
-        {
-            return;
-        }
-        if (!_hotStreams.TryGetValue(stream, out var fanOut))
-        {
-            if (!_fanOutWorkers.Splits(clients.Count))
-            {
-                // The concrete type's struct enumerator: a small fan-out allocates nothing.
-                foreach (var client in clients)
-                {
-                    client.Tell(sseEvent);
-                }
-                return;
-            }
-            _hotStreams[stream] = fanOut = new LocalFanOut(_fanOutWorkers);
-        }
-        fanOut.Deliver(clients, sseEvent);
-    }
-
-    /// <summary>
-    /// The mailbox shed live events (<see cref="BrokerMailbox"/>): every connection of their streams catches up from the
-    /// stream's history, or gets a reset, so nothing it missed is skipped silently.
-    /// </summary>
-    private void CatchUp(BrokerMessageQueue queue)
-    {
-        var (streams, events) = queue.TakeShed();
-        if (events == 0)
-        {
-            return;
-        }
-        _metrics.Shed(SseMetrics.ShedAt.Broker, events);
-        _shedSinceLog += events;
-        // At most one line per interval while overloaded: the metric counts every event.
-        if (Stopwatch.GetElapsedTime(_shedLoggedAt) >= ShedLogInterval)
-        {
-            _log.Warning("The broker shed {Events} live events past Sse:Limits:MaxBrokerBacklog; the connections of their streams catch up", _shedSinceLog);
-            _shedLoggedAt = Stopwatch.GetTimestamp();
-            _shedSinceLog = 0;
-        }
-        foreach (var stream in streams)
-        {
-            IEnumerable<IActorRef> clients = stream is StreamKey.Broadcasts ? _clients.Keys : _clientsByStream.GetValueOrDefault(stream);
-            var catchUp = new ClientProtocol.CatchUp(stream);
-            foreach (var client in clients)
-            {
-                client.Tell(catchUp);
-            }
-        }
-    }
-
-    /// <summary>The connections of this tick's slice write a heartbeat (once live) and check their writes and token.</summary>
-    private void Heartbeat()
-    {
-        _heartbeatSlice = (_heartbeatSlice + 1) % _heartbeatSlices;
-        foreach (var client in _clients.Keys)
-        {
-            if ((uint)client.Path.Uid % (uint)_heartbeatSlices == _heartbeatSlice)
-            {
-                client.Tell(ClientProtocol.SendHeartbeat.Instance);
-            }
-        }
-    }
-
-    private void ForwardToAll(object message)
-    {
-        foreach (var client in _clients.Keys)
-        {
-            client.Forward(message);
-        }
-    }
-
-    private void CloseAllConnections(CloseAll command)
-    {
-        _closing = true;
-        _log.Info("Closing {Count} streams", _clients.Count);
-        foreach (var client in _clients.Keys)
-        {
-            client.Tell(new ClientProtocol.Close(command.Grace));
-        }
-    }
-
-    private Task<string> Record(Streams.StreamProtocol.PublishToStream message) =>
-        Publication.RecordAsync(_receipts, _regions.For(message.Stream), message, _settings.Publish, CancellationToken.None);
-
-    private Task<string> Record(DeliverBroadcast message) =>
-        Publication.SendAsync(message, _settings.Publish, _receipts, _regions.Broadcasts, _mediator, CancellationToken.None);
-
-    /// <summary>
-    /// Validates and sends a command's event; an asking sender is answered once the stream has recorded it
-    /// (<see cref="PublishAccepted"/>), when it was not (<see cref="PublishRejected"/>), or when its stream did not answer in time
-    /// (<see cref="PublishOutcomeUnknown"/>), without the broker waiting.
-    /// </summary>
-    private void Publish(Func<Task<string>> publish)
-    {
-        var sender = Sender;
-        var answers = !sender.IsNobody() && !sender.Equals(Context.System.DeadLetters);
-        try
-        {
-            var recorded = publish();
-            if (answers)
-            {
-                recorded.PipeTo(sender, success: eventId => new PublishAccepted(eventId),
-                    failure: e => e is PublishOutcomeUnknownException ? new PublishOutcomeUnknown(e.Message) : new PublishRejected(e.Message));
-            }
-        }
-        catch (Exception e) when (e is ArgumentException or InvalidOperationException)
-        {
-            _log.Warning("Rejected a publish command: {Reason}", e.Message);
-            if (answers)
-            {
-                sender.Tell(new PublishRejected(e.Message));
-            }
-        }
-    }
-
-    private void AskTheCluster(object question) =>
-        Context.ActorOf(ClusterQueryActor.Props(Sender, question, Self, _settings));
-
-    private BrokerStats NodeStats() => new(
-        Node: _node,
-        TotalClients: _clients.Count,
-        TotalUsers: Users().Count(),
-        TotalTopics: _clientsByStream.Count - Users().Count(),
-        IsRunning: !_closing,
-        BufferSize: _settings.Clients.BufferSize,
-        MaxConnections: _settings.MaxConnections,
-        MaxConnectionsPerUser: _settings.MaxConnectionsPerUser,
-        ConnectionsAccepted: _accepted,
-        ConnectionsRefused: _refused,
-        SlowConsumerDisconnects: _slowConsumers);
 
     private sealed class HeartbeatTick : INoSerializationVerificationNeeded
     {

@@ -4,47 +4,39 @@ using Sse.Actors.Diagnostics;
 using Sse.Actors.Events;
 using Sse.Actors.Mailboxes;
 using Sse.Actors.Streams;
-using Sse.Actors.Settings;
 using static Sse.Actors.Clients.ClientProtocol;
 using static Sse.Actors.Streams.StreamProtocol;
 
 namespace Sse.Actors.Clients;
 
-// A little over 250 lines on purpose: subscribing, going live and writing (paced or not) are one connection's story.
-
 /// <summary>
-/// One per connection. Subscribes itself to its user's entity and its topics' entities, and
-/// queues what they deliver into the connection's bounded buffer without ever waiting: when the
-/// buffer is full the client is a slow consumer and drops itself. The welcome event is sent once
-/// every subscription is acknowledged, so after it nothing addressed to the connection is missed.
-/// With history on it also resumes (<see cref="ConnectionStreams"/>): each stream's acknowledgement carries
-/// what the connection missed, written after the welcome, and duplicates are filtered out. The
-/// broadcasts are one of those streams: their entity only answers the replay, and the live ones
-/// come through the node's broker, which knew this client before it subscribed.
+/// One per connection. Subscribes itself to its user's entity and its topics' entities, and writes what they deliver
+/// into the connection's bounded buffer without ever waiting (<see cref="ConnectionWriter"/>): when the buffer is full
+/// the client is a slow consumer and drops itself. Its states are behaviours: subscribing until every subscription is
+/// acknowledged, then the welcome, after which nothing addressed to the connection is missed; live; and ending. How its
+/// streams resume (by position with history on, with a reset without) is <see cref="ConnectionStreams"/>' part. The
+/// broadcasts are one of those streams with history on: their entity only answers the replay, and the live ones come
+/// through the node's broker, which knew this client before it subscribed.
 /// </summary>
 /// <remarks>
-/// A node holds one per connection, so it keeps no timers and no stash of its own: its heartbeat tick comes from the
-/// node's broker (<see cref="SendHeartbeat"/>), a retry schedule exists only while a subscription is pending, and
-/// what arrives before the welcome waits in a queue made on first use.
+/// A node holds one per connection, so it keeps no timers and no stash of its own: its tick comes from the node's
+/// broker (<see cref="Tick"/>), a retry schedule exists only while a subscription is pending, and what arrives before
+/// the welcome waits in a queue made on first use.
 /// </remarks>
-public sealed class ClientActor : UntypedActor
+public sealed partial class ClientActor : UntypedActor
 {
     private readonly ClientConnection _connection;
     private readonly StreamRegions _regions;
     private readonly ClientSettings _settings;
     private readonly SseMetrics _metrics;
     private readonly ConnectionStreams _streams;
-    private readonly ReplayBacklog _backlog;
-    private bool _waitingForRoom;
+    private readonly ConnectionWriter _writer;
     // Events (and catch-up requests) that came before the welcome; null once live, or when none came.
     private Queue<object>? _beforeWelcome;
+    private int _eventsBeforeWelcome;
     // Subscriptions are retried while one is pending; null otherwise.
     private ICancelable? _retry;
-    private bool _dropped;
     private ILoggingAdapter? _log;
-    private int _queuedBeforeWelcome;
-    // False while subscribing (events are stashed behind the welcome), true once the welcome is sent.
-    private bool _live;
 
     public ClientActor(ClientConnection connection, StreamRegions regions, ClientSettings settings, SseMetrics metrics)
     {
@@ -52,10 +44,8 @@ public sealed class ClientActor : UntypedActor
         _regions = regions;
         _settings = settings;
         _metrics = metrics;
-        // With history on, the kept broadcasts are one more stream, so a reconnect gets the ones it missed too.
-        var streams = settings.History ? connection.Streams : [.. connection.Streams.Where(stream => stream is not StreamKey.Broadcasts)];
-        _streams = new ConnectionStreams(streams, settings.History, connection.ResumeFrom, connection.ResumeRefused);
-        _backlog = new ReplayBacklog(connection, settings.BufferSize);
+        _streams = ConnectionStreams.For(connection, settings.History);
+        _writer = new ConnectionWriter(connection, settings.BufferSize, Self);
     }
 
     public static DirectProps Props(ClientConnection connection, StreamRegions regions, ClientSettings settings, SseMetrics metrics) =>
@@ -72,101 +62,101 @@ public sealed class ClientActor : UntypedActor
             Context.Stop(Self);
             return;
         }
-        foreach (var stream in _streams.Pending)
-        {
-            Subscribe(stream);
-        }
+        SubscribePending();
         RetryPendingSubscriptions();
     }
 
     protected override void PostStop()
     {
-        _retry?.Cancel();
-        foreach (var (stream, _) in _streams.Subscriptions)
-        {
-            // The broadcasts' entity keeps no subscribers: nothing to end there. Through the region, as every subscription
-            // went: it arrives after them, so an entity on this node (which does not watch its subscribers) lets go of it.
-            if (stream is not StreamKey.Broadcasts)
-            {
-                _regions.For(stream).Tell(new UnsubscribeFromStream(stream, Self));
-            }
-        }
+        UnsubscribeAll();
         _connection.Complete();
     }
 
-    // One switch instead of ReceiveActor's handler objects: a node holds one of these per connection.
+    /// <summary>
+    /// Subscribing, before the welcome: what the streams acknowledged early deliver waits for it. One switch per state
+    /// instead of ReceiveActor's handler objects: a node holds one of these per connection.
+    /// </summary>
     protected override void OnReceive(object message)
     {
         switch (message)
         {
-            case SseEvent sseEvent when _live:
-                if (_streams.GapBefore(sseEvent) is { } gap)
-                {
-                    Resubscribed(SseMetrics.ResubscribeReasons.Gap, $"client {_connection.ClientId}: {gap} skipped ahead; subscribing again to repair the gap");
-                    Subscribe(gap);
-                    RetryPendingSubscriptions();
-                }
-                else if (_streams.IsNew(sseEvent))
-                {
-                    Deliver(sseEvent);
-                }
-                break;
             case SseEvent:
-                // An event from a stream acknowledged early waits behind the welcome event, within the same bound.
-                if (++_queuedBeforeWelcome > _settings.BufferSize)
-                {
-                    // This event and every stashed one are lost with the connection.
-                    _metrics.Dropped(_queuedBeforeWelcome);
-                    DropAsSlowConsumer();
-                    return;
-                }
-                (_beforeWelcome ??= new Queue<object>()).Enqueue(message);
-                break;
-            case SubscribedToStream m:
-                if (m.Stream is StreamKey.User)
-                {
-                    _connection.Admit();
-                }
-                Acknowledged(m.Stream, m.Replay);
-                break;
-            case SubscriptionRefused m:
-                // Over the user's limit: the endpoint answers 429 before any stream byte.
-                _connection.RefuseAdmission(m.Subscribers);
-                Context.Stop(Self);
-                break;
-            case CatchUp m when _live:
-                CatchUpWith(m.Stream);
+                HoldBack(message);
                 break;
             case CatchUp:
                 // Shed after the stream was acknowledged, before the welcome: caught up once live.
                 (_beforeWelcome ??= new Queue<object>()).Enqueue(message);
                 break;
-            case BufferHasRoom:
-                _waitingForRoom = false;
-                if (!_backlog.Drain())
+            case SubscribedToStream m:
+                Acknowledged(m);
+                if (_streams.AllAcknowledged)
                 {
-                    WaitForRoom();
+                    GoLive();
                 }
                 break;
-            case SendHeartbeat when _connection.PendingFlush > _settings.ClientTimeout:
-                Log.Warning("Client {ClientId}: no write progress for {ClientTimeout}; closing it", _connection.ClientId, _settings.ClientTimeout);
-                _connection.Abort();
-                Context.Stop(Self);
+            case Tick:
+                CheckConnection();
                 break;
-            case SendHeartbeat when _connection.ExpiresAt <= DateTimeOffset.UtcNow:
-                Log.Info("Client {ClientId} of user {UserId}: its token expired; closing the stream", _connection.ClientId, _connection.UserId);
-                End("token expired", _settings.ShutdownGrace);
+            default:
+                ReceiveSubscriptionsAndEnd(message);
                 break;
-            case SendHeartbeat when _live:
-                Deliver(ConnectionEvents.Heartbeat(_settings.History));
+        }
+    }
+
+    /// <summary>Live, after the welcome: events are written as they come, and a heartbeat on each of the broker's ticks.</summary>
+    private void Live(object message)
+    {
+        switch (message)
+        {
+            case SseEvent sseEvent:
+                switch (_streams.Accept(sseEvent, out var gap))
+                {
+                    case StreamAction.Write:
+                        Write(sseEvent);
+                        break;
+                    case StreamAction.Resubscribe:
+                        SubscribeAgain(gap!, SseMetrics.ResubscribeReasons.Gap, "skipped ahead; subscribing again to repair the gap");
+                        break;
+                }
                 break;
-            case SendHeartbeat:
+            case CatchUp m:
+                CatchUpWith(m.Stream);
+                break;
+            case SubscribedToStream m:
+                Acknowledged(m);
+                break;
+            case Tick:
+                if (CheckConnection())
+                {
+                    Write(_streams.Events.Heartbeat());
+                }
+                break;
+            case BufferHasRoom:
+                _writer.BufferHasRoom();
+                break;
+            default:
+                ReceiveSubscriptionsAndEnd(message);
+                break;
+        }
+    }
+
+    /// <summary>Ending (dropped, closed or disconnected): the actor stops, and nothing more is written or subscribed.</summary>
+    private static void Ending(object message)
+    {
+    }
+
+    /// <summary>What a subscribing and a live client handle alike: their subscriptions' fate and the end of the stream.</summary>
+    private void ReceiveSubscriptionsAndEnd(object message)
+    {
+        switch (message)
+        {
+            case SubscriptionRefused m:
+                // Over the user's limit: the endpoint answers 429 before any stream byte.
+                _connection.RefuseAdmission(m.Subscribers);
+                StopClient();
                 break;
             case RetrySubscriptions:
-                foreach (var stream in _streams.Pending)
-                {
-                    Subscribe(stream);
-                }
+                SubscribePending();
                 break;
             case EntityStopped m:
                 EntityLost(m.Stream, Sender);
@@ -175,7 +165,7 @@ public sealed class ClientActor : UntypedActor
                 EntityLost(m.Stream, m.Entity);
                 break;
             case Disconnect:
-                Context.Stop(Self);
+                StopClient();
                 break;
             case Close m:
                 End("server shutting down", m.Grace);
@@ -186,164 +176,45 @@ public sealed class ClientActor : UntypedActor
         }
     }
 
-    /// <summary>The entity of a subscribed stream stopped or moved (an earlier one's end is old news): subscribe again.</summary>
-    private void EntityLost(StreamKey stream, IActorRef entity)
+    /// <summary>An event from a stream acknowledged early waits behind the welcome, within the same bound as the buffer.</summary>
+    private void HoldBack(object sseEvent)
     {
-        if (!_streams.Lost(stream, entity))
+        if (++_eventsBeforeWelcome > _settings.BufferSize)
         {
+            // This event and every one held back are lost with the connection.
+            _metrics.Dropped(_eventsBeforeWelcome);
+            DropAsSlowConsumer();
             return;
         }
-        Resubscribed(SseMetrics.ResubscribeReasons.Moved, $"client {_connection.ClientId}: {stream} entity stopped or moved; subscribing again");
-        Subscribe(stream);
-        RetryPendingSubscriptions();
-    }
-
-    /// <summary>Live events of the stream were shed before reaching this node: subscribe again from here, or say they are gone.</summary>
-    private void CatchUpWith(StreamKey stream)
-    {
-        if (_streams.CatchUp(stream))
-        {
-            Subscribe(stream);
-            RetryPendingSubscriptions();
-        }
-        else if (!_settings.History && _connection.Streams.Contains(stream))
-        {
-            Deliver(ConnectionEvents.Reset([stream.Label]));
-        }
-    }
-
-    /// <summary>A last <c>close</c> event, then the response ends once drained (or is cut after the grace).</summary>
-    private void End(string reason, TimeSpan grace)
-    {
-        _connection.TryWrite(ConnectionEvents.Close(reason, _settings.History));
-        _connection.Complete();
-        _connection.AbortAfter(grace);
-        Context.Stop(Self);
+        (_beforeWelcome ??= new Queue<object>()).Enqueue(sseEvent);
     }
 
     /// <summary>
-    /// Before the welcome a stream's replay waits for the other streams; after it (the entity moved and was
-    /// subscribed again) what was missed is written at once, or a <c>reset</c> when the stream cannot be resumed.
-    /// </summary>
-    private void Acknowledged(StreamKey stream, StreamReplay? replay)
-    {
-        if (!_streams.Acknowledged(stream, Sender, replay, out var resumed))
-        {
-            return;
-        }
-        // Only an entity on another node is watched: one on this node tells its subscribers it stops (EntityStopped).
-        // Acknowledged again after a gap repair, the same entity is watched already.
-        if (!Sender.Path.Address.HasLocalScope)
-        {
-            Context.WatchWith(Sender, new SubscriptionLost(stream, Sender));
-        }
-        if (resumed is not null)
-        {
-            Write(resumed);
-        }
-        if (_streams.AllAcknowledged)
-        {
-            _retry?.Cancel();
-            _retry = null;
-            if (!_live)
-            {
-                GoLive();
-            }
-        }
-    }
-
-    private void Resubscribed(string reason, string detail)
-    {
-        Log.Debug("{Detail}", detail);
-        _metrics.Resubscribed(reason);
-        Resubscriptions.For(Context.System).Add(reason, detail);
-    }
-
-    /// <summary>
-    /// The welcome, then with history on one <c>reset</c> naming the streams that could not be resumed and
-    /// each resumed stream's missed events in order. What came before the welcome follows, filtered.
+    /// The welcome, then with history on one <c>reset</c> naming the streams that could not be resumed and each
+    /// resumed stream's missed events in order. What came before the welcome follows, as if it came now.
     /// </summary>
     private void GoLive()
     {
         var resumption = _streams.Welcome();
-        var welcome = ConnectionEvents.Welcome(_connection.ClientId, _settings.ReconnectDelay.Draw(), _settings.History);
-        Deliver(resumption.Starts is null ? welcome : welcome with { StartPositions = resumption.Starts });
-        Write(resumption);
-        _live = true;
-        var waiting = _beforeWelcome;
+        var welcome = _streams.Events.Welcome(_connection.ClientId, _settings.ReconnectDelay.Draw());
+        Write(resumption.Starts is null ? welcome : welcome with { StartPositions = resumption.Starts });
+        _writer.Write(resumption);
+        Context.Become(Live);
+        // A drop on the way stops the client and empties the queue.
+        while (_beforeWelcome is { } waiting && waiting.TryDequeue(out var message))
+        {
+            Live(message);
+        }
         _beforeWelcome = null;
-        while (waiting is not null && waiting.TryDequeue(out var message))
-        {
-            OnReceive(message);
-        }
     }
 
-    /// <summary>Subscribes the pending streams again every <c>SubscribeRetryInterval</c> until all are acknowledged.</summary>
-    private void RetryPendingSubscriptions() =>
-        _retry ??= Context.System.Scheduler.ScheduleTellRepeatedlyCancelable(
-            _settings.SubscribeRetryInterval, _settings.SubscribeRetryInterval, Self, RetrySubscriptions.Instance, Self);
-
-    /// <summary>A reset and a replay are written whole, paced by the response (<see cref="ReplayBacklog"/>).</summary>
-    private void Write(Resumption resumption)
+    /// <summary>A live event into the buffer; one that finds no room makes the connection a slow consumer.</summary>
+    private void Write(SseEvent sseEvent)
     {
-        if (resumption.Reset.Count > 0)
+        if (!_writer.Write(sseEvent))
         {
-            Deliver(ConnectionEvents.Reset(resumption.Reset), replayed: true);
-        }
-        foreach (var sseEvent in resumption.Missed)
-        {
-            Deliver(sseEvent, replayed: true);
-        }
-    }
-
-    private void Deliver(SseEvent sseEvent, bool replayed = false)
-    {
-        if (_dropped)
-        {
-            return;
-        }
-        if (!_backlog.Write(sseEvent, replayed))
-        {
-            _metrics.Dropped((sseEvent.PublishedAt == 0 ? 0 : 1) + _backlog.PublishedWaiting);
+            _metrics.Dropped(_writer.LostWith(sseEvent));
             DropAsSlowConsumer();
-            return;
         }
-        if (!_backlog.IsEmpty && !_waitingForRoom)
-        {
-            WaitForRoom();
-        }
-    }
-
-    private void WaitForRoom()
-    {
-        _waitingForRoom = true;
-        // Completes when the response has drained some of the buffer; false (the stream ended) needs nothing.
-        _connection.WaitForRoomAsync().PipeTo(Self, success: open => open ? BufferHasRoom.Instance : Disconnect.Instance);
-    }
-
-    /// <summary>Counted, logged and told once per connection, however many writes fail after.</summary>
-    private void DropAsSlowConsumer()
-    {
-        if (_dropped)
-        {
-            return;
-        }
-        _dropped = true;
-        Log.Warning("Client {ClientId} of user {UserId} is a slow consumer ({BufferSize} events queued); disconnecting it",
-            _connection.ClientId, _connection.UserId, _settings.BufferSize);
-        Context.Parent.Tell(new SlowConsumerDropped(_connection.ClientId, _connection.UserId));
-        _connection.Abort();
-        Context.Stop(Self);
-    }
-
-    private void Subscribe(StreamKey stream)
-    {
-        var subscribe = _streams.Subscribe(stream, Self);
-        // Until admitted, the user's entity counts the connection against the user's limit; once streaming, it never refuses it.
-        if (stream is StreamKey.User && _connection.MaxUserConnections > 0 && !_connection.Admission.IsCompleted)
-        {
-            subscribe = subscribe with { MaxSubscribers = _connection.MaxUserConnections };
-        }
-        _regions.For(stream).Tell(subscribe);
     }
 }

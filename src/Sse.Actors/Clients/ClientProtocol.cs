@@ -18,10 +18,13 @@ public static class ClientProtocol
     /// <summary>Told to the broker by a client that dropped itself because its buffer was full.</summary>
     public sealed record SlowConsumerDropped(Guid ClientId, string UserId) : INoSerializationVerificationNeeded;
 
-    /// <summary>The node's broker ticks each connection once per <c>HeartbeatInterval</c>: a heartbeat once live, and the checks of its writes and token.</summary>
-    internal sealed record SendHeartbeat : INoSerializationVerificationNeeded
+    /// <summary>
+    /// The node's broker ticks each connection once per <c>HeartbeatInterval</c>: it checks its writes (stalled ones are
+    /// cut) and its token (an expired one closes the stream), then writes a heartbeat once live.
+    /// </summary>
+    internal sealed record Tick : INoSerializationVerificationNeeded
     {
-        public static readonly SendHeartbeat Instance = new();
+        public static readonly Tick Instance = new();
     }
 
     /// <summary>Subscribe the pending streams again: every <c>SubscribeRetryInterval</c> while one is pending, and from the node's broker once a member was removed.</summary>

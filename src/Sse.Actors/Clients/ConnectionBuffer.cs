@@ -1,33 +1,23 @@
 using System.Threading.Channels;
 using System.Threading.Tasks.Sources;
 using Sse.Actors.Events;
+using Sse.Actors.Mailboxes;
 
 namespace Sse.Actors.Clients;
 
 /// <summary>
 /// The bounded buffer between one client actor (the only writer, which never waits) and its response writer
 /// (the only reader). A node holds one per connection, so it is small when idle and gives a burst's slots back:
-/// a ring of <see cref="InitialCapacity"/> slots that doubles up to its bound while events queue and shrinks once
-/// drained, one lock, and one reusable wait for the reader. A bounded <see cref="Channel"/> holds about 0.8 KB of
-/// wait objects from the start and keeps its largest queue array for life.
+/// a <see cref="GrowingRing{T}"/> of <see cref="InitialCapacity"/> slots that doubles up to its bound while events
+/// queue and shrinks once drained, one lock, and one reusable wait for the reader (<c>ConnectionBuffer.ReaderWait.cs</c>).
+/// A bounded <see cref="Channel"/> holds about 0.8 KB of wait objects from the start and keeps its largest queue array for life.
 /// </summary>
-internal sealed class ConnectionBuffer : ChannelReader<SseEvent>, IValueTaskSource<bool>, IThreadPoolWorkItem
+internal sealed partial class ConnectionBuffer : ChannelReader<SseEvent>, IValueTaskSource<bool>, IThreadPoolWorkItem
 {
-    public const int InitialCapacity = 4;
+    public const int InitialCapacity = GrowingRing.InitialCapacity;
 
-    private readonly int _bound;
-    private SseEvent?[] _ring = new SseEvent?[InitialCapacity];
-    private int _head;
-    private int _count;
-    // The most events queued at once since the buffer last emptied: whether a burst still needs the slots.
-    private int _peak;
+    private GrowingRing<SseEvent> _ring;
     private bool _completed;
-    // The reader's wait: reused from one wait to the next, completed from the thread pool (never on the writer's thread).
-    private ManualResetValueTaskSourceCore<bool> _readable;
-    private bool _readerWaiting;
-    private bool _wakeWith;
-    private OperationCanceledException? _wakeCancelled;
-    private CancellationTokenRegistration _readerCancellation;
     // The writer's wait for room, only ever made for a connection that fell behind.
     private TaskCompletionSource<bool>? _room;
     // Made only when someone asks: completes once the buffer is completed and drained.
@@ -35,8 +25,7 @@ internal sealed class ConnectionBuffer : ChannelReader<SseEvent>, IValueTaskSour
 
     public ConnectionBuffer(int bound)
     {
-        ArgumentOutOfRangeException.ThrowIfLessThan(bound, 1);
-        _bound = bound;
+        _ring = new GrowingRing<SseEvent>(bound);
     }
 
     public override bool CanCount => true;
@@ -47,7 +36,7 @@ internal sealed class ConnectionBuffer : ChannelReader<SseEvent>, IValueTaskSour
         {
             lock (this)
             {
-                return _count;
+                return _ring.Count;
             }
         }
     }
@@ -58,7 +47,7 @@ internal sealed class ConnectionBuffer : ChannelReader<SseEvent>, IValueTaskSour
         {
             lock (this)
             {
-                if (_completed && _count == 0)
+                if (_completed && _ring.Count == 0)
                 {
                     return Task.CompletedTask;
                 }
@@ -75,7 +64,7 @@ internal sealed class ConnectionBuffer : ChannelReader<SseEvent>, IValueTaskSour
         {
             lock (this)
             {
-                return _ring.Length;
+                return _ring.Capacity;
             }
         }
     }
@@ -85,17 +74,10 @@ internal sealed class ConnectionBuffer : ChannelReader<SseEvent>, IValueTaskSour
     {
         lock (this)
         {
-            if (_completed || _count == _bound)
+            if (_completed || !_ring.TryAddLast(sseEvent))
             {
                 return false;
             }
-            if (_count == _ring.Length)
-            {
-                Resize(Math.Min(_ring.Length * 2, _bound));
-            }
-            _ring[(_head + _count) % _ring.Length] = sseEvent;
-            _count++;
-            _peak = Math.Max(_peak, _count);
             if (!TakeReaderWait())
             {
                 return true;
@@ -114,7 +96,7 @@ internal sealed class ConnectionBuffer : ChannelReader<SseEvent>, IValueTaskSour
             {
                 return Task.FromResult(false);
             }
-            if (_count < _bound)
+            if (!_ring.IsFull)
             {
                 return Task.FromResult(true);
             }
@@ -138,7 +120,7 @@ internal sealed class ConnectionBuffer : ChannelReader<SseEvent>, IValueTaskSour
             _completed = true;
             room = _room;
             _room = null;
-            drained = _count == 0 ? _completion : null;
+            drained = _ring.Count == 0 ? _completion : null;
             wakeReader = TakeReaderWait();
         }
         room?.TrySetResult(false);
@@ -155,26 +137,13 @@ internal sealed class ConnectionBuffer : ChannelReader<SseEvent>, IValueTaskSour
         TaskCompletionSource? drained = null;
         lock (this)
         {
-            if (_count == 0)
+            if (!_ring.TryTakeFirst(out item))
             {
-                item = null!;
                 return false;
             }
-            item = _ring[_head]!;
-            _ring[_head] = null;
-            _head = (_head + 1) % _ring.Length;
-            _count--;
-            if (_count == 0)
+            if (_ring.Count == 0)
             {
-                _head = 0;
                 drained = _completed ? _completion : null;
-                // Bursts are over (the last run used a quarter of the slots at most): give their slots back. A steady
-                // stream of bursts keeps them, so a busy stream does not allocate a ring per burst.
-                if (_ring.Length > 4 * InitialCapacity && _peak * 4 <= _ring.Length)
-                {
-                    _ring = new SseEvent?[InitialCapacity];
-                }
-                _peak = 0;
             }
             if (_room is not null)
             {
@@ -185,75 +154,6 @@ internal sealed class ConnectionBuffer : ChannelReader<SseEvent>, IValueTaskSour
         room?.TrySetResult(true);
         drained?.TrySetResult();
         return true;
-    }
-
-    public override ValueTask<bool> WaitToReadAsync(CancellationToken cancellationToken = default)
-    {
-        if (cancellationToken.IsCancellationRequested)
-        {
-            return ValueTask.FromCanceled<bool>(cancellationToken);
-        }
-        lock (this)
-        {
-            if (_count > 0)
-            {
-                return new ValueTask<bool>(true);
-            }
-            if (_completed)
-            {
-                return new ValueTask<bool>(false);
-            }
-            if (_readerWaiting)
-            {
-                throw new InvalidOperationException("The connection's buffer has one reader, and it is already waiting.");
-            }
-            _readable.Reset();
-            _readerWaiting = true;
-            // Registered before a writer can take the wait, so the writer always unregisters it (the lock is re-entrant
-            // for a token cancelled already, whose callback runs here).
-            _readerCancellation = cancellationToken.CanBeCanceled
-                ? cancellationToken.UnsafeRegister(static (state, token) => ((ConnectionBuffer)state!).CancelReaderWait(token), this)
-                : default;
-            return new ValueTask<bool>(this, _readable.Version);
-        }
-    }
-
-    bool IValueTaskSource<bool>.GetResult(short token) => _readable.GetResult(token);
-
-    ValueTaskSourceStatus IValueTaskSource<bool>.GetStatus(short token) => _readable.GetStatus(token);
-
-    void IValueTaskSource<bool>.OnCompleted(Action<object?> continuation, object? state, short token, ValueTaskSourceOnCompletedFlags flags) =>
-        _readable.OnCompleted(continuation, state, token, flags);
-
-    // Under the lock: whoever takes the reader's wait completes it, once.
-    private bool TakeReaderWait()
-    {
-        if (!_readerWaiting)
-        {
-            return false;
-        }
-        _readerWaiting = false;
-        return true;
-    }
-
-    private void WakeReader(bool readable)
-    {
-        // Unregister, not Dispose: Dispose would wait for a cancellation callback running on another thread.
-        _readerCancellation.Unregister();
-        _wakeWith = readable;
-        // The buffer itself is the work item: waking the reader allocates nothing.
-        ThreadPool.UnsafeQueueUserWorkItem(this, preferLocal: false);
-    }
-
-    void IThreadPoolWorkItem.Execute()
-    {
-        if (_wakeCancelled is { } cancelled)
-        {
-            _wakeCancelled = null;
-            _readable.SetException(cancelled);
-            return;
-        }
-        _readable.SetResult(_wakeWith);
     }
 
     public override ValueTask<SseEvent> ReadAsync(CancellationToken cancellationToken = default) =>
@@ -269,29 +169,5 @@ internal sealed class ConnectionBuffer : ChannelReader<SseEvent>, IValueTaskSour
             }
         }
         throw new ChannelClosedException();
-    }
-
-    private void CancelReaderWait(CancellationToken token)
-    {
-        lock (this)
-        {
-            if (!TakeReaderWait())
-            {
-                return;
-            }
-        }
-        _wakeCancelled = new OperationCanceledException(token);
-        ThreadPool.UnsafeQueueUserWorkItem(this, preferLocal: false);
-    }
-
-    private void Resize(int capacity)
-    {
-        var ring = new SseEvent?[capacity];
-        for (var i = 0; i < _count; i++)
-        {
-            ring[i] = _ring[(_head + i) % _ring.Length];
-        }
-        _ring = ring;
-        _head = 0;
     }
 }

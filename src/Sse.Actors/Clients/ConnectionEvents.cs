@@ -5,13 +5,17 @@ using Sse.Actors.Events;
 namespace Sse.Actors.Clients;
 
 /// <summary>
-/// The events a connection writes of its own: welcome, heartbeat, reset and close. With history on they
-/// carry no id: only stream events move the browser's Last-Event-ID.
+/// The events a connection writes of its own: welcome, heartbeat, reset and close. One of two policies, chosen with
+/// the connection's streams (<see cref="ConnectionStreams.Events"/>): with history on they carry no id, since only
+/// stream events may move the browser's Last-Event-ID; with history off each gets a new id, as every event does.
 /// </summary>
-internal static class ConnectionEvents
+internal sealed class ConnectionEvents
 {
-    // With history on a heartbeat has no id, so every connection shares one encoded copy.
-    private static readonly SseEvent HeartbeatWithoutId = SseEncoder.EncodeWithoutId("heartbeat", "ping");
+    /// <summary>History off: every event carries a new id.</summary>
+    public static readonly ConnectionEvents WithIds = new(writeIds: true);
+
+    /// <summary>History on: the connection's own events leave its Last-Event-ID alone.</summary>
+    public static readonly ConnectionEvents WithoutIds = new(writeIds: false);
 
     private static readonly JsonSerializerOptions Json = new()
     {
@@ -19,26 +23,36 @@ internal static class ConnectionEvents
         Encoder = System.Text.Encodings.Web.JavaScriptEncoder.UnsafeRelaxedJsonEscaping,
     };
 
-    public static SseEvent Heartbeat(bool history) => history ? HeartbeatWithoutId : SseEncoder.Encode("heartbeat", "ping");
+    private readonly bool _writeIds;
+    // Without an id, every connection shares one encoded copy.
+    private readonly SseEvent? _sharedHeartbeat;
+
+    private ConnectionEvents(bool writeIds)
+    {
+        _writeIds = writeIds;
+        _sharedHeartbeat = writeIds ? null : SseEncoder.EncodeWithoutId("heartbeat", "ping");
+    }
+
+    public SseEvent Heartbeat() => _sharedHeartbeat ?? SseEncoder.Encode("heartbeat", "ping");
 
     /// <summary>The first event of a connection: its client id and the browser's <c>retry:</c>.</summary>
-    public static SseEvent Welcome(Guid clientId, TimeSpan reconnectDelay, bool history)
+    public SseEvent Welcome(Guid clientId, TimeSpan reconnectDelay)
     {
         var timestamp = DateTime.UtcNow.ToString("yyyy-MM-dd'T'HH:mm:ss.fff'Z'", CultureInfo.InvariantCulture);
         var data = JsonSerializer.Serialize(new WelcomeData("welcome", clientId, timestamp), Json);
-        var retry = (int)reconnectDelay.TotalMilliseconds;
-        return history
-            ? SseEncoder.EncodeWithoutId(SseEncoder.DefaultEventName, data, retry)
-            : SseEncoder.Encode(SseEncoder.DefaultEventName, data, retry);
+        return Encode(SseEncoder.DefaultEventName, data, (int)reconnectDelay.TotalMilliseconds);
     }
 
-    /// <summary>Names the streams the connection could not resume: what it missed of them is gone.</summary>
+    /// <summary>Names the streams the connection could not resume: what it missed of them is gone. Never an id: it names no position.</summary>
     public static SseEvent Reset(IReadOnlyList<string> streams) =>
         SseEncoder.EncodeWithoutId("reset", JsonSerializer.Serialize(new ResetData("reset", streams), Json));
 
     /// <summary>The last event of a stream the server ends.</summary>
-    public static SseEvent Close(string reason, bool history) =>
-        history ? SseEncoder.EncodeWithoutId("close", reason) : SseEncoder.Encode("close", reason);
+    public SseEvent Close(string reason) => Encode("close", reason);
+
+    private SseEvent Encode(string eventName, string data, int? retryMilliseconds = null) => _writeIds
+        ? SseEncoder.Encode(eventName, data, retryMilliseconds)
+        : SseEncoder.EncodeWithoutId(eventName, data, retryMilliseconds);
 
     private sealed record WelcomeData(string Type, Guid ClientId, string Timestamp);
 

@@ -33,23 +33,20 @@ internal sealed class LeanMailbox(Akka.Actor.Settings settings, Config config) :
 }
 
 /// <summary>
-/// The queue of <see cref="LeanMailbox"/>: a ring behind a lock (producers are few and rarely collide on one actor).
-/// It starts at <see cref="InitialCapacity"/> slots, doubles when full and drops back to that once the bursts are over.
+/// The queue of <see cref="LeanMailbox"/>: a <see cref="GrowingRing{T}"/> behind a lock (producers are few and rarely
+/// collide on one actor). It starts at <see cref="InitialCapacity"/> slots, doubles when full and drops back to that once
+/// the bursts are over.
 /// </summary>
 internal sealed class LeanMessageQueue : IMessageQueue, IUnboundedDequeBasedMessageQueueSemantics
 {
-    public const int InitialCapacity = 4;
+    public const int InitialCapacity = GrowingRing.InitialCapacity;
 
     private readonly Lock _gate = new();
-    private Envelope[] _ring = new Envelope[InitialCapacity];
-    private int _head;
-    private int _count;
-    // The most messages queued at once since the queue last emptied: whether a burst still needs the slots.
-    private int _peak;
+    private GrowingRing<Envelope> _ring = new();
 
-    public bool HasMessages => Volatile.Read(ref _count) > 0;
+    public bool HasMessages => _ring.Count > 0;
 
-    public int Count => Volatile.Read(ref _count);
+    public int Count => _ring.Count;
 
     /// <summary>Slots held now (what a burst left behind, until the queue empties).</summary>
     public int Capacity
@@ -58,19 +55,17 @@ internal sealed class LeanMessageQueue : IMessageQueue, IUnboundedDequeBasedMess
         {
             lock (_gate)
             {
-                return _ring.Length;
+                return _ring.Capacity;
             }
         }
     }
 
+    // Unbounded: adding always succeeds.
     public void Enqueue(IActorRef receiver, Envelope envelope)
     {
         lock (_gate)
         {
-            EnsureRoom();
-            _ring[(_head + _count) % _ring.Length] = envelope;
-            Volatile.Write(ref _count, _count + 1);
-            _peak = Math.Max(_peak, _count);
+            _ring.TryAddLast(envelope);
         }
     }
 
@@ -78,11 +73,7 @@ internal sealed class LeanMessageQueue : IMessageQueue, IUnboundedDequeBasedMess
     {
         lock (_gate)
         {
-            EnsureRoom();
-            _head = (_head - 1 + _ring.Length) % _ring.Length;
-            _ring[_head] = envelope;
-            Volatile.Write(ref _count, _count + 1);
-            _peak = Math.Max(_peak, _count);
+            _ring.TryAddFirst(envelope);
         }
     }
 
@@ -90,27 +81,7 @@ internal sealed class LeanMessageQueue : IMessageQueue, IUnboundedDequeBasedMess
     {
         lock (_gate)
         {
-            if (_count == 0)
-            {
-                envelope = default;
-                return false;
-            }
-            envelope = _ring[_head];
-            _ring[_head] = default;
-            _head = (_head + 1) % _ring.Length;
-            Volatile.Write(ref _count, _count - 1);
-            if (_count == 0)
-            {
-                _head = 0;
-                // Bursts are over (the last run used a quarter of the slots at most): give their slots back. A steady
-                // stream of bursts keeps them, so a busy actor does not allocate a ring per burst.
-                if (_ring.Length > 4 * InitialCapacity && _peak * 4 <= _ring.Length)
-                {
-                    _ring = new Envelope[InitialCapacity];
-                }
-                _peak = 0;
-            }
-            return true;
+            return _ring.TryTakeFirst(out envelope);
         }
     }
 
@@ -120,20 +91,5 @@ internal sealed class LeanMessageQueue : IMessageQueue, IUnboundedDequeBasedMess
         {
             deadletters.Enqueue(owner, envelope);
         }
-    }
-
-    private void EnsureRoom()
-    {
-        if (_count < _ring.Length)
-        {
-            return;
-        }
-        var larger = new Envelope[_ring.Length * 2];
-        for (var i = 0; i < _count; i++)
-        {
-            larger[i] = _ring[(_head + i) % _ring.Length];
-        }
-        _ring = larger;
-        _head = 0;
     }
 }

@@ -103,7 +103,7 @@ public sealed class ClientActorTests : Akka.TestKit.Xunit2.TestKit
         var (client, connection) = StartClient();
         await GoLive(client, connection);
 
-        client.Tell(ClientProtocol.SendHeartbeat.Instance);
+        client.Tell(ClientProtocol.Tick.Instance);
 
         var heartbeat = await connection.Events.ReadEventAsync();
         Assert.Equal(("heartbeat", "ping"), (heartbeat.EventType, heartbeat.Data));
@@ -114,7 +114,7 @@ public sealed class ClientActorTests : Akka.TestKit.Xunit2.TestKit
     {
         var (client, connection) = StartClient();
 
-        client.Tell(ClientProtocol.SendHeartbeat.Instance);
+        client.Tell(ClientProtocol.Tick.Instance);
 
         Assert.True(await connection.Events.StaysEmptyAsync(TimeSpan.FromMilliseconds(400)));
     }
@@ -219,6 +219,24 @@ public sealed class ClientActorTests : Akka.TestKit.Xunit2.TestKit
         Assert.True(connection.IsAborted);
         // Counted once per connection, however many events it could not take.
         _broker.ExpectNoMsg(Short);
+    }
+
+    [Fact]
+    public void More_events_before_the_welcome_than_the_buffer_holds_make_a_slow_consumer()
+    {
+        var (client, connection) = StartClient(topics: ["news"], bufferSize: 2);
+        Watch(client);
+        var entity = CreateTestProbe();
+        entity.Send(client, new SubscribedToStream(new StreamKey.User(_userId)));
+
+        for (var i = 0; i < 3; i++)
+        {
+            entity.Send(client, SseEncoder.Encode("update", $"early {i}"));
+        }
+
+        _broker.ExpectMsg<ClientProtocol.SlowConsumerDropped>();
+        ExpectTerminated(client);
+        Assert.True(connection.IsAborted);
     }
 
     [Fact]

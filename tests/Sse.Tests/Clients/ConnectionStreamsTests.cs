@@ -18,7 +18,7 @@ public sealed class ConnectionStreamsTests
     [Fact]
     public void A_first_connection_starts_every_stream_where_it_is_now_with_no_reset_and_nothing_replayed()
     {
-        var positions = new ConnectionStreams(Streams, history: true);
+        var positions = new ResumingStreams(Streams);
         Acknowledge(positions, User, Now(1, 5));
         Acknowledge(positions, News, Now(2, 0));
         Acknowledge(positions, Broadcasts, Now(3, 9));
@@ -28,13 +28,13 @@ public sealed class ConnectionStreamsTests
         Assert.Equal([new StreamPosition(1, 5), new StreamPosition(2, 0), new StreamPosition(3, 9)], welcome.Starts!);
         Assert.Empty(welcome.Reset);
         Assert.Empty(welcome.Missed);
-        Assert.Null(new ConnectionStreams(Streams, history: true).Subscribe(User, Subscriber).From);
+        Assert.Null(new ResumingStreams(Streams).Subscribe(User, Subscriber).From);
     }
 
     [Fact]
     public void A_resumed_connection_starts_where_it_asked_and_gets_what_it_missed_in_order()
     {
-        var positions = new ConnectionStreams(Streams, history: true, [new(1, 2), new(2, 0), new(3, 9)]);
+        var positions = new ResumingStreams(Streams, [new(1, 2), new(2, 0), new(3, 9)]);
         Acknowledge(positions, User, Replay(1, 4, Event(User, 1, 3), Event(User, 1, 4)));
         Acknowledge(positions, News, Replay(2, 1, Event(News, 2, 1)));
         Acknowledge(positions, Broadcasts, Replay(3, 9));
@@ -50,7 +50,7 @@ public sealed class ConnectionStreamsTests
     [Fact]
     public void A_stream_that_cannot_be_resumed_is_named_in_the_reset_and_starts_where_it_is_now()
     {
-        var positions = new ConnectionStreams(Streams, history: true, [new(1, 2), new(2, 0), new(3, 9)]);
+        var positions = new ResumingStreams(Streams, [new(1, 2), new(2, 0), new(3, 9)]);
         Acknowledge(positions, User, Now(1, 4));
         Acknowledge(positions, News, new StreamReplay(new StreamPosition(7, 30), Gap: true, []));
         Acknowledge(positions, Broadcasts, Now(3, 9));
@@ -64,7 +64,7 @@ public sealed class ConnectionStreamsTests
     [Fact]
     public void A_last_event_id_for_other_streams_resets_every_stream()
     {
-        var positions = new ConnectionStreams(Streams, history: true, resumeRefused: true);
+        var positions = new ResumingStreams(Streams, resumeRefused: true);
         foreach (var stream in Streams)
         {
             Acknowledge(positions, stream, Now(1, 1));
@@ -78,10 +78,10 @@ public sealed class ConnectionStreamsTests
     {
         var positions = Live();
 
-        Assert.False(positions.IsNew(Event(User, 1, 5)));
-        Assert.True(positions.IsNew(Event(User, 1, 6)));
-        Assert.False(positions.IsNew(Event(User, 1, 6)));
-        Assert.True(positions.IsNew(SseEncoder.Encode("heartbeat", "ping")));
+        Assert.Equal(StreamAction.None, Accept(positions, Event(User, 1, 5)));
+        Assert.Equal(StreamAction.Write, Accept(positions, Event(User, 1, 6)));
+        Assert.Equal(StreamAction.None, Accept(positions, Event(User, 1, 6)));
+        Assert.Equal(StreamAction.Write, Accept(positions, SseEncoder.Encode("heartbeat", "ping")));
     }
 
     [Fact]
@@ -90,12 +90,12 @@ public sealed class ConnectionStreamsTests
         var positions = Live();
         Assert.True(positions.Lost(User, Entity));
 
-        Assert.False(positions.IsNew(Event(User, 9, 1)));
+        Assert.Equal(StreamAction.None, Accept(positions, Event(User, 9, 1)));
         var resumption = Acknowledge(positions, User, Replay(9, 1, Event(User, 9, 1)));
 
         Assert.Equal(["user"], resumption!.Reset);
         Assert.Empty(resumption.Missed);
-        Assert.True(positions.IsNew(Event(User, 9, 2)));
+        Assert.Equal(StreamAction.Write, Accept(positions, Event(User, 9, 2)));
     }
 
     [Fact]
@@ -103,7 +103,7 @@ public sealed class ConnectionStreamsTests
     {
         var positions = Live();
         Assert.True(positions.Lost(User, Entity));
-        Assert.True(positions.IsNew(Event(User, 1, 6)));
+        Assert.Equal(StreamAction.Write, Accept(positions, Event(User, 1, 6)));
 
         var resumption = Acknowledge(positions, User, Replay(1, 7, Event(User, 1, 6), Event(User, 1, 7)));
 
@@ -116,28 +116,28 @@ public sealed class ConnectionStreamsTests
     {
         var positions = Live();
 
-        Assert.Equal(User, positions.GapBefore(Event(User, 1, 7)));
-        Assert.False(positions.IsNew(Event(User, 1, 7)));
-        Assert.Null(positions.GapBefore(Event(User, 1, 8)));
-        Assert.False(positions.IsNew(Event(User, 1, 8)));
+        Assert.Equal(StreamAction.Resubscribe, positions.Accept(Event(User, 1, 7), out var repair));
+        Assert.Equal(User, repair);
+        Assert.Equal(StreamAction.None, Accept(positions, Event(User, 1, 7)));
+        Assert.Equal(StreamAction.None, Accept(positions, Event(User, 1, 8)));
         Assert.Equal(new StreamPosition(1, 5), positions.Subscribe(User, Subscriber).From);
         var repaired = Acknowledge(positions, User, Replay(1, 8, Event(User, 1, 6), Event(User, 1, 7), Event(User, 1, 8)));
 
         Assert.Empty(repaired!.Reset);
         Assert.Equal([6L, 7, 8], repaired.Missed.Select(e => e.Position!.Value.Seq));
-        Assert.True(positions.IsNew(Event(User, 1, 9)));
+        Assert.Equal(StreamAction.Write, Accept(positions, Event(User, 1, 9)));
     }
 
     [Fact]
     public void A_gap_the_history_no_longer_holds_is_announced_with_a_reset()
     {
         var positions = Live();
-        positions.GapBefore(Event(User, 1, 50));
+        Assert.Equal(StreamAction.Resubscribe, Accept(positions, Event(User, 1, 50)));
 
         var repaired = Acknowledge(positions, User, new StreamReplay(new StreamPosition(1, 50), Gap: true, []));
 
         Assert.Equal(["user"], repaired!.Reset);
-        Assert.True(positions.IsNew(Event(User, 1, 51)));
+        Assert.Equal(StreamAction.Write, Accept(positions, Event(User, 1, 51)));
     }
 
     [Fact]
@@ -145,26 +145,27 @@ public sealed class ConnectionStreamsTests
     {
         var positions = Live();
 
-        Assert.True(positions.CatchUp(User));
+        Assert.Equal(StreamAction.Resubscribe, positions.Shed(User));
         // Once: the pending subscription's acknowledgement gives what was missed.
-        Assert.False(positions.CatchUp(User));
-        Assert.False(positions.IsNew(Event(User, 1, 6)));
+        Assert.Equal(StreamAction.None, positions.Shed(User));
+        Assert.Equal(StreamAction.None, Accept(positions, Event(User, 1, 6)));
         Assert.Equal(new StreamPosition(1, 5), positions.Subscribe(User, Subscriber).From);
         var caughtUp = Acknowledge(positions, User, Replay(1, 7, Event(User, 1, 6), Event(User, 1, 7)));
 
         Assert.Empty(caughtUp!.Reset);
         Assert.Equal([6L, 7], caughtUp.Missed.Select(e => e.Position!.Value.Seq));
-        Assert.True(positions.IsNew(Event(User, 1, 8)));
+        Assert.Equal(StreamAction.Write, Accept(positions, Event(User, 1, 8)));
     }
 
     [Fact]
-    public void Without_history_there_is_nothing_to_catch_up_from()
+    public void Without_history_there_is_nothing_to_catch_up_from_so_events_shed_on_the_way_are_a_reset()
     {
-        var streams = new ConnectionStreams([User, News], history: false);
+        var streams = new ResettingStreams([User, News]);
         streams.Acknowledged(User, Entity, null, out _);
 
-        Assert.False(streams.CatchUp(User));
-        Assert.False(streams.CatchUp(Broadcasts));
+        Assert.Equal(StreamAction.Reset, streams.Shed(User));
+        Assert.Equal(StreamAction.Reset, streams.Shed(Broadcasts));
+        Assert.Equal(StreamAction.None, streams.Shed(StreamKey.Topic.For(null, "not-followed")));
     }
 
     [Fact]
@@ -172,14 +173,14 @@ public sealed class ConnectionStreamsTests
     {
         var positions = Live();
 
-        Assert.Null(positions.GapBefore(Event(User, 1, 6)));
-        Assert.Null(positions.GapBefore(Event(User, 2, 9)));
+        Assert.Equal(StreamAction.Write, Accept(positions, Event(User, 1, 6)));
+        Assert.Equal(StreamAction.Write, Accept(positions, Event(User, 2, 9)));
     }
 
     [Fact]
     public void Only_the_first_acknowledgement_of_a_pending_subscription_counts()
     {
-        var streams = new ConnectionStreams([User, News], history: false);
+        var streams = new ResettingStreams([User, News]);
 
         Assert.True(streams.Acknowledged(User, Entity, null, out _));
         Assert.False(streams.Acknowledged(User, Entity, null, out _));
@@ -194,7 +195,7 @@ public sealed class ConnectionStreamsTests
     [Fact]
     public void Without_history_nothing_is_resumed_numbered_or_filtered()
     {
-        var streams = new ConnectionStreams([User, News], history: false, [new(1, 2), new(2, 3)]);
+        var streams = new ResettingStreams([User, News]);
         Assert.True(streams.Acknowledged(User, Entity, null, out _));
         Assert.True(streams.Acknowledged(News, Entity, null, out _));
 
@@ -203,14 +204,14 @@ public sealed class ConnectionStreamsTests
         Assert.Equal((0, 0), (welcome.Reset.Count, welcome.Missed.Count));
         Assert.Null(welcome.Starts);
         var sseEvent = SseEncoder.Encode("update", "x");
-        Assert.True(streams.IsNew(sseEvent));
-        Assert.True(streams.IsNew(sseEvent));
+        Assert.Equal(StreamAction.Write, Accept(streams, sseEvent));
+        Assert.Equal(StreamAction.Write, Accept(streams, sseEvent));
     }
 
     [Fact]
     public void Without_history_a_first_subscription_asks_from_nowhere_and_one_after_a_move_asks_as_a_return()
     {
-        var streams = new ConnectionStreams([User, News], history: false);
+        var streams = new ResettingStreams([User, News]);
         Assert.Null(streams.Subscribe(User, Subscriber).From);
         Assert.True(streams.Acknowledged(User, Entity, null, out _));
         Assert.True(streams.Acknowledged(News, Entity, null, out _));
@@ -226,7 +227,7 @@ public sealed class ConnectionStreamsTests
     {
         static ConnectionStreams MovedAfterWelcome()
         {
-            var streams = new ConnectionStreams([User, News], history: false);
+            var streams = new ResettingStreams([User, News]);
             Assert.True(streams.Acknowledged(User, Entity, null, out _));
             Assert.True(streams.Acknowledged(News, Entity, null, out _));
             streams.Welcome();
@@ -245,7 +246,7 @@ public sealed class ConnectionStreamsTests
     [Fact]
     public void Without_history_a_move_before_the_welcome_is_a_reset_after_it()
     {
-        var streams = new ConnectionStreams([User, News], history: false);
+        var streams = new ResettingStreams([User, News]);
         Assert.True(streams.Acknowledged(User, Entity, null, out _));
         Assert.True(streams.Lost(User, Entity));
         Assert.True(streams.Acknowledged(User, Entity, new StreamReplay(default, Gap: true, []), out var resumed));
@@ -260,13 +261,15 @@ public sealed class ConnectionStreamsTests
     /// <summary>A connection that went live with its user stream at epoch 1, event 5.</summary>
     private static ConnectionStreams Live()
     {
-        var positions = new ConnectionStreams(Streams, history: true);
+        var positions = new ResumingStreams(Streams);
         Acknowledge(positions, User, Now(1, 5));
         Acknowledge(positions, News, Now(2, 0));
         Acknowledge(positions, Broadcasts, Now(3, 0));
         positions.Welcome();
         return positions;
     }
+
+    private static StreamAction Accept(ConnectionStreams streams, SseEvent sseEvent) => streams.Accept(sseEvent, out _);
 
     private static readonly IActorRef Entity = ActorRefs.Nobody;
     private static readonly IActorRef Subscriber = ActorRefs.Nobody;
