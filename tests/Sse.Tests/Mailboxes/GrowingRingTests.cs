@@ -3,6 +3,7 @@ using Sse.Actors.Mailboxes;
 namespace Sse.Tests.Mailboxes;
 
 /// <summary>The ring under a client actor's mailbox and its connection's buffer, as a plain struct.</summary>
+[Trait("Category", TestCategories.Unit)]
 public sealed class GrowingRingTests
 {
     [Fact]
