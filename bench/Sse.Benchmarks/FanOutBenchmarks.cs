@@ -34,8 +34,9 @@ public class FanOutBenchmarks
     public void Setup()
     {
         _system = ActorSystem.Create("bench", ConfigurationFactory.ParseString("akka.loglevel = WARNING"));
-        _topic = _system.ActorOf(StreamEntity.Props(Topic, new StreamEntitySettings(TimeSpan.FromHours(1))));
         var options = new SseOptions { ClientBufferSize = 1024, HeartbeatInterval = TimeSpan.FromHours(1), ClientTimeout = TimeSpan.FromHours(2) };
+        FanOutWorkers.Start(_system, options.FanOutSettings());
+        _topic = _system.ActorOf(StreamEntity.Props(Topic, new StreamEntitySettings(TimeSpan.FromHours(1))));
         var region = _system.ActorOf(Props.Create(() => new TopicRegionStandIn(_topic)));
         _connections = [.. Enumerable.Range(0, Subscribers).Select(_ => new ClientConnection(Guid.NewGuid().ToString(), null, ["bench"], options.ClientBufferSize))];
         foreach (var connection in _connections)
@@ -144,10 +145,8 @@ public class HotTopicScalingBenchmarks
     [GlobalSetup]
     public void Setup()
     {
-        _system = ActorSystem.Create("bench", ConfigurationFactory.ParseString($"""
-            akka.loglevel = WARNING
-            {FanOutWorkers.PartitionsPath} = {Partitions}
-            """));
+        _system = ActorSystem.Create("bench", ConfigurationFactory.ParseString("akka.loglevel = WARNING"));
+        FanOutWorkers.Start(_system, new FanOutSettings(Partitions));
         _topic = _system.ActorOf(StreamEntity.Props(Topic, new StreamEntitySettings(TimeSpan.FromHours(1))));
         var options = new SseOptions { ClientBufferSize = 1024, HeartbeatInterval = TimeSpan.FromHours(1), ClientTimeout = TimeSpan.FromHours(2) };
         var region = _system.ActorOf(Props.Create(() => new FanOutBenchmarks.TopicRegionStandIn(_topic)));

@@ -1,5 +1,9 @@
+using Akka.Actor;
 using Akka.Configuration;
+using Sse.Actors.Broker;
+using Sse.Actors.FanOut;
 using Sse.Actors.Serialization;
+using Sse.Actors.Settings;
 
 namespace Sse.Tests;
 
@@ -35,4 +39,16 @@ internal static class SseTestConfig
         akka.actor.provider = cluster
         akka.remote.dot-netty.tcp { hostname = 127.0.0.1, port = 0 }
         """).WithFallback(SerializeMessages);
+
+    /// <summary>
+    /// Gives the node's extensions (publish receipts, fan-out workers) their settings, as <c>WithSseBroker</c> does from the
+    /// options: the default options' unless a test says otherwise. A test's own actor system that runs broker actors calls it first.
+    /// </summary>
+    public static ActorSystem WithNodeExtensions(this ActorSystem system, PublishReceiptsSettings? receipts = null, FanOutSettings? fanOut = null)
+    {
+        var defaults = new SseOptions();
+        PublishReceipts.Start(system, receipts ?? defaults.PublishReceiptsSettings());
+        FanOutWorkers.Start(system, fanOut ?? defaults.FanOutSettings());
+        return system;
+    }
 }

@@ -16,10 +16,21 @@ namespace Sse.Actors.Broker;
 /// </summary>
 internal sealed class BrokerMailbox(Akka.Actor.Settings settings, Config config) : MailboxType(settings, config), IProducesMessageQueue<BrokerMessageQueue>
 {
-    /// <summary>Where the mailbox is configured: <c>mailbox-type</c> and <c>capacity</c> (<c>Sse:Limits:MaxBrokerBacklog</c>).</summary>
+    /// <summary>Where the mailbox is configured (<see cref="Hocon"/>).</summary>
     public const string ConfigPath = "sse-broker-mailbox";
 
-    private readonly int _capacity = config.GetInt("capacity", 100_000);
+    // Akka.NET makes a mailbox from HOCON only: the broker writes its capacity there from the validated options.
+    private readonly int _capacity = config.HasPath("capacity")
+        ? config.GetInt("capacity")
+        : throw new ConfigurationException($"{ConfigPath} has no capacity: WithSseBroker sets it from Sse:Limits:MaxBrokerBacklog ({nameof(BrokerMailbox)}.{nameof(Hocon)}).");
+
+    /// <summary>The mailbox's configuration, with its capacity: <c>Sse:Limits:MaxBrokerBacklog</c>.</summary>
+    internal static string Hocon(int capacity) => $$"""
+        {{ConfigPath}} {
+          mailbox-type = "{{typeof(BrokerMailbox).AssemblyQualifiedName}}"
+          capacity = {{capacity}}
+        }
+        """;
 
     public override IMessageQueue Create(IActorRef owner, ActorSystem system) => new BrokerMessageQueue(_capacity);
 }

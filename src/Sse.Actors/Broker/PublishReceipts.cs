@@ -2,10 +2,14 @@ using System.Collections.Concurrent;
 using System.Diagnostics;
 using System.Threading.RateLimiting;
 using Akka.Actor;
+using Sse.Actors.Settings;
 using Sse.Actors.Streams;
 using static Sse.Actors.Streams.StreamProtocol;
 
 namespace Sse.Actors.Broker;
+
+/// <param name="MaxPending">How many publishes may wait for their streams at once on the node (<c>Sse:Limits:MaxPendingPublishes</c>).</param>
+internal sealed record PublishReceiptsSettings(int MaxPending);
 
 /// <summary>
 /// Waits for streams to record published events without an <c>Ask</c> (a temporary actor and a timer) per
@@ -15,22 +19,19 @@ namespace Sse.Actors.Broker;
 /// At most <see cref="MaxPending"/> publishes wait at once: past it a publish waits for room before it is sent, so a
 /// publisher that outruns its streams gets slower answers, then refusals, instead of filling their mailboxes.
 /// </summary>
-internal sealed class PublishReceipts : IExtension
+internal sealed class PublishReceipts : INodeExtension<PublishReceiptsSettings>
 {
     // How often waits are checked for their deadline: a refusal comes at most this much after Sse:PublishTimeout.
     private static readonly TimeSpan Tick = TimeSpan.FromMilliseconds(100);
-
-    /// <summary>Where the node's bound on waiting publishes is configured (<c>Sse:Limits:MaxPendingPublishes</c>).</summary>
-    public const string MaxPendingPath = "sse.max-pending-publishes";
 
     private readonly ConcurrentDictionary<string, Slot> _pending = new(StringComparer.Ordinal);
     private readonly IActorRef _receiver;
     // Publishes waiting for their streams hold a permit each; past the limit a publish queues for one, as long as it may wait.
     private readonly ConcurrencyLimiter _gate;
 
-    public PublishReceipts(ExtendedActorSystem system)
+    private PublishReceipts(ExtendedActorSystem system, PublishReceiptsSettings settings)
     {
-        MaxPending = system.Settings.Config.GetInt(MaxPendingPath, 20_000);
+        Settings = settings;
         _gate = new ConcurrencyLimiter(new ConcurrencyLimiterOptions
         {
             PermitLimit = MaxPending,
@@ -40,13 +41,20 @@ internal sealed class PublishReceipts : IExtension
         _receiver = system.SystemActorOf(Props.Create(() => new Receiver(_pending)), "sse-publish-receipts");
     }
 
+    public PublishReceiptsSettings Settings { get; }
+
     /// <summary>How many publishes may wait for their streams at once on this node.</summary>
-    public int MaxPending { get; }
+    public int MaxPending => Settings.MaxPending;
 
     /// <summary>Publishes waiting for their streams on this node, and those waiting for room to be sent.</summary>
     public long Pending => _gate.GetStatistics() is { } statistics ? MaxPending - statistics.CurrentAvailablePermits + statistics.CurrentQueuedCount : 0;
 
-    public static PublishReceipts For(ActorSystem system) => system.WithExtension<PublishReceipts, Provider>();
+    /// <summary>Starts the node's receipts; the broker does as it starts, before anything publishes.</summary>
+    public static PublishReceipts Start(ActorSystem system, PublishReceiptsSettings settings) =>
+        NodeExtension.Start(system, settings, (extended, given) => new PublishReceipts(extended, given));
+
+    /// <inheritdoc cref="NodeExtension.Of"/>
+    public static PublishReceipts For(ActorSystem system) => NodeExtension.Of<PublishReceipts>(system);
 
     /// <summary>
     /// Tells the stream's region the publish; completes once recorded with the id the stream keeps (the first one's
@@ -215,10 +223,5 @@ internal sealed class PublishReceipts : IExtension
     private sealed class CheckDeadlines : INoSerializationVerificationNeeded
     {
         public static readonly CheckDeadlines Instance = new();
-    }
-
-    private sealed class Provider : ExtensionIdProvider<PublishReceipts>
-    {
-        public override PublishReceipts CreateExtension(ExtendedActorSystem system) => new(system);
     }
 }

@@ -1,39 +1,51 @@
 using Akka.Actor;
 using Sse.Actors.Events;
+using Sse.Actors.Settings;
 
 namespace Sse.Actors.FanOut;
+
+/// <param name="Partitions">Workers of the node (<c>Sse:FanOutPartitions</c>, one per core when that is 0); 1: every stream is one actor's loop.</param>
+/// <param name="MinRecipients">Local recipients from which a stream's delivery is split over the workers.</param>
+internal sealed record FanOutSettings(int Partitions, int MinRecipients = FanOutSettings.DefaultMinRecipients)
+{
+    /// <summary>Not an option: a split costs a snapshot and a message per worker, which pays only for a stream with many recipients.</summary>
+    public const int DefaultMinRecipients = 128;
+}
 
 /// <summary>
 /// The node's fan-out workers, one per partition (by default one per core): a stream with many local
 /// recipients is handed to all of them at once, each telling its share, so a hot topic or a broadcast is
 /// delivered by every core instead of by one actor's loop.
 /// </summary>
-internal sealed class FanOutWorkers : IExtension
+internal sealed class FanOutWorkers : INodeExtension<FanOutSettings>
 {
-    /// <summary>Workers of the node; 0 or less: one per core.</summary>
-    public const string PartitionsPath = "sse.fan-out.partitions";
-
-    /// <summary>Local recipients from which a stream's delivery is split over the workers.</summary>
-    public const string MinRecipientsPath = "sse.fan-out.min-recipients";
-
     private readonly IActorRef[] _workers;
 
-    private FanOutWorkers(ExtendedActorSystem system)
+    private FanOutWorkers(ExtendedActorSystem system, FanOutSettings settings)
     {
-        var partitions = system.Settings.Config.GetInt(PartitionsPath, 0);
-        _workers = new IActorRef[partitions > 0 ? partitions : Environment.ProcessorCount];
+        ArgumentOutOfRangeException.ThrowIfLessThan(settings.Partitions, 1);
+        // A split of fewer than two recipients is no split.
+        ArgumentOutOfRangeException.ThrowIfLessThan(settings.MinRecipients, 2);
+        Settings = settings;
+        _workers = new IActorRef[settings.Partitions];
         for (var i = 0; i < _workers.Length; i++)
         {
             _workers[i] = system.SystemActorOf(Props.Create<FanOutWorker>(), $"sse-fan-out-{i}");
         }
-        MinRecipients = Math.Max(2, system.Settings.Config.GetInt(MinRecipientsPath, 128));
     }
 
-    public static FanOutWorkers For(ActorSystem system) => system.WithExtension<FanOutWorkers, Provider>();
+    /// <summary>Starts the node's workers; the broker does as it starts, before any stream has recipients.</summary>
+    public static FanOutWorkers Start(ActorSystem system, FanOutSettings settings) =>
+        NodeExtension.Start(system, settings, (extended, given) => new FanOutWorkers(extended, given));
+
+    /// <inheritdoc cref="NodeExtension.Of"/>
+    public static FanOutWorkers For(ActorSystem system) => NodeExtension.Of<FanOutWorkers>(system);
+
+    public FanOutSettings Settings { get; }
 
     public int Partitions => _workers.Length;
 
-    public int MinRecipients { get; }
+    public int MinRecipients => Settings.MinRecipients;
 
     /// <summary>Whether a stream with this many local recipients is worth splitting.</summary>
     public bool Splits(int recipients) => _workers.Length > 1 && recipients >= MinRecipients;
@@ -43,11 +55,6 @@ internal sealed class FanOutWorkers : IExtension
 
     public void Deliver(int partition, IActorRef[] recipients, SseEvent sseEvent) =>
         _workers[partition].Tell(new FanOutWorker.Deliver(recipients, sseEvent));
-
-    private sealed class Provider : ExtensionIdProvider<FanOutWorkers>
-    {
-        public override FanOutWorkers CreateExtension(ExtendedActorSystem system) => new(system);
-    }
 }
 
 /// <summary>Tells one event to one partition's share of a stream's recipients.</summary>

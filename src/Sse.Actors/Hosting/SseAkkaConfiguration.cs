@@ -13,6 +13,7 @@ using Microsoft.Extensions.Logging;
 using Microsoft.Extensions.Options;
 using Sse.Actors.Broker;
 using Sse.Actors.Diagnostics;
+using Sse.Actors.FanOut;
 using Sse.Actors.Serialization;
 using Sse.Actors.History;
 using Sse.Actors.Mailboxes;
@@ -54,20 +55,16 @@ public static partial class SseAkkaConfiguration
         return builder
             .AddHocon(Defaults, HoconAddMode.Append)
             .WithRole(shardCountRole)
-            .AddHocon(
-                $$"""
-                {{PublishReceipts.MaxPendingPath}} = {{options.Limits.MaxPendingPublishes}}
-                {{FanOut.FanOutWorkers.PartitionsPath}} = {{options.FanOutPartitions}}
-                {{LeanMailbox.Hocon}}
-                {{BrokerMailbox.ConfigPath}} {
-                  mailbox-type = "{{typeof(BrokerMailbox).AssemblyQualifiedName}}"
-                  capacity = {{options.Limits.MaxBrokerBacklog}}
-                }
-                """,
-                HoconAddMode.Prepend)
+            .AddHocon($"{LeanMailbox.Hocon}\n{BrokerMailbox.Hocon(options.Limits.MaxBrokerBacklog)}", HoconAddMode.Prepend)
             // A hand-off bucket's key is an Akka.DistributedData key too, whose serializer knows only Akka's own: its exact type wins.
             .WithCustomSerializer("sse-wire", [typeof(ISseWireMessage), typeof(HandoverBucketKey)], system => new SseWireSerializer(system))
             .WithSseHistoryStore(options)
+            // Before the regions: an entity fans out through the workers, and every publish waits on the receipts.
+            .WithActors((system, _) =>
+            {
+                PublishReceipts.Start(system, options.PublishReceiptsSettings());
+                FanOutWorkers.Start(system, options.FanOutSettings());
+            })
             .WithSseEntities(options, metrics)
             .WithTicketRegion(options.ShardCount)
             .WithDistributedPubSub(role: "")

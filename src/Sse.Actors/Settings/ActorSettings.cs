@@ -1,5 +1,6 @@
 using Sse.Actors.Broker;
 using Sse.Actors.Clients;
+using Sse.Actors.FanOut;
 
 namespace Sse.Actors.Settings;
 
@@ -33,4 +34,9 @@ public static class ActorSettings
         QueryTimeout: options.Cluster.QueryTimeout,
         Clients: options.ClientSettings(),
         Publish: options.PublishSettings());
+
+    internal static PublishReceiptsSettings PublishReceiptsSettings(this SseOptions options) => new(MaxPending: options.Limits.MaxPendingPublishes);
+
+    internal static FanOutSettings FanOutSettings(this SseOptions options) =>
+        new(Partitions: options.FanOutPartitions > 0 ? options.FanOutPartitions : Environment.ProcessorCount);
 }

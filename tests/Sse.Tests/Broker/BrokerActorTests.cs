@@ -21,6 +21,7 @@ public sealed class BrokerActorTests : Akka.TestKit.Xunit2.TestKit
 
     public BrokerActorTests() : base(SseTestConfig.SerializeMessagesOnClusterNode)
     {
+        Sys.WithNodeExtensions();
         _userRegion = CreateTestProbe();
         _topicRegion = CreateTestProbe();
         _broadcastRegion = CreateTestProbe();

@@ -1,4 +1,3 @@
-using Akka.Configuration;
 using Sse.Actors.Broker;
 using Sse.Actors.Events;
 using Sse.Actors.Streams;
@@ -11,9 +10,10 @@ namespace Sse.Tests.Broker;
 /// waits for room before it is sent, and one that finds the waiting line full too is refused at once.
 /// </summary>
 [Trait("Category", TestCategories.Unit)]
-public sealed class PublishReceiptsTests() : Akka.TestKit.Xunit2.TestKit(
-    ConfigurationFactory.ParseString($"{PublishReceipts.MaxPendingPath} = 2").WithFallback(SseTestConfig.SerializeMessages))
+public sealed class PublishReceiptsTests : Akka.TestKit.Xunit2.TestKit
 {
+    public PublishReceiptsTests() : base(SseTestConfig.SerializeMessages) => Sys.WithNodeExtensions(receipts: new PublishReceiptsSettings(MaxPending: 2));
+
     private static readonly TimeSpan Timeout = TimeSpan.FromSeconds(30);
 
     [Fact]

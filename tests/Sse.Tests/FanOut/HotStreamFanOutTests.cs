@@ -1,6 +1,5 @@
 using Akka.Actor;
 using Akka.Actor.Dsl;
-using Akka.Configuration;
 using Akka.TestKit;
 using Sse.Actors.Broker;
 using Sse.Actors.Clients;
@@ -19,16 +18,14 @@ namespace Sse.Tests.FanOut;
 /// one actor's loop; every recipient still gets every event of the stream, in order.
 /// </summary>
 [Trait("Category", TestCategories.Unit)]
-public sealed class HotStreamFanOutTests() : Akka.TestKit.Xunit2.TestKit(Config)
+public sealed class HotStreamFanOutTests : Akka.TestKit.Xunit2.TestKit
 {
     private const int Partitions = 3;
     private const int MinRecipients = 8;
     private static readonly StreamKey.Topic Hot = new("hot");
 
-    private static readonly Config Config = ConfigurationFactory.ParseString($$"""
-        {{FanOutWorkers.PartitionsPath}} = {{Partitions}}
-        {{FanOutWorkers.MinRecipientsPath}} = {{MinRecipients}}
-        """).WithFallback(SseTestConfig.SerializeMessagesOnClusterNode);
+    public HotStreamFanOutTests() : base(SseTestConfig.SerializeMessagesOnClusterNode) =>
+        Sys.WithNodeExtensions(fanOut: new FanOutSettings(Partitions, MinRecipients));
 
     [Fact]
     public void A_hot_topic_is_handed_to_every_worker_and_each_subscriber_gets_every_event_in_order()

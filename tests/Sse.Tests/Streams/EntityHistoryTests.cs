@@ -15,7 +15,11 @@ public sealed class EntityHistoryTests : Akka.TestKit.Xunit2.TestKit
     private readonly string _userId = Guid.NewGuid().ToString();
     private readonly UserEntityClient _client;
 
-    public EntityHistoryTests() : base(SseTestConfig.SerializeMessages) => _client = new UserEntityClient(this, _userId);
+    public EntityHistoryTests() : base(SseTestConfig.SerializeMessages)
+    {
+        Sys.WithNodeExtensions();
+        _client = new UserEntityClient(this, _userId);
+    }
 
     [Fact]
     public void Events_are_numbered_from_one_within_the_entitys_epoch()

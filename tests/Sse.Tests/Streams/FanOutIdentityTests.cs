@@ -7,8 +7,10 @@ namespace Sse.Tests.Streams;
 
 // No serialize-messages here: with it on, each recipient gets its own deserialized copy, so identity cannot be seen.
 [Trait("Category", TestCategories.Unit)]
-public sealed class FanOutIdentityTests() : Akka.TestKit.Xunit2.TestKit(SseTestConfig.Mailboxes)
+public sealed class FanOutIdentityTests : Akka.TestKit.Xunit2.TestKit
 {
+    public FanOutIdentityTests() : base(SseTestConfig.Mailboxes) => Sys.WithNodeExtensions();
+
     [Fact]
     public void User_entity_hands_the_same_encoded_bytes_to_every_subscriber()
     {

@@ -23,6 +23,7 @@ public sealed class HistoryHandoverKeySpaceTests : Akka.TestKit.Xunit2.TestKit
 
     public HistoryHandoverKeySpaceTests() : base(SseTestConfig.SerializeMessagesOnClusterNode)
     {
+        Sys.WithNodeExtensions();
         _replicator = OneNodeCluster.Replicator(this);
         _self = Akka.Cluster.Cluster.Get(Sys).SelfUniqueAddress;
     }

@@ -22,6 +22,7 @@ public sealed class HistoryHandoverTests : Akka.TestKit.Xunit2.TestKit
 
     public HistoryHandoverTests() : base(SseTestConfig.SerializeMessagesOnClusterNode)
     {
+        Sys.WithNodeExtensions();
         _replicator = OneNodeCluster.Replicator(this);
         _client = new UserEntityClient(this, _userId);
     }

@@ -21,8 +21,11 @@ public sealed class StoredEntityHistoryTests : Akka.TestKit.Xunit2.TestKit
 
     public StoredEntityHistoryTests()
         : base(ConfigurationFactory.ParseString("akka.persistence.journal.plugin = \"akka.persistence.journal.inmem\"")
-            .WithFallback(SseTestConfig.SerializeMessages)) =>
+            .WithFallback(SseTestConfig.SerializeMessages))
+    {
+        Sys.WithNodeExtensions();
         _client = new UserEntityClient(this, _userId);
+    }
 
     [Fact]
     public void An_entity_started_again_continues_the_epoch_and_numbering_and_replays_what_was_missed()

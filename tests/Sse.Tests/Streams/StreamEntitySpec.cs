@@ -11,8 +11,10 @@ namespace Sse.Tests.Streams;
 /// What every stream entity with subscribers (a user's, a topic's) does, run once per kind of stream. The entity
 /// is the child of a probe that stands in for its shard, so its passivation requests can be seen.
 /// </summary>
-public abstract class StreamEntitySpec() : Akka.TestKit.Xunit2.TestKit(SseTestConfig.SerializeMessages)
+public abstract class StreamEntitySpec : Akka.TestKit.Xunit2.TestKit
 {
+    protected StreamEntitySpec() : base(SseTestConfig.SerializeMessages) => Sys.WithNodeExtensions();
+
     protected static readonly TimeSpan EmptyPassivation = TimeSpan.FromMilliseconds(400);
 
     // Only an upper bound: a loaded machine may take a while to run the timer and serialize Passivate.
