@@ -27,9 +27,13 @@ public sealed class SseBroker(
     IOptions<SseOptions> options,
     SseMetrics metrics) : ISseBroker
 {
-    private static readonly TimeSpan QueryTimeout = TimeSpan.FromSeconds(10);
+    // The broker answers a cluster-wide question by Sse:Cluster:QueryTimeout with the nodes that answered, naming the others;
+    // the ask gives the node's own broker this much longer to get to it, so that answer wins over a timeout.
+    private static readonly TimeSpan BrokerAnswerMargin = TimeSpan.FromSeconds(7);
 
     private readonly PublishSettings _settings = options.Value.PublishSettings();
+    private readonly TimeSpan _clusterQueryWait = options.Value.Cluster.QueryTimeout + BrokerAnswerMargin;
+    private readonly TimeSpan _userQueryTimeout = options.Value.Cluster.UserQueryTimeout;
     private readonly PublishReceipts _receipts = PublishReceipts.For(system);
     private readonly StreamRegions _regions = new(users.ActorRef, topics.ActorRef, broadcasts.ActorRef);
 
@@ -104,7 +108,7 @@ public sealed class SseBroker(
     private IActorRef Mediator => DistributedPubSub.Get(system).Mediator;
 
     public Task<SseStats> GetStatsAsync(CancellationToken cancellationToken = default) =>
-        broker.ActorRef.Ask<SseStats>(GetStats.Instance, QueryTimeout, cancellationToken);
+        broker.ActorRef.Ask<SseStats>(GetStats.Instance, _clusterQueryWait, cancellationToken);
 
     public async Task<bool> IsUserOnlineAsync(string userId, CancellationToken cancellationToken = default) =>
         await GetUserConnectionCountAsync(userId, cancellationToken) > 0;
@@ -127,12 +131,12 @@ public sealed class SseBroker(
     {
         ArgumentOutOfRangeException.ThrowIfLessThan(limit, 1);
         ArgumentOutOfRangeException.ThrowIfGreaterThan(limit, OnlineUserPages.MaxLimit);
-        return broker.ActorRef.Ask<OnlineUsers>(new GetOnlineUsers(after, limit), QueryTimeout, cancellationToken);
+        return broker.ActorRef.Ask<OnlineUsers>(new GetOnlineUsers(after, limit), _clusterQueryWait, cancellationToken);
     }
 
     public async Task<int> GetUserConnectionCountAsync(string userId, CancellationToken cancellationToken = default)
     {
         var query = new GetUserConnectionCount(userId);
-        return (await users.ActorRef.Ask<UserConnectionCount>(query, QueryTimeout, cancellationToken)).Connections;
+        return (await users.ActorRef.Ask<UserConnectionCount>(query, _userQueryTimeout, cancellationToken)).Connections;
     }
 }

@@ -41,4 +41,10 @@ public sealed class SseClusterOptions
 
     /// <summary>How long a cluster-wide question (stats, online users) waits for the other nodes' answers.</summary>
     public TimeSpan QueryTimeout { get; set; } = TimeSpan.FromSeconds(3);
+
+    /// <summary>
+    /// How long a question about one user (<c>IsUserOnlineAsync</c>, <c>GetUserConnectionCountAsync</c>) waits for the user's
+    /// entity, on whichever node sharding placed it (started on demand, or moving).
+    /// </summary>
+    public TimeSpan UserQueryTimeout { get; set; } = TimeSpan.FromSeconds(10);
 }

@@ -125,6 +125,7 @@ public sealed partial class SseOptionsValidator(IHostEnvironment environment) : 
                 : $"{s}:Cluster:SeedNodes has '{seed}', an akka.ssl.tcp:// address: set {s}:Cluster:Tls on every node, or name the seeds akka.tcp://.");
         }
         Require(cluster.QueryTimeout > TimeSpan.Zero, $"{s}:Cluster:QueryTimeout must be positive (is {cluster.QueryTimeout}).");
+        Require(cluster.UserQueryTimeout > TimeSpan.Zero, $"{s}:Cluster:UserQueryTimeout must be positive (is {cluster.UserQueryTimeout}).");
 
         foreach (var host in options.Metrics.Hosts)
         {

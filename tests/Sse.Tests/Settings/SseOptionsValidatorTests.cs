@@ -90,6 +90,10 @@ public sealed class SseOptionsValidatorTests
     }
 
     [Fact]
+    public void A_user_query_timeout_of_zero_is_rejected() =>
+        AssertFailsNaming("Cluster:UserQueryTimeout", Validate(new SseOptions { Cluster = { UserQueryTimeout = TimeSpan.Zero } }));
+
+    [Fact]
     public void An_empty_metrics_host_is_rejected()
     {
         AssertFailsNaming("Metrics:Hosts", Validate(new SseOptions { Metrics = new SseMetricsOptions { Hosts = ["*:9464", " "] } }));
