@@ -49,7 +49,7 @@ internal sealed class ClusterBootstrapEndpoint(IServiceProvider services, IOptio
         var bootstrap = ClusterBootstrap.Get(system);
         // Tells bootstrap its own contact point (what Akka.Management does when it binds), so it recognises itself among those discovered.
         bootstrap.Routes(ManagementRouteProviderSettings.Create(
-            new Uri($"http://{SseClusterBootstrap.ManagementHostname(cluster)}:{cluster.Bootstrap.ManagementPort}/"), readOnly: true));
+            new Uri($"http://{cluster.EffectiveManagementHostname}:{cluster.Bootstrap.ManagementPort}/"), readOnly: true));
         await bootstrap.Start();
     }
 

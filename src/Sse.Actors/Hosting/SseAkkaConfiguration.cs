@@ -114,15 +114,15 @@ public static partial class SseAkkaConfiguration
                 loggers.AddLogger<AkkaLogForwarder>();
             })
             .AddHocon(Defaults, HoconAddMode.Append)
-            .WithSseCluster(options)
+            .WithSseCluster(options, services.GetRequiredService<ClusterCertificate>())
             .WithSseBroker(services);
     }
 
-    private static AkkaConfigurationBuilder WithSseCluster(this AkkaConfigurationBuilder builder, SseOptions options)
+    private static AkkaConfigurationBuilder WithSseCluster(this AkkaConfigurationBuilder builder, SseOptions options, ClusterCertificate certificate)
     {
         var cluster = options.Cluster;
         builder
-            .WithRemoting(RemoteOptions(cluster))
+            .WithRemoting(RemoteOptions(cluster, certificate))
             .WithClustering(new ClusterOptions { SeedNodes = cluster.SeedNodes });
         if (cluster.Bootstrap.Enabled)
         {
@@ -157,7 +157,7 @@ public static partial class SseAkkaConfiguration
             : builder.AddHocon($"akka.cluster.roles = [{string.Join(", ", roles.Append(role).Select(r => r.ToHocon()))}]", HoconAddMode.Prepend);
     }
 
-    private static RemoteOptions RemoteOptions(SseClusterOptions cluster)
+    private static RemoteOptions RemoteOptions(SseClusterOptions cluster, ClusterCertificate own)
     {
         var remote = new RemoteOptions
         {
@@ -168,7 +168,7 @@ public static partial class SseAkkaConfiguration
         };
         if (cluster.Tls.Enabled)
         {
-            var certificate = cluster.Tls.LoadCertificate();
+            var certificate = own.Certificate;
             remote.EnableSsl = true;
             remote.Ssl = new SslOptions
             {

@@ -14,7 +14,7 @@ internal static class SseClusterBootstrap
     public static AkkaConfigurationBuilder WithSseBootstrap(this AkkaConfigurationBuilder builder, SseClusterOptions cluster, string actorSystemName)
     {
         var bootstrap = cluster.Bootstrap;
-        var serviceName = ServiceName(bootstrap, actorSystemName);
+        var serviceName = bootstrap.EffectiveServiceName(actorSystemName);
         var options = new ClusterBootstrapOptions();
         options.ContactPointDiscovery.ServiceName = serviceName;
         options.ContactPointDiscovery.RequiredContactPointsNr = bootstrap.RequiredContactPoints;
@@ -39,12 +39,4 @@ internal static class SseClusterBootstrap
         // Started by ClusterBootstrapEndpoint once the node's management endpoint listens.
         return builder.WithClusterBootstrap(options, autoStart: false);
     }
-
-    /// <summary>The service the nodes look up: <c>Sse:Cluster:Bootstrap:ServiceName</c>, else the actor system's name.</summary>
-    public static string ServiceName(SseClusterBootstrapOptions bootstrap, string actorSystemName) =>
-        string.IsNullOrWhiteSpace(bootstrap.ServiceName) ? actorSystemName : bootstrap.ServiceName;
-
-    /// <summary>Where the other nodes reach this node's management endpoint.</summary>
-    public static string ManagementHostname(SseClusterOptions cluster) =>
-        cluster.Bootstrap.ManagementHostname is { Length: > 0 } configured ? configured : cluster.PublicHostname ?? cluster.Hostname;
 }

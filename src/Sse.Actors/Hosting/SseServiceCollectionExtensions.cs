@@ -60,6 +60,9 @@ public static class SseServiceCollectionExtensions
     {
         services.AddOptions<SseOptions>().Bind(configuration.GetSection(SseOptions.SectionName)).ValidateOnStart();
         services.TryAddEnumerable(ServiceDescriptor.Singleton<IValidateOptions<SseOptions>, SseOptionsValidator>());
+        // The cluster's certificate is loaded once, by this check at start, and presented by the remoting of AddSseBroker.
+        services.TryAddSingleton<ClusterCertificate>();
+        services.TryAddEnumerable(ServiceDescriptor.Singleton<IValidateOptions<SseOptions>, ClusterCertificate>(provider => provider.GetRequiredService<ClusterCertificate>()));
         services.TryAddSingleton<SseBrokerPlacement>();
         services.AddHostedService<SseBrokerPlacement.StartCheck>();
         SseAuthenticationServices.Add(services, configuration);

@@ -56,4 +56,7 @@ public sealed class SseClusterBootstrapOptions
 
     /// <summary>Bootstrap forms the cluster: a discovery method is chosen.</summary>
     public bool Enabled => Discovery != SseClusterDiscovery.None;
+
+    /// <summary>The service the nodes look up: <see cref="ServiceName"/>, else the actor system's name.</summary>
+    internal string EffectiveServiceName(string actorSystemName) => string.IsNullOrWhiteSpace(ServiceName) ? actorSystemName : ServiceName;
 }

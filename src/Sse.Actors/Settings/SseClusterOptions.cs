@@ -47,4 +47,8 @@ public sealed class SseClusterOptions
     /// entity, on whichever node sharding placed it (started on demand, or moving).
     /// </summary>
     public TimeSpan UserQueryTimeout { get; set; } = TimeSpan.FromSeconds(10);
+
+    /// <summary>Where the other nodes reach this node's management endpoint (cluster bootstrap).</summary>
+    internal string EffectiveManagementHostname =>
+        Bootstrap.ManagementHostname is { Length: > 0 } configured ? configured : PublicHostname ?? Hostname;
 }

@@ -35,17 +35,4 @@ public sealed class SseClusterTlsOptions
 
     /// <summary>TLS is on: a certificate is configured.</summary>
     public bool Enabled => !string.IsNullOrWhiteSpace(CertificatePath) || !string.IsNullOrWhiteSpace(Thumbprint);
-
-    /// <summary>Loads the node's certificate from the file or the store.</summary>
-    public X509Certificate2 LoadCertificate()
-    {
-        if (!string.IsNullOrWhiteSpace(CertificatePath))
-        {
-            return X509CertificateLoader.LoadPkcs12FromFile(CertificatePath, CertificatePassword);
-        }
-        using var store = new X509Store(StoreName, StoreLocation);
-        store.Open(OpenFlags.ReadOnly);
-        var found = store.Certificates.Find(X509FindType.FindByThumbprint, Thumbprint!, validOnly: false);
-        return found.Count > 0 ? found[0] : throw new InvalidOperationException($"No certificate with thumbprint {Thumbprint} in {StoreLocation}/{StoreName}.");
-    }
 }

@@ -162,10 +162,6 @@ public sealed class SseOptionsValidatorTests
         Assert.True(Validate(new SseOptions { Cluster = { Hostname = hostname, PublicHostname = publicHostname, SeedNodes = [seed] } }).Succeeded);
 
     [Fact]
-    public void Cluster_tls_with_a_certificate_that_cannot_be_loaded_is_rejected_naming_the_option() =>
-        AssertFailsNaming("Cluster:Tls:CertificatePath", Validate(new SseOptions { Cluster = { Tls = { CertificatePath = "/nonexistent/cluster.pfx" } } }));
-
-    [Fact]
     public void Cluster_tls_from_a_file_and_from_the_store_at_once_is_rejected() =>
         AssertFailsNaming("Cluster:Tls:CertificatePath", Validate(new SseOptions { Cluster = { Tls = { CertificatePath = "a.pfx", Thumbprint = "AB" } } }));
 
