@@ -31,6 +31,8 @@ public static class SseHostApp
             Args = args,
             ContentRootPath = AppContext.BaseDirectory,
         });
+        // Its own logger, not Serilog's static one: otherwise every host in a process (an app's integration tests) logs
+        // through whichever started last, and the first to stop silences the others.
         builder.Services.AddSerilog((services, logger) =>
         {
             logger
@@ -43,7 +45,7 @@ public static class SseHostApp
                 .Enrich.With(new TokenRedactingEnricher(builder.Configuration["Sse:Auth:Jwt:TokenQueryParameter"]))
                 .WriteTo.Console(outputTemplate: "[{Timestamp:HH:mm:ss} {Level:u3}] {SourceContext}: {Message:lj}{NewLine}{Exception}");
             configureLogging?.Invoke(logger);
-        });
+        }, preserveStaticLogger: true);
         builder.Services.AddSseBroker(builder.Configuration, configureAkka);
         builder.Services.AddSseMetrics();
         // Names the service in the scrape's target_info (and in any exporter the app adds).

@@ -31,5 +31,24 @@ public sealed class RequestLoggingTests
         Assert.True(Logger(host).IsEnabled(LogLevel.Information));
     }
 
+    [Fact]
+    public async Task Two_hosts_in_one_process_each_keep_their_own_logging()
+    {
+        await using var verbose = await BrokerHost.StartAsync(new Dictionary<string, string>
+        {
+            [$"Serilog:MinimumLevel:Override:{HostingLogger}"] = "Information",
+        });
+        Assert.True(Logger(verbose).IsEnabled(LogLevel.Information));
+
+        await using (var quiet = await BrokerHost.StartAsync())
+        {
+            Assert.False(Logger(quiet).IsEnabled(LogLevel.Critical));
+            Assert.True(Logger(verbose).IsEnabled(LogLevel.Information));
+        }
+
+        // The other host stopped: this one's logging goes on.
+        Assert.True(Logger(verbose).IsEnabled(LogLevel.Information));
+    }
+
     private static ILogger Logger(BrokerHost host) => host.Services.GetRequiredService<ILoggerFactory>().CreateLogger(HostingLogger);
 }
