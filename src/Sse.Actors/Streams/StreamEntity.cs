@@ -68,7 +68,7 @@ public sealed class StreamEntity : UntypedActor, IStreamHistoryOwner
         if (_history.Start())
         {
             // The entity runs on the lean mailbox, which can put messages back at its head.
-            _stash = new Akka.Actor.Internal.UnboundedStashImpl(Context);
+            _stash = AkkaInternals.NewStash(Context);
             Context.Become(Starting);
         }
     }
@@ -202,7 +202,7 @@ public sealed class StreamEntity : UntypedActor, IStreamHistoryOwner
     /// </summary>
     private bool Overloaded()
     {
-        var backlog = ((ActorCell)Context).NumberOfMessages + _history.Unwritten;
+        var backlog = AkkaInternals.MailboxSize(Self) + _history.Unwritten;
         _settings.Metrics?.StreamBacklog(backlog);
         if (backlog >= _settings.MaxBacklog)
         {
@@ -270,15 +270,13 @@ public sealed class StreamEntity : UntypedActor, IStreamHistoryOwner
     /// </summary>
     private void Subscribe(IActorRef subscriber, StreamPosition? from)
     {
-        var remote = !subscriber.Path.Address.HasLocalScope;
         // Stopped before its subscription arrived (its unsubscribe lost in a full backlog while the history loaded): kept, it
         // would never be removed. Exact for a reference on this node, which is what a watch would have asked.
-#pragma warning disable CS0618
-        if (!remote && subscriber is IInternalActorRef { IsTerminated: true })
-#pragma warning restore CS0618
+        if (AkkaInternals.IsKnownDead(subscriber))
         {
             return;
         }
+        var remote = !subscriber.Path.Address.HasLocalScope;
         if (_audience.Add(subscriber))
         {
             if (remote)
