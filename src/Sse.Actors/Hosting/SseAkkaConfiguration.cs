@@ -84,7 +84,7 @@ public static partial class SseAkkaConfiguration
                 var broker = system.ActorOf(BrokerActor.Props(options.BrokerSettings(), regions, metrics).WithMailbox(BrokerMailbox.ConfigPath), BrokerActor.Name);
                 registry.Register<BrokerActor>(broker);
                 var receipts = PublishReceipts.For(system);
-                metrics.ObserveNode(() => receipts.Pending, () => ((ActorRefWithCell)broker).Underlying.NumberOfMessages);
+                metrics.ObserveNode(() => receipts.Pending, () => AkkaInternals.MailboxSize(broker));
                 var activeStreams = ActiveStreams.For(system);
                 metrics.ObserveStreams(() => activeStreams.Users, () => activeStreams.Topics);
             });
