@@ -13,9 +13,8 @@ namespace Sse.Tests.Mailboxes;
 [Trait("Category", TestCategories.Unit)]
 public sealed class AkkaInternalsTests() : TestKit(BrokerMailboxToo)
 {
-    private static readonly Config BrokerMailboxToo = ConfigurationFactory.ParseString($$"""
-        {{BrokerMailbox.ConfigPath}}.mailbox-type = "{{typeof(BrokerMailbox).AssemblyQualifiedName}}"
-        """).WithFallback(SseTestConfig.Mailboxes);
+    private static readonly Config BrokerMailboxToo = ConfigurationFactory.ParseString(BrokerMailbox.Hocon(capacity: 100))
+        .WithFallback(SseTestConfig.Mailboxes);
 
     private readonly ManualResetEventSlim _gate = new();
 
