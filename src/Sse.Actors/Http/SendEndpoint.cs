@@ -246,42 +246,4 @@ internal sealed class SendEndpoint(ISseBroker broker, IOptions<SseOptions> optio
         metrics.SendRefused(metricReason);
         return SseJson.WriteErrorAsync(context, StatusCodes.Status400BadRequest, reason);
     }
-
-    private sealed record SendRequest(
-        string? TargetType, string? UserId, string? Topic, string? TenantId, string? Event,
-        [property: JsonConverter(typeof(EventDataConverter))] string? Data, string? MessageId = null);
-
-    /// <summary>
-    /// <c>data</c> as the event's text: a JSON string as is, null as empty, any other JSON value as
-    /// its JSON text. Reads the common string case without building a JSON document per message.
-    /// </summary>
-    private sealed class EventDataConverter : JsonConverter<string>
-    {
-        public override bool HandleNull => true;
-
-        public override string Read(ref Utf8JsonReader reader, Type typeToConvert, JsonSerializerOptions options) => reader.TokenType switch
-        {
-            JsonTokenType.String => reader.GetString()!,
-            JsonTokenType.Null => "",
-            _ => JsonElement.ParseValue(ref reader).GetRawText(),
-        };
-
-        public override void Write(Utf8JsonWriter writer, string value, JsonSerializerOptions options) => writer.WriteStringValue(value);
-    }
-
-    private sealed record SendResponse(bool Success, string TargetType, string EventId);
-
-    private sealed record BatchResponse(bool Success, int Accepted, int Rejected, BatchItemResult[] Results);
-
-    private sealed record UnknownOutcomeResponse(bool Success, string Outcome, string Error);
-
-    private sealed record BatchItemResult(
-        bool Success,
-        [property: JsonIgnore(Condition = JsonIgnoreCondition.WhenWritingNull)] string? TargetType,
-        [property: JsonIgnore(Condition = JsonIgnoreCondition.WhenWritingNull)] string? EventId,
-        [property: JsonIgnore(Condition = JsonIgnoreCondition.WhenWritingNull)] string? Error,
-        [property: JsonIgnore(Condition = JsonIgnoreCondition.WhenWritingNull)] string? Outcome = null)
-    {
-        public static BatchItemResult Refused(string error) => new(false, null, null, error);
-    }
 }

@@ -23,8 +23,7 @@ namespace Sse.Actors.Http;
 
 /// <summary>
 /// <c>GET /stream</c>: authenticates, asks the node's broker for a client actor, and pumps that
-/// client's buffer into the response — what is queued is written (up to <see cref="MaxEventsPerFlush"/>),
-/// then flushed once, and the flushed events are counted.
+/// client's buffer into the response (<see cref="StreamResponse"/>).
 /// </summary>
 internal sealed class StreamEndpoint(
     IRequiredActor<BrokerActor> broker,
@@ -41,7 +40,6 @@ internal sealed class StreamEndpoint(
     /// Events written per flush at most: the first of a long batch is not held back by the rest,
     /// and one small array per connection holds a flush's publish times.
     /// </summary>
-    internal const int MaxEventsPerFlush = 64;
 
     private static readonly TimeSpan ConnectTimeout = TimeSpan.FromSeconds(10);
     private static readonly TimeSpan AdmissionWait = TimeSpan.FromSeconds(3);
@@ -101,8 +99,8 @@ internal sealed class StreamEndpoint(
                 return;
             }
             logger.LogDebug("Stream {ClientId} opened for user {UserId} with {TopicCount} topics", connection.ClientId, identity.UserId, topics.Count);
-            await StartStreamAsync(context);
-            await PumpAsync(context, connection);
+            await StreamResponse.StartAsync(context);
+            await StreamResponse.PumpAsync(context, connection, options.Value.HistorySize > 0, metrics);
             logger.LogDebug("Stream {ClientId} of user {UserId} ended", connection.ClientId, identity.UserId);
         }
         finally
@@ -177,81 +175,5 @@ internal sealed class StreamEndpoint(
         refusals.StreamRefused(refusal, logged ?? reason);
         metrics.ConnectionRefused(refusal);
         await SseJson.WriteErrorAsync(context, status, reason);
-    }
-
-    private static async Task StartStreamAsync(HttpContext context)
-    {
-        var response = context.Response;
-        response.ContentType = "text/event-stream";
-        response.Headers.CacheControl = "no-cache";
-        response.Headers.Connection = "keep-alive";
-        response.Headers["X-Accel-Buffering"] = "no";
-        context.Features.Get<IHttpResponseBodyFeature>()?.DisableBuffering();
-        await response.StartAsync(context.RequestAborted);
-        await response.BodyWriter.FlushAsync(context.RequestAborted);
-    }
-
-    /// <remarks>
-    /// A flush that waits longer than ClientTimeout means the browser stopped reading: the client
-    /// actor sees it on its heartbeat tick (<see cref="ClientConnection.PendingFlush"/>) and aborts.
-    /// </remarks>
-    private async Task PumpAsync(HttpContext context, ClientConnection connection)
-    {
-        var events = connection.Events;
-        var output = context.Response.BodyWriter;
-        // History on: the position of each of the connection's streams, written as each stream event's id.
-        var ids = options.Value.HistorySize > 0 ? new EventIdWriter([.. connection.Streams.Select(stream => stream.Name)]) : null;
-        connection.OnAbort(context.Abort);
-        try
-        {
-            while (await events.WaitToReadAsync(context.RequestAborted))
-            {
-                // Rented per write, not held per connection: an idle stream keeps no array.
-                var publishedAt = ArrayPool<long>.Shared.Rent(MaxEventsPerFlush);
-                var written = 0;
-                var published = 0;
-                while (written < MaxEventsPerFlush && events.TryRead(out var sseEvent))
-                {
-                    ids?.WriteId(output, sseEvent);
-                    output.Write(sseEvent.Utf8);
-                    written++;
-                    if (sseEvent.PublishedAt != 0)
-                    {
-                        publishedAt[published++] = sseEvent.PublishedAt;
-                    }
-                }
-                connection.FlushStarting();
-                var flushed = await output.FlushAsync(context.RequestAborted);
-                connection.FlushDone();
-                metrics.Flushed(publishedAt.AsSpan(0, published), Stopwatch.GetTimestamp());
-                ArrayPool<long>.Shared.Return(publishedAt);
-                if (flushed.IsCompleted || flushed.IsCanceled)
-                {
-                    return;
-                }
-            }
-        }
-        catch (Exception e) when (e is OperationCanceledException or IOException)
-        {
-            // The browser went away or the stream was cut; the client actor is stopped by the caller.
-        }
-        finally
-        {
-            metrics.Dropped(DiscardQueued(events));
-        }
-    }
-
-    /// <summary>Empties the buffer of a stream that ended; returns how many published events it held.</summary>
-    private static int DiscardQueued(ChannelReader<SseEvent> events)
-    {
-        var published = 0;
-        while (events.TryRead(out var sseEvent))
-        {
-            if (sseEvent.PublishedAt != 0)
-            {
-                published++;
-            }
-        }
-        return published;
     }
 }
