@@ -55,7 +55,7 @@ public sealed partial class ClientActor
     private void StopClient()
     {
         _beforeWelcome = null;
-        Context.Become(Ending);
+        _behaviour = Behaviour.Ending;
         Context.Stop(Self);
     }
 }
