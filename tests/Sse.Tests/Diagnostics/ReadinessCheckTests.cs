@@ -57,6 +57,8 @@ public sealed class ReadinessCheckTests() : Akka.TestKit.Xunit2.TestKit(
         cluster.RegisterOnMemberUp(() => up.TrySetResult());
         cluster.Join(cluster.SelfAddress);
         await up.Task.WaitAsync(TimeSpan.FromSeconds(15));
+        // The check reads the cluster's read view, which its own subscriber updates after the member-up callbacks ran.
+        await AwaitConditionAsync(() => Task.FromResult(cluster.SelfMember.Status == Akka.Cluster.MemberStatus.Up), TimeSpan.FromSeconds(15));
     }
 
     private sealed class Running : IHostApplicationLifetime
