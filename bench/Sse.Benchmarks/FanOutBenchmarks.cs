@@ -7,7 +7,7 @@ using Sse.Actors.Broker;
 using Sse.Actors.Clients;
 using Sse.Actors.Diagnostics;
 using Sse.Actors.Events;
-using Sse.Actors.FanOut;
+using Sse.Actors.Delivery;
 using Sse.Actors.Streams;
 using Sse.Actors.Settings;
 

@@ -33,7 +33,7 @@ internal sealed class ProbeBridge : UntypedActor
             case SseEvent sseEvent:
                 _probe.Tell(ReceivedSseEvent.From(sseEvent));
                 break;
-            case BrokerCommands.DeliverBroadcast broadcast:
+            case Delivery.DeliveryProtocol.DeliverBroadcast broadcast:
                 _probe.Tell(ReceivedSseEvent.From(broadcast.Event));
                 break;
             // Acknowledgements stay here: the test waits for them in Listen…Async, not on its probe.

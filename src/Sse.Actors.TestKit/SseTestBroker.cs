@@ -131,7 +131,7 @@ public sealed class SseTestBroker : IAsyncDisposable
 
     /// <summary>Makes <paramref name="probe"/> receive every broadcast from the moment this completes.</summary>
     public Task ListenToBroadcastsAsync(IActorRef probe) =>
-        ListenAsync(probe, DistributedPubSub.Get(ActorSystem).Mediator, bridge => new Subscribe(BrokerActor.BroadcastTopic, bridge));
+        ListenAsync(probe, DistributedPubSub.Get(ActorSystem).Mediator, bridge => new Subscribe(Delivery.NodeDeliveries.BroadcastTopic, bridge));
 
     private IActorRegistry Registry => Services.GetRequiredService<IActorRegistry>();
 

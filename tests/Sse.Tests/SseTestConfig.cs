@@ -1,7 +1,7 @@
 using Akka.Actor;
 using Akka.Configuration;
 using Sse.Actors.Broker;
-using Sse.Actors.FanOut;
+using Sse.Actors.Delivery;
 using Sse.Actors.Serialization;
 using Sse.Actors.Settings;
 
@@ -11,7 +11,7 @@ namespace Sse.Tests;
 internal static class SseTestConfig
 {
     /// <summary>The mailboxes the broker's actors run on, as every broker node configures them.</summary>
-    public static Config Mailboxes { get; } = ConfigurationFactory.ParseString(Sse.Actors.Mailboxes.LeanMailbox.Hocon);
+    public static Config Mailboxes { get; } = ConfigurationFactory.ParseString($"{Sse.Actors.Mailboxes.LeanMailbox.Hocon}\n{DeliveryMailbox.Hocon(100_000)}");
 
     /// <summary>
     /// Every message an actor receives is first written and read back, as it would be between
@@ -41,14 +41,16 @@ internal static class SseTestConfig
         """).WithFallback(SerializeMessages);
 
     /// <summary>
-    /// Gives the node's extensions (publish receipts, fan-out workers) their settings, as <c>WithSseBroker</c> does from the
+    /// Gives the node's extensions (publish receipts, fan-out workers, deliveries) their settings, as <c>WithSseBroker</c> does from the
     /// options: the default options' unless a test says otherwise. A test's own actor system that runs broker actors calls it first.
     /// </summary>
     public static ActorSystem WithNodeExtensions(this ActorSystem system, PublishReceiptsSettings? receipts = null, FanOutSettings? fanOut = null)
     {
         var defaults = new SseOptions();
         PublishReceipts.Start(system, receipts ?? defaults.PublishReceiptsSettings());
-        FanOutWorkers.Start(system, fanOut ?? defaults.FanOutSettings());
+        var fanOutSettings = FanOutWorkers.Start(system, fanOut ?? defaults.FanOutSettings()).Settings;
+        var clustered = ((ExtendedActorSystem)system).Provider is Akka.Cluster.IClusterActorRefProvider;
+        NodeDeliveries.Start(system, new DeliverySettings(fanOutSettings.Partitions, Metrics: null, ListensForBroadcasts: clustered));
         return system;
     }
 }

@@ -1,5 +1,4 @@
 using Akka.Actor;
-using Akka.Cluster.Tools.PublishSubscribe;
 using Akka.Hosting;
 using Microsoft.Extensions.Options;
 using Sse.Actors.Broker;
@@ -15,7 +14,7 @@ namespace Sse.Actors.Api;
 /// <summary>
 /// <see cref="ISseBroker"/> over the actors: validates and encodes on the caller's thread, then asks the
 /// stream's shard region directly and completes once the stream's entity has recorded the event. A broadcast
-/// is published once to every node's broker (with history on, through the broadcasts' entity, which numbers
+/// is published once to every node (with history on, through the broadcasts' entity, which numbers
 /// and keeps it first, and whose recording is awaited the same way).
 /// </summary>
 public sealed class SseBroker(
@@ -36,6 +35,7 @@ public sealed class SseBroker(
     private readonly TimeSpan _userQueryTimeout = options.Value.Cluster.UserQueryTimeout;
     private readonly PublishReceipts _receipts = PublishReceipts.For(system);
     private readonly StreamRegions _regions = new(users.ActorRef, topics.ActorRef, broadcasts.ActorRef);
+    private readonly BroadcastPublisher _broadcasts = BroadcastPublisher.For(options.Value.PublishSettings(), PublishReceipts.For(system), broadcasts.ActorRef, system);
 
     // Validation throws at once, on the caller's thread; the task completes once the stream has recorded the event.
     public Task<string> SendToUserAsync(string userId, string eventName, string data, CancellationToken cancellationToken = default) =>
@@ -66,7 +66,7 @@ public sealed class SseBroker(
     {
         var publish = Publication.ToStream(message, _settings, metrics);
         return publish.Stream is StreamKey.Broadcasts
-            ? Publication.SendAsync(new DeliverBroadcast(publish.Event), _settings, _receipts, _regions.Broadcasts, Mediator, cancellationToken)
+            ? _broadcasts.PublishAsync(publish, cancellationToken)
             : Publication.RecordAsync(_receipts, _regions.For(publish.Stream), publish, _settings, cancellationToken);
     }
 
@@ -80,11 +80,10 @@ public sealed class SseBroker(
             try
             {
                 var publish = Publication.ToStream(messages[i], _settings, metrics);
-                if (publish.Stream is StreamKey.Broadcasts && !_settings.History)
+                if (publish.Stream is StreamKey.Broadcasts && !_broadcasts.Records)
                 {
                     // Nothing to record: published to every node at once, as a single broadcast is.
-                    results[i] = new SseSendResult(await Publication.SendAsync(new DeliverBroadcast(publish.Event), _settings, _receipts, _regions.Broadcasts, Mediator,
-                        cancellationToken), null);
+                    results[i] = new SseSendResult(await _broadcasts.PublishAsync(publish, cancellationToken), null);
                     continue;
                 }
                 publishes[i] = publish;
@@ -104,8 +103,6 @@ public sealed class SseBroker(
         }
         return results!;
     }
-
-    private IActorRef Mediator => DistributedPubSub.Get(system).Mediator;
 
     public Task<SseStats> GetStatsAsync(CancellationToken cancellationToken = default) =>
         broker.ActorRef.Ask<SseStats>(GetStats.Instance, _clusterQueryWait, cancellationToken);

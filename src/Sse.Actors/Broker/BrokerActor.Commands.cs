@@ -10,11 +10,10 @@ namespace Sse.Actors.Broker;
 /// </summary>
 public sealed partial class BrokerActor
 {
-    private Task<string> Record(Streams.StreamProtocol.PublishToStream message) =>
-        Publication.RecordAsync(_receipts, _regions.For(message.Stream), message, _settings.Publish, CancellationToken.None);
+    private Task<string> Record(Streams.StreamProtocol.PublishToStream message) => message.Stream is Streams.StreamKey.Broadcasts
+        ? _broadcasts.PublishAsync(message, CancellationToken.None)
+        : Publication.RecordAsync(_receipts, _regions.For(message.Stream), message, _settings.Publish, CancellationToken.None);
 
-    private Task<string> Record(DeliverBroadcast message) =>
-        Publication.SendAsync(message, _settings.Publish, _receipts, _regions.Broadcasts, _mediator, CancellationToken.None);
 
     /// <summary>
     /// Validates and sends a command's event; an asking sender is answered once the stream has recorded it
@@ -51,7 +50,7 @@ public sealed partial class BrokerActor
         Node: _node,
         TotalClients: _clients.Count,
         TotalUsers: Users().Count(),
-        TotalTopics: _clientsByStream.Count - Users().Count(),
+        TotalTopics: Topics(),
         IsRunning: !_closing,
         BufferSize: _settings.Clients.BufferSize,
         MaxConnections: _settings.MaxConnections,

@@ -1,13 +1,9 @@
-using System.Diagnostics;
-using System.Runtime.CompilerServices;
-using System.Runtime.InteropServices;
 using Akka.Actor;
 using Akka.Cluster;
-using Akka.Cluster.Tools.PublishSubscribe;
 using Akka.Event;
 using Sse.Actors.Clients;
 using Sse.Actors.Diagnostics;
-using Sse.Actors.FanOut;
+using Sse.Actors.Delivery;
 using Sse.Actors.Mailboxes;
 using Sse.Actors.Streams;
 using Sse.Actors.Settings;
@@ -24,22 +20,18 @@ namespace Sse.Actors.Broker;
 public sealed record BrokerSettings(int MaxConnections, int MaxConnectionsPerUser, TimeSpan QueryTimeout, ClientSettings Clients, PublishSettings Publish);
 
 /// <summary>
-/// The node's broker: admits or refuses connections, supervises one <see cref="ClientActor"/>
-/// per connection, keeps the node's counts (and the connection metrics), fans out what arrives for the node (broadcasts, and
-/// events entities on other nodes send once per node), and accepts the commands and queries a
-/// service tells it. It also ticks for its connections: each gets <see cref="ClientProtocol.Tick"/> once per
-/// <c>HeartbeatInterval</c>, a slice of them per tick, so a node keeps one timer rather than one per connection and
+/// The node's broker: admits or refuses connections, supervises one <see cref="ClientActor"/> per connection, keeps the
+/// node's counts (and the connection metrics), and accepts the commands and queries a service tells it. Events do not pass
+/// through it: the node's <see cref="DeliveryActor"/>s hand them to the connections, and the broker tells the broadcasts'
+/// delivery of each connection it admits and ends. It also ticks for its connections: each gets <see cref="ClientProtocol.Tick"/>
+/// once per <c>HeartbeatInterval</c>, a slice of them per tick, so a node keeps one timer rather than one per connection and
 /// their heartbeats are spread over the interval.
 /// </summary>
 public sealed partial class BrokerActor : ReceiveActor, IWithTimers
 {
-    /// <summary>Its name under <c>/user</c> on every node, so entities and queries can address a node's broker.</summary>
+    /// <summary>Its name under <c>/user</c> on every node, so a cluster-wide query can address each node's broker.</summary>
     public const string Name = "sse-broker";
 
-    /// <summary>The distributed pub-sub topic every node's broker listens to for broadcasts.</summary>
-    public const string BroadcastTopic = "sse-broadcast";
-
-    private static readonly TimeSpan ShedLogInterval = TimeSpan.FromSeconds(10);
     // At most one heartbeat tick per second: a connection's tick comes every HeartbeatInterval, in one of these slices.
     private static readonly TimeSpan HeartbeatSlice = TimeSpan.FromSeconds(1);
     // After a member is removed: time for the regions here to forget the shard homes they kept on it (they hear of its
@@ -49,26 +41,18 @@ public sealed partial class BrokerActor : ReceiveActor, IWithTimers
     private readonly BrokerSettings _settings;
     private readonly StreamRegions _regions;
     private readonly SseMetrics _metrics;
-    private readonly IActorRef _mediator = DistributedPubSub.Get(Context.System).Mediator;
     private readonly PublishReceipts _receipts = PublishReceipts.For(Context.System);
+    private readonly BroadcastPublisher _broadcasts;
     private readonly ActiveStreams _activeStreams = ActiveStreams.For(Context.System);
+    private readonly IActorRef _everyone = NodeDeliveries.Of(Context.System).Broadcasts;
     private readonly ILoggingAdapter _log = Context.GetLogger();
 
     private readonly Dictionary<IActorRef, ClientConnection> _clients = [];
-    // The node's connections of each of their streams (users and topics), for what entities send once per node.
-    // Reached by reference (CollectionsMarshal): Recipients is a mutable struct.
-    private readonly Dictionary<StreamKey, Recipients> _clientsByStream = [];
-    // Streams with many connections here, delivered by every core (LocalFanOut); the broadcasts reach them all.
-    private readonly Dictionary<StreamKey, LocalFanOut> _hotStreams = [];
-    private readonly LocalFanOut _everyone;
-    private readonly FanOutWorkers _fanOutWorkers = FanOutWorkers.For(Context.System);
     private readonly string _node;
     private long _accepted;
     private long _refused;
     private long _slowConsumers;
     private bool _closing;
-    private long _shedLoggedAt = -Stopwatch.Frequency * 3600;
-    private long _shedSinceLog;
     private readonly int _heartbeatSlices;
     private int _heartbeatSlice;
 
@@ -77,8 +61,8 @@ public sealed partial class BrokerActor : ReceiveActor, IWithTimers
         _settings = settings;
         _regions = regions;
         _metrics = metrics;
+        _broadcasts = BroadcastPublisher.For(settings.Publish, _receipts, regions.Broadcasts, Context.System);
         _node = Akka.Cluster.Cluster.Get(Context.System).SelfAddress.ToString();
-        _everyone = new LocalFanOut(_fanOutWorkers);
         _heartbeatSlices = (int)Math.Clamp(settings.Clients.HeartbeatInterval / HeartbeatSlice, 1, 60);
 
         Receive<Connect>(m => Admit(m.Connection));
@@ -94,12 +78,6 @@ public sealed partial class BrokerActor : ReceiveActor, IWithTimers
         Receive<SendToTopic>(m => Publish(() => Record(Publication.ToTopic(m.TenantId, m.Topic, m.Event, m.Data, _settings.Publish, _metrics, m.MessageId))));
         Receive<Broadcast>(m => Publish(() => Record(Publication.ToEveryone(m.Event, m.Data, _settings.Publish, _metrics, m.MessageId))));
 
-        Receive<DeliverBroadcast>(m => _everyone.Deliver(_clients.Keys, m.Event));
-        Receive<NodeFanOut.StreamEvent>(m => DeliverLocally(m.Stream, m.Event));
-        Receive<EventsShed>(m => CatchUp(m.Queue));
-        // The broadcasts' entity on this node stopped; its subscribers here (with history on, every connection) subscribe again.
-        Receive<Streams.StreamProtocol.EntityStopped>(m => ForwardToAll(m));
-        Receive<SubscribeAck>(_ => { });
         // A subscription sent to a removed node's entity is lost: the connections waiting for one retry once its streams
         // have new homes, rather than at their next SubscribeRetryInterval (the welcome after a failover waited for it).
         Receive<ClusterEvent.MemberRemoved>(_ => Timers.StartSingleTimer(nameof(RetryAfterRemoval), ClientProtocol.RetrySubscriptions.Instance, RetryAfterRemoval));
@@ -120,7 +98,6 @@ public sealed partial class BrokerActor : ReceiveActor, IWithTimers
 
     protected override void PreStart()
     {
-        _mediator.Tell(new Subscribe(BroadcastTopic, Self));
         Akka.Cluster.Cluster.Get(Context.System).Subscribe(Self, ClusterEvent.SubscriptionInitialStateMode.InitialStateAsSnapshot, typeof(ClusterEvent.MemberRemoved));
         Timers.StartPeriodicTimer(nameof(HeartbeatTick), HeartbeatTick.Instance, _settings.Clients.HeartbeatInterval / _heartbeatSlices);
     }
@@ -146,15 +123,8 @@ public sealed partial class BrokerActor : ReceiveActor, IWithTimers
         // Not watched: the broker hears of its end as its parent (ClientSupervision).
         var client = Context.ActorOf(LeanMailbox.For(ClientActor.Props(connection, _regions, _settings.Clients, _metrics), Context.System), $"client-{connection.ClientId:N}");
         _clients.Add(client, connection);
-        _everyone.Changed();
-        foreach (var stream in IndexedStreams(connection))
-        {
-            CollectionsMarshal.GetValueRefOrAddDefault(_clientsByStream, stream, out _).Add(client);
-            if (_hotStreams.TryGetValue(stream, out var fanOut))
-            {
-                fanOut.Changed();
-            }
-        }
+        // Before the client subscribes: a broadcast from now on reaches it, held back until its welcome.
+        _everyone.Tell(new DeliveryProtocol.Joined(client));
         _accepted++;
         _metrics.ConnectionOpened();
         Sender.Tell(new Accepted(client));
@@ -176,37 +146,19 @@ public sealed partial class BrokerActor : ReceiveActor, IWithTimers
 
     private void Remove(IActorRef client)
     {
-        if (!_clients.Remove(client, out var connection))
+        if (!_clients.Remove(client))
         {
             return;
         }
         _metrics.ConnectionsClosed(1);
-        _everyone.Changed();
-        foreach (var stream in IndexedStreams(connection))
-        {
-            ref var clients = ref CollectionsMarshal.GetValueRefOrNullRef(_clientsByStream, stream);
-            if (Unsafe.IsNullRef(ref clients))
-            {
-                continue;
-            }
-            clients.Remove(client);
-            if (clients.Count == 0)
-            {
-                _clientsByStream.Remove(stream);
-                _hotStreams.Remove(stream);
-            }
-            else if (_hotStreams.TryGetValue(stream, out var fanOut))
-            {
-                fanOut.Changed();
-            }
-        }
+        _everyone.Tell(new DeliveryProtocol.Left(client));
     }
 
-    // Its user and topics: the broadcasts reach every connection of the node.
-    private static IEnumerable<StreamKey> IndexedStreams(ClientConnection connection) =>
-        connection.Streams.Where(stream => stream is not StreamKey.Broadcasts);
+    /// <summary>The users with a connection on this node, each once.</summary>
+    private IEnumerable<string> Users() => _clients.Values.Select(connection => connection.UserId).Distinct(StringComparer.Ordinal);
 
-    private IEnumerable<string> Users() => _clientsByStream.Keys.OfType<StreamKey.User>().Select(user => user.UserId);
+    /// <summary>The topics (a tenant's each its own) some connection of this node follows, each once.</summary>
+    private int Topics() => _clients.Values.SelectMany(connection => connection.Streams.OfType<StreamKey.Topic>()).Distinct().Count();
 
     private sealed class HeartbeatTick : INoSerializationVerificationNeeded
     {

@@ -25,9 +25,6 @@ public static class BrokerCommands
     /// <summary>An event for every connection.</summary>
     public sealed record Broadcast(string Event, string Data, string? MessageId = null) : ISseWireMessage;
 
-    /// <summary>An already-encoded broadcast, published once to every node's broker.</summary>
-    public sealed record DeliverBroadcast(SseEvent Event) : ISseWireMessage;
-
     /// <summary>The event is recorded as <paramref name="EventId"/> (for a retry of a recorded message, the first one's id).</summary>
     public sealed record PublishAccepted(string EventId) : ISseWireMessage;
 
@@ -141,15 +138,6 @@ public sealed record SseStats(
     long SlowConsumerDisconnects,
     IReadOnlyList<BrokerStats> Nodes,
     IReadOnlyList<string> NodesNotAnswering) : INoSerializationVerificationNeeded;
-
-/// <summary>
-/// What an entity sends to the broker of a node that holds its subscribers: one message per node
-/// and event, fanned out there to the node's own connections of that stream.
-/// </summary>
-internal static class NodeFanOut
-{
-    public sealed record StreamEvent(StreamKey Stream, SseEvent Event) : ISseWireMessage;
-}
 
 /// <summary>How the endpoint and the broker agree on a new connection. Local only: it carries the response's buffer.</summary>
 internal static class BrokerConnections

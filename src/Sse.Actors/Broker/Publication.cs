@@ -1,16 +1,14 @@
 using Akka.Actor;
-using Akka.Cluster.Tools.PublishSubscribe;
 using Sse.Actors.Diagnostics;
 using Sse.Actors.Events;
 using Sse.Actors.Streams;
 using Sse.Actors.Settings;
-using static Sse.Actors.Broker.BrokerCommands;
 using static Sse.Actors.Streams.StreamProtocol;
 
 namespace Sse.Actors.Broker;
 
 /// <summary>What a publish is checked against, whether events are numbered by their streams, and how long recording may take.</summary>
-/// <param name="History">History is on: each connection's writer writes its own id, and broadcasts go through their entity.</param>
+/// <param name="History">History is on: each connection's writer writes its own id, and broadcasts are recorded by their entity (<see cref="BroadcastPublisher"/>).</param>
 /// <param name="Timeout">How long a publish waits for its stream to record the event before it is refused.</param>
 public sealed record PublishSettings(bool EnableTopics, int MaxTopicLength, int MaxEventNameLength, int MaxEventDataBytes, bool History, TimeSpan Timeout);
 
@@ -42,11 +40,12 @@ internal static class Publication
         return new PublishToStream(stream, Encode(eventName, data, settings, messageId));
     }
 
-    public static DeliverBroadcast ToEveryone(string eventName, string data, PublishSettings settings, SseMetrics metrics, string? messageId = null)
+    /// <summary>Validates and encodes a broadcast, for the node's <see cref="BroadcastPublisher"/>.</summary>
+    public static PublishToStream ToEveryone(string eventName, string data, PublishSettings settings, SseMetrics metrics, string? messageId = null)
     {
         ValidateEvent(eventName, data, settings, messageId);
         metrics.Published(SseMetrics.Targets.Broadcast);
-        return new DeliverBroadcast(Encode(eventName, data, settings, messageId));
+        return new PublishToStream(StreamKey.Broadcasts.Instance, Encode(eventName, data, settings, messageId));
     }
 
     /// <summary>Validates and encodes <paramref name="message"/> for its stream's entity (a broadcast's is the broadcasts' entity).</summary>
@@ -54,7 +53,7 @@ internal static class Publication
     {
         Api.SseMessage.User m => ToUser(m.UserId, m.Event, m.Data, settings, metrics, m.MessageId),
         Api.SseMessage.Topic m => ToTopic(m.TenantId, m.Name, m.Event, m.Data, settings, metrics, m.MessageId),
-        Api.SseMessage.Broadcast m => new PublishToStream(StreamKey.Broadcasts.Instance, ToEveryone(m.Event, m.Data, settings, metrics, m.MessageId).Event),
+        Api.SseMessage.Broadcast m => ToEveryone(m.Event, m.Data, settings, metrics, m.MessageId),
         null => throw new ArgumentNullException(nameof(message)),
         _ => throw new ArgumentException($"Unknown kind of message: {message.GetType().Name}.", nameof(message)),
     };
@@ -66,22 +65,6 @@ internal static class Publication
     /// </summary>
     public static Task<string> RecordAsync(PublishReceipts receipts, IActorRef region, PublishToStream publish, PublishSettings settings, CancellationToken cancellationToken) =>
         receipts.RecordAsync(region, publish, settings.Timeout, cancellationToken);
-
-    /// <summary>
-    /// With history on, hands the broadcast to its entity, which numbers and keeps it before publishing it to
-    /// every node's broker, and completes once it is recorded; without, publishes it to every node's broker at
-    /// once through this node's pub-sub mediator (there is nothing to record).
-    /// </summary>
-    public static Task<string> SendAsync(DeliverBroadcast broadcast, PublishSettings settings, PublishReceipts receipts, IActorRef broadcastRegion, IActorRef mediator,
-        CancellationToken cancellationToken)
-    {
-        if (settings.History)
-        {
-            return RecordAsync(receipts, broadcastRegion, new PublishToStream(StreamKey.Broadcasts.Instance, broadcast.Event), settings, cancellationToken);
-        }
-        mediator.Tell(new Publish(BrokerActor.BroadcastTopic, broadcast));
-        return Task.FromResult(broadcast.Event.Id);
-    }
 
     // With history on, each connection's writer writes its own id (the position of its streams).
     private static SseEvent Encode(string eventName, string data, PublishSettings settings, string? messageId)

@@ -36,15 +36,10 @@ public sealed partial class ClientActor
         {
             _connection.Admit();
         }
+        // The delivery of the stream tells the client when this entity stops or its node is lost (EntityStopped).
         if (!_streams.Acknowledged(m.Stream, Sender, m.Replay, out var resumed))
         {
             return;
-        }
-        // Only an entity on another node is watched: one on this node tells its subscribers it stops (EntityStopped).
-        // Acknowledged again after a gap repair, the same entity is watched already.
-        if (!Sender.Path.Address.HasLocalScope)
-        {
-            Context.WatchWith(Sender, new SubscriptionLost(m.Stream, Sender));
         }
         if (resumed is not null)
         {
@@ -113,6 +108,6 @@ public sealed partial class ClientActor
         {
             subscribe = subscribe with { MaxSubscribers = _connection.MaxUserConnections };
         }
-        _regions.For(stream).Tell(subscribe);
+        _regions.For(stream).Tell(subscribe with { Delivery = _deliveries.For(stream) });
     }
 }

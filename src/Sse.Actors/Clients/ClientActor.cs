@@ -1,5 +1,6 @@
 using Akka.Actor;
 using Akka.Event;
+using Sse.Actors.Delivery;
 using Sse.Actors.Diagnostics;
 using Sse.Actors.Events;
 using Sse.Actors.Mailboxes;
@@ -16,7 +17,7 @@ namespace Sse.Actors.Clients;
 /// acknowledged, then the welcome, after which nothing addressed to the connection is missed; live; and ending. How its
 /// streams resume (by position with history on, with a reset without) is <see cref="ConnectionStreams"/>' part. The
 /// broadcasts are one of those streams with history on: their entity only answers the replay, and the live ones come
-/// through the node's broker, which knew this client before it subscribed.
+/// through the node's broadcasts delivery, which the broker told of this client before it subscribed.
 /// </summary>
 /// <remarks>
 /// A node holds one per connection, so it keeps no timers and no stash of its own: its tick comes from the node's
@@ -31,6 +32,7 @@ public sealed partial class ClientActor : UntypedActor
     private readonly SseMetrics _metrics;
     private readonly ConnectionStreams _streams;
     private readonly ConnectionWriter _writer;
+    private readonly NodeDeliveries _deliveries;
     // Events (and catch-up requests) that came before the welcome; null once live, or when none came.
     private Queue<object>? _beforeWelcome;
     private int _eventsBeforeWelcome;
@@ -47,6 +49,7 @@ public sealed partial class ClientActor : UntypedActor
         _metrics = metrics;
         _streams = ConnectionStreams.For(connection, settings.History);
         _writer = new ConnectionWriter(connection, settings.BufferSize, Self);
+        _deliveries = NodeDeliveries.Of(Context.System);
     }
 
     public static DirectProps Props(ClientConnection connection, StreamRegions regions, ClientSettings settings, SseMetrics metrics) =>
@@ -172,9 +175,6 @@ public sealed partial class ClientActor : UntypedActor
                 break;
             case EntityStopped m:
                 EntityLost(m.Stream, Sender);
-                break;
-            case SubscriptionLost m:
-                EntityLost(m.Stream, m.Entity);
                 break;
             case Disconnect:
                 StopClient();

@@ -39,9 +39,6 @@ public static class ClientProtocol
         public static readonly BufferHasRoom Instance = new();
     }
 
-    /// <summary>The watch of a subscribed entity on another node saw it stop (or its node removed); subscribe to the stream again.</summary>
-    internal sealed record SubscriptionLost(StreamKey Stream, IActorRef Entity) : INoSerializationVerificationNeeded;
-
     /// <summary>The node's broker shed live events of <paramref name="Stream"/>: catch up from its history, or write a reset.</summary>
     internal sealed record CatchUp(StreamKey Stream) : INoSerializationVerificationNeeded;
 }

@@ -13,7 +13,7 @@ using Microsoft.Extensions.Logging;
 using Microsoft.Extensions.Options;
 using Sse.Actors.Broker;
 using Sse.Actors.Diagnostics;
-using Sse.Actors.FanOut;
+using Sse.Actors.Delivery;
 using Sse.Actors.Serialization;
 using Sse.Actors.History;
 using Sse.Actors.Mailboxes;
@@ -55,15 +55,16 @@ public static partial class SseAkkaConfiguration
         return builder
             .AddHocon(Defaults, HoconAddMode.Append)
             .WithRole(shardCountRole)
-            .AddHocon($"{LeanMailbox.Hocon}\n{BrokerMailbox.Hocon(options.Limits.MaxBrokerBacklog)}", HoconAddMode.Prepend)
+            .AddHocon($"{LeanMailbox.Hocon}\n{DeliveryMailbox.Hocon(options.Limits.MaxBrokerBacklog)}", HoconAddMode.Prepend)
             // A hand-off bucket's key is an Akka.DistributedData key too, whose serializer knows only Akka's own: its exact type wins.
             .WithCustomSerializer("sse-wire", [typeof(ISseWireMessage), typeof(HandoverBucketKey)], system => new SseWireSerializer(system))
             .WithSseHistoryStore(options)
-            // Before the regions: an entity fans out through the workers, and every publish waits on the receipts.
+            // Before the regions: every publish waits on the receipts, and every event goes through the node's deliveries.
             .WithActors((system, _) =>
             {
                 PublishReceipts.Start(system, options.PublishReceiptsSettings());
                 FanOutWorkers.Start(system, options.FanOutSettings());
+                NodeDeliveries.Start(system, options.DeliverySettings(metrics));
             })
             .WithSseEntities(options, metrics)
             .WithTicketRegion(options.ShardCount)
@@ -81,10 +82,11 @@ public static partial class SseAkkaConfiguration
                 // The replicator starts with the node, not with its first entity: a hand-off written to all nodes reaches a node that just joined.
                 HistoryReplicator(system, options);
                 var regions = new StreamRegions(registry.Get<UserStreams>(), registry.Get<TopicStreams>(), registry.Get<BroadcastStream>());
-                var broker = system.ActorOf(BrokerActor.Props(options.BrokerSettings(), regions, metrics).WithMailbox(BrokerMailbox.ConfigPath), BrokerActor.Name);
+                var broker = system.ActorOf(BrokerActor.Props(options.BrokerSettings(), regions, metrics), BrokerActor.Name);
                 registry.Register<BrokerActor>(broker);
                 var receipts = PublishReceipts.For(system);
-                metrics.ObserveNode(() => receipts.Pending, () => AkkaInternals.MailboxSize(broker));
+                var deliveries = NodeDeliveries.Of(system);
+                metrics.ObserveNode(() => receipts.Pending, deliveries.Backlog);
                 var activeStreams = ActiveStreams.For(system);
                 metrics.ObserveStreams(() => activeStreams.Users, () => activeStreams.Topics);
             });

@@ -1,6 +1,8 @@
 using System.Runtime.Serialization;
+using Akka.Actor;
 using Akka.DistributedData;
 using Sse.Actors.Broker;
+using Sse.Actors.Delivery;
 using Sse.Actors.Events;
 using Sse.Actors.History;
 using Sse.Actors.Streams;
@@ -28,8 +30,8 @@ internal static class WireFormats
     [
         Row<SseEvent>("EV", (w, m) => w.WriteEvent(m), r => r.ReadEvent()),
         Row<SubscribeToStream>("SS",
-            (w, m) => { w.WriteStream(m.Stream); w.WriteRef(m.Subscriber); w.WriteOptionalPosition(m.From); w.Write(m.MaxSubscribers); },
-            r => new SubscribeToStream(r.ReadStream(), r.ReadRef(), r.ReadOptionalPosition(), r.ReadInt32())),
+            (w, m) => { w.WriteStream(m.Stream); w.WriteRef(m.Subscriber); w.WriteOptionalPosition(m.From); w.Write(m.MaxSubscribers); WriteDelivery(w, m.Delivery); },
+            r => new SubscribeToStream(r.ReadStream(), r.ReadRef(), r.ReadOptionalPosition(), r.ReadInt32(), ReadDelivery(r))),
         Row<UnsubscribeFromStream>("US",
             (w, m) => { w.WriteStream(m.Stream); w.WriteRef(m.Subscriber); },
             r => new UnsubscribeFromStream(r.ReadStream(), r.ReadRef())),
@@ -54,7 +56,7 @@ internal static class WireFormats
         Row<Broadcast>("CB",
             (w, m) => { w.Write(m.Event); w.Write(m.Data); w.WriteOptionalString(m.MessageId); },
             r => new Broadcast(r.ReadString(), r.ReadString(), r.ReadOptionalString())),
-        Row<DeliverBroadcast>("DB", (w, m) => w.WriteEvent(m.Event), r => new DeliverBroadcast(r.ReadEvent())),
+        Row<DeliveryProtocol.DeliverBroadcast>("DB", (w, m) => w.WriteEvent(m.Event), r => new DeliveryProtocol.DeliverBroadcast(r.ReadEvent())),
         Row<PublishAccepted>("PA", (w, m) => w.Write(m.EventId), r => new PublishAccepted(r.ReadString())),
         Row<PublishRejected>("PR", (w, m) => w.Write(m.Reason), r => new PublishRejected(r.ReadString())),
         Row<PublishOutcomeUnknown>("PU", (w, m) => w.Write(m.Reason), r => new PublishOutcomeUnknown(r.ReadString())),
@@ -82,9 +84,15 @@ internal static class WireFormats
         Row<NodeOnlineUsers>("RU", "RUn", m => WireIds.AllUuids(m.UserIds),
             (w, m) => { w.Write(m.Node); w.WriteIds(m.UserIds); },
             r => new NodeOnlineUsers(r.ReadString(), r.ReadIds())),
-        Row<NodeFanOut.StreamEvent>("NS",
+        Row<DeliveryProtocol.StreamEvent>("NS",
             (w, m) => { w.WriteStream(m.Stream); w.WriteEvent(m.Event); },
-            r => new NodeFanOut.StreamEvent(r.ReadStream(), r.ReadEvent())),
+            r => new DeliveryProtocol.StreamEvent(r.ReadStream(), r.ReadEvent())),
+        Row<DeliveryProtocol.Subscribed>("DA",
+            (w, m) => { w.WriteRef(m.Subscriber); w.WriteStream(m.Ack.Stream); WriteReplay(w, m.Ack.Replay); },
+            r => new DeliveryProtocol.Subscribed(r.ReadRef(), new SubscribedToStream(r.ReadStream(), ReadReplay(r)))),
+        Row<DeliveryProtocol.Unsubscribed>("DU",
+            (w, m) => { w.WriteStream(m.Stream); w.WriteRef(m.Subscriber); },
+            r => new DeliveryProtocol.Unsubscribed(r.ReadStream(), r.ReadRef())),
         Row<HistorySnapshot>("HS",
             (w, m) => { w.WritePosition(m.Now); w.WriteEvents(m.Events); },
             r => new HistorySnapshot(r.ReadPosition(), r.ReadEvents())),
@@ -124,6 +132,17 @@ internal static class WireFormats
     }
 
     private static DateTime? ReadRecordBy(WireReader r) => r.AtEnd ? null : new DateTime(r.ReadInt64(), DateTimeKind.Utc);
+
+    // Last and only when set, for the same reason: a subscription of the version before names no delivery.
+    private static void WriteDelivery(WireWriter w, IActorRef? delivery)
+    {
+        if (delivery is not null)
+        {
+            w.WriteRef(delivery);
+        }
+    }
+
+    private static IActorRef? ReadDelivery(WireReader r) => r.AtEnd ? null : r.ReadRef();
 
     private static void WriteReplay(WireWriter w, StreamReplay? replay)
     {

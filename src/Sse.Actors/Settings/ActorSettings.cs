@@ -1,6 +1,7 @@
 using Sse.Actors.Broker;
 using Sse.Actors.Clients;
-using Sse.Actors.FanOut;
+using Sse.Actors.Delivery;
+using Sse.Actors.Diagnostics;
 
 namespace Sse.Actors.Settings;
 
@@ -37,6 +38,9 @@ public static class ActorSettings
 
     internal static PublishReceiptsSettings PublishReceiptsSettings(this SseOptions options) => new(MaxPending: options.Limits.MaxPendingPublishes);
 
-    internal static FanOutSettings FanOutSettings(this SseOptions options) =>
-        new(Partitions: options.FanOutPartitions > 0 ? options.FanOutPartitions : Environment.ProcessorCount);
+    internal static FanOutSettings FanOutSettings(this SseOptions options) => new(Partitions: options.Partitions());
+
+    internal static DeliverySettings DeliverySettings(this SseOptions options, SseMetrics metrics) => new(Partitions: options.Partitions(), Metrics: metrics);
+
+    private static int Partitions(this SseOptions options) => options.FanOutPartitions > 0 ? options.FanOutPartitions : Environment.ProcessorCount;
 }

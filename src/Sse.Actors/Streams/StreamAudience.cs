@@ -1,8 +1,9 @@
+using System.Runtime.CompilerServices;
+using System.Runtime.InteropServices;
 using Akka.Actor;
 using Akka.Cluster.Tools.PublishSubscribe;
-using Sse.Actors.Broker;
+using Sse.Actors.Delivery;
 using Sse.Actors.Events;
-using Sse.Actors.FanOut;
 
 namespace Sse.Actors.Streams;
 
@@ -15,173 +16,235 @@ internal interface IStreamAudience
     /// <summary>Nobody listens: the entity may passivate.</summary>
     bool IsEmpty { get; }
 
-    /// <summary>Keeps <paramref name="subscriber"/>; false when it was kept already, or the audience keeps none.</summary>
-    bool Add(IActorRef subscriber);
+    /// <summary>
+    /// Keeps <paramref name="subscriber"/>, whose events go to <paramref name="delivery"/> (its node's, once for the node), or
+    /// to itself when null; false when it was kept already, or the audience keeps none.
+    /// </summary>
+    bool Add(IActorRef subscriber, IActorRef? delivery);
 
     bool Contains(IActorRef subscriber);
 
+    /// <summary>Lets go of <paramref name="subscriber"/>, telling its delivery; false when it was not kept.</summary>
     bool Remove(IActorRef subscriber);
 
-    /// <summary>Hands the same encoded event to the whole audience. Nobody waits for a slow subscriber.</summary>
+    /// <summary>A watched actor on another node ended: a delivery (with its node's subscribers), or a subscriber of its own; true when any was kept.</summary>
+    bool Lost(IActorRef watched);
+
+    /// <summary>Hands the same encoded event to the whole audience, once per node. Nobody waits for a slow subscriber.</summary>
     void Deliver(SseEvent sseEvent);
 
     /// <summary>
     /// The entity stopped: its subscribers on this node are told (<see cref="StreamProtocol.EntityStopped"/>, from
-    /// <paramref name="entity"/>), and no longer make its stream count as active here.
+    /// <paramref name="entity"/>, through their delivery), and no longer make its stream count as active here.
     /// </summary>
     void Stopped(IActorRef entity);
 
-    static IStreamAudience For(StreamKey stream, ActorSystem system) => stream is StreamKey.Broadcasts
-        ? new EveryNode(DistributedPubSub.Get(system).Mediator, system.ActorSelection($"/user/{BrokerActor.Name}"))
-        : new SubscriberSet(stream, system);
+    static IStreamAudience For(StreamKey stream, IActorContext entity) => stream is StreamKey.Broadcasts
+        ? new EveryNode(DistributedPubSub.Get(entity.System).Mediator, entity.System.GetExtension<NodeDeliveries>()?.Broadcasts)
+        : new SubscriberSet(stream, entity);
 }
 
 /// <summary>
-/// A user's or topic's subscribers. A fan-out costs one message per local subscriber (split over the node's
-/// cores once there are many, <see cref="LocalFanOut"/>) and one per other node holding subscribers: that
-/// node's broker hands it to its own connections of the stream. While it has a subscriber, its stream counts in the
-/// node's <see cref="ActiveStreams"/>.
+/// A user's or topic's subscribers, kept per node: an event costs one message per node holding subscribers, to that node's
+/// <see cref="DeliveryActor"/> of the stream, which hands it to the node's subscribers. Each node's delivery learns of a
+/// subscriber as the entity acknowledges it and lets go of it, in the same order as the events. Across nodes the entity
+/// watches each node's delivery, not each subscriber. While it has a subscriber, its stream counts in the node's <see cref="ActiveStreams"/>.
 /// </summary>
-internal sealed class SubscriberSet(StreamKey stream, ActorSystem system) : IStreamAudience
+internal sealed class SubscriberSet(StreamKey stream, IActorContext entity) : IStreamAudience
 {
-    private Recipients _local;
-    // Made with the first subscriber on another node: on one node, or for most users, there is none.
-    private Dictionary<Address, RemoteNode>? _remoteNodes;
-    // Only for a stream that had many local subscribers: most have one or two.
-    private LocalFanOut? _fanOut;
+    // Most streams have subscribers on one node: its delivery and subscribers inline, any other node's made on demand.
+    private IActorRef? _delivery;
+    private Recipients _subscribers;
+    private Dictionary<IActorRef, Recipients>? _otherNodes;
+    // Subscribers that named no delivery take each event themselves: a test's probe, or a client of the version before.
+    private Recipients _direct;
+    private readonly ActiveStreams _activeStreams = ActiveStreams.For(entity.System);
 
     public int Count { get; private set; }
 
     public bool IsEmpty => Count == 0;
 
-    public bool Add(IActorRef subscriber)
+    public bool Add(IActorRef subscriber, IActorRef? delivery)
     {
-        var address = subscriber.Path.Address;
-        bool added;
-        if (address.HasLocalScope)
-        {
-            added = _local.Add(subscriber);
-            _fanOut?.Changed();
-            // Decided as the set grows, not per event: once split, a stream stays split (LocalFanOut).
-            if (_fanOut is null && _local.Count >= 2 && FanOutWorkers.For(system) is var workers && workers.Splits(_local.Count))
-            {
-                _fanOut = new LocalFanOut(workers);
-            }
-        }
-        else
-        {
-            _remoteNodes ??= [];
-            if (!_remoteNodes.TryGetValue(address, out var node))
-            {
-                node = new RemoteNode(system.ActorSelection(new RootActorPath(address) / "user" / BrokerActor.Name));
-                _remoteNodes.Add(address, node);
-            }
-            added = node.Subscribers.Add(subscriber);
-        }
+        var added = delivery is null ? AddDirect(subscriber) : SharesOf(delivery).Add(subscriber);
         if (added && ++Count == 1)
         {
-            ActiveStreams.For(system).Activated(stream);
+            _activeStreams.Activated(stream);
         }
         return added;
     }
 
-    public bool Contains(IActorRef subscriber) => subscriber.Path.Address.HasLocalScope
-        ? _local.Contains(subscriber)
-        : _remoteNodes?.TryGetValue(subscriber.Path.Address, out var node) == true && node.Subscribers.Contains(subscriber);
+    public bool Contains(IActorRef subscriber)
+    {
+        if (_direct.Contains(subscriber) || _subscribers.Contains(subscriber))
+        {
+            return true;
+        }
+        foreach (var subscribers in _otherNodes?.Values ?? Enumerable.Empty<Recipients>())
+        {
+            if (subscribers.Contains(subscriber))
+            {
+                return true;
+            }
+        }
+        return false;
+    }
 
     public bool Remove(IActorRef subscriber)
     {
-        var address = subscriber.Path.Address;
-        bool removed;
-        if (address.HasLocalScope)
+        if (_direct.Remove(subscriber))
         {
-            removed = _local.Remove(subscriber);
-            _fanOut?.Changed();
+            Unwatch(subscriber);
+            return Removed(1);
         }
-        else if (_remoteNodes?.TryGetValue(address, out var node) == true && node.Subscribers.Remove(subscriber))
+        var address = subscriber.Path.Address;
+        if (_delivery is { } delivery && delivery.Path.Address == address && _subscribers.Remove(subscriber))
         {
-            removed = true;
-            if (node.Subscribers.Count == 0)
+            delivery.Tell(new DeliveryProtocol.Unsubscribed(stream, subscriber));
+            if (_subscribers.Count == 0)
             {
-                _remoteNodes.Remove(address);
+                Unwatch(delivery);
+                _delivery = null;
+            }
+            return Removed(1);
+        }
+        foreach (var other in _otherNodes?.Keys.Where(other => other.Path.Address == address).ToList() ?? [])
+        {
+            ref var subscribers = ref CollectionsMarshal.GetValueRefOrNullRef(_otherNodes!, other);
+            if (subscribers.Remove(subscriber))
+            {
+                other.Tell(new DeliveryProtocol.Unsubscribed(stream, subscriber));
+                if (subscribers.Count == 0)
+                {
+                    Unwatch(other);
+                    _otherNodes!.Remove(other);
+                }
+                return Removed(1);
             }
         }
-        else
+        return false;
+    }
+
+    public bool Lost(IActorRef watched)
+    {
+        if (watched.Equals(_delivery))
         {
-            removed = false;
+            _delivery = null;
+            var count = _subscribers.Count;
+            _subscribers = default;
+            return Removed(count);
         }
-        if (removed && --Count == 0)
+        if (_otherNodes is not null && _otherNodes.Remove(watched, out var lost))
         {
-            ActiveStreams.For(system).Deactivated(stream);
+            return Removed(lost.Count);
         }
-        return removed;
+        return _direct.Remove(watched) && Removed(1);
     }
 
     public void Deliver(SseEvent sseEvent)
     {
-        if (_fanOut is not null)
+        if (_delivery is not null || _otherNodes is not null)
         {
-            _fanOut.Deliver(_local, sseEvent);
-        }
-        else
-        {
-            foreach (var subscriber in _local)
+            var forNode = new DeliveryProtocol.StreamEvent(stream, sseEvent);
+            _delivery?.Tell(forNode);
+            foreach (var other in _otherNodes?.Keys ?? Enumerable.Empty<IActorRef>())
             {
-                subscriber.Tell(sseEvent);
+                other.Tell(forNode);
             }
         }
-        if (_remoteNodes is not { Count: > 0 })
+        // The concrete type's struct enumerator: a small fan-out allocates nothing.
+        foreach (var subscriber in _direct)
         {
-            return;
-        }
-        var forNode = new NodeFanOut.StreamEvent(stream, sseEvent);
-        foreach (var node in _remoteNodes.Values)
-        {
-            node.Broker.Tell(forNode);
+            subscriber.Tell(sseEvent);
         }
     }
 
-    public void Stopped(IActorRef entity)
+    public void Stopped(IActorRef self)
     {
         var stopped = new StreamProtocol.EntityStopped(stream);
-        foreach (var subscriber in _local)
+        // Across nodes the deliveries and subscribers watch the entity.
+        if (_delivery is { Path.Address.HasLocalScope: true })
         {
-            subscriber.Tell(stopped, entity);
+            _delivery.Tell(stopped, self);
+        }
+        foreach (var other in _otherNodes?.Keys ?? Enumerable.Empty<IActorRef>())
+        {
+            if (other.Path.Address.HasLocalScope)
+            {
+                other.Tell(stopped, self);
+            }
+        }
+        foreach (var subscriber in _direct)
+        {
+            if (subscriber.Path.Address.HasLocalScope)
+            {
+                subscriber.Tell(stopped, self);
+            }
         }
         if (Count > 0)
         {
-            ActiveStreams.For(system).Deactivated(stream);
+            _activeStreams.Deactivated(stream);
         }
     }
 
-    private sealed class RemoteNode(ActorSelection broker)
+    private bool AddDirect(IActorRef subscriber)
     {
-        public ActorSelection Broker { get; } = broker;
-
-        // A field: reached by reference, as a mutable struct must be.
-        public Recipients Subscribers;
+        if (!_direct.Add(subscriber))
+        {
+            return false;
+        }
+        Watch(subscriber);
+        return true;
     }
-}
 
-/// <summary>
-/// The broadcasts' audience: every connection of the cluster, reached through each node's broker, which
-/// knows its connections (one pub-sub message per node). It keeps nobody and is never empty.
-/// </summary>
-/// <param name="localBroker">This node's broker, which tells its connections when the entity stops: with history on they subscribe to the broadcasts' replay.</param>
-internal sealed class EveryNode(IActorRef mediator, ActorSelection localBroker) : IStreamAudience
-{
-    public int Count => 0;
+    /// <summary>The subscribers of <paramref name="delivery"/>'s node, made (and its delivery watched) on first use.</summary>
+    private ref Recipients SharesOf(IActorRef delivery)
+    {
+        if (delivery.Equals(_delivery))
+        {
+            return ref _subscribers;
+        }
+        if (_otherNodes is not null)
+        {
+            ref var subscribers = ref CollectionsMarshal.GetValueRefOrNullRef(_otherNodes, delivery);
+            if (!Unsafe.IsNullRef(ref subscribers))
+            {
+                return ref subscribers;
+            }
+        }
+        Watch(delivery);
+        if (_delivery is null)
+        {
+            _delivery = delivery;
+            return ref _subscribers;
+        }
+        _otherNodes ??= [];
+        return ref CollectionsMarshal.GetValueRefOrAddDefault(_otherNodes, delivery, out _);
+    }
 
-    public bool IsEmpty => false;
+    private bool Removed(int count)
+    {
+        if (count > 0 && (Count -= count) == 0)
+        {
+            _activeStreams.Deactivated(stream);
+        }
+        return count > 0;
+    }
 
-    public bool Add(IActorRef subscriber) => false;
+    // Only across nodes, where a message can be lost: on this node the subscribers unsubscribe and the entity says it stops.
+    private void Watch(IActorRef actor)
+    {
+        if (!actor.Path.Address.HasLocalScope)
+        {
+            entity.Watch(actor);
+        }
+    }
 
-    public bool Contains(IActorRef subscriber) => false;
-
-    public bool Remove(IActorRef subscriber) => false;
-
-    public void Deliver(SseEvent sseEvent) =>
-        mediator.Tell(new Publish(BrokerActor.BroadcastTopic, new BrokerCommands.DeliverBroadcast(sseEvent)));
-
-    public void Stopped(IActorRef entity) => localBroker.Tell(new StreamProtocol.EntityStopped(StreamKey.Broadcasts.Instance), entity);
+    private void Unwatch(IActorRef actor)
+    {
+        if (!actor.Path.Address.HasLocalScope)
+        {
+            entity.Unwatch(actor);
+        }
+    }
 }

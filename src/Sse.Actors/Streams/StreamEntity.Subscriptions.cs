@@ -1,4 +1,5 @@
 using Akka.Actor;
+using Sse.Actors.Delivery;
 using Sse.Actors.History;
 using Sse.Actors.Mailboxes;
 using static Sse.Actors.Streams.StreamProtocol;
@@ -15,40 +16,46 @@ public sealed partial class StreamEntity
     /// <summary>
     /// Adds (or confirms again) a subscriber and acknowledges it, so a retried subscribe is harmless. With history
     /// on the acknowledgement carries what the subscriber missed: given in the same receive that adds it, so
-    /// nothing falls between the replay and the live events.
+    /// nothing falls between the replay and the live events. It goes through the subscriber's delivery, which the
+    /// events go to as well: the subscriber has it before any event recorded after it.
     /// </summary>
-    private void Subscribe(IActorRef subscriber, StreamPosition? from)
+    private void Subscribe(SubscribeToStream subscribe)
     {
+        var subscriber = subscribe.Subscriber;
         // Stopped before its subscription arrived (its unsubscribe lost in a full backlog while the history loaded): kept, it
         // would never be removed. Exact for a reference on this node, which is what a watch would have asked.
         if (AkkaInternals.IsKnownDead(subscriber))
         {
             return;
         }
-        var remote = !subscriber.Path.Address.HasLocalScope;
-        if (_audience.Add(subscriber))
+        if (_audience.Add(subscriber, subscribe.Delivery))
         {
-            if (remote)
-            {
-                Context.Watch(subscriber);
-            }
             CancelPassivation();
         }
-        var maxBytes = remote ? _settings.MaxRemoteReplayBytes : long.MaxValue;
-        subscriber.Tell(new SubscribedToStream(_stream, _history.ReplayAfter(from, maxBytes)));
+        var maxBytes = subscriber.Path.Address.HasLocalScope ? long.MaxValue : _settings.MaxRemoteReplayBytes;
+        var ack = new SubscribedToStream(_stream, _history.ReplayAfter(subscribe.From, maxBytes));
+        if (subscribe.Delivery is { } delivery)
+        {
+            delivery.Tell(new DeliveryProtocol.Subscribed(subscriber, ack));
+        }
+        else
+        {
+            subscriber.Tell(ack);
+        }
     }
 
     private void Unsubscribe(IActorRef subscriber)
     {
-        if (!_audience.Remove(subscriber))
+        if (_audience.Remove(subscriber) && _audience.IsEmpty)
         {
-            return;
+            BecameEmpty();
         }
-        if (!subscriber.Path.Address.HasLocalScope)
-        {
-            Context.Unwatch(subscriber);
-        }
-        if (_audience.IsEmpty)
+    }
+
+    /// <summary>A watched node's delivery (and with it that node's subscribers), or a subscriber of its own there, is gone.</summary>
+    private void Lost(IActorRef watched)
+    {
+        if (_audience.Lost(watched) && _audience.IsEmpty)
         {
             BecameEmpty();
         }

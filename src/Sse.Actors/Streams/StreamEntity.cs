@@ -21,10 +21,10 @@ namespace Sse.Actors.Streams;
 /// <c>StreamEntity.Passivation.cs</c>.
 /// </para>
 /// <para>
-/// Death watch only across nodes, where a message can be lost: the entity watches its subscribers on other nodes, and
-/// they watch it. On its own node a subscriber unsubscribes as it stops (through the region, after its subscriptions),
-/// and the entity tells it <see cref="EntityStopped"/> as it stops: a node holds one entity and one client per
-/// connection, and a watch costs each cell its watch tables.
+/// Death watch only across nodes, where a message can be lost: the entity watches each other node's delivery of its
+/// stream, and that delivery watches it. On its own node a subscriber unsubscribes as it stops (through the region, after
+/// its subscriptions), and the entity tells the node's delivery <see cref="EntityStopped"/> as it stops: a node holds one
+/// entity and one client per connection, and a watch costs each cell its watch tables.
 /// </para>
 /// </remarks>
 public sealed partial class StreamEntity : UntypedActor, IStreamHistoryOwner
@@ -42,7 +42,7 @@ public sealed partial class StreamEntity : UntypedActor, IStreamHistoryOwner
     {
         _stream = stream;
         _settings = settings;
-        _audience = IStreamAudience.For(stream, Context.System);
+        _audience = IStreamAudience.For(stream, Context);
         _history = StreamHistories.For(settings, this);
         _fence = QuorumFence.For(Context.System);
     }
@@ -140,13 +140,13 @@ public sealed partial class StreamEntity : UntypedActor, IStreamHistoryOwner
                 m.Subscriber.Tell(new SubscriptionRefused(_stream, _audience.Count));
                 break;
             case SubscribeToStream m:
-                Subscribe(m.Subscriber, m.From);
+                Subscribe(m);
                 break;
             case UnsubscribeFromStream m:
                 Unsubscribe(m.Subscriber);
                 break;
             case Terminated t:
-                Unsubscribe(t.ActorRef);
+                Lost(t.ActorRef);
                 break;
             case BrokerQueries.GetUserConnectionCount m:
                 Sender.Tell(new BrokerQueries.UserConnectionCount(m.UserId, _audience.Count));

@@ -20,8 +20,11 @@ public static class StreamProtocol
     /// <paramref name="MaxSubscribers"/> &gt; 0: a new connection asks to be admitted among at most that many
     /// subscribers (its user's connection limit, on every node); past it the answer is <see cref="SubscriptionRefused"/>.
     /// 0 for a connection already streaming, which subscribes again and is never refused.
+    /// <paramref name="Delivery"/> is the subscriber's node's delivery of the stream (<c>NodeDeliveries</c>), which the entity
+    /// sends the acknowledgement and the events to, once for the node; null: the subscriber takes them itself (a test's probe).
     /// </summary>
-    public sealed record SubscribeToStream(StreamKey Stream, IActorRef Subscriber, StreamPosition? From = null, int MaxSubscribers = 0) : IStreamMessage;
+    public sealed record SubscribeToStream(StreamKey Stream, IActorRef Subscriber, StreamPosition? From = null, int MaxSubscribers = 0, IActorRef? Delivery = null)
+        : IStreamMessage;
 
     /// <summary>The stream already has <paramref name="Subscribers"/> subscribers, as many as the subscription allowed: the connection is refused.</summary>
     internal sealed record SubscriptionRefused(StreamKey Stream, int Subscribers) : ISseWireMessage;
@@ -46,16 +49,16 @@ public static class StreamProtocol
     internal sealed record EventRecorded(StreamKey Stream, string EventId, string RecordedAs) : ISseWireMessage;
 
     /// <summary>
-    /// Acknowledges a subscription; its sender is the entity. A subscriber on another node watches it; one on the
-    /// entity's node is told <see cref="EntityStopped"/>.
+    /// Acknowledges a subscription; its sender is the entity, and it comes through the subscriber's delivery, which tells the
+    /// subscriber <see cref="EntityStopped"/> when the entity stops or its node is lost.
     /// <paramref name="Replay"/>: null unless history is on, or with history off for a subscriber of an earlier incarnation
     /// (<see cref="NoHistory.Returning"/>), whose gap says whether this one sent events before it came back.
     /// </summary>
     public sealed record SubscribedToStream(StreamKey Stream, StreamReplay? Replay = null) : ISseWireMessage;
 
     /// <summary>
-    /// What a stopping entity (moved, failed, or its node leaving) tells each subscriber on its node, its sender: subscribe
-    /// again. Only there, where a message cannot be lost; a subscriber on another node watches the entity instead.
+    /// What a stopping entity (moved, failed, or its node leaving) tells its node's deliveries, its sender, and they its
+    /// subscribers there: subscribe again. Only on its node, where a message cannot be lost; another node's delivery watches it.
     /// </summary>
     internal sealed record EntityStopped(StreamKey Stream) : INoSerializationVerificationNeeded;
 }

@@ -1,5 +1,6 @@
 using Akka.Actor;
 using Akka.TestKit;
+using Sse.Actors.Delivery;
 using Sse.Actors.Broker;
 using Sse.Actors.Clients;
 using Sse.Actors.History;
@@ -341,7 +342,7 @@ public sealed class BrokerActorTests : Akka.TestKit.Xunit2.TestKit
         entities.Send(client, new SubscribedToStream(user.Stream, new StreamReplay(new StreamPosition(1, 0), Gap: false, [])));
         entities.Send(client, new SubscribedToStream(StreamKey.Broadcasts.Instance, new StreamReplay(new StreamPosition(7, 0), Gap: false, [])));
 
-        entities.Send(broker, new EntityStopped(StreamKey.Broadcasts.Instance));
+        entities.Send(NodeDeliveries.Of(Sys).Broadcasts, new EntityStopped(StreamKey.Broadcasts.Instance));
 
         _broadcastRegion.ExpectMsg<SubscribeToStream>(m => m.Subscriber.Equals(client) && m.From == new StreamPosition(7, 0));
     }
@@ -442,7 +443,7 @@ public sealed class BrokerActorTests : Akka.TestKit.Xunit2.TestKit
     }
 
     [Fact]
-    public async Task Live_events_its_mailbox_shed_make_their_connections_write_a_reset_when_there_is_no_history()
+    public async Task Live_events_a_deliverys_mailbox_shed_make_their_connections_write_a_reset_when_there_is_no_history()
     {
         var broker = StartBroker();
         var alice = NewConnection(Guid.NewGuid().ToString());
@@ -451,17 +452,18 @@ public sealed class BrokerActorTests : Akka.TestKit.Xunit2.TestKit
         var bob = NewConnection(Guid.NewGuid().ToString());
         var bobClient = Connect(broker, bob);
         await GoLive(bobClient, bob);
-        var queue = new BrokerMessageQueue(capacity: 0);
-        queue.Enqueue(broker, new Envelope(new NodeFanOut.StreamEvent(new StreamKey.User(alice.UserId), Actors.Events.SseEncoder.Encode("n", "shed")), ActorRefs.NoSender));
+        var delivery = NodeDeliveries.Of(Sys).For(new StreamKey.User(alice.UserId));
+        var queue = new DeliveryMessageQueue(capacity: 0);
+        queue.Enqueue(delivery, new Envelope(new DeliveryProtocol.StreamEvent(new StreamKey.User(alice.UserId), Actors.Events.SseEncoder.Encode("n", "shed")), ActorRefs.NoSender));
         Assert.True(queue.TryDequeue(out var notice));
 
-        broker.Tell(notice.Message);
+        delivery.Tell(notice.Message);
 
         var reset = await alice.Events.ReadEventAsync();
         Assert.Equal("reset", reset.EventType);
         Assert.Contains("\"user\"", reset.Data);
         // Bob's stream lost nothing: the next thing he reads is his next event.
-        broker.Tell(new NodeFanOut.StreamEvent(new StreamKey.User(bob.UserId), Actors.Events.SseEncoder.Encode("n", "to bob")));
+        NodeDeliveries.Of(Sys).For(new StreamKey.User(bob.UserId)).Tell(new DeliveryProtocol.StreamEvent(new StreamKey.User(bob.UserId), Actors.Events.SseEncoder.Encode("n", "to bob")));
         Assert.Equal("to bob", (await bob.Events.ReadEventAsync()).Data);
     }
 
@@ -490,11 +492,11 @@ public sealed class BrokerActorTests : Akka.TestKit.Xunit2.TestKit
         return ExpectMsg<SseStats>();
     }
 
-    /// <summary>Acknowledges the client's user subscription from an entity probe, as the user entity would.</summary>
+    /// <summary>Acknowledges the client's user subscription from an entity probe through the client's delivery, as the user entity would.</summary>
     private async Task GoLive(IActorRef client, ClientConnection connection, bool readWelcome = true)
     {
-        _userRegion.ExpectMsg<SubscribeToStream>(m => m.Subscriber.Equals(client));
-        CreateTestProbe().Send(client, new SubscribedToStream(new StreamKey.User(connection.UserId)));
+        var subscribe = _userRegion.ExpectMsg<SubscribeToStream>(m => m.Subscriber.Equals(client));
+        CreateTestProbe().Send(subscribe.Delivery!, new DeliveryProtocol.Subscribed(client, new SubscribedToStream(new StreamKey.User(connection.UserId))));
         if (readWelcome)
         {
             Assert.Contains("\"welcome\"", (await connection.Events.ReadEventAsync()).Data);

@@ -24,6 +24,7 @@ public sealed class ClientActorTests : Akka.TestKit.Xunit2.TestKit
 
     public ClientActorTests() : base(SseTestConfig.SerializeMessages)
     {
+        Sys.WithNodeExtensions();
         _userRegion = CreateTestProbe();
         _topicRegion = CreateTestProbe();
         _broadcastRegion = CreateTestProbe();

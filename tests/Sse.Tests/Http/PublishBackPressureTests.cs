@@ -2,6 +2,7 @@ using System.Net;
 using Akka.Actor;
 using Akka.Hosting;
 using Microsoft.Extensions.DependencyInjection;
+using Sse.Actors.Delivery;
 using Sse.Actors.Broker;
 using Sse.Tests.Diagnostics;
 
@@ -51,7 +52,7 @@ public sealed class PublishBackPressureTests
         var cell = Assert.IsType<ActorCell>(((ActorRefWithCell)broker).Underlying);
         Assert.NotNull(cell.Mailbox);
 
-        Assert.IsType<BrokerMessageQueue>(cell.Mailbox.MessageQueue);
+        Assert.IsType<DeliveryMessageQueue>(cell.Mailbox.MessageQueue);
         var scrape = await host.AwaitMetricsAsync(m => m.Samples.Any(s => s.Name == "sse_broker_backlog" && s.Label("node") == host.Node()));
         Assert.Equal("gauge", scrape.Types["sse_broker_backlog"]);
         Assert.Equal("gauge", scrape.Types["sse_stream_backlog_peak"]);

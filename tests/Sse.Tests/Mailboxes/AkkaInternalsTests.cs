@@ -1,6 +1,7 @@
 using Akka.Actor;
 using Akka.Configuration;
 using Akka.TestKit.Xunit2;
+using Sse.Actors.Delivery;
 using Sse.Actors.Broker;
 using Sse.Actors.Mailboxes;
 
@@ -11,16 +12,16 @@ namespace Sse.Tests.Mailboxes;
 /// Akka.NET version changes it.
 /// </summary>
 [Trait("Category", TestCategories.Unit)]
-public sealed class AkkaInternalsTests() : TestKit(BrokerMailboxToo)
+public sealed class AkkaInternalsTests() : TestKit(DeliveryMailboxToo)
 {
-    private static readonly Config BrokerMailboxToo = ConfigurationFactory.ParseString(BrokerMailbox.Hocon(capacity: 100))
+    private static readonly Config DeliveryMailboxToo = ConfigurationFactory.ParseString(DeliveryMailbox.Hocon(capacity: 100))
         .WithFallback(SseTestConfig.Mailboxes);
 
     private readonly ManualResetEventSlim _gate = new();
 
     [Theory]
     [InlineData(LeanMailbox.ConfigPath)]
-    [InlineData(BrokerMailbox.ConfigPath)]
+    [InlineData(DeliveryMailbox.ConfigPath)]
     public void The_mailbox_size_grows_with_the_queued_messages_and_drops_as_they_are_processed(string mailbox)
     {
         var actor = Sys.ActorOf(Props.Create(() => new GatedActor(_gate, TestActor)).WithMailbox(mailbox));

@@ -1,6 +1,7 @@
 using System.Collections;
 using Akka.Actor;
 using Akka.Serialization;
+using Sse.Actors.Delivery;
 using Sse.Actors.Broker;
 using Sse.Actors.Events;
 using Sse.Actors.Serialization;
@@ -119,7 +120,7 @@ public sealed class SseWireSerializerTests() : Akka.TestKit.Xunit2.TestKit(SseTe
         var numbered = Event with { Stream = StreamKey.Broadcasts.Instance.Name, Position = new StreamPosition(0xcafef00d, 7) };
         ISseWireMessage[] messages =
         [
-            new DeliverBroadcast(numbered),
+            new DeliveryProtocol.DeliverBroadcast(numbered),
             new PublishToStream(StreamKey.Broadcasts.Instance, Event),
             new SubscribeToStream(StreamKey.Broadcasts.Instance, subscriber, new StreamPosition(0xcafef00d, 5)),
             new SubscribedToStream(StreamKey.Broadcasts.Instance, new StreamReplay(new StreamPosition(0xcafef00d, 7), Gap: false, [numbered with { Position = new StreamPosition(0xcafef00d, 6) }, numbered])),
@@ -172,7 +173,7 @@ public sealed class SseWireSerializerTests() : Akka.TestKit.Xunit2.TestKit(SseTe
     public void Messages_with_uuid_ids_are_written_as_when_ids_were_uuids()
     {
         var uuid = Guid.Parse(UserId).ToByteArray();
-        var eventBytes = Sys.Serialization.FindSerializerFor(Event).ToBinary(new DeliverBroadcast(Event));
+        var eventBytes = Sys.Serialization.FindSerializerFor(Event).ToBinary(new DeliveryProtocol.DeliverBroadcast(Event));
 
         AssertWrittenAs(new SendToUser(UserId, "update", "x"), "CU", w => { w.Write(uuid); w.Write("update"); w.Write("x"); w.Write(false); });
         AssertWrittenAs(new SendToTopic("news", "update", "x", UserId), "CT", w => { w.Write("news"); w.Write("update"); w.Write("x"); w.Write(true); w.Write(uuid); w.Write(false); });

@@ -1,5 +1,6 @@
 using Akka.Actor;
 using Akka.Cluster;
+using Sse.Actors.Delivery;
 using Sse.Actors.Broker;
 using Sse.Actors.Events;
 using Sse.Actors.History;
@@ -68,8 +69,8 @@ internal static class WireSamples
         new("send to topic, no tenant", new SendToTopic("news/sport", "score", "1-0")),
         new("send to topic, named tenant, with a message id", new SendToTopic("news/sport", "score", "1-0", NamedTenant, "match-7")),
         new("broadcast", new Broadcast("notice", "maintenance at 10:00")),
-        new("deliver broadcast", new DeliverBroadcast(Event)),
-        new("deliver broadcast, with a message id", new DeliverBroadcast(Event with { MessageId = "notice-3" })),
+        new("deliver broadcast", new DeliveryProtocol.DeliverBroadcast(Event)),
+        new("deliver broadcast, with a message id", new DeliveryProtocol.DeliverBroadcast(Event with { MessageId = "notice-3" })),
         new("publish accepted", new PublishAccepted("1234")),
         new("publish rejected", new PublishRejected("The user id is the nil UUID.")),
         new("publish outcome unknown", new PublishOutcomeUnknown("The user stream did not answer within Sse:PublishTimeout (00:00:05); retry with the same message id.")),
@@ -91,9 +92,9 @@ internal static class WireSamples
         new("get node online users, after a UUID", new GetNodeOnlineUsers(UserId, OnlineUserPages.MaxLimit + 1)),
         new("node online users, UUIDs", new NodeOnlineUsers("akka.tcp://sse@127.0.0.1:4053", [UserId, SecondUser])),
         new("node online users, named", new NodeOnlineUsers("akka.tcp://sse@127.0.0.1:4053", [NamedUser, UserId])),
-        new("node fan-out, user", new NodeFanOut.StreamEvent(new StreamKey.User(UserId), Event)),
-        new("node fan-out, topic of a UUID tenant, numbered", new NodeFanOut.StreamEvent(StreamKey.Topic.For(ThirdUser, "news/sport"), NumberedEvent)),
-        new("node fan-out, named user, numbered", new NodeFanOut.StreamEvent(new StreamKey.User(NamedUser), NumberedEvent)),
+        new("node fan-out, user", new DeliveryProtocol.StreamEvent(new StreamKey.User(UserId), Event)),
+        new("node fan-out, topic of a UUID tenant, numbered", new DeliveryProtocol.StreamEvent(StreamKey.Topic.For(ThirdUser, "news/sport"), NumberedEvent)),
+        new("node fan-out, named user, numbered", new DeliveryProtocol.StreamEvent(new StreamKey.User(NamedUser), NumberedEvent)),
         new("history snapshot", new HistorySnapshot(new StreamPosition(0xdeadbeef, 43), [NumberedEvent, NumberedEvent with { Position = new StreamPosition(0xdeadbeef, 43) }])),
         new("stored event", new StoredEvent(NumberedEvent with { MessageId = "order-42" })),
         new("redeem ticket", new RedeemTicket(TicketId, DateTimeOffset.FromUnixTimeMilliseconds(1_795_740_216_805))),

@@ -1,6 +1,6 @@
 using Akka.Actor;
 using Sse.Actors.Broker;
-using Sse.Actors.FanOut;
+using Sse.Actors.Delivery;
 
 namespace Sse.Tests.Settings;
 

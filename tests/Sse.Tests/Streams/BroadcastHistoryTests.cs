@@ -1,6 +1,7 @@
 using Akka.Actor;
 using Akka.Cluster.Tools.PublishSubscribe;
 using Akka.TestKit;
+using Sse.Actors.Delivery;
 using Sse.Actors.Broker;
 using Sse.Actors.Events;
 using static Sse.Actors.Broker.BrokerCommands;
@@ -15,8 +16,10 @@ namespace Sse.Tests.Streams;
 /// broadcasts, publishes each once through distributed pub-sub, and only answers replays.
 /// </summary>
 [Trait("Category", TestCategories.Unit)]
-public sealed class BroadcastHistoryTests() : Akka.TestKit.Xunit2.TestKit(SseTestConfig.SerializeMessagesOnClusterNode)
+public sealed class BroadcastHistoryTests : Akka.TestKit.Xunit2.TestKit
 {
+    public BroadcastHistoryTests() : base(SseTestConfig.SerializeMessagesOnClusterNode) => Sys.WithNodeExtensions();
+
     private const int HistorySize = 3;
 
     [Fact]
@@ -27,8 +30,8 @@ public sealed class BroadcastHistoryTests() : Akka.TestKit.Xunit2.TestKit(SseTes
 
         Publish(entity, "a", "b");
 
-        var first = brokers.ExpectMsg<DeliverBroadcast>().Event;
-        var second = brokers.ExpectMsg<DeliverBroadcast>().Event;
+        var first = brokers.ExpectMsg<DeliveryProtocol.DeliverBroadcast>().Event;
+        var second = brokers.ExpectMsg<DeliveryProtocol.DeliverBroadcast>().Event;
         Assert.Equal(StreamKey.Broadcasts.Instance.Name, first.Stream);
         Assert.Equal(1, first.Position!.Value.Seq);
         Assert.Equal(new StreamPosition(first.Position.Value.Epoch, 2), second.Position);
@@ -85,22 +88,16 @@ public sealed class BroadcastHistoryTests() : Akka.TestKit.Xunit2.TestKit(SseTes
     }
 
     [Fact]
-    public void A_stopping_broadcast_entity_tells_its_nodes_broker_whose_connections_subscribe_again()
+    public void A_stopping_broadcast_entity_tells_its_nodes_broadcasts_delivery_whose_connections_subscribe_again()
     {
-        var broker = CreateTestProbe();
-        // Where the node's broker lives, as far as the entity knows.
-        Sys.ActorOf(Props.Create(() => new Forwarder(broker.Ref)), BrokerActor.Name);
+        var connection = CreateTestProbe();
+        NodeDeliveries.Of(Sys).Broadcasts.Tell(new DeliveryProtocol.Joined(connection.Ref));
         var entity = StartBroadcasts();
 
         Sys.Stop(entity);
 
-        Assert.Equal(new EntityStopped(StreamKey.Broadcasts.Instance), broker.ExpectMsg<EntityStopped>());
-        Assert.Equal(entity, broker.LastSender);
-    }
-
-    private sealed class Forwarder(IActorRef to) : UntypedActor
-    {
-        protected override void OnReceive(object message) => to.Forward(message);
+        Assert.Equal(new EntityStopped(StreamKey.Broadcasts.Instance), connection.ExpectMsg<EntityStopped>());
+        Assert.Equal(entity, connection.LastSender);
     }
 
     private IActorRef StartBroadcasts() => Sys.ActorOf(Entities.Broadcasts(TimeSpan.FromMinutes(1), HistorySize));
@@ -109,7 +106,7 @@ public sealed class BroadcastHistoryTests() : Akka.TestKit.Xunit2.TestKit(SseTes
     private TestProbe ListenToBroadcasts()
     {
         var broker = CreateTestProbe();
-        DistributedPubSub.Get(Sys).Mediator.Tell(new Subscribe(BrokerActor.BroadcastTopic, broker.Ref), broker.Ref);
+        DistributedPubSub.Get(Sys).Mediator.Tell(new Subscribe(NodeDeliveries.BroadcastTopic, broker.Ref), broker.Ref);
         broker.ExpectMsg<SubscribeAck>();
         return broker;
     }

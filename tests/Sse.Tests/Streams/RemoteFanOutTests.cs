@@ -1,6 +1,7 @@
 using Akka.Actor;
 using Akka.Configuration;
 using Akka.TestKit;
+using Sse.Actors.Delivery;
 using Sse.Actors.Broker;
 using Sse.Actors.Events;
 using Sse.Actors.Streams;
@@ -11,7 +12,7 @@ namespace Sse.Tests.Streams;
 
 /// <summary>
 /// Two actor systems over real remoting: an entity sends one message per event to each other
-/// node that holds subscribers (to that node's broker), never one per remote subscriber.
+/// node that holds subscribers (to that node's delivery of the stream), never one per remote subscriber.
 /// </summary>
 [Trait("Category", TestCategories.Cluster)]
 public sealed class RemoteFanOutTests() : Akka.TestKit.Xunit2.TestKit(Remoting)
@@ -29,20 +30,21 @@ public sealed class RemoteFanOutTests() : Akka.TestKit.Xunit2.TestKit(Remoting)
         var other = ActorSystem.Create("other", Remoting);
         try
         {
-            var (otherBroker, remote) = RemoteNode(other);
+            var (otherDelivery, remote) = RemoteNode(other);
             var topic = Sys.ActorOf(Entities.Topic("news", TimeSpan.FromMinutes(1)));
             var local = CreateTestProbe();
             local.Send(topic, new SubscribeToStream(new StreamKey.Topic("news"), local.Ref));
             local.ExpectMsg<SubscribedToStream>();
-            await SubscribeFromAsync(other, topic, remote, probe => new SubscribeToStream(new StreamKey.Topic("news"), probe.Ref), probe => probe.ExpectMsg<SubscribedToStream>());
+            await SubscribeFromAsync(other, topic, remote, probe => new SubscribeToStream(new StreamKey.Topic("news"), probe.Ref, Delivery: otherDelivery.Ref),
+                probe => otherDelivery.ExpectMsg<DeliveryProtocol.Subscribed>(m => m.Subscriber.Equals(probe.Ref)));
             var sseEvent = SseEncoder.Encode("news", "one event");
 
             topic.Tell(new PublishToStream(new StreamKey.Topic("news"), sseEvent));
 
             Assert.Equal(sseEvent.Id, local.ExpectMsg<SseEvent>().Id);
-            var fanOut = otherBroker.ExpectMsg<NodeFanOut.StreamEvent>();
+            var fanOut = otherDelivery.ExpectMsg<DeliveryProtocol.StreamEvent>();
             Assert.Equal((new StreamKey.Topic("news"), sseEvent.Id), (fanOut.Stream, fanOut.Event.Id));
-            otherBroker.ExpectNoMsg(TimeSpan.FromMilliseconds(300));
+            otherDelivery.ExpectNoMsg(TimeSpan.FromMilliseconds(300));
             Assert.All(remote, probe => Assert.False(probe.HasMessages));
         }
         finally
@@ -57,22 +59,44 @@ public sealed class RemoteFanOutTests() : Akka.TestKit.Xunit2.TestKit(Remoting)
         var other = ActorSystem.Create("other", Remoting);
         try
         {
-            var (otherBroker, remote) = RemoteNode(other);
+            var (otherDelivery, remote) = RemoteNode(other);
             var userId = Guid.NewGuid().ToString();
             var user = Sys.ActorOf(Entities.User(userId, TimeSpan.FromMinutes(1)));
-            await SubscribeFromAsync(other, user, remote, probe => new SubscribeToStream(new StreamKey.User(userId), probe.Ref), probe => probe.ExpectMsg<SubscribedToStream>());
+            await SubscribeFromAsync(other, user, remote, probe => new SubscribeToStream(new StreamKey.User(userId), probe.Ref, Delivery: otherDelivery.Ref),
+                probe => otherDelivery.ExpectMsg<DeliveryProtocol.Subscribed>(m => m.Subscriber.Equals(probe.Ref)));
             var sseEvent = SseEncoder.Encode("notification", "for every tab");
 
             user.Tell(new PublishToStream(new StreamKey.User(userId), sseEvent));
 
-            Assert.Equal(new StreamKey.User(userId), otherBroker.ExpectMsg<NodeFanOut.StreamEvent>().Stream);
-            otherBroker.ExpectNoMsg(TimeSpan.FromMilliseconds(300));
+            Assert.Equal(new StreamKey.User(userId), otherDelivery.ExpectMsg<DeliveryProtocol.StreamEvent>().Stream);
+            otherDelivery.ExpectNoMsg(TimeSpan.FromMilliseconds(300));
             Assert.All(remote, probe => Assert.False(probe.HasMessages));
         }
         finally
         {
             await other.Terminate();
         }
+    }
+
+    [Fact]
+    public async Task The_entity_lets_go_of_a_lost_nodes_subscribers_when_its_delivery_is_gone()
+    {
+        var other = ActorSystem.Create("other", Remoting);
+        var (otherDelivery, remote) = RemoteNode(other);
+        var userId = Guid.NewGuid().ToString();
+        var user = Sys.ActorOf(Entities.User(userId, TimeSpan.FromMinutes(1)));
+        await SubscribeFromAsync(other, user, remote, probe => new SubscribeToStream(new StreamKey.User(userId), probe.Ref, Delivery: otherDelivery.Ref),
+            probe => otherDelivery.ExpectMsg<DeliveryProtocol.Subscribed>(m => m.Subscriber.Equals(probe.Ref)));
+        user.Tell(new BrokerQueries.GetUserConnectionCount(userId));
+        Assert.Equal(RemoteSubscribers, ExpectMsg<BrokerQueries.UserConnectionCount>().Connections);
+
+        await other.Terminate();
+
+        await AwaitAssertAsync(() =>
+        {
+            user.Tell(new BrokerQueries.GetUserConnectionCount(userId));
+            Assert.Equal(0, ExpectMsg<BrokerQueries.UserConnectionCount>().Connections);
+        }, TimeSpan.FromSeconds(20));
     }
 
     [Fact]
@@ -120,13 +144,9 @@ public sealed class RemoteFanOutTests() : Akka.TestKit.Xunit2.TestKit(Remoting)
     public void The_remote_replay_limit_leaves_room_in_the_remote_frame(long frame, long limit) =>
         Assert.Equal(limit, HistoryRing.RemoteReplayLimit(frame));
 
-    /// <summary>A stand-in for the other node's broker (a probe behind <c>/user/sse-broker</c>) and subscribers living there.</summary>
-    private (TestProbe Broker, List<TestProbe> Subscribers) RemoteNode(ActorSystem other)
-    {
-        var broker = CreateTestProbe(other);
-        other.ActorOf(Props.Create(() => new Forwarder(broker.Ref)), BrokerActor.Name);
-        return (broker, [.. Enumerable.Range(0, RemoteSubscribers).Select(_ => CreateTestProbe(other))]);
-    }
+    /// <summary>A stand-in for the other node's delivery of the stream (a probe there) and subscribers living there.</summary>
+    private (TestProbe Delivery, List<TestProbe> Subscribers) RemoteNode(ActorSystem other) =>
+        (CreateTestProbe(other), [.. Enumerable.Range(0, RemoteSubscribers).Select(_ => CreateTestProbe(other))]);
 
     /// <summary>Each remote probe subscribes itself, so the entity sees it with its remote address.</summary>
     private async Task SubscribeFromAsync(ActorSystem other, IActorRef entity, List<TestProbe> probes, Func<TestProbe, object> subscribe, Action<TestProbe> expectAck)
@@ -138,10 +158,5 @@ public sealed class RemoteFanOutTests() : Akka.TestKit.Xunit2.TestKit(Remoting)
             probe.Send(remoteEntity, subscribe(probe));
             expectAck(probe);
         }
-    }
-
-    private sealed class Forwarder : ReceiveActor
-    {
-        public Forwarder(IActorRef target) => ReceiveAny(message => target.Forward(message));
     }
 }

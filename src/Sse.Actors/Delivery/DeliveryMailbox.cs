@@ -5,41 +5,41 @@ using Akka.Dispatch;
 using Akka.Dispatch.MessageQueues;
 using Sse.Actors.Streams;
 
-namespace Sse.Actors.Broker;
+namespace Sse.Actors.Delivery;
 
 /// <summary>
-/// The node broker's mailbox: unbounded for everything but the live events it fans out to its connections
-/// (<see cref="NodeFanOut.StreamEvent"/>, <see cref="BrokerCommands.DeliverBroadcast"/>). Past <c>capacity</c>
-/// messages those are shed instead of queued, and the broker is told once which streams lost some
+/// A delivery actor's mailbox: unbounded for everything but the live events it hands to its connections
+/// (<see cref="DeliveryProtocol.StreamEvent"/>, <see cref="DeliveryProtocol.DeliverBroadcast"/>). Past <c>capacity</c>
+/// messages those are shed instead of queued, and the delivery is told once which streams lost some
 /// (<see cref="EventsShed"/>): their connections catch up from the stream's history, or get a <c>reset</c>.
 /// So a node that cannot keep up with the events sent to it holds a bounded queue, and skips nothing silently.
 /// </summary>
-internal sealed class BrokerMailbox(Akka.Actor.Settings settings, Config config) : MailboxType(settings, config), IProducesMessageQueue<BrokerMessageQueue>
+internal sealed class DeliveryMailbox(Akka.Actor.Settings settings, Config config) : MailboxType(settings, config), IProducesMessageQueue<DeliveryMessageQueue>
 {
     /// <summary>Where the mailbox is configured (<see cref="Hocon"/>).</summary>
-    public const string ConfigPath = "sse-broker-mailbox";
+    public const string ConfigPath = "sse-delivery-mailbox";
 
-    // Akka.NET makes a mailbox from HOCON only: the broker writes its capacity there from the validated options.
+    // Akka.NET makes a mailbox from HOCON only: WithSseBroker writes its capacity there from the validated options.
     private readonly int _capacity = config.HasPath("capacity")
         ? config.GetInt("capacity")
-        : throw new ConfigurationException($"{ConfigPath} has no capacity: WithSseBroker sets it from Sse:Limits:MaxBrokerBacklog ({nameof(BrokerMailbox)}.{nameof(Hocon)}).");
+        : throw new ConfigurationException($"{ConfigPath} has no capacity: WithSseBroker sets it from Sse:Limits:MaxBrokerBacklog ({nameof(DeliveryMailbox)}.{nameof(Hocon)}).");
 
     /// <summary>The mailbox's configuration, with its capacity: <c>Sse:Limits:MaxBrokerBacklog</c>.</summary>
     internal static string Hocon(int capacity) => $$"""
         {{ConfigPath}} {
-          mailbox-type = "{{typeof(BrokerMailbox).AssemblyQualifiedName}}"
+          mailbox-type = "{{typeof(DeliveryMailbox).AssemblyQualifiedName}}"
           capacity = {{capacity}}
         }
         """;
 
-    public override IMessageQueue Create(IActorRef owner, ActorSystem system) => new BrokerMessageQueue(_capacity);
+    public override IMessageQueue Create(IActorRef owner, ActorSystem system) => new DeliveryMessageQueue(_capacity);
 }
 
-/// <summary>The queue of <see cref="BrokerMailbox"/>; the broker takes what was shed from it when told <see cref="EventsShed"/>.</summary>
-internal sealed class BrokerMessageQueue(int capacity) : IMessageQueue, IUnboundedMessageQueueSemantics
+/// <summary>The queue of <see cref="DeliveryMailbox"/>; the delivery takes what was shed from it when told <see cref="EventsShed"/>.</summary>
+internal sealed class DeliveryMessageQueue(int capacity) : IMessageQueue, IUnboundedMessageQueueSemantics
 {
     private readonly UnboundedMessageQueue _queue = new();
-    // Streams with events shed since the broker last took them: as many as the node has streams, at most.
+    // Streams with events shed since the delivery last took them: as many as the node has streams, at most.
     private readonly ConcurrentDictionary<StreamKey, byte> _shedStreams = new();
     private int _count;
     private int _noticeQueued;
@@ -101,8 +101,8 @@ internal sealed class BrokerMessageQueue(int capacity) : IMessageQueue, IUnbound
     {
         var stream = message switch
         {
-            NodeFanOut.StreamEvent e => e.Stream,
-            BrokerCommands.DeliverBroadcast => StreamKey.Broadcasts.Instance,
+            DeliveryProtocol.StreamEvent e => e.Stream,
+            DeliveryProtocol.DeliverBroadcast => StreamKey.Broadcasts.Instance,
             _ => null,
         };
         if (stream is null)
@@ -115,5 +115,5 @@ internal sealed class BrokerMessageQueue(int capacity) : IMessageQueue, IUnbound
     }
 }
 
-/// <summary>The broker's mailbox shed live events: it tells the connections of their streams to catch up.</summary>
-internal sealed record EventsShed(BrokerMessageQueue Queue) : INoSerializationVerificationNeeded;
+/// <summary>The delivery's mailbox shed live events: it tells the connections of their streams to catch up.</summary>
+internal sealed record EventsShed(DeliveryMessageQueue Queue) : INoSerializationVerificationNeeded;

@@ -1,7 +1,7 @@
 using Akka.Actor;
 using Sse.Actors.Events;
 
-namespace Sse.Actors.FanOut;
+namespace Sse.Actors.Delivery;
 
 /// <summary>
 /// How one actor (a stream entity, the node's broker) hands an event to a set of local recipients it owns:

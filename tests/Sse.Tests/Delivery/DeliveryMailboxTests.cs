@@ -1,4 +1,5 @@
 using Akka.Actor;
+using Sse.Actors.Delivery;
 using Sse.Actors.Broker;
 using Sse.Actors.Events;
 using Sse.Actors.Streams;
@@ -7,7 +8,7 @@ namespace Sse.Tests.Broker;
 
 /// <summary>The broker's mailbox: bounded for the live events it fans out, which it sheds past its capacity and says so.</summary>
 [Trait("Category", TestCategories.Unit)]
-public sealed class BrokerMailboxTests
+public sealed class DeliveryMailboxTests
 {
     private static readonly StreamKey.User Alice = new(Guid.NewGuid().ToString());
     private static readonly StreamKey.Topic News = new("news");
@@ -15,12 +16,12 @@ public sealed class BrokerMailboxTests
     [Fact]
     public void Past_its_capacity_live_events_are_shed_and_one_notice_follows_what_was_queued()
     {
-        var queue = new BrokerMessageQueue(capacity: 2);
+        var queue = new DeliveryMessageQueue(capacity: 2);
 
         Enqueue(queue, Event(Alice, "1"));
         Enqueue(queue, Event(News, "2"));
         Enqueue(queue, Event(Alice, "3"));
-        Enqueue(queue, new BrokerCommands.DeliverBroadcast(SseEncoder.Encode("n", "4")));
+        Enqueue(queue, new DeliveryProtocol.DeliverBroadcast(SseEncoder.Encode("n", "4")));
         Enqueue(queue, Event(News, "5"));
 
         Assert.Equal(["1", "2"], [Data(Dequeue(queue)), Data(Dequeue(queue))]);
@@ -35,7 +36,7 @@ public sealed class BrokerMailboxTests
     [Fact]
     public void Nothing_but_live_events_is_ever_shed()
     {
-        var queue = new BrokerMessageQueue(capacity: 1);
+        var queue = new DeliveryMessageQueue(capacity: 1);
 
         Enqueue(queue, Event(Alice, "1"));
         Enqueue(queue, "a connection, a query, a command");
@@ -50,7 +51,7 @@ public sealed class BrokerMailboxTests
     [Fact]
     public void A_shed_after_the_broker_took_the_last_ones_queues_a_new_notice()
     {
-        var queue = new BrokerMessageQueue(capacity: 0);
+        var queue = new DeliveryMessageQueue(capacity: 0);
 
         Enqueue(queue, Event(Alice, "shed"));
         Enqueue(queue, Event(News, "shed too, under the same notice"));
@@ -63,15 +64,15 @@ public sealed class BrokerMailboxTests
         Assert.Equal([News], queue.TakeShed().Streams);
     }
 
-    private static NodeFanOut.StreamEvent Event(StreamKey stream, string data) => new(stream, SseEncoder.Encode("n", data));
+    private static DeliveryProtocol.StreamEvent Event(StreamKey stream, string data) => new(stream, SseEncoder.Encode("n", data));
 
-    private static void Enqueue(BrokerMessageQueue queue, object message) => queue.Enqueue(ActorRefs.Nobody, new Envelope(message, ActorRefs.NoSender));
+    private static void Enqueue(DeliveryMessageQueue queue, object message) => queue.Enqueue(ActorRefs.Nobody, new Envelope(message, ActorRefs.NoSender));
 
-    private static object Dequeue(BrokerMessageQueue queue)
+    private static object Dequeue(DeliveryMessageQueue queue)
     {
         Assert.True(queue.TryDequeue(out var envelope));
         return envelope.Message;
     }
 
-    private static string Data(object message) => ((NodeFanOut.StreamEvent)message).Event.Parse().Data;
+    private static string Data(object message) => ((DeliveryProtocol.StreamEvent)message).Event.Parse().Data;
 }

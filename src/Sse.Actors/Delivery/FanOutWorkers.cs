@@ -2,7 +2,7 @@ using Akka.Actor;
 using Sse.Actors.Events;
 using Sse.Actors.Settings;
 
-namespace Sse.Actors.FanOut;
+namespace Sse.Actors.Delivery;
 
 /// <param name="Partitions">Workers of the node (<c>Sse:FanOutPartitions</c>, one per core when that is 0); 1: every stream is one actor's loop.</param>
 /// <param name="MinRecipients">Local recipients from which a stream's delivery is split over the workers.</param>

@@ -1,7 +1,7 @@
 using System.Collections;
 using Akka.Actor;
 
-namespace Sse.Actors.FanOut;
+namespace Sse.Actors.Delivery;
 
 /// <summary>
 /// A set of local recipients that keeps one inline and more in a <see cref="HashSet{T}"/>. Most streams have one

@@ -1,7 +1,7 @@
 using Akka.Actor;
-using Sse.Actors.FanOut;
+using Sse.Actors.Delivery;
 
-namespace Sse.Tests.FanOut;
+namespace Sse.Tests.Delivery;
 
 /// <summary>The compact set of a stream's local recipients: one inline, more in a hash set, the same answers either way.</summary>
 [Trait("Category", TestCategories.Unit)]

@@ -4,18 +4,18 @@ using Akka.TestKit;
 using Sse.Actors.Broker;
 using Sse.Actors.Clients;
 using Sse.Actors.Events;
-using Sse.Actors.FanOut;
+using Sse.Actors.Delivery;
 using Sse.Actors.Settings;
 using Sse.Actors.Streams;
 using Sse.Tests.Streams;
 using static Sse.Actors.Broker.BrokerConnections;
 using static Sse.Actors.Streams.StreamProtocol;
 
-namespace Sse.Tests.FanOut;
+namespace Sse.Tests.Delivery;
 
 /// <summary>
-/// A stream with many local recipients is delivered by the node's fan-out workers, one share each, instead of
-/// one actor's loop; every recipient still gets every event of the stream, in order.
+/// A stream with many connections on a node is delivered by the node's fan-out workers, one share each, instead of
+/// its delivery's loop; every connection still gets every event of the stream, in order.
 /// </summary>
 [Trait("Category", TestCategories.Unit)]
 public sealed class HotStreamFanOutTests : Akka.TestKit.Xunit2.TestKit
@@ -42,14 +42,15 @@ public sealed class HotStreamFanOutTests : Akka.TestKit.Xunit2.TestKit
     }
 
     [Fact]
-    public void A_stream_with_few_subscribers_is_delivered_by_its_entity()
+    public void A_stream_with_few_subscribers_is_delivered_by_its_nodes_delivery()
     {
         var topic = Sys.ActorOf(Entities.Topic(Hot.Key, TimeSpan.FromMinutes(1)));
         var subscribers = Subscribe(topic, MinRecipients - 1);
 
         var sent = Publish(topic, 5);
 
-        Assert.All(subscribers, subscriber => Assert.All(ExpectInOrder(subscriber, sent), sender => Assert.Equal(topic, sender)));
+        var delivery = NodeDeliveries.Of(Sys).For(Hot);
+        Assert.All(subscribers, subscriber => Assert.All(ExpectInOrder(subscriber, sent), sender => Assert.Equal(delivery, sender)));
     }
 
     [Fact]
@@ -88,7 +89,7 @@ public sealed class HotStreamFanOutTests : Akka.TestKit.Xunit2.TestKit
     }
 
     [Fact]
-    public async Task The_broker_splits_another_nodes_hot_stream_and_the_broadcasts_over_its_workers()
+    public async Task The_broker_connections_get_a_hot_stream_and_the_broadcasts_split_over_the_workers_each_in_order()
     {
         var regions = new StreamRegions(Acknowledger(), Acknowledger(), Acknowledger());
         var options = new SseOptions { HeartbeatInterval = TimeSpan.FromMinutes(10), ClientTimeout = TimeSpan.FromMinutes(20) };
@@ -101,12 +102,20 @@ public sealed class HotStreamFanOutTests : Akka.TestKit.Xunit2.TestKit
             Assert.Contains("\"welcome\"", (await connection.Events.ReadEventAsync()).Data);
         }
 
+        var deliveries = NodeDeliveries.Of(Sys);
         var sent = new List<string>();
         for (var i = 0; i < 40; i++)
         {
-            sent.Add($"event {i}");
+            sent.Add($"{(i % 2 == 0 ? "hot" : "broadcast")} {i}");
             var sseEvent = SseEncoder.Encode("e", sent[^1]);
-            broker.Tell(i % 2 == 0 ? new NodeFanOut.StreamEvent(Hot, sseEvent) : new BrokerCommands.DeliverBroadcast(sseEvent));
+            if (i % 2 == 0)
+            {
+                deliveries.For(Hot).Tell(new DeliveryProtocol.StreamEvent(Hot, sseEvent));
+            }
+            else
+            {
+                deliveries.Broadcasts.Tell(new DeliveryProtocol.DeliverBroadcast(sseEvent));
+            }
         }
 
         foreach (var connection in connections)
@@ -116,7 +125,11 @@ public sealed class HotStreamFanOutTests : Akka.TestKit.Xunit2.TestKit
             {
                 received.Add((await connection.Events.ReadEventAsync()).Data);
             }
-            Assert.Equal(sent, received);
+            // Each stream in order; two streams may interleave either way.
+            foreach (var kind in new[] { "hot", "broadcast" })
+            {
+                Assert.Equal(sent.Where(data => data.StartsWith(kind)), received.Where(data => data.StartsWith(kind)));
+            }
         }
     }
 
@@ -125,8 +138,9 @@ public sealed class HotStreamFanOutTests : Akka.TestKit.Xunit2.TestKit
         var probes = Enumerable.Range(0, count).Select(_ => CreateTestProbe()).ToList();
         foreach (var probe in probes)
         {
-            probe.Send(topic, new SubscribeToStream(Hot, probe.Ref));
+            probe.Send(topic, new SubscribeToStream(Hot, probe.Ref, Delivery: NodeDeliveries.Of(Sys).For(Hot)));
             probe.ExpectMsg<SubscribedToStream>();
+            Assert.Equal(topic, probe.LastSender);
         }
         return probes;
     }
@@ -155,7 +169,7 @@ public sealed class HotStreamFanOutTests : Akka.TestKit.Xunit2.TestKit
         return senders;
     }
 
-    /// <summary>A region that acknowledges every subscription at once, as an entity with no history would.</summary>
+    /// <summary>A region that acknowledges every subscription at once, through the subscriber's delivery, as an entity with no history would.</summary>
     private IActorRef Acknowledger() => Sys.ActorOf(act =>
-        act.Receive<SubscribeToStream>((m, _) => m.Subscriber.Tell(new SubscribedToStream(m.Stream))));
+        act.Receive<SubscribeToStream>((m, context) => m.Delivery!.Tell(new DeliveryProtocol.Subscribed(m.Subscriber, new SubscribedToStream(m.Stream)), context.Self)));
 }
