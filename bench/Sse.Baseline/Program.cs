@@ -41,6 +41,8 @@ app.MapGet("/api/v1/sse/stream", async (HttpContext context) =>
         {
             while (reader.TryRead(out var sseEvent))
             {
+                // The encoded bytes hold no id: written before them, as the broker's response writer does with history off.
+                WriteIdLine(context.Response.BodyWriter, sseEvent.Id);
                 context.Response.BodyWriter.Write(sseEvent.Utf8);
             }
             await context.Response.BodyWriter.FlushAsync(context.RequestAborted);
@@ -93,6 +95,15 @@ string Publish(JsonElement message)
 }
 
 app.Run();
+
+static void WriteIdLine(IBufferWriter<byte> output, string id)
+{
+    var line = output.GetSpan(5 + System.Text.Encoding.UTF8.GetMaxByteCount(id.Length));
+    "id: "u8.CopyTo(line);
+    var written = 4 + System.Text.Encoding.UTF8.GetBytes(id, line[4..]);
+    line[written] = (byte)'\n';
+    output.Advance(written + 1);
+}
 
 internal sealed class Connection
 {

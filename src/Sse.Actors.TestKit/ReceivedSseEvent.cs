@@ -18,6 +18,7 @@ public sealed record ReceivedSseEvent(string Id, string EventType, string Data) 
     {
         using var stream = new MemoryStream(sseEvent.Utf8, writable: false);
         var item = SseParser.Create(stream).Enumerate().Single();
-        return new ReceivedSseEvent(item.EventId ?? sseEvent.Id, item.EventType, item.Data);
+        // The bytes hold no id (the response writer writes it): the event's own is the one it is sent with, history off.
+        return new ReceivedSseEvent(sseEvent.Id, item.EventType, item.Data);
     }
 }

@@ -1,3 +1,4 @@
+using System.Buffers;
 using System.Net.ServerSentEvents;
 using System.Threading.Channels;
 using Sse.Actors.Events;
@@ -12,12 +13,22 @@ internal static class SseReading
 {
     public static readonly TimeSpan DefaultWait = TimeSpan.FromSeconds(5);
 
+    /// <summary>The encoded bytes, as text: they never hold the id.</summary>
     public static string Text(this SseEvent sseEvent) => System.Text.Encoding.UTF8.GetString(sseEvent.Utf8);
 
-    /// <summary>Parses an encoded event with the framework's SSE parser; it must hold exactly one event.</summary>
+    /// <summary>What a connection's response writer writes of the event: its id line by <paramref name="ids"/> (history off unless given), then its bytes.</summary>
+    public static byte[] AsWritten(this SseEvent sseEvent, IEventIdWriter? ids = null)
+    {
+        var output = new ArrayBufferWriter<byte>();
+        (ids ?? EventIdPolicy.OwnIds.ForConnection([])).WriteId(output, sseEvent);
+        output.Write(sseEvent.Utf8);
+        return output.WrittenSpan.ToArray();
+    }
+
+    /// <summary>Parses an event as written with history off (<see cref="AsWritten"/>) with the framework's SSE parser; it must hold exactly one event.</summary>
     public static ParsedEvent Parse(this SseEvent sseEvent)
     {
-        using var stream = new MemoryStream(sseEvent.Utf8, writable: false);
+        using var stream = new MemoryStream(sseEvent.AsWritten(), writable: false);
         var item = Assert.Single(SseParser.Create(stream).Enumerate());
         return new ParsedEvent(item.EventId, item.EventType, item.Data, item.ReconnectionInterval);
     }

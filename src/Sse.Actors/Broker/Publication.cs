@@ -8,7 +8,7 @@ using static Sse.Actors.Streams.StreamProtocol;
 namespace Sse.Actors.Broker;
 
 /// <summary>What a publish is checked against, whether events are numbered by their streams, and how long recording may take.</summary>
-/// <param name="History">History is on: each connection's writer writes its own id, and broadcasts are recorded by their entity (<see cref="BroadcastPublisher"/>).</param>
+/// <param name="History">History is on: broadcasts are recorded by their entity (<see cref="BroadcastPublisher"/>).</param>
 /// <param name="Timeout">How long a publish waits for its stream to record the event before it is refused.</param>
 public sealed record PublishSettings(bool EnableTopics, int MaxTopicLength, int MaxEventNameLength, int MaxEventDataBytes, bool History, TimeSpan Timeout);
 
@@ -66,10 +66,10 @@ internal static class Publication
     public static Task<string> RecordAsync(PublishReceipts receipts, IActorRef region, PublishToStream publish, PublishSettings settings, CancellationToken cancellationToken) =>
         receipts.RecordAsync(region, publish, settings.Timeout, cancellationToken);
 
-    // With history on, each connection's writer writes its own id (the position of its streams).
+    // The same bytes in either mode: each connection's response writer writes the id by the node's EventIdPolicy.
     private static SseEvent Encode(string eventName, string data, PublishSettings settings, string? messageId)
     {
-        var sseEvent = SseEncoder.EncodePublished(eventName, data, writeId: !settings.History);
+        var sseEvent = SseEncoder.EncodePublished(eventName, data);
         return messageId is null ? sseEvent : sseEvent with { MessageId = messageId };
     }
 

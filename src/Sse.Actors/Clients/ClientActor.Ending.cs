@@ -35,7 +35,7 @@ public sealed partial class ClientActor
     /// <summary>A last <c>close</c> event, then the response ends once drained (or is cut after the grace).</summary>
     private void End(string reason, TimeSpan grace)
     {
-        _connection.TryWrite(_streams.Events.Close(reason));
+        _connection.TryWrite(ConnectionEvents.Close(reason));
         _connection.Complete();
         _connection.AbortAfter(grace);
         StopClient();

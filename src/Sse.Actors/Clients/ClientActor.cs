@@ -148,7 +148,7 @@ public sealed partial class ClientActor : UntypedActor
             case Tick:
                 if (CheckConnection())
                 {
-                    Write(_streams.Events.Heartbeat());
+                    Write(ConnectionEvents.Heartbeat());
                 }
                 break;
             case BufferHasRoom:
@@ -208,7 +208,7 @@ public sealed partial class ClientActor : UntypedActor
     private void GoLive()
     {
         var resumption = _streams.Welcome();
-        var welcome = _streams.Events.Welcome(_connection.ClientId, _settings.ReconnectDelay.Draw());
+        var welcome = ConnectionEvents.Welcome(_connection.ClientId, _settings.ReconnectDelay.Draw());
         Write(resumption.Starts is null ? welcome : welcome with { StartPositions = resumption.Starts });
         _writer.Write(resumption);
         _behaviour = Behaviour.Live;

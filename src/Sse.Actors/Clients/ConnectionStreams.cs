@@ -28,9 +28,6 @@ internal abstract class ConnectionStreams
         ? new ResumingStreams(connection.Streams, connection.ResumeFrom, connection.ResumeRefused)
         : new ResettingStreams([.. connection.Streams.Where(stream => stream is not StreamKey.Broadcasts)]);
 
-    /// <summary>How the connection's own events (welcome, heartbeat, close) are written alongside its streams' events.</summary>
-    public abstract ConnectionEvents Events { get; }
-
     /// <summary>Each stream, with the entity that acknowledged it (null while pending).</summary>
     public IEnumerable<(StreamKey Stream, IActorRef? Entity)> Subscriptions => _streams.Select(cursor => (cursor.Stream, cursor.Entity));
 

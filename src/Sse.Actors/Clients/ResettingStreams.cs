@@ -12,8 +12,6 @@ namespace Sse.Actors.Clients;
 /// </summary>
 internal sealed class ResettingStreams(IReadOnlyList<StreamKey> streams) : ConnectionStreams(streams, resumeFrom: null)
 {
-    public override ConnectionEvents Events => ConnectionEvents.WithIds;
-
     /// <summary>A stream whose entity acknowledged it before asks from <see cref="NoHistory.Returning"/>: the entity that answers says whether it sent events meanwhile.</summary>
     public override StreamProtocol.SubscribeToStream Subscribe(StreamKey stream, IActorRef subscriber) =>
         new(stream, subscriber, Find(stream) is { WasAcknowledged: true } ? NoHistory.Returning : null);

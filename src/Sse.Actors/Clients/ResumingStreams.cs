@@ -16,8 +16,6 @@ namespace Sse.Actors.Clients;
 internal sealed class ResumingStreams(IReadOnlyList<StreamKey> streams, IReadOnlyList<StreamPosition>? resumeFrom = null, bool resumeRefused = false)
     : ConnectionStreams(streams, resumeFrom)
 {
-    public override ConnectionEvents Events => ConnectionEvents.WithoutIds;
-
     public override StreamProtocol.SubscribeToStream Subscribe(StreamKey stream, IActorRef subscriber) =>
         new(stream, subscriber, Find(stream)?.Position);
 

@@ -7,7 +7,8 @@ namespace Sse.Actors.Events;
 /// <summary>
 /// Writes events in the text/event-stream format. Every line of the data becomes its own
 /// <c>data:</c> line (CR, LF and CRLF all end a line), so a payload can never end an event early
-/// or inject fields. The event is measured first and written into one exactly sized array.
+/// or inject fields. The event is measured first and written into one exactly sized array. The bytes never hold an
+/// <c>id:</c> line: the response writer writes it, by the node's <see cref="EventIdPolicy"/>.
 /// </summary>
 public static class SseEncoder
 {
@@ -17,31 +18,22 @@ public static class SseEncoder
         Encode(EventIds.Next(), eventName, data, retryMilliseconds);
 
     public static SseEvent Encode(string id, string eventName, string data, int? retryMilliseconds = null) =>
-        new(id, EncodeBytes(id, eventName, data, retryMilliseconds));
+        new(id, EncodeBytes(eventName, data, retryMilliseconds));
 
-    /// <summary>
-    /// An event whose bytes hold no <c>id:</c> line (history on: each connection's writer writes its own id),
-    /// or that must not move the browser's Last-Event-ID (heartbeat, close).
-    /// </summary>
-    public static SseEvent EncodeWithoutId(string eventName, string data, int? retryMilliseconds = null)
-    {
-        var id = EventIds.Next();
-        return new(id, EncodeBytes(id, eventName, data, retryMilliseconds, writeId: false));
-    }
+    /// <summary>An event that must not move the browser's Last-Event-ID (a reset): no id is written for it, whatever the policy.</summary>
+    public static SseEvent EncodeWithoutId(string eventName, string data, int? retryMilliseconds = null) =>
+        Encode(eventName, data, retryMilliseconds) with { KeepsLastEventId = true };
 
     /// <summary>A published event: a new id, and the moment the publish was accepted (<see cref="SseEvent.PublishedAt"/>).</summary>
-    internal static SseEvent EncodePublished(string eventName, string data, bool writeId = true)
-    {
-        var id = EventIds.Next();
-        return new SseEvent(id, EncodeBytes(id, eventName, data, retryMilliseconds: null, writeId)) { PublishedAt = Stopwatch.GetTimestamp() };
-    }
+    internal static SseEvent EncodePublished(string eventName, string data) =>
+        new(EventIds.Next(), EncodeBytes(eventName, data, retryMilliseconds: null)) { PublishedAt = Stopwatch.GetTimestamp() };
 
-    private static byte[] EncodeBytes(string id, string eventName, string data, int? retryMilliseconds, bool writeId = true)
+    private static byte[] EncodeBytes(string eventName, string data, int? retryMilliseconds)
     {
         var named = eventName != DefaultEventName;
         var retry = retryMilliseconds?.ToString(CultureInfo.InvariantCulture);
 
-        var size = (writeId ? FieldSize("id: "u8, id) : 0) + (named ? FieldSize("event: "u8, eventName) : 0) + (retry is null ? 0 : FieldSize("retry: "u8, retry)) + 1;
+        var size = (named ? FieldSize("event: "u8, eventName) : 0) + (retry is null ? 0 : FieldSize("retry: "u8, retry)) + 1;
         for (var lines = new Lines(data); lines.Next(out var line);)
         {
             size += FieldSize("data: "u8, line);
@@ -49,10 +41,6 @@ public static class SseEncoder
 
         var bytes = new byte[size];
         var output = bytes.AsSpan();
-        if (writeId)
-        {
-            WriteField(ref output, "id: "u8, id);
-        }
         if (named)
         {
             WriteField(ref output, "event: "u8, eventName);

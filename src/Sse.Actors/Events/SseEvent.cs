@@ -4,11 +4,11 @@ namespace Sse.Actors.Events;
 
 /// <summary>
 /// One event, already encoded in the text/event-stream wire format. It is encoded once per
-/// publish and the same bytes are handed to every recipient.
+/// publish and the same bytes are handed to every recipient, whatever the history setting: the response writer writes
+/// the <c>id:</c> line before them, by the node's <see cref="EventIdPolicy"/>.
 /// </summary>
-/// <param name="Id">The event's id: its <c>id:</c> field, or with history on only what the publisher is told (the
-/// connection's writer writes each connection's position vector as the <c>id:</c> instead).</param>
-/// <param name="Utf8">The complete event block (id unless history is on, event, data lines and the blank line), UTF-8.</param>
+/// <param name="Id">The event's own id, the one its publisher is told; the <c>id:</c> a browser sees with history off.</param>
+/// <param name="Utf8">The event block without an id (event, retry, data lines and the blank line), UTF-8.</param>
 public sealed record SseEvent(string Id, byte[] Utf8) : Serialization.ISseWireMessage
 {
     public int Length => Utf8.Length;
@@ -38,6 +38,9 @@ public sealed record SseEvent(string Id, byte[] Utf8) : Serialization.ISseWireMe
     /// which the writer takes as its id. Never leaves the node.
     /// </summary>
     internal StreamPosition[]? StartPositions { get; init; }
+
+    /// <summary>The event names no position (a reset): no policy writes an id for it, so the browser's Last-Event-ID stays. Never leaves the node.</summary>
+    internal bool KeepsLastEventId { get; init; }
 
     public override string ToString() => $"SseEvent({Id}, {Utf8.Length} bytes)";
 }

@@ -44,6 +44,9 @@ internal sealed class StreamEndpoint(
     private static readonly TimeSpan ConnectTimeout = TimeSpan.FromSeconds(10);
     private static readonly TimeSpan AdmissionWait = TimeSpan.FromSeconds(3);
 
+    // Read once: the endpoint is a singleton made after start-up validated the options.
+    private readonly EventIdPolicy _idPolicy = EventIdPolicy.For(history: options.Value.HistorySize > 0);
+
     public async Task HandleAsync(HttpContext context)
     {
         var settings = options.Value;
@@ -100,7 +103,7 @@ internal sealed class StreamEndpoint(
             }
             logger.LogDebug("Stream {ClientId} opened for user {UserId} with {TopicCount} topics", connection.ClientId, identity.UserId, topics.Count);
             await StreamResponse.StartAsync(context);
-            await StreamResponse.PumpAsync(context, connection, options.Value.HistorySize > 0, metrics);
+            await StreamResponse.PumpAsync(context, connection, _idPolicy, metrics);
             logger.LogDebug("Stream {ClientId} of user {UserId} ended", connection.ClientId, identity.UserId);
         }
         finally

@@ -6,13 +6,13 @@ using Microsoft.AspNetCore.Http.Features;
 using Sse.Actors.Clients;
 using Sse.Actors.Diagnostics;
 using Sse.Actors.Events;
-using Sse.Actors.History;
 
 namespace Sse.Actors.Http;
 
 /// <summary>
 /// A stream's response: its headers, then the connection's buffer pumped into it — what is queued is written (up to
-/// <see cref="MaxEventsPerFlush"/>), then flushed once, and the flushed events are counted.
+/// <see cref="MaxEventsPerFlush"/>), then flushed once, and the flushed events are counted. The one place an event's
+/// <c>id:</c> line is written, by the node's <see cref="EventIdPolicy"/>.
 /// </summary>
 internal static class StreamResponse
 {
@@ -34,12 +34,11 @@ internal static class StreamResponse
     /// A flush that waits longer than ClientTimeout means the browser stopped reading: the client
     /// actor sees it on its heartbeat tick (<see cref="ClientConnection.PendingFlush"/>) and aborts.
     /// </remarks>
-    public static async Task PumpAsync(HttpContext context, ClientConnection connection, bool history, SseMetrics metrics)
+    public static async Task PumpAsync(HttpContext context, ClientConnection connection, EventIdPolicy idPolicy, SseMetrics metrics)
     {
         var events = connection.Events;
         var output = context.Response.BodyWriter;
-        // History on: the position of each of the connection's streams, written as each stream event's id.
-        var ids = history ? new EventIdWriter([.. connection.Streams.Select(stream => stream.Name)]) : null;
+        var ids = idPolicy.ForConnection([.. connection.Streams.Select(stream => stream.Name)]);
         connection.OnAbort(context.Abort);
         try
         {
@@ -51,7 +50,7 @@ internal static class StreamResponse
                 var published = 0;
                 while (written < MaxEventsPerFlush && events.TryRead(out var sseEvent))
                 {
-                    ids?.WriteId(output, sseEvent);
+                    ids.WriteId(output, sseEvent);
                     output.Write(sseEvent.Utf8);
                     written++;
                     if (sseEvent.PublishedAt != 0)

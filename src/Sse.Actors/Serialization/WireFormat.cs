@@ -4,7 +4,8 @@ namespace Sse.Actors.Serialization;
 
 /// <summary>
 /// One row of the wire table (<see cref="WireFormats"/>): a message type, its manifest, its writer and its reader. A message
-/// with user or tenant ids has a second manifest (<c>…n</c>), chosen from the value, for ids that are not all UUIDs.
+/// with user or tenant ids has a second manifest (<c>…n</c>), chosen from the value, for ids that are not all UUIDs. A
+/// message whose format changed still reads its former manifest (<see cref="Replacing"/>), which it no longer writes.
 /// </summary>
 internal sealed class WireFormat
 {
@@ -13,9 +14,9 @@ internal sealed class WireFormat
     private readonly Func<WireReader, object> _read;
 
     private WireFormat(Type type, string manifest, string? namedIdsManifest, Func<object, bool> idsAreUuids,
-        Action<WireWriter, object> write, Func<WireReader, object> read)
+        Action<WireWriter, object> write, Func<WireReader, object> read, string? formerManifest = null)
     {
-        (Type, Manifest, NamedIdsManifest) = (type, manifest, namedIdsManifest);
+        (Type, Manifest, NamedIdsManifest, FormerManifest) = (type, manifest, namedIdsManifest, formerManifest);
         (_idsAreUuids, _write, _read) = (idsAreUuids, write, read);
     }
 
@@ -27,7 +28,10 @@ internal sealed class WireFormat
     /// <summary>Of a message with ids, the manifest of its format when any id is not a UUID; else null.</summary>
     public string? NamedIdsManifest { get; }
 
-    public IEnumerable<string> Manifests => NamedIdsManifest is null ? [Manifest] : [Manifest, NamedIdsManifest];
+    /// <summary>The manifest of the version before, read (its reader handles the former form) but never written; else null.</summary>
+    public string? FormerManifest { get; }
+
+    public IEnumerable<string> Manifests => new[] { Manifest, NamedIdsManifest, FormerManifest }.OfType<string>();
 
     /// <summary>A message whose ids change nothing on the wire.</summary>
     public static WireFormat Row<T>(string manifest, Action<WireWriter, T> write, Func<WireReader, T> read)
@@ -42,6 +46,13 @@ internal sealed class WireFormat
         Action<WireWriter, T> write, Func<WireReader, T> read)
         where T : class, ISseWireMessage =>
         new(typeof(T), manifest, namedIdsManifest, m => idsAreUuids((T)m), (w, m) => write(w, (T)m), read);
+
+    /// <summary>
+    /// This row, also reading <paramref name="formerManifest"/>: a node of the version before may still send it during a
+    /// rolling upgrade, and refuses the new manifest rather than misreading the new form.
+    /// </summary>
+    public WireFormat Replacing(string formerManifest) =>
+        new(Type, Manifest, NamedIdsManifest, _idsAreUuids, _write, _read, formerManifest);
 
     public string ManifestOf(object message) => NamedIdsManifest is null || _idsAreUuids(message) ? Manifest : NamedIdsManifest;
 

@@ -20,6 +20,10 @@ namespace Sse.Actors.Serialization;
 /// run two versions side by side, <c>WireBytesTests</c> pins them), a new field goes last and is read only when present.
 /// </summary>
 /// <remarks>
+/// A row <c>Replacing</c> a manifest (<c>…2</c>) carries events whose bytes no longer hold their <c>id:</c> line (the
+/// response writer writes it); the version before wrote it inside with history off, so it reads the former manifest
+/// still and takes the line off (<see cref="WireReader.ReadEvent()"/>). The rows of history's own messages (replays,
+/// snapshots, stored events) keep theirs: with history on the bytes never held the line.
 /// A row with two manifests is a message with user or tenant ids: the first while they are all UUIDs, 16 bytes each and
 /// the manifest of the version whose ids were UUIDs; the second (<c>…n</c>) otherwise, which that version refuses rather
 /// than misreads (<see cref="WireIds"/>).
@@ -28,16 +32,16 @@ internal static class WireFormats
 {
     public static readonly IReadOnlyList<WireFormat> Rows =
     [
-        Row<SseEvent>("EV", (w, m) => w.WriteEvent(m), r => r.ReadEvent()),
+        Row<SseEvent>("EV2", (w, m) => w.WriteEvent(m), r => r.ReadEvent()).Replacing("EV"),
         Row<SubscribeToStream>("SS",
             (w, m) => { w.WriteStream(m.Stream); w.WriteRef(m.Subscriber); w.WriteOptionalPosition(m.From); w.Write(m.MaxSubscribers); WriteDelivery(w, m.Delivery); },
             r => new SubscribeToStream(r.ReadStream(), r.ReadRef(), r.ReadOptionalPosition(), r.ReadInt32(), ReadDelivery(r))),
         Row<UnsubscribeFromStream>("US",
             (w, m) => { w.WriteStream(m.Stream); w.WriteRef(m.Subscriber); },
             r => new UnsubscribeFromStream(r.ReadStream(), r.ReadRef())),
-        Row<PublishToStream>("PS",
+        Row<PublishToStream>("PS2",
             (w, m) => { w.WriteStream(m.Stream); w.WriteEvent(m.Event); WriteRecordBy(w, m.RecordBy); },
-            r => new PublishToStream(r.ReadStream(), r.ReadEvent(), ReadRecordBy(r))),
+            r => new PublishToStream(r.ReadStream(), r.ReadEvent(), ReadRecordBy(r))).Replacing("PS"),
         Row<EventRecorded>("ER",
             (w, m) => { w.WriteStream(m.Stream); w.Write(m.EventId); w.Write(m.RecordedAs); },
             r => new EventRecorded(r.ReadStream(), r.ReadString(), r.ReadString())),
@@ -56,7 +60,7 @@ internal static class WireFormats
         Row<Broadcast>("CB",
             (w, m) => { w.Write(m.Event); w.Write(m.Data); w.WriteOptionalString(m.MessageId); },
             r => new Broadcast(r.ReadString(), r.ReadString(), r.ReadOptionalString())),
-        Row<DeliveryProtocol.DeliverBroadcast>("DB", (w, m) => w.WriteEvent(m.Event), r => new DeliveryProtocol.DeliverBroadcast(r.ReadEvent())),
+        Row<DeliveryProtocol.DeliverBroadcast>("DB2", (w, m) => w.WriteEvent(m.Event), r => new DeliveryProtocol.DeliverBroadcast(r.ReadEvent())).Replacing("DB"),
         Row<PublishAccepted>("PA", (w, m) => w.Write(m.EventId), r => new PublishAccepted(r.ReadString())),
         Row<PublishRejected>("PR", (w, m) => w.Write(m.Reason), r => new PublishRejected(r.ReadString())),
         Row<PublishOutcomeUnknown>("PU", (w, m) => w.Write(m.Reason), r => new PublishOutcomeUnknown(r.ReadString())),
@@ -84,9 +88,9 @@ internal static class WireFormats
         Row<NodeOnlineUsers>("RU", "RUn", m => WireIds.AllUuids(m.UserIds),
             (w, m) => { w.Write(m.Node); w.WriteIds(m.UserIds); },
             r => new NodeOnlineUsers(r.ReadString(), r.ReadIds())),
-        Row<DeliveryProtocol.StreamEvent>("NS",
+        Row<DeliveryProtocol.StreamEvent>("NS2",
             (w, m) => { w.WriteStream(m.Stream); w.WriteEvent(m.Event); },
-            r => new DeliveryProtocol.StreamEvent(r.ReadStream(), r.ReadEvent())),
+            r => new DeliveryProtocol.StreamEvent(r.ReadStream(), r.ReadEvent())).Replacing("NS"),
         Row<DeliveryProtocol.Subscribed>("DA",
             (w, m) => { w.WriteRef(m.Subscriber); w.WriteStream(m.Ack.Stream); WriteReplay(w, m.Ack.Replay); },
             r => new DeliveryProtocol.Subscribed(r.ReadRef(), new SubscribedToStream(r.ReadStream(), ReadReplay(r)))),

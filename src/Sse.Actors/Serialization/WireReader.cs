@@ -31,7 +31,7 @@ internal sealed class WireReader(Stream input, ExtendedActorSystem system, bool 
     {
         var id = ReadString();
         var length = ReadInt32();
-        var bytes = ReadBytes(length);
+        var bytes = WithoutIdLine(ReadBytes(length));
         // Only published events cross nodes; their latency on this node counts from arrival.
         var sseEvent = new SseEvent(id, bytes) { PublishedAt = Stopwatch.GetTimestamp() };
         if (ReadBoolean())
@@ -39,6 +39,20 @@ internal sealed class WireReader(Stream input, ExtendedActorSystem system, bool 
             sseEvent = sseEvent with { Stream = ReadString(), Position = ReadPosition() };
         }
         return withMessageId && ReadBoolean() ? sseEvent with { MessageId = ReadString() } : sseEvent;
+    }
+
+    /// <summary>
+    /// An event of the version before, with history off, begins with its <c>id:</c> line (the encoder writes it first, and
+    /// no other field begins with <c>id</c>): it is taken off, since the response writer writes the id by its policy.
+    /// </summary>
+    private static byte[] WithoutIdLine(byte[] utf8)
+    {
+        if (!utf8.AsSpan().StartsWith("id:"u8))
+        {
+            return utf8;
+        }
+        var end = Array.IndexOf(utf8, (byte)'\n');
+        return end < 0 ? utf8 : utf8[(end + 1)..];
     }
 
     public SseEvent[] ReadEvents()

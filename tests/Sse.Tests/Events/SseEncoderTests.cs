@@ -7,11 +7,11 @@ namespace Sse.Tests.Events;
 public sealed class SseEncoderTests
 {
     [Fact]
-    public void Event_has_id_event_and_data_fields()
+    public void Event_bytes_hold_event_and_data_fields_and_its_id_beside_them()
     {
         var encoded = SseEncoder.Encode("42", "update", "hello");
 
-        Assert.Equal("id: 42\nevent: update\ndata: hello\n\n", encoded.Text());
+        Assert.Equal("event: update\ndata: hello\n\n", encoded.Text());
         Assert.Equal("42", encoded.Id);
     }
 
@@ -20,7 +20,7 @@ public sealed class SseEncoderTests
     {
         var encoded = SseEncoder.Encode("1", SseEncoder.DefaultEventName, "hello");
 
-        Assert.Equal("id: 1\ndata: hello\n\n", encoded.Text());
+        Assert.Equal("data: hello\n\n", encoded.Text());
     }
 
     [Theory]
@@ -31,7 +31,7 @@ public sealed class SseEncoderTests
     {
         var encoded = SseEncoder.Encode("1", SseEncoder.DefaultEventName, data);
 
-        Assert.Equal("id: 1\ndata: first\ndata: second\n\n", encoded.Text());
+        Assert.Equal("data: first\ndata: second\n\n", encoded.Text());
     }
 
     [Fact]
@@ -39,7 +39,7 @@ public sealed class SseEncoderTests
     {
         var encoded = SseEncoder.Encode("1", SseEncoder.DefaultEventName, "a\r\n\r\nb\n");
 
-        Assert.Equal("id: 1\ndata: a\ndata: \ndata: b\ndata: \n\n", encoded.Text());
+        Assert.Equal("data: a\ndata: \ndata: b\ndata: \n\n", encoded.Text());
     }
 
     [Fact]
@@ -75,7 +75,7 @@ public sealed class SseEncoderTests
     {
         var encoded = SseEncoder.Encode("1", SseEncoder.DefaultEventName, "hello", retryMilliseconds: 5000);
 
-        Assert.Equal("id: 1\nretry: 5000\ndata: hello\n\n", encoded.Text());
+        Assert.Equal("retry: 5000\ndata: hello\n\n", encoded.Text());
         Assert.Equal(TimeSpan.FromSeconds(5), encoded.Parse().Retry);
     }
 
@@ -92,7 +92,7 @@ public sealed class SseEncoderTests
     {
         var encoded = SseEncoder.Encode("1", SseEncoder.DefaultEventName, "");
 
-        Assert.Equal("id: 1\ndata: \n\n", encoded.Text());
+        Assert.Equal("data: \n\n", encoded.Text());
         Assert.Equal("", encoded.Parse().Data);
     }
 
@@ -103,7 +103,7 @@ public sealed class SseEncoderTests
 
         var encoded = SseEncoder.Encode("1", SseEncoder.DefaultEventName, data);
 
-        Assert.Equal(Encoding.UTF8.GetBytes($"id: 1\ndata: {data}\n\n"), encoded.Utf8);
+        Assert.Equal(Encoding.UTF8.GetBytes($"data: {data}\n\n"), encoded.Utf8);
         Assert.Equal(encoded.Utf8.Length, encoded.Length);
     }
 

@@ -1,20 +1,19 @@
-using System.IO.Pipelines;
+using System.Buffers;
 using Sse.Actors.Events;
 
 namespace Sse.Actors.History;
 
 /// <summary>
-/// With history on, the id of each event is the connection's position vector after it
-/// (<see cref="PositionVector"/>). The encoded bytes are shared by every recipient, so the
-/// writer, which sees the connection's events in order, writes the <c>id:</c> line itself, straight
-/// into the response. Events of no stream (heartbeats, close, reset) get none.
+/// With history on (<see cref="EventIdPolicy.StreamPositions"/>), the id of each event is the connection's position
+/// vector after it (<see cref="PositionVector"/>). The writer sees the connection's events in order, so it keeps the
+/// vector and writes the <c>id:</c> line itself. Events of no stream (heartbeats, close, reset) get none.
 /// </summary>
-internal sealed class EventIdWriter(IReadOnlyList<string> streams)
+internal sealed class PositionIdWriter(IReadOnlyList<string> streams) : IEventIdWriter
 {
     private readonly StreamPosition[] _positions = new StreamPosition[streams.Count];
     private readonly int _maxLine = PositionVector.MaxIdLineBytes(streams.Count);
 
-    public void WriteId(PipeWriter output, SseEvent sseEvent)
+    public void WriteId(IBufferWriter<byte> output, SseEvent sseEvent)
     {
         if (sseEvent.StartPositions is { } start)
         {
