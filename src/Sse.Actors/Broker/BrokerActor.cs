@@ -5,6 +5,7 @@ using Akka.Actor;
 using Akka.Cluster;
 using Akka.Cluster.Tools.PublishSubscribe;
 using Akka.Event;
+using Akka.Hosting;
 using Sse.Actors.Clients;
 using Sse.Actors.Diagnostics;
 using Sse.Actors.FanOut;
@@ -212,4 +213,23 @@ public sealed partial class BrokerActor : ReceiveActor, IWithTimers
     {
         public static readonly HeartbeatTick Instance = new();
     }
+}
+
+internal static class BrokerActorConfiguration
+{
+    /// <summary>
+    /// The node's <see cref="BrokerActor"/> (<see cref="BrokerActor.Name"/>, in the registry) on its <see cref="BrokerMailbox"/>
+    /// of <c>Sse:Limits:MaxBrokerBacklog</c>, after the stream regions it admits connections to; the node's gauges read its mailbox.
+    /// </summary>
+    public static AkkaConfigurationBuilder WithBrokerActor(this AkkaConfigurationBuilder builder, SseOptions options, SseMetrics metrics) =>
+        builder
+            .AddHocon(BrokerMailbox.Hocon(options.Limits.MaxBrokerBacklog), HoconAddMode.Prepend)
+            .WithActors((system, registry) =>
+            {
+                var regions = new StreamRegions(registry.Get<UserStreams>(), registry.Get<TopicStreams>(), registry.Get<BroadcastStream>());
+                var broker = system.ActorOf(BrokerActor.Props(options.BrokerSettings(), regions, metrics).WithMailbox(BrokerMailbox.ConfigPath), BrokerActor.Name);
+                registry.Register<BrokerActor>(broker);
+                var receipts = PublishReceipts.For(system);
+                metrics.ObserveNode(() => receipts.Pending, () => AkkaInternals.MailboxSize(broker));
+            });
 }

@@ -5,6 +5,7 @@ using Akka.Hosting;
 using Microsoft.Extensions.Diagnostics.HealthChecks;
 using Microsoft.Extensions.Hosting;
 using Sse.Actors.Broker;
+using Sse.Actors.Clustering;
 using Sse.Actors.Streams;
 
 namespace Sse.Actors.Diagnostics;
@@ -34,7 +35,7 @@ internal sealed class SseReadinessCheck(ActorSystem system, IActorRegistry regis
         {
             return HealthCheckResult.Unhealthy($"the node is {status} in the cluster, not Up");
         }
-        if (Hosting.ShardCountCheck.Disagreement(Cluster.Get(system)) is { } disagreement)
+        if (ShardCountCheck.Disagreement(Cluster.Get(system)) is { } disagreement)
         {
             return HealthCheckResult.Unhealthy(disagreement);
         }

@@ -1,8 +1,10 @@
 using Akka.Actor;
 using Akka.Cluster;
 using Akka.DistributedData;
+using Akka.Hosting;
 using Sse.Actors.Events;
 using Sse.Actors.Serialization;
+using Sse.Actors.Settings;
 using Sse.Actors.Streams;
 
 namespace Sse.Actors.History;
@@ -98,4 +100,14 @@ internal sealed class HistoryHandover(IActorRef replicator, UniqueAddress self, 
 
     private void Update(object? request, IActorRef replyTo, Func<HandoverBucket, HandoverBucket> modify) =>
         replicator.Tell(Dsl.Update(_key, HandoverBucket.Empty, WriteToAll, request, modify), replyTo);
+}
+
+internal static class HistoryHandoverConfiguration
+{
+    /// <summary>
+    /// With history in memory, starts the replicator with the node, not with its first entity: a hand-off written to all
+    /// nodes reaches a node that just joined.
+    /// </summary>
+    public static AkkaConfigurationBuilder WithHistoryReplicator(this AkkaConfigurationBuilder builder, SseOptions options) =>
+        builder.WithActors((system, _) => options.HistoryReplicator(system));
 }

@@ -2,6 +2,7 @@ using Akka.Actor;
 using Akka.Configuration;
 using Akka.Dispatch;
 using Akka.Dispatch.MessageQueues;
+using Akka.Hosting;
 
 namespace Sse.Actors.Mailboxes;
 
@@ -92,4 +93,10 @@ internal sealed class LeanMessageQueue : IMessageQueue, IUnboundedDequeBasedMess
             deadletters.Enqueue(owner, envelope);
         }
     }
+}
+
+internal static class LeanMailboxConfiguration
+{
+    /// <summary>Configures <see cref="LeanMailbox"/> (<see cref="LeanMailbox.Hocon"/>), which the client actors and stream entities run on.</summary>
+    public static AkkaConfigurationBuilder WithLeanMailbox(this AkkaConfigurationBuilder builder) => builder.AddHocon(LeanMailbox.Hocon, HoconAddMode.Prepend);
 }

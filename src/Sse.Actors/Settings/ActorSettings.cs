@@ -1,3 +1,5 @@
+using Akka.Actor;
+using Akka.DistributedData;
 using Sse.Actors.Broker;
 using Sse.Actors.Clients;
 using Sse.Actors.FanOut;
@@ -36,6 +38,13 @@ public static class ActorSettings
         Publish: options.PublishSettings());
 
     internal static PublishReceiptsSettings PublishReceiptsSettings(this SseOptions options) => new(MaxPending: options.Limits.MaxPendingPublishes);
+
+    /// <summary>History on, in a durable store (SQLite or PostgreSQL through Akka.Persistence).</summary>
+    internal static bool HistoryIsDurable(this SseOptions options) => options.HistorySize > 0 && options.HistoryStore.Provider != SseHistoryStore.Memory;
+
+    // Only with history in memory is there anything to hand over; otherwise no replicator is started.
+    internal static IActorRef? HistoryReplicator(this SseOptions options, ActorSystem system) =>
+        options.HistorySize > 0 && !options.HistoryIsDurable() ? DistributedData.Get(system).Replicator : null;
 
     internal static FanOutSettings FanOutSettings(this SseOptions options) =>
         new(Partitions: options.FanOutPartitions > 0 ? options.FanOutPartitions : Environment.ProcessorCount);
