@@ -36,14 +36,6 @@ internal sealed class StreamEndpoint(
     SseRefusalLog refusals,
     ILogger<StreamEndpoint> logger)
 {
-    /// <summary>
-    /// Events written per flush at most: the first of a long batch is not held back by the rest,
-    /// and one small array per connection holds a flush's publish times.
-    /// </summary>
-
-    private static readonly TimeSpan ConnectTimeout = TimeSpan.FromSeconds(10);
-    private static readonly TimeSpan AdmissionWait = TimeSpan.FromSeconds(3);
-
     public async Task HandleAsync(HttpContext context)
     {
         var settings = options.Value;
@@ -83,7 +75,7 @@ internal sealed class StreamEndpoint(
             settings.MaxConnectionsPerUser);
         try
         {
-            var result = await broker.ActorRef.Ask<ConnectResult>(new Connect(connection), ConnectTimeout);
+            var result = await broker.ActorRef.Ask<ConnectResult>(new Connect(connection), settings.ConnectTimeout);
             if (result is Refused refused)
             {
                 // The node's own limits; the user's is its entity's, below.
@@ -119,7 +111,7 @@ internal sealed class StreamEndpoint(
     {
         try
         {
-            return await connection.Admission.WaitAsync(AdmissionWait);
+            return await connection.Admission.WaitAsync(options.Value.AdmissionTimeout);
         }
         catch (TimeoutException)
         {

@@ -84,7 +84,8 @@ internal static class StreamRegionsConfiguration
         builder.WithShardRegion<TRegion>(StreamRegions.NameOf(kind), (system, _) =>
             {
                 var settings = new StreamEntitySettings(options.EmptyEntityPassivation, options.HistorySize, options.HistoryRetention,
-                    RemoteReplayLimit(system), options.HistoryIsDurable(), options.HistoryReplicator(system), options.Limits.MaxStreamBacklog, metrics);
+                    RemoteReplayLimit(system), options.HistoryIsDurable(), options.HistoryReplicator(system), options.Limits.MaxStreamBacklog, metrics,
+                    HandoverTimeouts.Of(options.HistoryStore));
                 return entityId => LeanMailbox.For(StreamEntity.Props(StreamKey.Of(kind, entityId), settings), system);
             },
             new StreamMessageExtractor(options.ShardCount), shardOptions);
