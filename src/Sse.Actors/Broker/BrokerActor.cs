@@ -1,6 +1,7 @@
 using Akka.Actor;
 using Akka.Cluster;
 using Akka.Event;
+using Akka.Hosting;
 using Sse.Actors.Clients;
 using Sse.Actors.Diagnostics;
 using Sse.Actors.Delivery;
@@ -164,4 +165,20 @@ public sealed partial class BrokerActor : ReceiveActor, IWithTimers
     {
         public static readonly HeartbeatTick Instance = new();
     }
+}
+
+internal static class BrokerActorConfiguration
+{
+    /// <summary>
+    /// The node's <see cref="BrokerActor"/> (<see cref="BrokerActor.Name"/>, in the registry), after the stream regions it admits
+    /// connections to and the deliveries it tells of them; the node's gauges read the deliveries' mailboxes.
+    /// </summary>
+    public static AkkaConfigurationBuilder WithBrokerActor(this AkkaConfigurationBuilder builder, SseOptions options, SseMetrics metrics) =>
+        builder.WithActors((system, registry) =>
+        {
+            var regions = new StreamRegions(registry.Get<UserStreams>(), registry.Get<TopicStreams>(), registry.Get<BroadcastStream>());
+            registry.Register<BrokerActor>(system.ActorOf(BrokerActor.Props(options.BrokerSettings(), regions, metrics), BrokerActor.Name));
+            var receipts = PublishReceipts.For(system);
+            metrics.ObserveNode(() => receipts.Pending, NodeDeliveries.Of(system).Backlog);
+        });
 }

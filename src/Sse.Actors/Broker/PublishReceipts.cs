@@ -2,6 +2,7 @@ using System.Collections.Concurrent;
 using System.Diagnostics;
 using System.Threading.RateLimiting;
 using Akka.Actor;
+using Akka.Hosting;
 using Sse.Actors.Settings;
 using Sse.Actors.Streams;
 using static Sse.Actors.Streams.StreamProtocol;
@@ -224,4 +225,11 @@ internal sealed class PublishReceipts : INodeExtension<PublishReceiptsSettings>
     {
         public static readonly CheckDeadlines Instance = new();
     }
+}
+
+internal static class PublishReceiptsConfiguration
+{
+    /// <summary>Starts the node's <see cref="PublishReceipts"/> as the actor system starts; before anything publishes.</summary>
+    public static AkkaConfigurationBuilder WithPublishReceipts(this AkkaConfigurationBuilder builder, PublishReceiptsSettings settings) =>
+        builder.WithActors((system, _) => PublishReceipts.Start(system, settings));
 }

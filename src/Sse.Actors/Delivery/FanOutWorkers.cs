@@ -1,4 +1,5 @@
 using Akka.Actor;
+using Akka.Hosting;
 using Sse.Actors.Events;
 using Sse.Actors.Settings;
 
@@ -75,4 +76,11 @@ internal sealed class FanOutWorker : UntypedActor
             recipient.Tell(deliver.Event);
         }
     }
+}
+
+internal static class FanOutWorkersConfiguration
+{
+    /// <summary>Starts the node's <see cref="FanOutWorkers"/> as the actor system starts; before the stream regions, which deliver through them.</summary>
+    public static AkkaConfigurationBuilder WithFanOutWorkers(this AkkaConfigurationBuilder builder, FanOutSettings settings) =>
+        builder.WithActors((system, _) => FanOutWorkers.Start(system, settings));
 }

@@ -1,4 +1,5 @@
 using Akka.Actor;
+using Akka.Hosting;
 using Sse.Actors.Diagnostics;
 using Sse.Actors.Mailboxes;
 using Sse.Actors.Settings;
@@ -58,4 +59,14 @@ internal sealed class NodeDeliveries : INodeExtension<DeliverySettings>
 
     // A stream key's hash is stable for the process's life, which is all a node's partitioning needs.
     private int PartitionOf(StreamKey stream) => (int)((uint)stream.GetHashCode() % (uint)_deliveries.Length);
+}
+
+/// <summary>Registers the node's deliveries with the broker: their mailbox, with its capacity, and their start.</summary>
+internal static class NodeDeliveriesConfiguration
+{
+    /// <summary>Before the regions: a connection names its stream's delivery as it subscribes.</summary>
+    public static AkkaConfigurationBuilder WithNodeDeliveries(this AkkaConfigurationBuilder builder, SseOptions options, SseMetrics metrics) =>
+        builder
+            .AddHocon(DeliveryMailbox.Hocon(options.Limits.MaxBrokerBacklog), HoconAddMode.Prepend)
+            .WithActors((system, _) => NodeDeliveries.Start(system, options.DeliverySettings(metrics)));
 }

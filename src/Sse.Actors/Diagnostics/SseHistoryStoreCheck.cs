@@ -15,8 +15,6 @@ namespace Sse.Actors.Diagnostics;
 /// </summary>
 internal sealed class SseHistoryStoreCheck(IOptions<SseOptions> options) : IHealthCheck
 {
-    private static readonly TimeSpan Timeout = TimeSpan.FromSeconds(2);
-
     public async Task<HealthCheckResult> CheckHealthAsync(HealthCheckContext context, CancellationToken cancellationToken = default)
     {
         var sse = options.Value;
@@ -26,7 +24,7 @@ internal sealed class SseHistoryStoreCheck(IOptions<SseOptions> options) : IHeal
             return HealthCheckResult.Healthy("no durable history store");
         }
         using var timeout = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken);
-        timeout.CancelAfter(Timeout);
+        timeout.CancelAfter(store.CheckTimeout);
         try
         {
             await using DbConnection connection = store.Provider == SseHistoryStore.Sqlite

@@ -1,5 +1,7 @@
 using System.Diagnostics;
 using System.Diagnostics.Metrics;
+using Akka.Hosting;
+using Sse.Actors.Streams;
 
 namespace Sse.Actors.Diagnostics;
 
@@ -215,4 +217,19 @@ public sealed partial class SseMetrics
             _deliveryLatency.Record((flushedAt - published) * SecondsPerTimestampTick, node);
         }
     }
+}
+
+internal static class SseMetricsConfiguration
+{
+    /// <summary>
+    /// Tags the node's measurements with its cluster address, and points the stream gauges at the streams active here; before
+    /// the broker, which counts (and points the node's gauges at its mailbox and the publish receipts).
+    /// </summary>
+    public static AkkaConfigurationBuilder WithNodeMetrics(this AkkaConfigurationBuilder builder, SseMetrics metrics) =>
+        builder.WithActors((system, _) =>
+        {
+            metrics.BindNode(Akka.Cluster.Cluster.Get(system).SelfAddress.ToString());
+            var activeStreams = ActiveStreams.For(system);
+            metrics.ObserveStreams(() => activeStreams.Users, () => activeStreams.Topics);
+        });
 }

@@ -4,7 +4,10 @@ using Akka.Cluster.Sharding;
 using Akka.Hosting;
 using Microsoft.Extensions.Diagnostics.HealthChecks;
 using Microsoft.Extensions.Hosting;
+using Microsoft.Extensions.Options;
 using Sse.Actors.Broker;
+using Sse.Actors.Clustering;
+using Sse.Actors.Settings;
 using Sse.Actors.Streams;
 
 namespace Sse.Actors.Diagnostics;
@@ -14,9 +17,9 @@ namespace Sse.Actors.Diagnostics;
 /// answered, and the host is not stopping; a coordinator that stops answering later is Degraded, not unready.
 /// Served at <c>/readyz</c> for load balancers.
 /// </summary>
-internal sealed class SseReadinessCheck(ActorSystem system, IActorRegistry registry, IHostApplicationLifetime lifetime) : IHealthCheck
+internal sealed class SseReadinessCheck(ActorSystem system, IActorRegistry registry, IHostApplicationLifetime lifetime, IOptions<SseOptions> options) : IHealthCheck
 {
-    private static readonly TimeSpan CoordinatorTimeout = TimeSpan.FromSeconds(2);
+    private readonly TimeSpan _coordinatorTimeout = options.Value.Cluster.CoordinatorCheckTimeout;
 
     // Until every shard coordinator has answered once, sharding cannot place entities from here: not ready.
     // After, a coordinator that stops answering (its node unreachable) is every node's trouble at once: taking
@@ -34,7 +37,7 @@ internal sealed class SseReadinessCheck(ActorSystem system, IActorRegistry regis
         {
             return HealthCheckResult.Unhealthy($"the node is {status} in the cluster, not Up");
         }
-        if (Hosting.ShardCountCheck.Disagreement(Cluster.Get(system)) is { } disagreement)
+        if (ShardCountCheck.Disagreement(Cluster.Get(system)) is { } disagreement)
         {
             return HealthCheckResult.Unhealthy(disagreement);
         }
@@ -59,11 +62,11 @@ internal sealed class SseReadinessCheck(ActorSystem system, IActorRegistry regis
     /// The region's coordinator lists the regions, this one among them: sharding can place entities. A region that has
     /// no coordinator (not registered yet, or it lost the coordinator's node) answers an empty list itself.
     /// </summary>
-    private static async Task<bool> CoordinatorAnswersAsync(IActorRef region, CancellationToken cancellationToken)
+    private async Task<bool> CoordinatorAnswersAsync(IActorRef region, CancellationToken cancellationToken)
     {
         try
         {
-            return (await region.Ask<CurrentRegions>(GetCurrentRegions.Instance, CoordinatorTimeout, cancellationToken)).Regions.Count > 0;
+            return (await region.Ask<CurrentRegions>(GetCurrentRegions.Instance, _coordinatorTimeout, cancellationToken)).Regions.Count > 0;
         }
         catch (Exception e) when (e is AskTimeoutException or TaskCanceledException)
         {

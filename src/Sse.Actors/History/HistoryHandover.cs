@@ -1,8 +1,10 @@
 using Akka.Actor;
 using Akka.Cluster;
 using Akka.DistributedData;
+using Akka.Hosting;
 using Sse.Actors.Events;
 using Sse.Actors.Serialization;
+using Sse.Actors.Settings;
 using Sse.Actors.Streams;
 
 namespace Sse.Actors.History;
@@ -38,16 +40,16 @@ internal sealed record HistorySnapshot(StreamPosition Now, IReadOnlyList<SseEven
 /// so a later restart (after passivation) does not reuse it. The snapshots of every stream share
 /// <see cref="Buckets"/> keys (<see cref="HandoverBucket"/>), so the key space stays bounded however many streams move.
 /// </summary>
-internal sealed class HistoryHandover(IActorRef replicator, UniqueAddress self, string stream, TimeSpan keptFor)
+internal sealed class HistoryHandover(IActorRef replicator, UniqueAddress self, string stream, TimeSpan keptFor, HandoverTimeouts timeouts)
 {
     /// <summary>How many keys hold the snapshots of all streams: a bound, and enough that the streams of a shard, which move together, spread thin.</summary>
     public const int Buckets = 128;
 
     // Short: a hand-off waits for it, and a node that does not answer in time misses a snapshot it would not need.
-    private static readonly IWriteConsistency WriteToAll = new WriteAll(TimeSpan.FromSeconds(3));
+    private readonly IWriteConsistency _writeToAll = new WriteAll(timeouts.Write);
 
     // A majority overlaps every write to all nodes, even one that missed a node that had just joined.
-    private static readonly IReadConsistency ReadFromMajority = new ReadMajority(TimeSpan.FromSeconds(1));
+    private readonly IReadConsistency _readFromMajority = new ReadMajority(timeouts.Read);
 
     private readonly HandoverBucketKey _key = KeyOf(stream);
 
@@ -55,8 +57,8 @@ internal sealed class HistoryHandover(IActorRef replicator, UniqueAddress self, 
     /// The handover of <paramref name="stream"/>; a snapshot not taken over within <paramref name="keptFor"/> (the stream's history
     /// lifetime: it would have been forgotten by then had the entity not moved) is ignored and dropped.
     /// </summary>
-    public static HistoryHandover For(IActorContext context, IActorRef replicator, StreamKey stream, TimeSpan keptFor) =>
-        new(replicator, Cluster.Get(context.System).SelfUniqueAddress, stream.Name, keptFor);
+    public static HistoryHandover For(IActorContext context, IActorRef replicator, StreamKey stream, TimeSpan keptFor, HandoverTimeouts timeouts) =>
+        new(replicator, Cluster.Get(context.System).SelfUniqueAddress, stream.Name, keptFor, timeouts);
 
     /// <summary>
     /// The key of the bucket that holds <paramref name="stream"/>'s snapshot. Hashed apart from sharding's MurmurHash, so
@@ -70,7 +72,7 @@ internal sealed class HistoryHandover(IActorRef replicator, UniqueAddress self, 
     /// </summary>
     public void RequestSnapshot(IActorRef replyTo, bool localOnly = false) =>
         // The local read carries a request, so that its answer is told from the majority's.
-        replicator.Tell(localOnly ? Dsl.Get(_key, ReadLocal.Instance, ReadLocal.Instance) : Dsl.Get(_key, ReadFromMajority), replyTo);
+        replicator.Tell(localOnly ? Dsl.Get(_key, ReadLocal.Instance, ReadLocal.Instance) : Dsl.Get(_key, _readFromMajority), replyTo);
 
     /// <summary>The snapshot in <paramref name="response"/>, or null when there is none to take over.</summary>
     public HistorySnapshot? Taken(IGetResponse response) =>
@@ -97,5 +99,25 @@ internal sealed class HistoryHandover(IActorRef replicator, UniqueAddress self, 
     private DateTime KeptSince => DateTime.UtcNow - keptFor;
 
     private void Update(object? request, IActorRef replyTo, Func<HandoverBucket, HandoverBucket> modify) =>
-        replicator.Tell(Dsl.Update(_key, HandoverBucket.Empty, WriteToAll, request, modify), replyTo);
+        replicator.Tell(Dsl.Update(_key, HandoverBucket.Empty, _writeToAll, request, modify), replyTo);
+}
+
+/// <summary>How long a hand-off's write to all nodes and a start's read from a majority wait (<c>Sse:HistoryStore:HandoverWriteTimeout</c>, <c>HandoverReadTimeout</c>).</summary>
+public sealed record HandoverTimeouts(TimeSpan Write, TimeSpan Read)
+{
+    /// <summary>The options' defaults.</summary>
+    public static readonly HandoverTimeouts Default = Of(new SseHistoryStoreOptions());
+
+    /// <summary>The timeouts <paramref name="store"/> sets.</summary>
+    public static HandoverTimeouts Of(SseHistoryStoreOptions store) => new(store.HandoverWriteTimeout, store.HandoverReadTimeout);
+}
+
+internal static class HistoryHandoverConfiguration
+{
+    /// <summary>
+    /// With history in memory, starts the replicator with the node, not with its first entity: a hand-off written to all
+    /// nodes reaches a node that just joined.
+    /// </summary>
+    public static AkkaConfigurationBuilder WithHistoryReplicator(this AkkaConfigurationBuilder builder, SseOptions options) =>
+        builder.WithActors((system, _) => options.HistoryReplicator(system));
 }

@@ -64,7 +64,7 @@ internal static class StreamHistories
     {
         { HistorySize: 0 } => new NoHistory(owner),
         { DurableHistory: true } => new JournalHistory(owner, settings.HistorySize),
-        _ => new MemoryHistory(owner, settings.HistorySize, settings.Replicator, settings.HistoryLifetime),
+        _ => new MemoryHistory(owner, settings.HistorySize, settings.Replicator, settings.HistoryLifetime, settings.HandoverTimeouts),
     };
 }
 

@@ -1,6 +1,9 @@
 using Akka.Actor;
 using Akka.Event;
+using Akka.Hosting;
+using Akka.Persistence.Sql.Hosting;
 using Sse.Actors.Events;
+using Sse.Actors.Settings;
 using Sse.Actors.Streams;
 
 namespace Sse.Actors.History;
@@ -133,5 +136,29 @@ internal sealed class JournalHistory : IStreamHistory
                 _owner.Repeated(publishedId, sseEvent.Id, retry);
             }
         }
+    }
+}
+
+internal static class JournalHistoryConfiguration
+{
+    /// <summary>
+    /// With a durable history store, Akka.Persistence.Sql as the default journal: the tables are created
+    /// at first use. Nothing else in the broker persists; sharding keeps its state in distributed data.
+    /// </summary>
+    public static AkkaConfigurationBuilder WithHistoryJournal(this AkkaConfigurationBuilder builder, SseOptions options)
+    {
+        if (!options.HistoryIsDurable())
+        {
+            return builder;
+        }
+        var store = options.HistoryStore;
+        var connectionString = store.EffectiveConnectionString;
+        if (store.Provider == SseHistoryStore.Sqlite)
+        {
+            SqliteHistoryFile.Prepare(connectionString);
+        }
+        return builder.WithSqlPersistence(connectionString,
+            store.Provider == SseHistoryStore.Sqlite ? LinqToDB.ProviderName.SQLiteMS : LinqToDB.ProviderName.PostgreSQL15,
+            autoInitialize: true);
     }
 }

@@ -20,12 +20,12 @@ internal sealed class MemoryHistory : IStreamHistory
     private bool _takingOver;
 
     /// <param name="lifetime">How long the history outlives the last subscriber: a snapshot not taken over within it is not.</param>
-    public MemoryHistory(IStreamHistoryOwner owner, int size, IActorRef? replicator, TimeSpan lifetime)
+    public MemoryHistory(IStreamHistoryOwner owner, int size, IActorRef? replicator, TimeSpan lifetime, HandoverTimeouts handoverTimeouts)
     {
         _owner = owner;
         _ring = new HistoryRing(size);
         _name = owner.Stream.Name;
-        _handover = replicator is null ? null : HistoryHandover.For(owner.Context, replicator, owner.Stream, lifetime);
+        _handover = replicator is null ? null : HistoryHandover.For(owner.Context, replicator, owner.Stream, lifetime, handoverTimeouts);
     }
 
     public bool HoldsEvents => _ring.Seq > 0;

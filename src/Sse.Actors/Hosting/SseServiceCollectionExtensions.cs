@@ -10,6 +10,7 @@ using Microsoft.Extensions.Hosting;
 using Microsoft.Extensions.Options;
 using OpenTelemetry.Metrics;
 using Sse.Actors.Api;
+using Sse.Actors.Clustering;
 using Sse.Actors.Diagnostics;
 using Sse.Actors.Http;
 using Sse.Actors.Security;

@@ -36,14 +36,6 @@ internal sealed class StreamEndpoint(
     SseRefusalLog refusals,
     ILogger<StreamEndpoint> logger)
 {
-    /// <summary>
-    /// Events written per flush at most: the first of a long batch is not held back by the rest,
-    /// and one small array per connection holds a flush's publish times.
-    /// </summary>
-
-    private static readonly TimeSpan ConnectTimeout = TimeSpan.FromSeconds(10);
-    private static readonly TimeSpan AdmissionWait = TimeSpan.FromSeconds(3);
-
     // Read once: the endpoint is a singleton made after start-up validated the options.
     private readonly EventIdPolicy _idPolicy = EventIdPolicy.For(history: options.Value.HistorySize > 0);
 
@@ -86,7 +78,7 @@ internal sealed class StreamEndpoint(
             settings.MaxConnectionsPerUser);
         try
         {
-            var result = await broker.ActorRef.Ask<ConnectResult>(new Connect(connection), ConnectTimeout);
+            var result = await broker.ActorRef.Ask<ConnectResult>(new Connect(connection), settings.ConnectTimeout);
             if (result is Refused refused)
             {
                 // The node's own limits; the user's is its entity's, below.
@@ -122,7 +114,7 @@ internal sealed class StreamEndpoint(
     {
         try
         {
-            return await connection.Admission.WaitAsync(AdmissionWait);
+            return await connection.Admission.WaitAsync(options.Value.AdmissionTimeout);
         }
         catch (TimeoutException)
         {

@@ -2,6 +2,7 @@ using Akka.Actor;
 using Akka.Configuration;
 using Akka.Dispatch;
 using Akka.Dispatch.MessageQueues;
+using Akka.Hosting;
 
 namespace Sse.Actors.Mailboxes;
 
@@ -21,13 +22,15 @@ internal sealed class LeanMailbox(Akka.Actor.Settings settings, Config config) :
 
     public override IMessageQueue Create(IActorRef owner, ActorSystem system) => new LeanMessageQueue();
 
-    /// <summary>
-    /// <paramref name="props"/> on the lean mailbox when <paramref name="system"/> is configured with it (every broker
-    /// node is; an actor system of a test that does not configure it keeps Akka's default).
-    /// </summary>
+    /// <summary><paramref name="props"/> on the lean mailbox, which <paramref name="system"/> must be configured with (every broker node is).</summary>
     /// <remarks>One <see cref="Deploy"/> shared by all of them: <c>WithMailbox</c> would make one per actor.</remarks>
+    /// <exception cref="ConfigurationException">The actor system lacks the mailbox: its actors would silently hold Akka's default queue.</exception>
     public static Props For(DirectProps props, ActorSystem system) =>
-        system.Settings.Config.HasPath(ConfigPath) ? props.On(LeanDeploy) : props;
+        system.Settings.Config.HasPath(ConfigPath)
+            ? props.On(LeanDeploy)
+            : throw new ConfigurationException(
+                $"Actor system '{system.Name}' has no {ConfigPath}, the mailbox of the client actors and stream entities: WithSseBroker configures it " +
+                $"(WithLeanMailbox); an actor system without the broker that runs them adds {nameof(LeanMailbox)}.{nameof(Hocon)} to its configuration.");
 
     private static readonly Deploy LeanDeploy = Deploy.Local.WithMailbox(ConfigPath);
 }
@@ -92,4 +95,10 @@ internal sealed class LeanMessageQueue : IMessageQueue, IUnboundedDequeBasedMess
             deadletters.Enqueue(owner, envelope);
         }
     }
+}
+
+internal static class LeanMailboxConfiguration
+{
+    /// <summary>Configures <see cref="LeanMailbox"/> (<see cref="LeanMailbox.Hocon"/>), which the client actors and stream entities run on.</summary>
+    public static AkkaConfigurationBuilder WithLeanMailbox(this AkkaConfigurationBuilder builder) => builder.AddHocon(LeanMailbox.Hocon, HoconAddMode.Prepend);
 }

@@ -1,4 +1,5 @@
 using Akka.Actor;
+using Akka.Hosting;
 using Akka.Serialization;
 
 namespace Sse.Actors.Serialization;
@@ -27,4 +28,12 @@ public sealed class SseWireSerializer(ExtendedActorSystem system) : SerializerWi
     public override byte[] ToBinary(object obj) => _table.Of(obj, nameof(obj)).ToBinary(obj, system);
 
     public override object FromBinary(byte[] bytes, string manifest) => _table.Of(manifest).FromBinary(bytes, manifest, system);
+}
+
+internal static class SseWireSerializerConfiguration
+{
+    /// <summary>Binds <see cref="SseWireSerializer"/> to every <see cref="ISseWireMessage"/>.</summary>
+    public static AkkaConfigurationBuilder WithSseWireSerializer(this AkkaConfigurationBuilder builder) =>
+        // A hand-off bucket's key is an Akka.DistributedData key too, whose serializer knows only Akka's own: its exact type wins.
+        builder.WithCustomSerializer("sse-wire", [typeof(ISseWireMessage), typeof(History.HandoverBucketKey)], system => new SseWireSerializer(system));
 }

@@ -1,3 +1,5 @@
+using Akka.Actor;
+using Akka.DistributedData;
 using Sse.Actors.Broker;
 using Sse.Actors.Clients;
 using Sse.Actors.Delivery;
@@ -43,4 +45,11 @@ public static class ActorSettings
     internal static DeliverySettings DeliverySettings(this SseOptions options, SseMetrics metrics) => new(Partitions: options.Partitions(), Metrics: metrics);
 
     private static int Partitions(this SseOptions options) => options.FanOutPartitions > 0 ? options.FanOutPartitions : Environment.ProcessorCount;
+
+    /// <summary>History on, in a durable store (SQLite or PostgreSQL through Akka.Persistence).</summary>
+    internal static bool HistoryIsDurable(this SseOptions options) => options.HistorySize > 0 && options.HistoryStore.Provider != SseHistoryStore.Memory;
+
+    // Only with history in memory is there anything to hand over; otherwise no replicator is started.
+    internal static IActorRef? HistoryReplicator(this SseOptions options, ActorSystem system) =>
+        options.HistorySize > 0 && !options.HistoryIsDurable() ? DistributedData.Get(system).Replicator : null;
 }

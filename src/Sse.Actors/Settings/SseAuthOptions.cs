@@ -34,6 +34,9 @@ public sealed class SseAuthOptions
     /// </summary>
     public TimeSpan TicketLifetime { get; set; } = TimeSpan.FromSeconds(30);
 
+    /// <summary>How long redeeming a ticket waits for its entity (one per ticket in the cluster); past it the stream is refused (503), and a new ticket will do.</summary>
+    public TimeSpan TicketRedeemTimeout { get; set; } = TimeSpan.FromSeconds(5);
+
     public SseJwtOptions Jwt { get; set; } = new();
 }
 

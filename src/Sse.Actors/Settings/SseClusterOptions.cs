@@ -48,6 +48,9 @@ public sealed class SseClusterOptions
     /// </summary>
     public TimeSpan UserQueryTimeout { get; set; } = TimeSpan.FromSeconds(10);
 
+    /// <summary>How long the readiness check (<c>/readyz</c>) waits for each stream shard coordinator to answer.</summary>
+    public TimeSpan CoordinatorCheckTimeout { get; set; } = TimeSpan.FromSeconds(2);
+
     /// <summary>Where the other nodes reach this node's management endpoint (cluster bootstrap).</summary>
     internal string EffectiveManagementHostname =>
         Bootstrap.ManagementHostname is { Length: > 0 } configured ? configured : PublicHostname ?? Hostname;

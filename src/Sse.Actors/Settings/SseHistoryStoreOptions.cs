@@ -28,6 +28,21 @@ public sealed class SseHistoryStoreOptions
     /// </summary>
     public string? ConnectionString { get; set; }
 
+    /// <summary>How long the readiness check (<c>/readyz</c>) waits for a durable store's database to answer; past it, Degraded.</summary>
+    public TimeSpan CheckTimeout { get; set; } = TimeSpan.FromSeconds(2);
+
+    /// <summary>
+    /// History in memory: how long an entity that sharding moves waits for its history to be written to every node before it
+    /// stops. A node that does not answer in time misses a snapshot it would not need; sharding's hand-off waits for it.
+    /// </summary>
+    public TimeSpan HandoverWriteTimeout { get; set; } = TimeSpan.FromSeconds(3);
+
+    /// <summary>
+    /// History in memory: how long a starting entity waits for a majority of the nodes to say whether a previous incarnation
+    /// left its history; past it, this node's replica is read. The entity serves nothing meanwhile.
+    /// </summary>
+    public TimeSpan HandoverReadTimeout { get; set; } = TimeSpan.FromSeconds(1);
+
     /// <summary>The connection string the store uses.</summary>
     internal string EffectiveConnectionString =>
         string.IsNullOrWhiteSpace(ConnectionString) && Provider == SseHistoryStore.Sqlite ? DefaultSqliteConnectionString : ConnectionString ?? "";

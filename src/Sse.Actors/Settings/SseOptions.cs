@@ -69,6 +69,15 @@ public sealed class SseOptions
     /// </summary>
     public TimeSpan PublishTimeout { get; set; } = TimeSpan.FromSeconds(5);
 
+    /// <summary>How long <c>GET /stream</c> waits for the node's broker to admit the connection (its client actor made); past it, 503.</summary>
+    public TimeSpan ConnectTimeout { get; set; } = TimeSpan.FromSeconds(10);
+
+    /// <summary>
+    /// With <see cref="MaxConnectionsPerUser"/>: how long <c>GET /stream</c> waits for the user's entity to count the connection.
+    /// Past it the stream is admitted: a browser gives up for good on a refusal, so an entity that is moving must not refuse.
+    /// </summary>
+    public TimeSpan AdmissionTimeout { get; set; } = TimeSpan.FromSeconds(3);
+
     /// <summary>The <c>Retry-After</c> given with a refused connection (503/429).</summary>
     public TimeSpan RefusedRetryAfter { get; set; } = TimeSpan.FromSeconds(5);
 

@@ -16,6 +16,7 @@ namespace Sse.Actors.Streams;
 /// past it publishes are dropped unanswered, as is what would wait while the history loads, and their senders retry.
 /// </param>
 /// <param name="Metrics">Where the entity reports its backlog and what it drops (null: nowhere).</param>
+/// <param name="Handover">With a <paramref name="Replicator"/>: how long the hand-off's write and the start's read wait (null: <see cref="History.HandoverTimeouts.Default"/>).</param>
 public sealed record StreamEntitySettings(
     TimeSpan EmptyPassivation,
     int HistorySize = 0,
@@ -24,8 +25,12 @@ public sealed record StreamEntitySettings(
     bool DurableHistory = false,
     IActorRef? Replicator = null,
     int MaxBacklog = 10_000,
-    SseMetrics? Metrics = null)
+    SseMetrics? Metrics = null,
+    HandoverTimeouts? Handover = null)
 {
+    /// <summary>The hand-off's timeouts: <see cref="Handover"/>, or the options' defaults.</summary>
+    public HandoverTimeouts HandoverTimeouts => Handover ?? HandoverTimeouts.Default;
+
     /// <summary>How long kept events outlive the stream's last subscriber: the retention, at least the passivation.</summary>
     public TimeSpan HistoryLifetime => HistoryRetention > EmptyPassivation ? HistoryRetention : EmptyPassivation;
 }

@@ -1,5 +1,11 @@
 using Akka.Actor;
+using Akka.Cluster.Hosting;
 using Akka.Cluster.Sharding;
+using Akka.Hosting;
+using Sse.Actors.Diagnostics;
+using Sse.Actors.History;
+using Sse.Actors.Mailboxes;
+using Sse.Actors.Settings;
 
 namespace Sse.Actors.Streams;
 
@@ -50,4 +56,41 @@ public sealed class BroadcastStream
 internal sealed class StreamMessageExtractor(int maxNumberOfShards) : HashCodeMessageExtractor(maxNumberOfShards)
 {
     public override string? EntityId(object message) => message is IStreamMessage m ? m.Stream.EntityId : null;
+}
+
+internal static class StreamRegionsConfiguration
+{
+    /// <summary>Adds the shard regions of the user, topic and broadcast streams, each of <see cref="StreamEntity"/>s on the lean mailbox.</summary>
+    public static AkkaConfigurationBuilder WithStreamRegions(this AkkaConfigurationBuilder builder, SseOptions options, SseMetrics metrics)
+    {
+        // Entities passivate themselves when empty; idle passivation would drop live subscribers.
+        // A moved entity gets StopForHandOff, so that it leaves its history to its next incarnation.
+        var shardOptions = new ShardOptions
+        {
+            StateStoreMode = StateStoreMode.DData,
+            RememberEntities = false,
+            ShouldPassivateIdleEntities = false,
+            HandOffStopMessage = StopForHandOff.Instance,
+        };
+        return builder
+            .WithStreamRegion<UserStreams>(StreamKey.User.KindName, options, metrics, shardOptions)
+            .WithStreamRegion<TopicStreams>(StreamKey.Topic.KindName, options, metrics, shardOptions)
+            .WithStreamRegion<BroadcastStream>(StreamKey.Broadcasts.KindName, options, metrics, shardOptions);
+    }
+
+    /// <summary>One shard region of <see cref="StreamEntity"/>s: every kind of stream runs the same entity.</summary>
+    private static AkkaConfigurationBuilder WithStreamRegion<TRegion>(this AkkaConfigurationBuilder builder, string kind, SseOptions options, SseMetrics metrics,
+        ShardOptions shardOptions) =>
+        builder.WithShardRegion<TRegion>(StreamRegions.NameOf(kind), (system, _) =>
+            {
+                var settings = new StreamEntitySettings(options.EmptyEntityPassivation, options.HistorySize, options.HistoryRetention,
+                    RemoteReplayLimit(system), options.HistoryIsDurable(), options.HistoryReplicator(system), options.Limits.MaxStreamBacklog, metrics,
+                    HandoverTimeouts.Of(options.HistoryStore));
+                return entityId => LeanMailbox.For(StreamEntity.Props(StreamKey.Of(kind, entityId), settings), system);
+            },
+            new StreamMessageExtractor(options.ShardCount), shardOptions);
+
+    // A replay to another node is one message: as large as the remote frame allows (4 MiB by default).
+    private static long RemoteReplayLimit(ActorSystem system) =>
+        HistoryRing.RemoteReplayLimit(system.Settings.Config.GetByteSize("akka.remote.dot-netty.tcp.maximum-frame-size", 128_000) ?? 128_000);
 }

@@ -27,7 +27,6 @@ internal sealed class StreamTickets(IDataProtectionProvider protection, IRequire
     private const string Purpose = "Sse.Actors.StreamTicket";
     // The payload's first byte; 2 holds string ids (1 held UUIDs). A ticket of another format is refused, and its holder asks for a new one.
     private const byte Format = 2;
-    private static readonly TimeSpan RedeemTimeout = TimeSpan.FromSeconds(5);
 
     private readonly IDataProtector _protector = protection.CreateProtector(Purpose);
 
@@ -83,7 +82,7 @@ internal sealed class StreamTickets(IDataProtectionProvider protection, IRequire
         {
             return $"the ticket does not grant topic '{other}'";
         }
-        var redeemed = await usedTickets.ActorRef.Ask<TicketRedeemed>(new RedeemTicket(ticket.Id, ticket.ExpiresAt), RedeemTimeout);
+        var redeemed = await usedTickets.ActorRef.Ask<TicketRedeemed>(new RedeemTicket(ticket.Id, ticket.ExpiresAt), options.Value.Auth.TicketRedeemTimeout);
         return redeemed.FirstUse ? null : "the ticket has already been used";
     }
 

@@ -5,8 +5,10 @@ using Akka.Hosting;
 using Akka.TestKit;
 using Microsoft.Extensions.Diagnostics.HealthChecks;
 using Microsoft.Extensions.Hosting;
+using Microsoft.Extensions.Options;
 using Sse.Actors.Broker;
 using Sse.Actors.Diagnostics;
+using Sse.Actors.Settings;
 using Sse.Actors.Streams;
 
 namespace Sse.Tests.Diagnostics;
@@ -39,15 +41,36 @@ public sealed class ReadinessCheckTests() : Akka.TestKit.Xunit2.TestKit(
         registry.Register<BroadcastStream>(regions);
 
         answering = false;
-        Assert.Equal(HealthStatus.Unhealthy, (await new SseReadinessCheck(Sys, registry, new Running()).CheckHealthAsync(new HealthCheckContext())).Status);
+        Assert.Equal(HealthStatus.Unhealthy, (await new SseReadinessCheck(Sys, registry, new Running(), Options.Create(new SseOptions())).CheckHealthAsync(new HealthCheckContext())).Status);
 
-        var check = new SseReadinessCheck(Sys, registry, new Running());
+        var check = new SseReadinessCheck(Sys, registry, new Running(), Options.Create(new SseOptions()));
         answering = true;
         var healthy = await check.CheckHealthAsync(new HealthCheckContext());
         Assert.True(healthy.Status == HealthStatus.Healthy, healthy.Description);
         answering = false;
         var degraded = await check.CheckHealthAsync(new HealthCheckContext());
         Assert.Equal((HealthStatus.Degraded, "the user shard coordinator does not answer"), (degraded.Status, degraded.Description));
+    }
+
+    [Fact]
+    public async Task A_coordinator_that_does_not_answer_is_given_up_on_after_the_CoordinatorCheckTimeout()
+    {
+        await UpAsync();
+        var silent = CreateTestProbe();
+        var registry = new ActorRegistry();
+        registry.Register<BrokerActor>(CreateTestProbe());
+        registry.Register<UserStreams>(silent);
+        registry.Register<TopicStreams>(silent);
+        registry.Register<BroadcastStream>(silent);
+        var check = new SseReadinessCheck(Sys, registry, new Running(),
+            Options.Create(new SseOptions { Cluster = { CoordinatorCheckTimeout = TimeSpan.FromMilliseconds(100) } }));
+
+        var watch = System.Diagnostics.Stopwatch.StartNew();
+        var result = await check.CheckHealthAsync(new HealthCheckContext());
+
+        Assert.Equal((HealthStatus.Unhealthy, "the user shard coordinator does not answer"), (result.Status, result.Description));
+        // The default would wait 2 s.
+        Assert.True(watch.Elapsed < TimeSpan.FromSeconds(1.5), $"took {watch.Elapsed}");
     }
 
     private async Task UpAsync()

@@ -31,6 +31,23 @@ public sealed class DirectPropsTests() : TestKit(SseTestConfig.Mailboxes)
         ExpectMsg("hi there");
     }
 
+    [Fact]
+    public async Task An_actor_system_without_the_lean_mailbox_is_told_what_to_add_rather_than_given_the_default_queue()
+    {
+        var bare = ActorSystem.Create("bare");
+        try
+        {
+            var refused = Assert.Throws<Akka.Configuration.ConfigurationException>(() => LeanMailbox.For(DirectProps.Of(TestActor, static probe => new Greeter(probe, "hi")), bare));
+
+            Assert.Contains("LeanMailbox.Hocon", refused.Message);
+            Assert.Contains("WithLeanMailbox", refused.Message);
+        }
+        finally
+        {
+            await bare.Terminate();
+        }
+    }
+
     private sealed class Greeter : ReceiveActor
     {
         public Greeter(IActorRef probe, string greeting) => Receive<string>(name => probe.Tell($"{greeting} {name}"));

@@ -89,6 +89,24 @@ public sealed class SseOptionsValidatorTests
         AssertFailsNaming($"Limits:{limit}", Validate(new SseOptions { Limits = limits }));
     }
 
+    [Theory]
+    [InlineData("ConnectTimeout", "00:05:00")]
+    [InlineData("AdmissionTimeout", "00:05:00")]
+    [InlineData("Auth:TicketRedeemTimeout", "00:01:00")]
+    [InlineData("HistoryStore:CheckTimeout", "00:01:00")]
+    [InlineData("HistoryStore:HandoverWriteTimeout", "00:00:10")]
+    [InlineData("HistoryStore:HandoverReadTimeout", "00:00:10")]
+    [InlineData("Cluster:CoordinatorCheckTimeout", "00:01:00")]
+    public void A_wait_is_above_zero_and_at_most_its_bound(string option, string bound)
+    {
+        var longest = TimeSpan.Parse(bound, System.Globalization.CultureInfo.InvariantCulture);
+
+        Assert.True(Validate(WithWait(option, longest)).Succeeded);
+        AssertFailsNaming(option, Validate(WithWait(option, longest + TimeSpan.FromMilliseconds(1))));
+        AssertFailsNaming(option, Validate(WithWait(option, TimeSpan.Zero)));
+        AssertFailsNaming(option, Validate(WithWait(option, TimeSpan.FromSeconds(-1))));
+    }
+
     [Fact]
     public void A_user_query_timeout_of_zero_is_rejected() =>
         AssertFailsNaming("Cluster:UserQueryTimeout", Validate(new SseOptions { Cluster = { UserQueryTimeout = TimeSpan.Zero } }));
@@ -380,6 +398,20 @@ public sealed class SseOptionsValidatorTests
         var failures = Validate(options).Failures ?? [];
 
         Assert.Equal(3, failures.Count());
+    }
+
+    /// <summary>Default options with the wait <paramref name="option"/> (its path under <c>Sse</c>) set to <paramref name="wait"/>.</summary>
+    private static SseOptions WithWait(string option, TimeSpan wait)
+    {
+        var options = new SseOptions();
+        object section = options;
+        var names = option.Split(':');
+        foreach (var name in names[..^1])
+        {
+            section = section.GetType().GetProperty(name)!.GetValue(section)!;
+        }
+        section.GetType().GetProperty(names[^1])!.SetValue(section, wait);
+        return options;
     }
 
     private static ValidateOptionsResult Validate(SseOptions options, string environmentName = "Production") =>

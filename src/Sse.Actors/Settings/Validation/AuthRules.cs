@@ -19,5 +19,6 @@ internal static class AuthRules
         failures.Require(!string.IsNullOrWhiteSpace(auth.UserIdClaim), $"{A}:UserIdClaim must not be empty.");
         failures.Require(auth.TicketLifetime >= TimeSpan.FromSeconds(1) && auth.TicketLifetime <= SseAuthOptions.MaxTicketLifetime,
             $"{A}:TicketLifetime must be between 1 second and {SseAuthOptions.MaxTicketLifetime} (is {auth.TicketLifetime}).");
+        failures.RequireWait(auth.TicketRedeemTimeout, $"{A}:TicketRedeemTimeout", TimeSpan.FromMinutes(1));
     }
 }

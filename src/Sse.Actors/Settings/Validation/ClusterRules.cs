@@ -27,6 +27,7 @@ internal static class ClusterRules
         }
         failures.Require(cluster.FailureDetectionPause >= TimeSpan.FromSeconds(1), $"{C}:FailureDetectionPause must be at least 1 second (is {cluster.FailureDetectionPause}).");
         failures.Require(cluster.DownUnreachableAfter >= TimeSpan.FromSeconds(1), $"{C}:DownUnreachableAfter must be at least 1 second (is {cluster.DownUnreachableAfter}).");
+        failures.RequireWait(cluster.CoordinatorCheckTimeout, $"{C}:CoordinatorCheckTimeout", TimeSpan.FromMinutes(1));
         failures.Require(cluster.QueryTimeout > TimeSpan.Zero, $"{C}:QueryTimeout must be positive (is {cluster.QueryTimeout}).");
         failures.Require(cluster.UserQueryTimeout > TimeSpan.Zero, $"{C}:UserQueryTimeout must be positive (is {cluster.UserQueryTimeout}).");
     }

@@ -2,7 +2,7 @@ namespace Sse.Actors.Settings.Validation;
 
 /// <summary>
 /// The rules of <c>Sse:Cluster:Tls</c>: one certificate, and seed nodes that speak the same protocol. Whether the certificate
-/// can be loaded is checked where it is loaded, as the broker starts (<c>Hosting/ClusterCertificate</c>).
+/// can be loaded is checked where it is loaded, as the broker starts (<c>Clustering/ClusterTls.cs</c>, <c>ClusterCertificate</c>).
 /// </summary>
 internal static class ClusterTlsRules
 {

@@ -25,6 +25,8 @@ internal static class CoreRules
         failures.Require(options.RefusedRetryAfter >= TimeSpan.FromSeconds(1), $"{S}:RefusedRetryAfter must be at least 1 second (is {options.RefusedRetryAfter}).");
         failures.Require(options.PublishTimeout > TimeSpan.Zero && options.PublishTimeout <= TimeSpan.FromMinutes(5),
             $"{S}:PublishTimeout must be above 0 and at most 5 minutes (is {options.PublishTimeout}).");
+        failures.RequireWait(options.ConnectTimeout, $"{S}:ConnectTimeout", TimeSpan.FromMinutes(5));
+        failures.RequireWait(options.AdmissionTimeout, $"{S}:AdmissionTimeout", TimeSpan.FromMinutes(5));
         failures.Require(options.SubscribeRetryInterval > TimeSpan.Zero, $"{S}:SubscribeRetryInterval must be positive (is {options.SubscribeRetryInterval}).");
         failures.Require(options.EmptyEntityPassivation > TimeSpan.Zero, $"{S}:EmptyEntityPassivation must be positive (is {options.EmptyEntityPassivation}).");
         failures.Require(options.HistorySize == 0 || options.HistoryRetention >= options.EmptyEntityPassivation,

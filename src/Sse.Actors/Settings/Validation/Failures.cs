@@ -16,6 +16,10 @@ internal sealed class Failures
         }
     }
 
+    /// <summary>Records that <paramref name="option"/> (its full name) is not a wait above 0 and at most <paramref name="longest"/>.</summary>
+    public void RequireWait(TimeSpan wait, string option, TimeSpan longest) =>
+        Require(wait > TimeSpan.Zero && wait <= longest, $"{option} must be above 0 and at most {longest} (is {wait}).");
+
     public void Add(string message) => _messages.Add(message);
 
     public ValidateOptionsResult Result => _messages.Count == 0 ? ValidateOptionsResult.Success : ValidateOptionsResult.Fail(_messages);

@@ -15,5 +15,9 @@ internal static class HistoryStoreRules
             $"{S}:HistoryStore:ConnectionString is required when {S}:HistoryStore:Provider is PostgreSql.");
         failures.Require(store.Provider != SseHistoryStore.Sqlite || (options.Cluster.SeedNodes.Length == 0 && !options.Cluster.Bootstrap.Enabled),
             $"{S}:HistoryStore:Provider Sqlite is a file on one node; a cluster ({S}:Cluster:SeedNodes or {S}:Cluster:Bootstrap is set) needs PostgreSql, which every node shares.");
+        failures.RequireWait(store.CheckTimeout, $"{S}:HistoryStore:CheckTimeout", TimeSpan.FromMinutes(1));
+        // Sharding's hand-off waits for the write (akka.cluster.sharding.handoff-timeout, 10 s by default); the entity's start waits for the read.
+        failures.RequireWait(store.HandoverWriteTimeout, $"{S}:HistoryStore:HandoverWriteTimeout", TimeSpan.FromSeconds(10));
+        failures.RequireWait(store.HandoverReadTimeout, $"{S}:HistoryStore:HandoverReadTimeout", TimeSpan.FromSeconds(10));
     }
 }

@@ -9,7 +9,7 @@ using Akka.Event;
 using Akka.Hosting;
 using Sse.Actors.Settings;
 
-namespace Sse.Actors.Hosting;
+namespace Sse.Actors.Clustering;
 
 /// <summary>
 /// The Akka.Discovery method of <see cref="SseClusterDiscovery.Kubernetes"/>: the running pods of a label selector, read from the

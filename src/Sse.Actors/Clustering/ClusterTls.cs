@@ -4,7 +4,7 @@ using Akka.Remote.Transport.DotNetty;
 using Microsoft.Extensions.Options;
 using Sse.Actors.Settings;
 
-namespace Sse.Actors.Hosting;
+namespace Sse.Actors.Clustering;
 
 /// <summary>The node's certificate for <c>Sse:Cluster:Tls</c>, and which peer certificates it accepts on its cluster connections, in and out.</summary>
 internal static class ClusterTls

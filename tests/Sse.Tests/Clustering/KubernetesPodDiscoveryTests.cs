@@ -6,10 +6,11 @@ using Akka.Discovery;
 using Microsoft.AspNetCore.Builder;
 using Microsoft.AspNetCore.Hosting;
 using Microsoft.AspNetCore.Http;
+using Sse.Actors.Clustering;
 using Sse.Actors.Hosting;
 using Sse.Actors.Settings;
 
-namespace Sse.Tests.Hosting;
+namespace Sse.Tests.Clustering;
 
 /// <summary>
 /// Kubernetes API discovery against a stand-in API server on 127.0.0.1 over HTTPS (its own CA, as a pod's service account has):

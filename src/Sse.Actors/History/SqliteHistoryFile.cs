@@ -1,7 +1,7 @@
 using Microsoft.Data.Sqlite;
 using Sse.Actors.Settings;
 
-namespace Sse.Actors.Hosting;
+namespace Sse.Actors.History;
 
 /// <summary>The SQLite file of the durable history store, made ready before the journal opens it.</summary>
 internal static class SqliteHistoryFile

@@ -2,10 +2,11 @@ using System.Security.Cryptography;
 using System.Security.Cryptography.X509Certificates;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Options;
+using Sse.Actors.Clustering;
 using Sse.Actors.Hosting;
 using Sse.Actors.Settings;
 
-namespace Sse.Tests.Hosting;
+namespace Sse.Tests.Clustering;
 
 /// <summary>The cluster's certificate is loaded once, as the options are validated at start; one that cannot be loaded stops start-up naming its option.</summary>
 [Trait("Category", TestCategories.Http)]

@@ -1,9 +1,11 @@
 using Akka.Actor;
 using Akka.Cluster;
+using Akka.Configuration;
 using Akka.Event;
+using Akka.Hosting;
 using Microsoft.Extensions.Hosting;
 
-namespace Sse.Actors.Hosting;
+namespace Sse.Actors.Clustering;
 
 /// <summary>
 /// Nodes whose <c>Sse:ShardCount</c> differ map one stream to two shards, so one stream could have two entities.
@@ -71,4 +73,30 @@ internal sealed class ShardCountCheck : ReceiveActor
     private static int? CountOf(Member member) =>
         member.Roles.Where(role => role.StartsWith(RolePrefix, StringComparison.Ordinal)).Select(role => (int?)int.Parse(role[RolePrefix.Length..],
             System.Globalization.CultureInfo.InvariantCulture)).FirstOrDefault();
+}
+
+internal static class ShardCountCheckConfiguration
+{
+    /// <summary>
+    /// Adds the node's shard count as a cluster role to those configured so far (the app's own stay), and the
+    /// <see cref="ShardCountCheck"/> that compares it with the oldest member's once the node is up.
+    /// </summary>
+    public static AkkaConfigurationBuilder WithShardCountCheck(this AkkaConfigurationBuilder builder, int shardCount)
+    {
+        var role = ShardCountCheck.RoleFor(shardCount);
+        var roles = builder.Configuration.HasValue ? builder.Configuration.Value.GetStringList("akka.cluster.roles", []) : [];
+        if (!roles.Contains(role))
+        {
+            builder.AddHocon($"akka.cluster.roles = [{string.Join(", ", roles.Append(role).Select(r => r.ToHocon()))}]", HoconAddMode.Prepend);
+        }
+        return builder.WithActors((system, _, resolver) =>
+        {
+            if (!Cluster.Get(system).SelfRoles.Contains(role))
+            {
+                throw new InvalidOperationException(
+                    $"This node lacks the cluster role {role} that WithSseBroker adds: akka.cluster.roles was set again after it. Call WithSseBroker after WithClustering.");
+            }
+            system.ActorOf(ShardCountCheck.Props(resolver.GetService<IHostApplicationLifetime>()), "sse-shard-count-check");
+        });
+    }
 }

@@ -3,7 +3,7 @@ using Akka.Hosting;
 using Akka.Management.Cluster.Bootstrap;
 using Sse.Actors.Settings;
 
-namespace Sse.Actors.Hosting;
+namespace Sse.Actors.Clustering;
 
 /// <summary>
 /// <c>Sse:Cluster:Bootstrap</c> on the actor system: Akka.Management's cluster bootstrap, and the discovery method that finds the

@@ -14,7 +14,7 @@ using Newtonsoft.Json;
 using Sse.Actors.Settings;
 using Akka.Management.Cluster.Bootstrap;
 
-namespace Sse.Actors.Hosting;
+namespace Sse.Actors.Clustering;
 
 /// <summary>
 /// With <c>Sse:Cluster:Bootstrap</c>: the node's management endpoint, which the other nodes' bootstrap probes
