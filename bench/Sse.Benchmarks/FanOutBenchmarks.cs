@@ -14,8 +14,8 @@ using Sse.Actors.Settings;
 namespace Sse.Benchmarks;
 
 /// <summary>
-/// One publish reaching every subscriber through the real actors: a topic entity fanning out to
-/// N local client actors, each queueing the event into its connection's buffer (drained here as
+/// One publish reaching every subscriber through the real actors: a topic entity handing it to the node's
+/// deliveries, which tell N local client actors, each queueing the event into its connection's buffer (drained here as
 /// a response writer would). Reported per publish; allocations include the actors' messages.
 /// </summary>
 [MemoryDiagnoser]
@@ -33,9 +33,9 @@ public class FanOutBenchmarks
     [GlobalSetup]
     public void Setup()
     {
-        _system = ActorSystem.Create("bench", ConfigurationFactory.ParseString("akka.loglevel = WARNING"));
+        _system = ActorSystem.Create("bench", ConfigurationFactory.ParseString($"akka.loglevel = WARNING\n{DeliveryMailbox.Hocon(100_000)}"));
         var options = new SseOptions { ClientBufferSize = 1024, HeartbeatInterval = TimeSpan.FromHours(1), ClientTimeout = TimeSpan.FromHours(2) };
-        FanOutWorkers.Start(_system, options.FanOutSettings());
+        NodeDeliveries.Start(_system, options.DeliverySettings(metrics: null) with { ListensForBroadcasts = false });
         _topic = _system.ActorOf(StreamEntity.Props(Topic, new StreamEntitySettings(TimeSpan.FromHours(1))));
         var region = _system.ActorOf(Props.Create(() => new TopicRegionStandIn(_topic)));
         _connections = [.. Enumerable.Range(0, Subscribers).Select(_ => new ClientConnection(Guid.NewGuid().ToString(), null, ["bench"], options.ClientBufferSize))];
@@ -90,7 +90,7 @@ public class SendToUserBenchmarks
     [GlobalSetup]
     public void Setup()
     {
-        _system = ActorSystem.Create("bench", ConfigurationFactory.ParseString("akka.loglevel = WARNING"));
+        _system = ActorSystem.Create("bench", ConfigurationFactory.ParseString($"akka.loglevel = WARNING\n{DeliveryMailbox.Hocon(100_000)}"));
         _user = _system.ActorOf(StreamEntity.Props(new StreamKey.User(_userId), new StreamEntitySettings(TimeSpan.FromHours(1))));
         var region = _system.ActorOf(Props.Create(() => new UserRegionStandIn(_user)));
         _publish = _options.PublishSettings();
@@ -123,8 +123,8 @@ internal static class BenchMetrics
 }
 
 /// <summary>
-/// One hot topic with 10,000 local subscribers, events published back to back: delivered by one actor's loop
-/// (1 partition) or split over the node's fan-out workers (one per core). Reported per event.
+/// One hot topic with 10,000 local subscribers, events published back to back: delivered by one delivery actor's loop
+/// (1 partition) or by the node's deliveries, each owning a share of the connections (one per core). Reported per event.
 /// </summary>
 [MemoryDiagnoser]
 public class HotTopicScalingBenchmarks
@@ -145,8 +145,8 @@ public class HotTopicScalingBenchmarks
     [GlobalSetup]
     public void Setup()
     {
-        _system = ActorSystem.Create("bench", ConfigurationFactory.ParseString("akka.loglevel = WARNING"));
-        FanOutWorkers.Start(_system, new FanOutSettings(Partitions));
+        _system = ActorSystem.Create("bench", ConfigurationFactory.ParseString($"akka.loglevel = WARNING\n{DeliveryMailbox.Hocon(100_000)}"));
+        NodeDeliveries.Start(_system, new DeliverySettings(Partitions, Metrics: null, ListensForBroadcasts: false));
         _topic = _system.ActorOf(StreamEntity.Props(Topic, new StreamEntitySettings(TimeSpan.FromHours(1))));
         var options = new SseOptions { ClientBufferSize = 1024, HeartbeatInterval = TimeSpan.FromHours(1), ClientTimeout = TimeSpan.FromHours(2) };
         var region = _system.ActorOf(Props.Create(() => new FanOutBenchmarks.TopicRegionStandIn(_topic)));

@@ -41,16 +41,16 @@ internal static class SseTestConfig
         """).WithFallback(SerializeMessages);
 
     /// <summary>
-    /// Gives the node's extensions (publish receipts, fan-out workers, deliveries) their settings, as <c>WithSseBroker</c> does from the
+    /// Gives the node's extensions (publish receipts, deliveries) their settings, as <c>WithSseBroker</c> does from the
     /// options: the default options' unless a test says otherwise. A test's own actor system that runs broker actors calls it first.
     /// </summary>
-    public static ActorSystem WithNodeExtensions(this ActorSystem system, PublishReceiptsSettings? receipts = null, FanOutSettings? fanOut = null)
+    public static ActorSystem WithNodeExtensions(this ActorSystem system, PublishReceiptsSettings? receipts = null, int? deliveries = null)
     {
         var defaults = new SseOptions();
         PublishReceipts.Start(system, receipts ?? defaults.PublishReceiptsSettings());
-        var fanOutSettings = FanOutWorkers.Start(system, fanOut ?? defaults.FanOutSettings()).Settings;
         var clustered = ((ExtendedActorSystem)system).Provider is Akka.Cluster.IClusterActorRefProvider;
-        NodeDeliveries.Start(system, new DeliverySettings(fanOutSettings.Partitions, Metrics: null, ListensForBroadcasts: clustered));
+        var settings = defaults.DeliverySettings(metrics: null) with { ListensForBroadcasts = clustered };
+        NodeDeliveries.Start(system, deliveries is { } partitions ? settings with { Partitions = partitions } : settings);
         return system;
     }
 }

@@ -23,8 +23,8 @@ public sealed record BrokerSettings(int MaxConnections, int MaxConnectionsPerUse
 /// <summary>
 /// The node's broker: admits or refuses connections, supervises one <see cref="ClientActor"/> per connection, keeps the
 /// node's counts (and the connection metrics), and accepts the commands and queries a service tells it. Events do not pass
-/// through it: the node's <see cref="DeliveryActor"/>s hand them to the connections, and the broker tells the broadcasts'
-/// delivery of each connection it admits and ends. It also ticks for its connections: each gets <see cref="ClientProtocol.Tick"/>
+/// through it: the node's <see cref="DeliveryActor"/>s hand them to the connections, and the broker tells a connection's
+/// delivery when it admits and ends it. It also ticks for its connections: each gets <see cref="ClientProtocol.Tick"/>
 /// once per <c>HeartbeatInterval</c>, a slice of them per tick, so a node keeps one timer rather than one per connection and
 /// their heartbeats are spread over the interval.
 /// </summary>
@@ -45,7 +45,7 @@ public sealed partial class BrokerActor : ReceiveActor, IWithTimers
     private readonly PublishReceipts _receipts = PublishReceipts.For(Context.System);
     private readonly BroadcastPublisher _broadcasts;
     private readonly ActiveStreams _activeStreams = ActiveStreams.For(Context.System);
-    private readonly IActorRef _everyone = NodeDeliveries.Of(Context.System).Broadcasts;
+    private readonly NodeDeliveries _deliveries = NodeDeliveries.Of(Context.System);
     private readonly ILoggingAdapter _log = Context.GetLogger();
 
     private readonly Dictionary<IActorRef, ClientConnection> _clients = [];
@@ -125,7 +125,7 @@ public sealed partial class BrokerActor : ReceiveActor, IWithTimers
         var client = Context.ActorOf(LeanMailbox.For(ClientActor.Props(connection, _regions, _settings.Clients, _metrics), Context.System), $"client-{connection.ClientId:N}");
         _clients.Add(client, connection);
         // Before the client subscribes: a broadcast from now on reaches it, held back until its welcome.
-        _everyone.Tell(new DeliveryProtocol.Joined(client));
+        _deliveries.For(client).Tell(new DeliveryProtocol.Joined(client));
         _accepted++;
         _metrics.ConnectionOpened();
         Sender.Tell(new Accepted(client));
@@ -152,7 +152,7 @@ public sealed partial class BrokerActor : ReceiveActor, IWithTimers
             return;
         }
         _metrics.ConnectionsClosed(1);
-        _everyone.Tell(new DeliveryProtocol.Left(client));
+        _deliveries.For(client).Tell(new DeliveryProtocol.Left(client));
     }
 
     /// <summary>The users with a connection on this node, each once.</summary>

@@ -108,6 +108,6 @@ public sealed partial class ClientActor
         {
             subscribe = subscribe with { MaxSubscribers = _connection.MaxUserConnections };
         }
-        _regions.For(stream).Tell(subscribe with { Delivery = _deliveries.For(stream) });
+        _regions.For(stream).Tell(subscribe with { Delivery = _delivery });
     }
 }

@@ -17,7 +17,7 @@ namespace Sse.Actors.Clients;
 /// acknowledged, then the welcome, after which nothing addressed to the connection is missed; live; and ending. How its
 /// streams resume (by position with history on, with a reset without) is <see cref="ConnectionStreams"/>' part. The
 /// broadcasts are one of those streams with history on: their entity only answers the replay, and the live ones come
-/// through the node's broadcasts delivery, which the broker told of this client before it subscribed.
+/// through its delivery, which the broker told of this client before it subscribed.
 /// </summary>
 /// <remarks>
 /// A node holds one per connection, so it keeps no timers and no stash of its own: its tick comes from the node's
@@ -32,7 +32,8 @@ public sealed partial class ClientActor : UntypedActor
     private readonly SseMetrics _metrics;
     private readonly ConnectionStreams _streams;
     private readonly ConnectionWriter _writer;
-    private readonly NodeDeliveries _deliveries;
+    // The node's delivery that owns this connection: every entity sends it the connection's acknowledgements and events.
+    private readonly IActorRef _delivery;
     // Events (and catch-up requests) that came before the welcome; null once live, or when none came.
     private Queue<object>? _beforeWelcome;
     private int _eventsBeforeWelcome;
@@ -49,7 +50,7 @@ public sealed partial class ClientActor : UntypedActor
         _metrics = metrics;
         _streams = ConnectionStreams.For(connection, settings.History);
         _writer = new ConnectionWriter(connection, settings.BufferSize, Self);
-        _deliveries = NodeDeliveries.Of(Context.System);
+        _delivery = NodeDeliveries.Of(Context.System).For(Self);
     }
 
     public static DirectProps Props(ClientConnection connection, StreamRegions regions, ClientSettings settings, SseMetrics metrics) =>

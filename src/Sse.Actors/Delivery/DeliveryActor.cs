@@ -13,45 +13,32 @@ using static Sse.Actors.Delivery.DeliveryProtocol;
 namespace Sse.Actors.Delivery;
 
 /// <summary>
-/// This node's connections of some streams (<see cref="NodeDeliveries"/> picks which), and the one path of their events:
-/// a stream's entity, on this node or another, sends each acknowledgement and each event here once for the node, and this
-/// actor hands them on. The connections of a stream are the ones its entity acknowledged and has not let go of, so the
-/// acknowledgement reaches a connection before any event sent after it. A stream with many connections here is delivered
-/// by every core (<see cref="LocalFanOut"/>). The broadcasts' delivery also holds every connection of the node, which every
-/// broadcast reaches. When its mailbox sheds live events (<see cref="DeliveryMailbox"/>) the connections of their streams
-/// catch up; when an entity stops or its node is lost, they subscribe again.
+/// A share of this node's connections (<see cref="NodeDeliveries"/> picks which), and the one path of their events: a
+/// stream's entity, on this node or another, sends each acknowledgement and each event here once for the share, and this
+/// actor hands them on. A stream's connections here are the ones its entity acknowledged and has not let go of, so the
+/// acknowledgement reaches a connection before any event sent after it. Every connection of the share gets the broadcasts.
+/// When its mailbox sheds live events (<see cref="DeliveryMailbox"/>) the connections of their streams catch up; when an
+/// entity stops or its node is lost, they subscribe again.
 /// </summary>
 internal sealed class DeliveryActor : UntypedActor
 {
     private readonly Dictionary<StreamKey, StreamConnections> _streams = [];
-    // Streams with many connections here, delivered by every core; a stream stays in it while it has connections.
-    private readonly Dictionary<StreamKey, LocalFanOut> _hotStreams = [];
-    private readonly FanOutWorkers _workers = FanOutWorkers.For(Context.System);
     private readonly ShedLog _shedLog;
-    private readonly bool _holdsEveryone;
     private readonly bool _listensForBroadcasts;
-    // The broadcasts' delivery only: every connection of the node.
+    // Every connection of the share: the broadcasts reach them all.
     private Recipients _everyone;
-    private LocalFanOut? _everyoneFanOut;
 
-    public DeliveryActor(SseMetrics? metrics, bool holdsEveryone, bool listensForBroadcasts)
+    public DeliveryActor(SseMetrics? metrics, bool listensForBroadcasts)
     {
         _shedLog = new ShedLog(metrics, Context.GetLogger());
-        _holdsEveryone = holdsEveryone;
         _listensForBroadcasts = listensForBroadcasts;
     }
 
-    /// <param name="holdsEveryone">This is the broadcasts' delivery: it keeps every connection of the node and listens to the broadcast topic.</param>
-    public static Props Props(SseMetrics? metrics, bool holdsEveryone, bool listensForBroadcasts) =>
-        Akka.Actor.Props.Create(() => new DeliveryActor(metrics, holdsEveryone, listensForBroadcasts));
+    public static Props Props(SseMetrics? metrics, bool listensForBroadcasts) =>
+        Akka.Actor.Props.Create(() => new DeliveryActor(metrics, listensForBroadcasts));
 
     protected override void PreStart()
     {
-        if (!_holdsEveryone)
-        {
-            return;
-        }
-        _everyoneFanOut = new LocalFanOut(_workers);
         if (_listensForBroadcasts)
         {
             DistributedPubSub.Get(Context.System).Mediator.Tell(new Subscribe(NodeDeliveries.BroadcastTopic, Self));
@@ -66,7 +53,7 @@ internal sealed class DeliveryActor : UntypedActor
                 Deliver(m.Stream, m.Event);
                 break;
             case DeliverBroadcast m:
-                _everyoneFanOut?.Deliver(_everyone, m.Event);
+                TellAll(_everyone, m.Event, Self);
                 break;
             case Subscribed m:
                 Acknowledge(m.Subscriber, m.Ack, Sender);
@@ -83,11 +70,9 @@ internal sealed class DeliveryActor : UntypedActor
                 break;
             case Joined m:
                 _everyone.Add(m.Client);
-                _everyoneFanOut?.Changed();
                 break;
             case Left m:
                 _everyone.Remove(m.Client);
-                _everyoneFanOut?.Changed();
                 break;
             case EventsShed m:
                 CatchUp(m.Queue);
@@ -107,22 +92,7 @@ internal sealed class DeliveryActor : UntypedActor
         {
             return;
         }
-        if (_hotStreams.TryGetValue(stream, out var fanOut))
-        {
-            fanOut.Deliver(connections.Clients, sseEvent);
-            return;
-        }
-        if (_workers.Splits(connections.Clients.Count))
-        {
-            _hotStreams[stream] = fanOut = new LocalFanOut(_workers);
-            fanOut.Deliver(connections.Clients, sseEvent);
-            return;
-        }
-        // The concrete type's struct enumerator: a small fan-out allocates nothing.
-        foreach (var client in connections.Clients)
-        {
-            client.Tell(sseEvent);
-        }
+        TellAll(connections.Clients, sseEvent, Self);
     }
 
     /// <summary>
@@ -147,9 +117,9 @@ internal sealed class DeliveryActor : UntypedActor
             }
         }
         // The broadcasts reach every connection already.
-        if (stream is not StreamKey.Broadcasts && connections.Clients.Add(subscriber))
+        if (stream is not StreamKey.Broadcasts)
         {
-            HotStreamChanged(stream);
+            connections.Clients.Add(subscriber);
         }
         subscriber.Tell(ack, entity);
     }
@@ -161,7 +131,6 @@ internal sealed class DeliveryActor : UntypedActor
         {
             return;
         }
-        HotStreamChanged(stream);
         if (connections.Clients.Count == 0 && stream is not StreamKey.Broadcasts)
         {
             Forget(stream, entity);
@@ -174,7 +143,7 @@ internal sealed class DeliveryActor : UntypedActor
         ref var connections = ref CollectionsMarshal.GetValueRefOrNullRef(_streams, stream);
         if (Unsafe.IsNullRef(ref connections) || !entity.Equals(connections.Entity))
         {
-            // With history on every connection follows the broadcasts' entity of this node.
+            // With history on every connection follows the broadcasts' entity (this one's end is told to every delivery).
             if (stream is StreamKey.Broadcasts && entity.Path.Address.HasLocalScope)
             {
                 TellAll(_everyone, new StreamProtocol.EntityStopped(stream), entity);
@@ -189,7 +158,6 @@ internal sealed class DeliveryActor : UntypedActor
     {
         TellAll(stream is StreamKey.Broadcasts ? _everyone : connections.Clients, new StreamProtocol.EntityStopped(stream), entity);
         connections.Clients = default;
-        HotStreamChanged(stream);
         if (!entity.Path.Address.HasLocalScope)
         {
             Context.Unwatch(entity);
@@ -199,18 +167,9 @@ internal sealed class DeliveryActor : UntypedActor
     private void Forget(StreamKey stream, IActorRef entity)
     {
         _streams.Remove(stream);
-        _hotStreams.Remove(stream);
         if (!entity.Path.Address.HasLocalScope)
         {
             Context.Unwatch(entity);
-        }
-    }
-
-    private void HotStreamChanged(StreamKey stream)
-    {
-        if (_hotStreams.TryGetValue(stream, out var fanOut))
-        {
-            fanOut.Changed();
         }
     }
 
@@ -230,6 +189,7 @@ internal sealed class DeliveryActor : UntypedActor
         }
     }
 
+    // The concrete type's struct enumerator: a small fan-out allocates nothing.
     private static void TellAll(in Recipients clients, object message, IActorRef sender)
     {
         foreach (var client in clients)

@@ -56,7 +56,6 @@ public static partial class SseAkkaConfiguration
             .WithHistoryJournal(options)
             // Before the regions: every publish waits on the receipts, and every event goes through the node's deliveries.
             .WithPublishReceipts(options.PublishReceiptsSettings())
-            .WithFanOutWorkers(options.FanOutSettings())
             .WithNodeDeliveries(options, metrics)
             .WithStreamRegions(options, metrics)
             .WithTicketRegion(options.ShardCount)

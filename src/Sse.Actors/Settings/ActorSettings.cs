@@ -40,11 +40,8 @@ public static class ActorSettings
 
     internal static PublishReceiptsSettings PublishReceiptsSettings(this SseOptions options) => new(MaxPending: options.Limits.MaxPendingPublishes);
 
-    internal static FanOutSettings FanOutSettings(this SseOptions options) => new(Partitions: options.Partitions());
-
-    internal static DeliverySettings DeliverySettings(this SseOptions options, SseMetrics metrics) => new(Partitions: options.Partitions(), Metrics: metrics);
-
-    private static int Partitions(this SseOptions options) => options.FanOutPartitions > 0 ? options.FanOutPartitions : Environment.ProcessorCount;
+    internal static DeliverySettings DeliverySettings(this SseOptions options, SseMetrics? metrics) =>
+        new(Partitions: options.FanOutPartitions > 0 ? options.FanOutPartitions : Environment.ProcessorCount, Metrics: metrics);
 
     /// <summary>History on, in a durable store (SQLite or PostgreSQL through Akka.Persistence).</summary>
     internal static bool HistoryIsDurable(this SseOptions options) => options.HistorySize > 0 && options.HistoryStore.Provider != SseHistoryStore.Memory;

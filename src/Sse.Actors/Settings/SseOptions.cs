@@ -122,8 +122,8 @@ public sealed class SseOptions
     public int ShardCount { get; set; } = 100;
 
     /// <summary>
-    /// Fan-out workers per node: a stream with many connections on the node (a hot topic, the broadcasts) is delivered
-    /// by all of them at once. 0: one per core.
+    /// Delivery actors per node, each owning a share of the node's connections: a stream with connections in many shares
+    /// (a hot topic, the broadcasts) is delivered by all of them at once. 0: one per core.
     /// </summary>
     public int FanOutPartitions { get; set; }
 }

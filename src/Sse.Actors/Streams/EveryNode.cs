@@ -6,11 +6,11 @@ using Sse.Actors.Events;
 namespace Sse.Actors.Streams;
 
 /// <summary>
-/// The broadcasts' audience: every connection of the cluster, reached through each node's broadcasts delivery, which holds
-/// every connection of its node (one pub-sub message per node). It keeps nobody and is never empty.
+/// The broadcasts' audience: every connection of the cluster, reached through every node's deliveries, each holding a share
+/// of its node's connections (one pub-sub message per delivery). It keeps nobody and is never empty.
 /// </summary>
-/// <param name="localDelivery">This node's broadcasts delivery, told when the entity stops: with history on every connection subscribes to the broadcasts' replay.</param>
-internal sealed class EveryNode(IActorRef mediator, IActorRef? localDelivery) : IStreamAudience
+/// <param name="localDeliveries">This node's deliveries, told when the entity stops: with history on every connection subscribes to the broadcasts' replay.</param>
+internal sealed class EveryNode(IActorRef mediator, IReadOnlyList<IActorRef> localDeliveries) : IStreamAudience
 {
     public int Count => 0;
 
@@ -27,5 +27,11 @@ internal sealed class EveryNode(IActorRef mediator, IActorRef? localDelivery) : 
     public void Deliver(SseEvent sseEvent) =>
         mediator.Tell(new Publish(NodeDeliveries.BroadcastTopic, new DeliveryProtocol.DeliverBroadcast(sseEvent)));
 
-    public void Stopped(IActorRef entity) => localDelivery?.Tell(new StreamProtocol.EntityStopped(StreamKey.Broadcasts.Instance), entity);
+    public void Stopped(IActorRef entity)
+    {
+        foreach (var delivery in localDeliveries)
+        {
+            delivery.Tell(new StreamProtocol.EntityStopped(StreamKey.Broadcasts.Instance), entity);
+        }
+    }
 }

@@ -40,7 +40,7 @@ internal interface IStreamAudience
     void Stopped(IActorRef entity);
 
     static IStreamAudience For(StreamKey stream, IActorContext entity) => stream is StreamKey.Broadcasts
-        ? new EveryNode(DistributedPubSub.Get(entity.System).Mediator, entity.System.GetExtension<NodeDeliveries>()?.Broadcasts)
+        ? new EveryNode(DistributedPubSub.Get(entity.System).Mediator, entity.System.GetExtension<NodeDeliveries>()?.All ?? [])
         : new SubscriberSet(stream, entity);
 }
 

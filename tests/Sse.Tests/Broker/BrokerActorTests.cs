@@ -342,7 +342,7 @@ public sealed class BrokerActorTests : Akka.TestKit.Xunit2.TestKit
         entities.Send(client, new SubscribedToStream(user.Stream, new StreamReplay(new StreamPosition(1, 0), Gap: false, [])));
         entities.Send(client, new SubscribedToStream(StreamKey.Broadcasts.Instance, new StreamReplay(new StreamPosition(7, 0), Gap: false, [])));
 
-        entities.Send(NodeDeliveries.Of(Sys).Broadcasts, new EntityStopped(StreamKey.Broadcasts.Instance));
+        entities.Send(NodeDeliveries.Of(Sys).For(client), new EntityStopped(StreamKey.Broadcasts.Instance));
 
         _broadcastRegion.ExpectMsg<SubscribeToStream>(m => m.Subscriber.Equals(client) && m.From == new StreamPosition(7, 0));
     }
@@ -452,7 +452,7 @@ public sealed class BrokerActorTests : Akka.TestKit.Xunit2.TestKit
         var bob = NewConnection(Guid.NewGuid().ToString());
         var bobClient = Connect(broker, bob);
         await GoLive(bobClient, bob);
-        var delivery = NodeDeliveries.Of(Sys).For(new StreamKey.User(alice.UserId));
+        var delivery = NodeDeliveries.Of(Sys).For(aliceClient);
         var queue = new DeliveryMessageQueue(capacity: 0);
         queue.Enqueue(delivery, new Envelope(new DeliveryProtocol.StreamEvent(new StreamKey.User(alice.UserId), Actors.Events.SseEncoder.Encode("n", "shed")), ActorRefs.NoSender));
         Assert.True(queue.TryDequeue(out var notice));
@@ -463,7 +463,7 @@ public sealed class BrokerActorTests : Akka.TestKit.Xunit2.TestKit
         Assert.Equal("reset", reset.EventType);
         Assert.Contains("\"user\"", reset.Data);
         // Bob's stream lost nothing: the next thing he reads is his next event.
-        NodeDeliveries.Of(Sys).For(new StreamKey.User(bob.UserId)).Tell(new DeliveryProtocol.StreamEvent(new StreamKey.User(bob.UserId), Actors.Events.SseEncoder.Encode("n", "to bob")));
+        NodeDeliveries.Of(Sys).For(bobClient).Tell(new DeliveryProtocol.StreamEvent(new StreamKey.User(bob.UserId), Actors.Events.SseEncoder.Encode("n", "to bob")));
         Assert.Equal("to bob", (await bob.Events.ReadEventAsync()).Data);
     }
 

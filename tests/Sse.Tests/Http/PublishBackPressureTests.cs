@@ -41,18 +41,18 @@ public sealed class PublishBackPressureTests
     }
 
     [Fact]
-    public async Task The_nodes_broker_runs_on_its_bounded_mailbox_and_its_depth_is_a_metric()
+    public async Task The_nodes_deliveries_run_on_their_bounded_mailbox_and_their_depth_is_a_metric()
     {
         await using var host = await BrokerHost.StartAsync(new Dictionary<string, string> { ["Sse:Limits:MaxBrokerBacklog"] = "500" });
-        var broker = host.ActorSystem.GetExtension<ActorRegistry>().Get<BrokerActor>();
 
-        // An actor's cell starts on its dispatcher, after ActorOf has returned.
-        await Eventually.HoldsAsync(() => ((ActorRefWithCell)broker).Underlying is ActorCell, BrokerHost.FactTimeout,
-            () => $"the broker's cell is still {((ActorRefWithCell)broker).Underlying.GetType().Name}");
-        var cell = Assert.IsType<ActorCell>(((ActorRefWithCell)broker).Underlying);
-        Assert.NotNull(cell.Mailbox);
-
-        Assert.IsType<DeliveryMessageQueue>(cell.Mailbox.MessageQueue);
+        foreach (var delivery in NodeDeliveries.Of(host.ActorSystem).All)
+        {
+            // An actor's cell starts on its dispatcher, after ActorOf has returned.
+            await Eventually.HoldsAsync(() => ((ActorRefWithCell)delivery).Underlying is ActorCell, BrokerHost.FactTimeout,
+                () => $"the delivery's cell is still {((ActorRefWithCell)delivery).Underlying.GetType().Name}");
+            var cell = Assert.IsType<ActorCell>(((ActorRefWithCell)delivery).Underlying);
+            Assert.IsType<DeliveryMessageQueue>(cell.Mailbox!.MessageQueue);
+        }
         var scrape = await host.AwaitMetricsAsync(m => m.Samples.Any(s => s.Name == "sse_broker_backlog" && s.Label("node") == host.Node()));
         Assert.Equal("gauge", scrape.Types["sse_broker_backlog"]);
         Assert.Equal("gauge", scrape.Types["sse_stream_backlog_peak"]);

@@ -19,8 +19,8 @@ public sealed class NodeExtensionTests : IDisposable
     }
 
     [Fact]
-    public void Fan_out_workers_used_before_they_were_started_name_what_is_missing() =>
-        Assert.StartsWith("FanOutWorkers has no settings", Assert.Throws<InvalidOperationException>(() => FanOutWorkers.For(_system)).Message);
+    public void Deliveries_used_before_they_were_started_name_what_is_missing() =>
+        Assert.StartsWith("NodeDeliveries has no settings", Assert.Throws<InvalidOperationException>(() => NodeDeliveries.Of(_system)).Message);
 
     [Fact]
     public void An_extension_runs_on_the_settings_it_was_started_with_and_is_not_started_again_with_others()

@@ -91,7 +91,7 @@ public sealed class BroadcastHistoryTests : Akka.TestKit.Xunit2.TestKit
     public void A_stopping_broadcast_entity_tells_its_nodes_broadcasts_delivery_whose_connections_subscribe_again()
     {
         var connection = CreateTestProbe();
-        NodeDeliveries.Of(Sys).Broadcasts.Tell(new DeliveryProtocol.Joined(connection.Ref));
+        NodeDeliveries.Of(Sys).For(connection.Ref).Tell(new DeliveryProtocol.Joined(connection.Ref));
         var entity = StartBroadcasts();
 
         Sys.Stop(entity);

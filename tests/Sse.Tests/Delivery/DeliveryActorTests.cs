@@ -3,8 +3,8 @@ using Akka.Actor.Dsl;
 using Akka.TestKit;
 using Sse.Actors.Broker;
 using Sse.Actors.Clients;
-using Sse.Actors.Events;
 using Sse.Actors.Delivery;
+using Sse.Actors.Events;
 using Sse.Actors.Settings;
 using Sse.Actors.Streams;
 using Sse.Tests.Streams;
@@ -14,21 +14,22 @@ using static Sse.Actors.Streams.StreamProtocol;
 namespace Sse.Tests.Delivery;
 
 /// <summary>
-/// A stream with many connections on a node is delivered by the node's fan-out workers, one share each, instead of
-/// its delivery's loop; every connection still gets every event of the stream, in order.
+/// The node's deliveries, each owning a share of its connections: an entity sends each event once per delivery holding
+/// subscribers, so a hot topic is delivered by every core; each connection gets every event of its streams in order,
+/// after its acknowledgement, and nothing once its entity let go of it or stopped.
 /// </summary>
 [Trait("Category", TestCategories.Unit)]
-public sealed class HotStreamFanOutTests : Akka.TestKit.Xunit2.TestKit
+public sealed class DeliveryActorTests : Akka.TestKit.Xunit2.TestKit
 {
     private const int Partitions = 3;
-    private const int MinRecipients = 8;
     private static readonly StreamKey.Topic Hot = new("hot");
 
-    public HotStreamFanOutTests() : base(SseTestConfig.SerializeMessagesOnClusterNode) =>
-        Sys.WithNodeExtensions(fanOut: new FanOutSettings(Partitions, MinRecipients));
+    public DeliveryActorTests() : base(SseTestConfig.SerializeMessagesOnClusterNode) => Sys.WithNodeExtensions(deliveries: Partitions);
+
+    private NodeDeliveries Deliveries => NodeDeliveries.Of(Sys);
 
     [Fact]
-    public void A_hot_topic_is_handed_to_every_worker_and_each_subscriber_gets_every_event_in_order()
+    public void A_hot_topic_is_delivered_by_every_delivery_and_each_subscriber_gets_every_event_in_order()
     {
         var topic = Sys.ActorOf(Entities.Topic(Hot.Key, TimeSpan.FromMinutes(1)));
         var subscribers = Subscribe(topic, 30);
@@ -36,28 +37,16 @@ public sealed class HotStreamFanOutTests : Akka.TestKit.Xunit2.TestKit
         var sent = Publish(topic, 50);
 
         var senders = subscribers.SelectMany(subscriber => ExpectInOrder(subscriber, sent)).ToHashSet();
-        Assert.All(senders, sender => Assert.StartsWith("sse-fan-out-", sender.Path.Name));
-        // 30 subscribers over 3 partitions: more than one worker delivered.
-        Assert.True(senders.Count > 1, $"one worker delivered everything: {string.Join(", ", senders)}");
+        Assert.All(senders, sender => Assert.Contains(sender, Deliveries.All));
+        // 30 subscribers over 3 deliveries: more than one delivered.
+        Assert.True(senders.Count > 1, $"one delivery delivered everything: {string.Join(", ", senders)}");
     }
 
     [Fact]
-    public void A_stream_with_few_subscribers_is_delivered_by_its_nodes_delivery()
+    public void A_subscriber_its_entity_let_go_of_gets_nothing_more_and_the_others_everything()
     {
         var topic = Sys.ActorOf(Entities.Topic(Hot.Key, TimeSpan.FromMinutes(1)));
-        var subscribers = Subscribe(topic, MinRecipients - 1);
-
-        var sent = Publish(topic, 5);
-
-        var delivery = NodeDeliveries.Of(Sys).For(Hot);
-        Assert.All(subscribers, subscriber => Assert.All(ExpectInOrder(subscriber, sent), sender => Assert.Equal(delivery, sender)));
-    }
-
-    [Fact]
-    public void Once_split_a_stream_stays_split_when_subscribers_leave_so_no_event_overtakes_another()
-    {
-        var topic = Sys.ActorOf(Entities.Topic(Hot.Key, TimeSpan.FromMinutes(1)));
-        var subscribers = Subscribe(topic, MinRecipients + 2);
+        var subscribers = Subscribe(topic, 10);
         var first = Publish(topic, 20);
         foreach (var leaving in subscribers.Skip(2))
         {
@@ -68,17 +57,20 @@ public sealed class HotStreamFanOutTests : Akka.TestKit.Xunit2.TestKit
 
         foreach (var staying in subscribers.Take(2))
         {
-            var senders = ExpectInOrder(staying, [.. first, .. second]);
-            Assert.All(senders, sender => Assert.StartsWith("sse-fan-out-", sender.Path.Name));
+            ExpectInOrder(staying, [.. first, .. second]);
         }
-        Assert.All(subscribers.Skip(2), leaving => Assert.Equal(first.Count, leaving.ReceiveN(first.Count).Count));
+        foreach (var leaving in subscribers.Skip(2))
+        {
+            ExpectInOrder(leaving, first);
+            leaving.ExpectNoMsg(TimeSpan.FromMilliseconds(100));
+        }
     }
 
     [Fact]
-    public void A_subscriber_that_joins_a_split_stream_gets_the_events_after_its_acknowledgement()
+    public void A_subscriber_gets_the_events_recorded_after_its_acknowledgement()
     {
         var topic = Sys.ActorOf(Entities.Topic(Hot.Key, TimeSpan.FromMinutes(1)));
-        var subscribers = Subscribe(topic, MinRecipients * 2);
+        var subscribers = Subscribe(topic, 5);
         var before = Publish(topic, 10);
         var newcomer = Subscribe(topic, 1)[0];
 
@@ -89,7 +81,45 @@ public sealed class HotStreamFanOutTests : Akka.TestKit.Xunit2.TestKit
     }
 
     [Fact]
-    public async Task The_broker_connections_get_a_hot_stream_and_the_broadcasts_split_over_the_workers_each_in_order()
+    public void A_stopping_entity_tells_its_subscribers_through_their_delivery_in_its_name()
+    {
+        var topic = Sys.ActorOf(Entities.Topic(Hot.Key, TimeSpan.FromMinutes(1)));
+        var subscribers = Subscribe(topic, 4);
+
+        Sys.Stop(topic);
+
+        Assert.All(subscribers, subscriber =>
+        {
+            Assert.Equal(new EntityStopped(Hot), subscriber.ExpectMsg<EntityStopped>());
+            Assert.Equal(topic, subscriber.LastSender);
+        });
+    }
+
+    [Fact]
+    public void A_new_entity_of_the_stream_makes_the_ones_the_earlier_acknowledged_subscribe_again()
+    {
+        var earlier = CreateTestProbe();
+        var later = CreateTestProbe();
+        var (first, second) = (CreateTestProbe(), CreateTestProbe());
+        // Both in one delivery: the one the stream's connections share there.
+        var delivery = Deliveries.All[0];
+        earlier.Send(delivery, new DeliveryProtocol.Subscribed(first.Ref, new SubscribedToStream(Hot)));
+        first.ExpectMsg<SubscribedToStream>();
+
+        later.Send(delivery, new DeliveryProtocol.Subscribed(second.Ref, new SubscribedToStream(Hot)));
+
+        second.ExpectMsg<SubscribedToStream>();
+        Assert.Equal(later.Ref, second.LastSender);
+        first.ExpectMsg<EntityStopped>();
+        Assert.Equal(earlier.Ref, first.LastSender);
+        // The earlier entity's events no longer reach the first: it is subscribing again.
+        later.Send(delivery, new DeliveryProtocol.StreamEvent(Hot, SseEncoder.Encode("e", "from the later")));
+        Assert.Equal("from the later", second.ExpectMsg<SseEvent>().Parse().Data);
+        first.ExpectNoMsg(TimeSpan.FromMilliseconds(100));
+    }
+
+    [Fact]
+    public async Task A_connection_gets_its_topics_and_the_broadcasts_in_the_order_they_were_sent()
     {
         var regions = new StreamRegions(Acknowledger(), Acknowledger(), Acknowledger());
         var options = new SseOptions { HeartbeatInterval = TimeSpan.FromMinutes(10), ClientTimeout = TimeSpan.FromMinutes(20) };
@@ -102,19 +132,14 @@ public sealed class HotStreamFanOutTests : Akka.TestKit.Xunit2.TestKit
             Assert.Contains("\"welcome\"", (await connection.Events.ReadEventAsync()).Data);
         }
 
-        var deliveries = NodeDeliveries.Of(Sys);
         var sent = new List<string>();
         for (var i = 0; i < 40; i++)
         {
             sent.Add($"{(i % 2 == 0 ? "hot" : "broadcast")} {i}");
             var sseEvent = SseEncoder.Encode("e", sent[^1]);
-            if (i % 2 == 0)
+            foreach (var delivery in Deliveries.All)
             {
-                deliveries.For(Hot).Tell(new DeliveryProtocol.StreamEvent(Hot, sseEvent));
-            }
-            else
-            {
-                deliveries.Broadcasts.Tell(new DeliveryProtocol.DeliverBroadcast(sseEvent));
+                delivery.Tell(i % 2 == 0 ? new DeliveryProtocol.StreamEvent(Hot, sseEvent) : new DeliveryProtocol.DeliverBroadcast(sseEvent));
             }
         }
 
@@ -125,11 +150,7 @@ public sealed class HotStreamFanOutTests : Akka.TestKit.Xunit2.TestKit
             {
                 received.Add((await connection.Events.ReadEventAsync()).Data);
             }
-            // Each stream in order; two streams may interleave either way.
-            foreach (var kind in new[] { "hot", "broadcast" })
-            {
-                Assert.Equal(sent.Where(data => data.StartsWith(kind)), received.Where(data => data.StartsWith(kind)));
-            }
+            Assert.Equal(sent, received);
         }
     }
 
@@ -138,7 +159,7 @@ public sealed class HotStreamFanOutTests : Akka.TestKit.Xunit2.TestKit
         var probes = Enumerable.Range(0, count).Select(_ => CreateTestProbe()).ToList();
         foreach (var probe in probes)
         {
-            probe.Send(topic, new SubscribeToStream(Hot, probe.Ref, Delivery: NodeDeliveries.Of(Sys).For(Hot)));
+            probe.Send(topic, new SubscribeToStream(Hot, probe.Ref, Delivery: Deliveries.For(probe.Ref)));
             probe.ExpectMsg<SubscribedToStream>();
             Assert.Equal(topic, probe.LastSender);
         }
