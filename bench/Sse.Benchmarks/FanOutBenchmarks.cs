@@ -91,6 +91,7 @@ public class SendToUserBenchmarks
     public void Setup()
     {
         _system = ActorSystem.Create("bench", ConfigurationFactory.ParseString($"akka.loglevel = WARNING\n{DeliveryMailbox.Hocon(100_000)}"));
+        NodeDeliveries.Start(_system, _options.DeliverySettings(metrics: null) with { ListensForBroadcasts = false });
         _user = _system.ActorOf(StreamEntity.Props(new StreamKey.User(_userId), new StreamEntitySettings(TimeSpan.FromHours(1))));
         var region = _system.ActorOf(Props.Create(() => new UserRegionStandIn(_user)));
         _publish = _options.PublishSettings();

@@ -9,7 +9,7 @@ namespace Sse.Actors.Streams;
 
 /// <summary>
 /// The sharded entity of one stream: a user's, a topic's, or the broadcasts'. It keeps the stream's audience
-/// (<see cref="IStreamAudience"/>: subscribers on every node, or every node's broker) and hands each
+/// (<see cref="IStreamAudience"/>: subscribers on every node, grouped by delivery, or every delivery through pub-sub) and hands each
 /// event to it, through the stream's history (<see cref="IStreamHistory"/>: none, in memory, or a journal),
 /// which numbers and keeps it with history on. An entity with subscribers is never passivated; one that stays
 /// empty for <c>EmptyEntityPassivation</c> (or the history's retention) asks its shard to passivate it.
