@@ -14,8 +14,9 @@ public sealed partial class SseMetrics
         public const string NodeFull = "node_full";
         public const string UserLimit = "user_limit";
         public const string ShuttingDown = "shutting_down";
+        public const string NotAdmittedInTime = "not_admitted_in_time";
 
-        public static readonly string[] All = [Unauthorized, InvalidTopics, Forbidden, RateLimited, NodeFull, UserLimit, ShuttingDown];
+        public static readonly string[] All = [Unauthorized, InvalidTopics, Forbidden, RateLimited, NodeFull, UserLimit, ShuttingDown, NotAdmittedInTime];
     }
 
     /// <summary>The <c>reason</c> tag of <c>sse_send_errors</c>.</summary>

@@ -78,7 +78,13 @@ internal sealed class StreamEndpoint(
             settings.MaxConnectionsPerUser);
         try
         {
-            var result = await broker.ActorRef.Ask<ConnectResult>(new Connect(connection), settings.ConnectTimeout);
+            if (await AdmitAsync(connection, settings) is not { } result)
+            {
+                var reason = $"the broker did not admit the stream within Sse:ConnectTimeout ({settings.ConnectTimeout}); try again";
+                await RefuseWithRetryAfterAsync(context, StatusCodes.Status503ServiceUnavailable, SseMetrics.StreamRefusals.NotAdmittedInTime,
+                    reason, $"user {identity.UserId}: {reason}");
+                return;
+            }
             if (result is Refused refused)
             {
                 // The node's own limits; the user's is its entity's, below.
@@ -102,6 +108,22 @@ internal sealed class StreamEndpoint(
         {
             // Stops the client actor, also when it was created after a timed-out or abandoned connect.
             connection.End();
+        }
+    }
+
+    /// <summary>
+    /// The broker's answer to the connect, or null when it gave none in time (a node overloaded or stopping): the stream is
+    /// refused with 503, and a client actor the broker makes after that stops at once (<see cref="ClientConnection.End"/>).
+    /// </summary>
+    private async Task<ConnectResult?> AdmitAsync(ClientConnection connection, SseOptions settings)
+    {
+        try
+        {
+            return await broker.ActorRef.Ask<ConnectResult>(new Connect(connection), settings.ConnectTimeout);
+        }
+        catch (AskTimeoutException)
+        {
+            return null;
         }
     }
 
@@ -157,7 +179,6 @@ internal sealed class StreamEndpoint(
         return false;
     }
 
-    /// <summary>Answers a refused stream before any stream byte, counted and logged with its reason (never a credential) through <see cref="SseRefusalLog"/>.</summary>
     /// <summary>A refusal worth retrying later: <c>Retry-After</c> says when (<c>Sse:RefusedRetryAfter</c>).</summary>
     private Task RefuseWithRetryAfterAsync(HttpContext context, int status, string refusal, string reason, string logged)
     {
@@ -165,6 +186,7 @@ internal sealed class StreamEndpoint(
         return RefuseAsync(context, status, refusal, reason, logged);
     }
 
+    /// <summary>Answers a refused stream before any stream byte, counted and logged with its reason (never a credential) through <see cref="SseRefusalLog"/>.</summary>
     private async Task RefuseAsync(HttpContext context, int status, string refusal, string reason, string? logged = null)
     {
         refusals.StreamRefused(refusal, logged ?? reason);

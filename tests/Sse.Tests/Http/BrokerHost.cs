@@ -40,8 +40,10 @@ public sealed class BrokerHost : IAsyncDisposable
     /// <param name="hocon">Extra Akka.NET settings, over the shipped ones.</param>
     /// <param name="logging">Adds Serilog sinks, e.g. to capture what the host logs.</param>
     /// <param name="configure">Adds services to the host, e.g. the application's own authentication.</param>
+    /// <param name="akka">Adds actors to the broker's actor system, after the broker's own.</param>
     public static async Task<BrokerHost> StartAsync(IDictionary<string, string>? settings = null, string hocon = "",
-        Action<Serilog.LoggerConfiguration>? logging = null, Action<WebApplicationBuilder>? configure = null)
+        Action<Serilog.LoggerConfiguration>? logging = null, Action<WebApplicationBuilder>? configure = null,
+        Action<AkkaConfigurationBuilder>? akka = null)
     {
         var values = new Dictionary<string, string>
         {
@@ -58,8 +60,11 @@ public sealed class BrokerHost : IAsyncDisposable
             values[key] = value;
         }
         string[] args = ["--urls=http://127.0.0.1:0", "--environment=Development", .. values.Select(kv => $"--{kv.Key}={kv.Value}")];
-        var app = SseHostApp.Build(args, configure, configureAkka: (akka, _) =>
-            akka.AddHocon($"akka.actor.serialize-messages = on\n{hocon}", HoconAddMode.Prepend), configureLogging: logging);
+        var app = SseHostApp.Build(args, configure, configureAkka: (builder, _) =>
+        {
+            builder.AddHocon($"akka.actor.serialize-messages = on\n{hocon}", HoconAddMode.Prepend);
+            akka?.Invoke(builder);
+        }, configureLogging: logging);
         await app.StartAsync();
         return new BrokerHost(app, new Uri(app.Urls.First()));
     }

@@ -1,4 +1,7 @@
 using System.Net;
+using Akka.Actor;
+using Akka.Hosting;
+using Sse.Actors.Broker;
 using Xunit;
 
 namespace Sse.Tests.Http;
@@ -19,6 +22,20 @@ public sealed class ConnectionLimitTests
         Assert.NotNull(refused.Headers.RetryAfter);
         Assert.NotEqual("text/event-stream", refused.Content.Headers.ContentType?.MediaType);
         Assert.DoesNotContain("welcome", await refused.Content.ReadAsStringAsync());
+    }
+
+    [Fact]
+    public async Task A_broker_that_does_not_admit_within_ConnectTimeout_is_503_with_Retry_After_and_no_stream()
+    {
+        // The node's broker stands in for an overloaded one: it takes the connect and never answers.
+        await using var host = await BrokerHost.StartAsync(new Dictionary<string, string> { ["Sse:ConnectTimeout"] = "00:00:00.300" },
+            akka: akka => akka.WithActors((system, registry) => registry.Register<BrokerActor>(system.ActorOf(Props.Create(() => new Silent())), overwrite: true)));
+
+        using var refused = await host.Client.GetAsync(BrokerHost.StreamPath(Guid.NewGuid().ToString()), HttpCompletionOption.ResponseHeadersRead);
+
+        Assert.Equal(HttpStatusCode.ServiceUnavailable, refused.StatusCode);
+        Assert.NotNull(refused.Headers.RetryAfter);
+        Assert.Contains("Sse:ConnectTimeout", await refused.Content.ReadAsStringAsync());
     }
 
     [Fact]
@@ -55,5 +72,12 @@ public sealed class ConnectionLimitTests
             using var again = await host.Client.GetAsync(BrokerHost.StreamPath(userId), HttpCompletionOption.ResponseHeadersRead);
             return again.StatusCode == HttpStatusCode.OK;
         }, TimeSpan.FromSeconds(15), "the user's third stream admitted once the first ended");
+    }
+
+    private sealed class Silent : UntypedActor
+    {
+        protected override void OnReceive(object message)
+        {
+        }
     }
 }
