@@ -12,12 +12,14 @@ runs=${1:-3}; shift || true
 declare -A scenarios=(
   [hold]="--scenario hold --connections 15000"
   [fanout]="--scenario fanout --connections 10000 --events 200 --settle 10"
+  [fanout-8]="--scenario fanout --connections 10000 --events 200 --settle 10 --send-concurrency 8"
+  [fanout-64]="--scenario fanout --connections 10000 --events 200 --settle 10 --send-concurrency 64"
   [latency-1k]="--scenario fanout --connections 1000 --events 3000 --rate 100"
   [latency-10k]="--scenario fanout --connections 10000 --events 300 --rate 20"
   [unicast]="--scenario unicast --connections 10000 --events 50000 --send-concurrency 16"
   [unicast-batch]="--scenario unicast --connections 10000 --events 200000 --batch 500"
 )
-order=(hold fanout latency-1k latency-10k unicast unicast-batch)
+order=(hold fanout fanout-8 fanout-64 latency-1k latency-10k unicast unicast-batch)
 [ $# -gt 0 ] && order=("$@")
 mkdir -p bench/results
 out="bench/results/$(date -u +%Y%m%d-%H%M%S).jsonl"
@@ -40,6 +42,7 @@ for line in open(sys.argv[1]):
     except ValueError:
         print("left out (the run failed):", line.strip()[:200])
 keys = [("ConnectSeconds", "connect s"), ("DeliveredPerSecond", "deliveries/s"), ("LatencyP50Ms", "p50 ms"), ("LatencyP99Ms", "p99 ms"),
+        ("AckP50Ms", "ack p50 ms"), ("AckP99Ms", "ack p99 ms"),
         ("ServerCpuUsPerConnect", "CPU µs/conn"), ("ServerCpuUsPerDelivery", "CPU µs/deliv"),
         ("ServerKbPerConnection", "kB/conn"), ("ServerKbPerConnectionAfterEvents", "kB/conn after"), ("Lost", "lost")]
 print(f"\n{'scenario':14} {'figure':14} {'broker':>12} {'baseline':>12} {'ratio':>7}   runs (broker | baseline)")

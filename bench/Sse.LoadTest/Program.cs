@@ -36,6 +36,8 @@ namespace Sse.LoadTest
     internal sealed class LoadRun(LoadOptions options)
     {
         private readonly LatencyHistogram _latency = new();
+        // From a POST's send to its answer: how long a publisher that awaits its sends waits for the acknowledgement.
+        private readonly LatencyHistogram _acks = new();
         private readonly Guid[] _users = [.. Enumerable.Range(0, options.Connections).Select(_ => Guid.NewGuid())];
         private readonly string _padding = new('x', Math.Max(0, options.DataBytes));
         private long _delivered;
@@ -128,7 +130,10 @@ namespace Sse.LoadTest
                 rssAfter,
                 rssBefore is { } start && rssAfter is { } end ? Math.Round((end - start) / (double)options.Connections, 2) : null,
                 serverCpuConnects is { } connecting ? Math.Round(connecting * 1e6 / options.Connections) : null,
-                serverCpu is { } sending && delivered > 0 && options.Scenario != "hold" ? Math.Round(sending * 1e6 / delivered, 1) : null));
+                serverCpu is { } sending && delivered > 0 && options.Scenario != "hold" ? Math.Round(sending * 1e6 / delivered, 1) : null,
+                options.SendConcurrency,
+                _acks.Percentile(0.50),
+                _acks.Percentile(0.99)));
         }
 
         private async Task ReadAsync(HttpClient client, int index, CountdownEvent welcomed, CancellationToken cancellationToken)
@@ -223,7 +228,9 @@ namespace Sse.LoadTest
                     }
                     var (path, body) = options.Batch == 1 ? ("/api/v1/sse/send", messages[0]) : ("/api/v1/sse/send/batch", (object)messages);
                     using var content = new StringContent(JsonSerializer.Serialize(body), Encoding.UTF8, "application/json");
+                    var posted = Stopwatch.GetTimestamp();
                     using var response = await sender.PostAsync(path, content, token);
+                    _acks.Record(Stopwatch.GetElapsedTime(posted));
                     response.EnsureSuccessStatusCode();
                 });
         }
@@ -299,7 +306,9 @@ namespace Sse.LoadTest
         double ToolCpuPercent, double? ServerCpuPercent, long? ServerRssKbBefore, long? ServerRssKbConnected, double? ServerKbPerConnection,
         long? ServerRssKbAfterEvents, double? ServerKbPerConnectionAfterEvents,
         // Server CPU time (user + system, 10 ms ticks) per stream opened, and per event delivered while sending and draining.
-        double? ServerCpuUsPerConnect, double? ServerCpuUsPerDelivery);
+        double? ServerCpuUsPerConnect, double? ServerCpuUsPerDelivery,
+        // POSTs in flight at once, and the time from a POST's send to its answer (the publish acknowledgement).
+        int SendConcurrency, double AckP50Ms, double AckP99Ms);
 
     internal sealed record Report(Figures Figures)
     {
@@ -309,6 +318,7 @@ namespace Sse.LoadTest
               sent {Figures.Events} events ({Figures.Batch} per POST) in {Figures.SendSeconds} s; delivered {Figures.Delivered}, lost {Figures.Lost}
               {Figures.Stalled} stalled connections (not counted); server dropped {Figures.SlowConsumerDisconnects?.ToString() ?? "?"} slow consumers in all
               {Figures.DeliveredPerSecond:N0} deliveries/s; latency p50 {Figures.LatencyP50Ms} ms, p99 {Figures.LatencyP99Ms} ms, max {Figures.LatencyMaxMs} ms
+              acknowledgement of a POST ({Figures.SendConcurrency} in flight): p50 {Figures.AckP50Ms} ms, p99 {Figures.AckP99Ms} ms
               load tool CPU {Figures.ToolCpuPercent}% of the machine, server CPU {Figures.ServerCpuPercent?.ToString() ?? "?"}% while sending and draining, {Figures.ServerCpuUsPerConnect?.ToString() ?? "?"} µs per connect, {Figures.ServerCpuUsPerDelivery?.ToString() ?? "?"} µs per delivery; server RSS {Figures.ServerRssKbBefore} → {Figures.ServerRssKbConnected} kB ({Figures.ServerKbPerConnection} kB per connection), {Figures.ServerRssKbAfterEvents?.ToString() ?? "-"} kB after the events ({Figures.ServerKbPerConnectionAfterEvents?.ToString() ?? "-"} kB per connection)
             """;
     }

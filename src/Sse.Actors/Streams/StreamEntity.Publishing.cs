@@ -74,6 +74,8 @@ public sealed partial class StreamEntity
         _history.Publish(publish.Event, Sender);
     }
 
+    // Handed to the deliveries before the answer: a publisher that awaits this send and then sends to another stream
+    // must not see its next event reach a connection of both first (one delivery holds a connection's streams).
     void IStreamHistoryOwner.Recorded(SseEvent sseEvent, IActorRef publisher)
     {
         _audience.Deliver(sseEvent);

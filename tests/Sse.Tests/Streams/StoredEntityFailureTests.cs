@@ -103,11 +103,14 @@ public sealed class StoredEntityFailureTests : Akka.TestKit.Xunit2.TestKit
         await held.Holding.WaitAsync(TimeSpan.FromSeconds(10));
         held.Release();
 
-        // The backlog (less the subscribe that may have been queued) was recorded, in order; the dropped ones are never answered.
+        // The backlog was recorded, in order; the dropped ones are never answered. Whether a publish's subscribe was already
+        // in the mailbox as the publish was checked decides whether the fifth fits: it is event 4, or, once event 4 was
+        // dropped with that subscribe counted, a later one checked without it.
         var recorded = publisher.ReceiveWhile(TimeSpan.FromSeconds(3), m => (EventRecorded)m, msgs: 8);
         Assert.InRange(recorded.Count, 4, 5);
         var delivered = subscriber.ReceiveN(recorded.Count).Cast<SseEvent>().Select(UserEntityClient.Data).ToList();
-        Assert.Equal(Enumerable.Range(0, recorded.Count).Select(i => $"event {i}"), delivered);
+        Assert.Equal(Enumerable.Range(0, 4).Select(i => $"event {i}"), delivered.Take(4));
+        Assert.All(delivered.Skip(4), fifth => Assert.Contains(fifth, Enumerable.Range(4, 4).Select(i => $"event {i}")));
         publisher.ExpectNoMsg(TimeSpan.FromMilliseconds(300));
 
         // Caught up: the next publish is recorded, numbered right after the last one kept.
