@@ -6,13 +6,13 @@ using Sse.Actors.Streams;
 namespace Sse.Actors.Delivery;
 
 /// <summary>
-/// What reaches a node's <see cref="DeliveryActor"/>: from a stream's entity (on this node or another), once per node, the
+/// What reaches a node's <see cref="DeliveryActor"/>: from a stream's entity (on this node or another), once per delivery, the
 /// subscriptions it acknowledged and ended and the events it delivers; from the broker, the connections the node admits and
 /// ends, which every broadcast reaches.
 /// </summary>
 internal static class DeliveryProtocol
 {
-    /// <summary>An event for the node's acknowledged connections of <paramref name="Stream"/>: the entity sends it once per node.</summary>
+    /// <summary>An event for this delivery's acknowledged connections of <paramref name="Stream"/>: the entity sends it once per delivery.</summary>
     public sealed record StreamEvent(StreamKey Stream, SseEvent Event) : ISseWireMessage;
 
     /// <summary>

@@ -5,7 +5,7 @@ using Sse.Actors.Events;
 
 namespace Sse.Actors.Streams;
 
-/// <summary>Who a stream entity's events reach: its subscribers, or for the broadcasts every node.</summary>
+/// <summary>Who a stream entity's events reach: its subscribers through their deliveries, or for the broadcasts every delivery.</summary>
 internal interface IStreamAudience
 {
     /// <summary>Subscribers kept, on every node.</summary>
@@ -15,7 +15,7 @@ internal interface IStreamAudience
     bool IsEmpty { get; }
 
     /// <summary>
-    /// Keeps <paramref name="subscriber"/>, whose events go to <paramref name="delivery"/> (its node's, once for the node), or
+    /// Keeps <paramref name="subscriber"/>, whose events go to <paramref name="delivery"/> (once for all the subscribers it holds), or
     /// to itself when null; false when it was kept already, or the audience keeps none.
     /// </summary>
     bool Add(IActorRef subscriber, IActorRef? delivery);
@@ -28,7 +28,7 @@ internal interface IStreamAudience
     /// <summary>A watched actor on another node ended: a delivery (with its node's subscribers), or a subscriber of its own; true when any was kept.</summary>
     bool Lost(IActorRef watched);
 
-    /// <summary>Hands the same encoded event to the whole audience, once per node. Nobody waits for a slow subscriber.</summary>
+    /// <summary>Hands the same encoded event to the whole audience, once per delivery. Nobody waits for a slow subscriber.</summary>
     void Deliver(SseEvent sseEvent);
 
     /// <summary>

@@ -21,7 +21,7 @@ public static class StreamProtocol
     /// subscribers (its user's connection limit, on every node); past it the answer is <see cref="SubscriptionRefused"/>.
     /// 0 for a connection already streaming, which subscribes again and is never refused.
     /// <paramref name="Delivery"/> is the subscriber's node's delivery of the stream (<c>NodeDeliveries</c>), which the entity
-    /// sends the acknowledgement and the events to, once for the node; null: the subscriber takes them itself (a test's probe).
+    /// sends the acknowledgement and the events to, once for all the subscribers it holds; null: the subscriber takes them itself (a test's probe).
     /// </summary>
     public sealed record SubscribeToStream(StreamKey Stream, IActorRef Subscriber, StreamPosition? From = null, int MaxSubscribers = 0, IActorRef? Delivery = null)
         : IStreamMessage;

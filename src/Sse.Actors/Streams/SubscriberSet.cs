@@ -7,14 +7,14 @@ using Sse.Actors.Events;
 namespace Sse.Actors.Streams;
 
 /// <summary>
-/// A user's or topic's subscribers, kept per node: an event costs one message per node holding subscribers, to that node's
-/// <see cref="DeliveryActor"/> of the stream, which hands it to the node's subscribers. Each node's delivery learns of a
-/// subscriber as the entity acknowledges it and lets go of it, in the same order as the events. Across nodes the entity
-/// watches each node's delivery, not each subscriber. While it has a subscriber, its stream counts in the node's <see cref="ActiveStreams"/>.
+/// A user's or topic's subscribers, grouped by the <see cref="DeliveryActor"/> each named: an event costs one message per
+/// delivery holding subscribers (at most one per core of each node), which hands it to its subscribers. A delivery learns
+/// of a subscriber as the entity acknowledges it and lets go of it, in the same order as the events. Across nodes the
+/// entity watches each delivery, not each subscriber. While it has a subscriber, its stream counts in the node's <see cref="ActiveStreams"/>.
 /// </summary>
 internal sealed class SubscriberSet(StreamKey stream, IActorContext entity) : IStreamAudience
 {
-    // Most streams have subscribers on one node: its delivery and subscribers inline, any other node's made on demand.
+    // Most streams have subscribers of one delivery: it and its subscribers inline, any other delivery's made on demand.
     private IActorRef? _delivery;
     private Recipients _subscribers;
     private Dictionary<IActorRef, Recipients>? _otherNodes;

@@ -35,6 +35,7 @@ public sealed class ConnectionLimitTests
 
         Assert.Equal(HttpStatusCode.ServiceUnavailable, refused.StatusCode);
         Assert.NotNull(refused.Headers.RetryAfter);
+        Assert.NotEqual("text/event-stream", refused.Content.Headers.ContentType?.MediaType);
         Assert.Contains("Sse:ConnectTimeout", await refused.Content.ReadAsStringAsync());
     }
 
